@@ -1,0 +1,146 @@
+package rules
+
+import (
+	"strconv"
+
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+var kpiKeys = []string{"id", "name", "description", "measure", "volume", "min_volume", "direction",
+	"target", "serious", "severe", "critical", "applies", "credit", "escalation", "earn_back"}
+
+// kpis reads the KPI list, reporting repeated ids.
+func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
+	seen := map[string]bool{}
+	for i, item := range r.seq(n, "kpis") {
+		k := r.kpi(deref(item), "kpis["+strconv.Itoa(i)+"]")
+		if k == nil {
+			continue
+		}
+		if seen[k.ID] {
+			r.errorf(item, k.ID, "duplicate KPI id %q", k.ID)
+			continue
+		}
+		seen[k.ID] = true
+		rb.KPIs = append(rb.KPIs, k)
+	}
+	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+		r.errorf(n, "kpis", "must list at least one KPI")
+	}
+}
+
+// kpi reads one KPI. Problems are keyed by the KPI's id once it is known.
+func (r *reader) kpi(n *yaml.Node, key string) *KPI {
+	m := r.mapping(n, key, kpiKeys...)
+	if m == nil {
+		return nil
+	}
+	k := &KPI{Pos: r.pos(n)}
+	if e, ok := m["id"]; ok {
+		if id, ok := r.str(e.value, key+".id"); ok {
+			k.ID, key = id, id
+		}
+	}
+	r.required(m, n, key, "id", "measure", "target", "credit")
+	if e, ok := m["name"]; ok {
+		k.Name, _ = r.str(e.value, key+".name")
+	}
+	if e, ok := m["measure"]; ok {
+		k.Measure = r.expr(e.value, key+".measure")
+	}
+	if e, ok := m["volume"]; ok {
+		k.Volume = r.expr(e.value, key+".volume")
+	}
+	if e, ok := m["applies"]; ok {
+		k.Applies = r.expr(e.value, key+".applies")
+	}
+	if e, ok := m["min_volume"]; ok {
+		k.MinVolume = r.decPtr(e.value, key+".min_volume")
+		if _, hasVolume := m["volume"]; !hasVolume {
+			r.errorf(e.key, key+".min_volume", "needs a volume expression to compare with")
+		}
+	}
+	if e, ok := m["direction"]; ok {
+		switch s, _ := r.str(e.value, key+".direction"); s {
+		case "higher", "":
+		case "lower":
+			k.Direction = Lower
+		default:
+			r.errorf(e.value, key+".direction", "must be higher or lower, not %q", s)
+		}
+	}
+	if e, ok := m["target"]; ok {
+		k.Target, _ = r.dec(e.value, key+".target")
+	}
+	r.bounds(k, m, key)
+	if e, ok := m["credit"]; ok {
+		k.Credit = r.scheme(e.value, key+".credit", k)
+	}
+	k.Escalation = []Decimal{decimal.NewFromInt(1)}
+	if e, ok := m["escalation"]; ok {
+		k.Escalation = r.escalation(e.value, key+".escalation")
+	}
+	if e, ok := m["earn_back"]; ok {
+		k.EarnBack = r.earnBack(e.value, key+".earn_back")
+	}
+	return k
+}
+
+// bounds reads serious, severe and critical, each further from the target
+// than the one before in the KPI's direction.
+func (r *reader) bounds(k *KPI, m map[string]entry, key string) {
+	prev, prevName := k.Target, "target"
+	for _, level := range Levels[1:] {
+		e, ok := m[level.String()]
+		if !ok {
+			continue
+		}
+		name := level.String()
+		d, ok := r.dec(e.value, key+"."+name)
+		if !ok {
+			continue
+		}
+		k.Bounds[level-Minor] = &d
+		if _, hasTarget := m["target"]; !hasTarget {
+			continue
+		}
+		if better := k.Direction == Higher && d.GreaterThan(prev) || k.Direction == Lower && d.LessThan(prev); better {
+			side := "above"
+			if k.Direction == Lower {
+				side = "below"
+			}
+			r.errorf(e.value, key+"."+name, "%s is %s %s %s: for a %s-is-better KPI each bound must be at or beyond the one before",
+				d, side, prevName, prev, k.Direction)
+		}
+		prev, prevName = d, name
+	}
+}
+
+// escalation reads a non-empty, non-decreasing list of positive multipliers.
+func (r *reader) escalation(n *yaml.Node, key string) []Decimal {
+	items := r.seq(n, key)
+	if items == nil {
+		return []Decimal{decimal.NewFromInt(1)}
+	}
+	if len(items) == 0 {
+		r.errorf(n, key, "must list at least one multiplier")
+		return []Decimal{decimal.NewFromInt(1)}
+	}
+	out := make([]Decimal, 0, len(items))
+	for i, item := range items {
+		k := key + "[" + strconv.Itoa(i) + "]"
+		d, ok := r.dec(item, k)
+		if !ok {
+			continue
+		}
+		switch {
+		case !d.IsPositive():
+			r.errorf(item, k, "multiplier must be positive, got %s", d)
+		case len(out) > 0 && d.LessThan(out[len(out)-1]):
+			r.errorf(item, k, "multipliers must not decrease: %s follows %s", d, out[len(out)-1])
+		}
+		out = append(out, d)
+	}
+	return out
+}

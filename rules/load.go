@@ -1,0 +1,335 @@
+package rules
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+// MaxFileSize is the largest rulebook or scenario file read, in bytes.
+const MaxFileSize = 4 << 20
+
+// Load reads and validates the rulebook in the named file.
+func Load(path string) (*Rulebook, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(path, f)
+}
+
+// Parse reads and validates a rulebook from r; name is used in messages.
+// Every problem found is reported in one *ValidationError.
+func Parse(name string, r io.Reader) (*Rulebook, error) {
+	root, err := readDocument(name, r)
+	if err != nil {
+		return nil, err
+	}
+	rd := &reader{problems: problems{file: name}}
+	rb := rd.rulebook(root)
+	if err := rd.err(); err != nil {
+		return nil, err
+	}
+	rb.File, rb.root = name, root
+	if err := rb.addScenarios(rd.specs); err != nil {
+		return nil, err
+	}
+	return rb, nil
+}
+
+// readDocument parses one YAML document, turning syntax errors into
+// problems with a position.
+func readDocument(name string, r io.Reader) (*yaml.Node, error) {
+	src, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, single(Pos{File: name}, "", "file is larger than %d bytes", MaxFileSize)
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, single(Pos{File: name, Line: 1}, "", "the file is empty")
+		}
+		return nil, yamlSyntaxError(name, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, single(Pos{File: name, Line: extra.Line, Column: extra.Column}, "",
+			"holds more than one YAML document")
+	}
+	if len(doc.Content) == 0 {
+		return nil, single(Pos{File: name, Line: 1}, "", "the file is empty")
+	}
+	return doc.Content[0], nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+func yamlSyntaxError(name string, err error) error {
+	var te *yaml.TypeError
+	msg := err.Error()
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	p := Pos{File: name}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		p.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return single(p, "", "invalid YAML: %s", msg)
+}
+
+func single(p Pos, key, format string, args ...any) error {
+	ps := problems{file: p.File}
+	ps.add(p, key, format, args...)
+	return ps.err()
+}
+
+func sortProblems(list []*Problem) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i].Pos, list[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+}
+
+var topKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge",
+	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "scenarios"}
+
+// rulebook reads the document, then checks what ties its parts together.
+func (r *reader) rulebook(root *yaml.Node) *Rulebook {
+	rb := &Rulebook{}
+	m := r.mapping(root, "", topKeys...)
+	if m == nil {
+		return rb
+	}
+	r.required(m, root, "", "contract", "currency", "keys", "charge", "fields", "kpis")
+	if e, ok := m["contract"]; ok {
+		rb.Contract, _ = r.str(e.value, "contract")
+	}
+	r.money(rb, m)
+	if e, ok := m["keys"]; ok {
+		rb.Keys = r.strList(e.value, "keys")
+		if len(rb.Keys) == 0 && e.value.Kind == yaml.SequenceNode {
+			r.errorf(e.value, "keys", "must list at least one column")
+		}
+	}
+	if e, ok := m["start"]; ok {
+		rb.Start = r.month(e.value, "start")
+	}
+	if e, ok := m["end"]; ok {
+		rb.End = r.month(e.value, "end")
+		if rb.Start.Set && rb.End.Set && rb.End.Month < rb.Start.Month {
+			r.errorf(e.value, "end", "%s is before start %s", rb.End.Month, rb.Start.Month)
+		}
+	}
+	if e, ok := m["fields"]; ok {
+		rb.Fields = r.fields(e.value, rb.Keys)
+	}
+	if e, ok := m["charge"]; ok {
+		rb.Charge, _ = r.str(e.value, "charge")
+		r.checkCharge(rb, e.value)
+	}
+	if e, ok := m["earn_back"]; ok {
+		rb.EarnBack = r.earnBack(e.value, "earn_back")
+	}
+	if e, ok := m["kpis"]; ok {
+		r.kpis(rb, e.value)
+	}
+	if e, ok := m["caps"]; ok {
+		rb.Caps = r.caps(e.value)
+	}
+	if e, ok := m["service_areas"]; ok {
+		r.areas(rb, e.value)
+	}
+	r.checkPointValue(rb, m, root)
+	if e, ok := m["scenarios"]; ok {
+		r.specs = r.scenarios(e.value)
+	}
+	return rb
+}
+
+// money reads currency, minor_units, rounding and point_value.
+func (r *reader) money(rb *Rulebook, m map[string]entry) {
+	if e, ok := m["currency"]; ok {
+		rb.Currency, _ = r.str(e.value, "currency")
+		units, known := currencyUnits[rb.Currency]
+		rb.MinorUnits = units
+		if _, given := m["minor_units"]; !known && !given && rb.Currency != "" {
+			r.errorf(e.value, "currency", "unknown currency %q: give its minor_units (decimal places)", rb.Currency)
+		}
+	}
+	if e, ok := m["minor_units"]; ok {
+		if v, ok := r.integer(e.value, "minor_units", 0); ok {
+			if v > 8 {
+				r.errorf(e.value, "minor_units", "must be at most 8, got %d", v)
+			}
+			rb.MinorUnits = int32(v)
+		}
+	}
+	if e, ok := m["rounding"]; ok {
+		s, _ := r.str(e.value, "rounding")
+		switch s {
+		case "half_up":
+			rb.Rounding = HalfUp
+		case "half_even":
+			rb.Rounding = HalfEven
+		case "":
+		default:
+			r.errorf(e.value, "rounding", "unknown rounding %q (expected half_up or half_even)", s)
+		}
+	}
+	if e, ok := m["point_value"]; ok {
+		rb.PointValue, _ = r.nonNeg(e.value, "point_value")
+	}
+}
+
+// currencyUnits gives the decimal places of common currencies' minor units.
+var currencyUnits = map[string]int32{
+	"GBP": 2, "EUR": 2, "USD": 2, "CHF": 2, "SEK": 2, "NOK": 2, "DKK": 2, "PLN": 2,
+	"CAD": 2, "AUD": 2, "NZD": 2, "JPY": 0, "KRW": 0, "ISK": 0,
+}
+
+var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// fields reads the declared data columns.
+func (r *reader) fields(n *yaml.Node, keys []string) []Field {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		r.errorf(n, "fields", "must be a mapping of column name to type, not %s", describe(n))
+		return nil
+	}
+	var out []Field
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := "fields." + k.Value
+		switch {
+		case !namePattern.MatchString(k.Value):
+			r.errorf(k, key, "column name must be letters, digits and _, starting with a letter")
+			continue
+		case slices.Contains(keys, k.Value):
+			r.errorf(k, key, "%q is a key column; key columns are text and need no declaration", k.Value)
+			continue
+		case k.Value == "month":
+			r.errorf(k, key, "month is always present and needs no declaration")
+			continue
+		case slices.ContainsFunc(out, func(f Field) bool { return f.Name == k.Value }):
+			r.errorf(k, key, "key is repeated")
+			continue
+		}
+		s, ok := r.str(v, key)
+		if !ok {
+			continue
+		}
+		t, ok := fieldTypeNames[s]
+		if !ok {
+			r.errorf(v, key, "unknown field type %q (expected money, int, decimal or string)", s)
+			continue
+		}
+		out = append(out, Field{Name: k.Value, Type: t, Pos: r.pos(k)})
+	}
+	return out
+}
+
+// Field returns the declared field with the given name.
+func (b *Rulebook) Field(name string) (Field, bool) {
+	for _, f := range b.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+func (r *reader) checkCharge(rb *Rulebook, n *yaml.Node) {
+	if rb.Charge == "" || rb.Fields == nil {
+		return
+	}
+	f, ok := rb.Field(rb.Charge)
+	switch {
+	case !ok:
+		r.errorf(n, "charge", "%q is not a declared field", rb.Charge)
+	case f.Type != TypeMoney:
+		r.errorf(n, "charge", "field %q must have type money, not %s", rb.Charge, f.Type)
+	}
+}
+
+// checkPointValue requires a point value where a points scheme needs one.
+func (r *reader) checkPointValue(rb *Rulebook, m map[string]entry, root *yaml.Node) {
+	if _, ok := m["point_value"]; ok {
+		return
+	}
+	for _, k := range rb.KPIs {
+		if k.Credit.Kind == Points && k.Area == nil {
+			r.errorf(root, "point_value", "missing: KPI %s uses a points scheme outside a service area", k.ID)
+			return
+		}
+	}
+}
+
+// earnBack reads {percent, after_met_months}.
+func (r *reader) earnBack(n *yaml.Node, key string) *EarnBack {
+	m := r.mapping(n, key, "percent", "after_met_months")
+	if m == nil {
+		return nil
+	}
+	r.required(m, n, key, "percent", "after_met_months")
+	eb := &EarnBack{}
+	if e, ok := m["percent"]; ok {
+		eb.Percent, _ = r.nonNeg(e.value, key+".percent")
+		if eb.Percent.GreaterThan(decimal.NewFromInt(100)) {
+			r.errorf(e.value, key+".percent", "must be at most 100, got %s", eb.Percent)
+		}
+	}
+	if e, ok := m["after_met_months"]; ok {
+		eb.AfterMetMonths, _ = r.integer(e.value, key+".after_met_months", 1)
+	}
+	return eb
+}
+
+// caps reads the monthly and annual caps.
+func (r *reader) caps(n *yaml.Node) Caps {
+	c := Caps{Pos: r.pos(n)}
+	m := r.mapping(n, "caps", "monthly_percent_of_charge", "annual_percent_of_charge", "annual_amount")
+	if e, ok := m["monthly_percent_of_charge"]; ok {
+		c.MonthlyPercent = r.percent(e.value, "caps.monthly_percent_of_charge")
+	}
+	if e, ok := m["annual_percent_of_charge"]; ok {
+		c.AnnualPercent = r.percent(e.value, "caps.annual_percent_of_charge")
+	}
+	if e, ok := m["annual_amount"]; ok {
+		c.AnnualAmount = r.decPtr(e.value, "caps.annual_amount")
+		if c.AnnualPercent != nil {
+			r.errorf(e.key, "caps", "give annual_percent_of_charge or annual_amount, not both")
+		}
+	}
+	return c
+}
+
+// percent reads a percentage from 0 to 100.
+func (r *reader) percent(n *yaml.Node, key string) *Decimal {
+	d := r.decPtr(n, key)
+	if d != nil && d.GreaterThan(decimal.NewFromInt(100)) {
+		r.errorf(n, key, "must be at most 100, got %s", d)
+		return nil
+	}
+	return d
+}

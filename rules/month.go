@@ -1,0 +1,48 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Month is a calendar month, counted from January of year 0, so that
+// consecutive months differ by one. The zero value is January of year 0.
+type Month int32
+
+// NewMonth returns the month for a year and a month number (1-12).
+func NewMonth(year, month int) Month {
+	return Month(year*12 + month - 1)
+}
+
+// ParseMonth parses a month written as YYYY-MM.
+func ParseMonth(s string) (Month, error) {
+	if len(s) != 7 || s[4] != '-' {
+		return 0, fmt.Errorf("month %q is not YYYY-MM", s)
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || y < 1 || m < 1 || m > 12 || !isDigits(s[:4]) || !isDigits(s[5:]) {
+		return 0, fmt.Errorf("month %q is not YYYY-MM", s)
+	}
+	return NewMonth(y, m), nil
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Year returns the month's calendar year.
+func (m Month) Year() int { return int(m) / 12 }
+
+// Number returns the month of the year, 1-12.
+func (m Month) Number() int { return int(m)%12 + 1 }
+
+// String formats the month as YYYY-MM.
+func (m Month) String() string {
+	return fmt.Sprintf("%04d-%02d", m.Year(), m.Number())
+}

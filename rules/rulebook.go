@@ -1,0 +1,259 @@
+package rules
+
+import (
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+// Rulebook is a validated contract rulebook: the data fields, the KPIs and
+// how their failures turn into service credits. Load or Parse return one;
+// the zero value is not useful.
+type Rulebook struct {
+	File       string    // the file it was read from, for messages
+	Contract   string    // the contract's name
+	Currency   string    // ISO 4217 code, e.g. GBP
+	MinorUnits int32     // decimal places of the currency's minor unit (2 for GBP)
+	Rounding   Rounding  // how every money amount is rounded to the minor unit
+	Keys       []string  // columns that identify a lot, e.g. provider, region
+	Charge     string    // money field holding a lot's monthly charge
+	PointValue Decimal   // money per point for points schemes outside service areas
+	Start, End OptMonth  // the contract term; months outside it are rejected
+	Fields     []Field   // the declared data fields, in file order
+	KPIs       []*KPI    // in file order
+	Caps       Caps      // monthly and annual caps
+	EarnBack   *EarnBack // the default earn-back for every KPI; nil for none
+	Areas      []*ServiceArea
+	Scenarios  []*Scenario
+
+	root *yaml.Node // the document, kept so that scenarios can overlay it
+}
+
+// Decimal is an exact decimal number; the alias keeps signatures short.
+type Decimal = decimal.Decimal
+
+// OptMonth is a month that may be absent.
+type OptMonth struct {
+	Month Month
+	Set   bool
+}
+
+// FieldType is the type of a data column.
+type FieldType uint8
+
+// The field types a rulebook may declare.
+const (
+	TypeMoney   FieldType = iota + 1 // a non-negative amount of money
+	TypeInt                          // a non-negative whole count
+	TypeDecimal                      // any decimal number
+	TypeString                       // text, e.g. a key column
+)
+
+var fieldTypeNames = map[string]FieldType{
+	"money": TypeMoney, "int": TypeInt, "decimal": TypeDecimal, "string": TypeString,
+}
+
+// String returns the type's name as written in rulebooks.
+func (t FieldType) String() string {
+	for n, v := range fieldTypeNames {
+		if v == t {
+			return n
+		}
+	}
+	return "unknown"
+}
+
+// Numeric reports whether values of the type are numbers.
+func (t FieldType) Numeric() bool { return t != TypeString }
+
+// Field is a declared data column.
+type Field struct {
+	Name string
+	Type FieldType
+	Pos  Pos
+}
+
+// Direction says which way a KPI's measure is better.
+type Direction uint8
+
+// The two directions.
+const (
+	Higher Direction = iota // a higher measure is better: met when measure >= target
+	Lower                   // a lower measure is better: met when measure <= target
+)
+
+// String returns "higher" or "lower".
+func (d Direction) String() string {
+	if d == Lower {
+		return "lower"
+	}
+	return "higher"
+}
+
+// Expr is the source of an expression in a rulebook and where it starts.
+type Expr struct {
+	Source string
+	Pos    Pos
+}
+
+// IsZero reports whether the expression is absent.
+func (e Expr) IsZero() bool { return e.Source == "" }
+
+// KPI is one key performance indicator.
+type KPI struct {
+	ID         string
+	Name       string
+	Measure    Expr      // the measure, e.g. fixed_24h / jobs
+	Volume     Expr      // optional: the number of events measured
+	MinVolume  *Decimal  // optional: a volume below it is not_measured
+	Applies    Expr      // optional: a boolean; false makes the KPI not_applicable
+	Direction  Direction // which way is better
+	Target     Decimal   // met at or better than this
+	Bounds     [4]*Decimal
+	Credit     Scheme
+	Escalation []Decimal // multiplier of the n-th consecutive failure; the last repeats
+	EarnBack   *EarnBack // nil for none
+	Area       *ServiceArea
+	Pos        Pos
+}
+
+// Bound returns the bound at which the failure level starts (Serious,
+// Severe or Critical), or nil if the KPI does not have it. Minor starts at
+// the target.
+func (k *KPI) Bound(level Status) *Decimal {
+	if level < Serious || level > Critical {
+		return nil
+	}
+	return k.Bounds[level-Minor]
+}
+
+// Reachable lists the failure levels the KPI can reach: Minor and each
+// level whose bound is set.
+func (k *KPI) Reachable() []Status {
+	out := []Status{Minor}
+	for _, l := range Levels[1:] {
+		if k.Bound(l) != nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Multiplier returns the escalation multiplier for the n-th consecutive
+// failure (n >= 1); the last entry repeats.
+func (k *KPI) Multiplier(n int) Decimal {
+	if len(k.Escalation) == 0 || n < 1 {
+		return decimal.NewFromInt(1)
+	}
+	if n > len(k.Escalation) {
+		n = len(k.Escalation)
+	}
+	return k.Escalation[n-1]
+}
+
+// SchemeKind names a credit scheme.
+type SchemeKind uint8
+
+// The credit schemes.
+const (
+	Fixed           SchemeKind = iota + 1 // money per failure level
+	PercentOfCharge                       // percent of the monthly charge per failure level
+	Points                                // points per failure level, times a point value
+	Sliding                               // proportionate share of a maximum percent of charge
+	PerShortfall                          // percent of charge (or money) per unit of shortfall
+)
+
+var schemeNames = [...]string{
+	Fixed: "fixed", PercentOfCharge: "percent_of_charge", Points: "points",
+	Sliding: "sliding", PerShortfall: "per_shortfall",
+}
+
+// String returns the scheme's key in the rulebook.
+func (s SchemeKind) String() string {
+	if int(s) < len(schemeNames) && s > 0 {
+		return schemeNames[s]
+	}
+	return "unknown"
+}
+
+// Scheme is a KPI's credit scheme; which fields matter depends on Kind.
+type Scheme struct {
+	Kind SchemeKind
+	// Levels holds the amount for each failure level (fixed, percent_of_charge,
+	// points), indexed by level - Minor; nil where the level is not given.
+	Levels [4]*Decimal
+	// Sliding: the whole percent earned at or beyond Floor.
+	MaxPercent Decimal
+	Floor      Decimal
+	// PerShortfall: Percent of charge, or Money, per Per of shortfall.
+	Percent    *Decimal
+	Money      *Decimal
+	Per        Decimal
+	WholeUnits bool
+}
+
+// Amount returns the amount for a failure level of a level-keyed scheme.
+func (s *Scheme) Amount(level Status) (Decimal, bool) {
+	if !level.Failed() || s.Levels[level-Minor] == nil {
+		return Decimal{}, false
+	}
+	return *s.Levels[level-Minor], true
+}
+
+// Caps limits the credits of a lot.
+type Caps struct {
+	// MonthlyPercent caps a lot's credits in a month at this percent of its
+	// monthly charge; nil for no monthly cap.
+	MonthlyPercent *Decimal
+	// AnnualPercent caps a lot's credits in a contract year at this percent
+	// of its charges in that year to date; nil for none.
+	AnnualPercent *Decimal
+	// AnnualAmount caps a lot's credits in a contract year at this amount;
+	// nil for none.
+	AnnualAmount *Decimal
+	Pos          Pos
+}
+
+// EarnBack returns a share of credits after consecutive met months.
+type EarnBack struct {
+	Percent        Decimal // share of the pooled credits returned
+	AfterMetMonths int     // consecutive met months needed
+}
+
+// ServiceArea pools the points of several KPIs of a lot-month.
+type ServiceArea struct {
+	ID        string
+	KPIs      []string
+	Threshold Decimal      // points per lot-month that earn nothing
+	Value     *Decimal     // money per point, or nil
+	Percent   *Decimal     // percent of the charge per point, or nil
+	Tiers     []Tier       // optional ratchet, by increasing From
+	Pos       Pos
+}
+
+// Tier multiplies the value of points ranked From and above.
+type Tier struct {
+	From       Decimal
+	Multiplier Decimal
+}
+
+// Rounding is a rounding mode for money.
+type Rounding uint8
+
+// The rounding modes.
+const (
+	HalfUp   Rounding = iota // halves away from zero
+	HalfEven                 // halves to the even neighbour (banker's rounding)
+)
+
+// String returns "half_up" or "half_even".
+func (r Rounding) String() string {
+	if r == HalfEven {
+		return "half_even"
+	}
+	return "half_up"
+}
+
+var (
+	hundred = decimal.NewFromInt(100)
+	one     = decimal.NewFromInt(1)
+)
