@@ -1,0 +1,159 @@
+package credits
+
+import (
+	"fmt"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// pool converts the points of each service area's KPIs into the area's
+// credit and spreads it back over them pro rata to their points.
+func (c *Calculator) pool(lm *LotMonth) {
+	for _, a := range c.rb.Areas {
+		var idx []int
+		var weights []decimal.Decimal
+		total := zero
+		for i := range lm.KPIs {
+			if lm.KPIs[i].KPI.Area == a {
+				idx = append(idx, i)
+				weights = append(weights, lm.KPIs[i].Points)
+				total = total.Add(lm.KPIs[i].Points)
+			}
+		}
+		ac := AreaCredit{Area: a, Points: total, Credit: zero}
+		weighted, how := tiered(total, a.Threshold, a.Tiers)
+		if weighted.IsPositive() {
+			if a.Value != nil {
+				ac.Credit = c.round(weighted.Mul(*a.Value), one)
+				how += fmt.Sprintf(" x %s", c.money(*a.Value))
+			} else {
+				ac.Credit = c.round(weighted.Mul(lm.Charge).Mul(*a.Percent), hundred)
+				how += fmt.Sprintf(" x %s%% of %s", a.Percent, c.money(lm.Charge))
+			}
+		}
+		ac.How = fmt.Sprintf("area %s: %s points, %s = %s", a.ID, total, how, c.money(ac.Credit))
+		for j, share := range allocate(ac.Credit, weights, c.places) {
+			kc := &lm.KPIs[idx[j]]
+			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
+		}
+		lm.Areas = append(lm.Areas, ac)
+	}
+}
+
+// tiered returns the area's chargeable points, each weighted by the
+// multiplier of its tier: points up to the threshold count nothing, and a
+// tier starting From covers the points ranked From and above.
+func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Decimal, string) {
+	type band struct{ lo, mult decimal.Decimal }
+	bands := []band{{threshold, one}}
+	for _, t := range tiers {
+		bands = append(bands, band{t.From.Sub(one), t.Multiplier})
+	}
+	weighted := zero
+	how := fmt.Sprintf("%s nil", decimal.Min(points, threshold))
+	for i, b := range bands {
+		lo := decimal.Max(b.lo, threshold)
+		hi := points
+		if i+1 < len(bands) {
+			hi = decimal.Min(hi, decimal.Max(bands[i+1].lo, threshold))
+		}
+		if !hi.GreaterThan(lo) {
+			continue
+		}
+		n := hi.Sub(lo)
+		weighted = weighted.Add(n.Mul(b.mult))
+		how += fmt.Sprintf(", %s x%s", n, b.mult)
+	}
+	return weighted, how
+}
+
+// capMonth limits the lot's credits to the monthly cap, spreading the cap
+// back over the KPIs pro rata to their amounts.
+func (c *Calculator) capMonth(lm *LotMonth) {
+	amounts := make([]decimal.Decimal, len(lm.KPIs))
+	lm.BeforeCap = zero
+	for i := range lm.KPIs {
+		amounts[i] = lm.KPIs[i].Amount
+		lm.BeforeCap = lm.BeforeCap.Add(amounts[i])
+	}
+	lm.Credits = lm.BeforeCap
+	if pct := c.rb.Caps.MonthlyPercent; pct != nil {
+		lm.Cap, lm.HasCap = c.round(lm.Charge.Mul(*pct), hundred), true
+		if lm.BeforeCap.GreaterThan(lm.Cap) {
+			amounts = allocate(lm.Cap, amounts, c.places)
+			lm.Credits = lm.Cap
+		}
+	}
+	for i := range lm.KPIs {
+		lm.KPIs[i].Credit = amounts[i]
+	}
+}
+
+// contractYear numbers the contract year holding m: years run from the
+// rulebook's start month, or from January when it has none.
+func (c *Calculator) contractYear(m rules.Month) int {
+	if !c.rb.Start.Set {
+		return m.Year()
+	}
+	d := int(m - c.rb.Start.Month)
+	if d < 0 {
+		return (d - 11) / 12
+	}
+	return d / 12
+}
+
+// capYear limits the lot's credits in a contract year to the annual cap:
+// a fixed amount, or a percent of the charges of the year to date. A month
+// gets what the cap has left, spread over its KPIs pro rata.
+func (l *Lot) capYear(lm *LotMonth) {
+	c := l.calc
+	if y := c.contractYear(lm.Month); y != l.year || l.ytd.charge.IsZero() && l.ytd.credits.IsZero() {
+		l.year = y
+		l.ytd.charge, l.ytd.credits = zero, zero
+	}
+	l.ytd.charge = l.ytd.charge.Add(lm.Charge)
+	caps := c.rb.Caps
+	if caps.AnnualAmount == nil && caps.AnnualPercent == nil {
+		l.ytd.credits = l.ytd.credits.Add(lm.Credits)
+		return
+	}
+	limit := zero
+	if caps.AnnualAmount != nil {
+		limit = *caps.AnnualAmount
+	} else {
+		limit = c.round(l.ytd.charge.Mul(*caps.AnnualPercent), hundred)
+	}
+	left := decimal.Max(zero, limit.Sub(l.ytd.credits))
+	lm.AnnualCapLeft, lm.HasAnnualCap = left, true
+	if lm.Credits.GreaterThan(left) {
+		credits := make([]decimal.Decimal, len(lm.KPIs))
+		for i := range lm.KPIs {
+			credits[i] = lm.KPIs[i].Credit
+		}
+		for i, v := range allocate(left, credits, c.places) {
+			lm.KPIs[i].Credit = v
+		}
+		lm.Credits = left
+	}
+	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
+}
+
+// earnBack pools each failure's final credit per KPI and, on the KPI's
+// N-th consecutive met month, refunds the earn-back share of the pool.
+func (l *Lot) earnBack(lm *LotMonth) {
+	lm.EarnBack = zero
+	for i := range lm.KPIs {
+		eb, s, kc := l.calc.earnBack[i], l.states[i], &lm.KPIs[i]
+		if eb == nil {
+			continue
+		}
+		s.pool = s.pool.Add(kc.Credit)
+		if kc.Status != rules.Met || s.metRun != eb.AfterMetMonths || !s.pool.IsPositive() {
+			continue
+		}
+		kc.EarnBack = l.calc.round(s.pool.Mul(eb.Percent), hundred).Neg()
+		lm.EarnBack = lm.EarnBack.Add(kc.EarnBack)
+		s.pool = zero
+	}
+}

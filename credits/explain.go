@@ -1,0 +1,122 @@
+package credits
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// explain writes one line that shows how a KPI's credit arose, e.g.
+// "KPI-01 minor: 0.9615 < target 0.98; 2nd consecutive failure x1.5;
+// 3 points x £250.00 = £750.00 x 1.5 = £1,125.00".
+func (c *Calculator) explain(lm *LotMonth, kc *KPICredit) string {
+	var b strings.Builder
+	k := kc.KPI
+	b.WriteString(k.ID + " ")
+	switch st := kc.Status; {
+	case st == rules.Met:
+		fmt.Fprintf(&b, "met: %s %s target %s", Measure(kc.Measure, k.Target), cmpText(k, true), k.Target)
+	case st.Failed():
+		c.explainFailure(&b, lm, kc)
+	case st == rules.NotApplicable:
+		b.WriteString("not applicable")
+	default:
+		b.WriteString(strings.ReplaceAll(st.String(), "_", " "))
+		if kc.Reason != "" {
+			b.WriteString(": " + kc.Reason)
+		}
+	}
+	if kc.EarnBack.IsNegative() {
+		eb := c.earnBack[kc.index(c)]
+		fmt.Fprintf(&b, "; earn-back after %d met months: %s%% of credits since the last = %s",
+			eb.AfterMetMonths, eb.Percent, c.money(kc.EarnBack))
+	}
+	return b.String()
+}
+
+func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICredit) {
+	k := kc.KPI
+	bound, name := k.Target, "target"
+	if kc.Status > rules.Minor {
+		bound, name = *k.Bound(kc.Status), kc.Status.String()
+	}
+	fmt.Fprintf(b, "%s: %s %s %s %s", kc.Status, Measure(kc.Measure, bound), cmpText(k, false), name, bound)
+	if kc.Streak > 1 {
+		fmt.Fprintf(b, "; %s consecutive failure x%s", ordinal(kc.Streak), kc.Multiplier)
+	}
+	how := kc.Explanation // the scheme's working, set by price
+	if kc.Area != "" {
+		for _, a := range lm.Areas {
+			if a.Area.ID == kc.Area {
+				fmt.Fprintf(b, "; %s to %s; share %s", how, a.How, c.money(kc.AreaShare))
+			}
+		}
+	} else {
+		fmt.Fprintf(b, "; %s = %s", how, c.money(kc.Amount))
+	}
+	if kc.Credit.Equal(kc.Amount) {
+		return
+	}
+	if lm.HasCap && lm.BeforeCap.GreaterThan(lm.Cap) {
+		fmt.Fprintf(b, "; monthly cap %s on %s of credits", c.money(lm.Cap), c.money(lm.BeforeCap))
+	}
+	if lm.HasAnnualCap && lm.Credits.Equal(lm.AnnualCapLeft) {
+		fmt.Fprintf(b, "; annual cap leaves %s", c.money(lm.AnnualCapLeft))
+	}
+	fmt.Fprintf(b, "; share after caps %s", c.money(kc.Credit))
+}
+
+// index finds the KPI's position in the calculator's rulebook.
+func (kc *KPICredit) index(c *Calculator) int {
+	for i, k := range c.rb.KPIs {
+		if k == kc.KPI {
+			return i
+		}
+	}
+	return 0
+}
+
+// cmpText is the comparison between a measure and a target or bound.
+func cmpText(k *rules.KPI, met bool) string {
+	switch {
+	case met && k.Direction == rules.Higher:
+		return ">="
+	case met:
+		return "<="
+	case k.Direction == rules.Higher:
+		return "<"
+	}
+	return ">"
+}
+
+// Measure formats a measure for reading beside a reference value (a target
+// or bound): to 4 decimal places, or as many more as it takes to tell the
+// two apart.
+func Measure(m, ref decimal.Decimal) string {
+	for places := int32(4); places < 28; places++ {
+		if -m.Exponent() <= places {
+			return m.String()
+		}
+		r := m.Round(places)
+		if r.Cmp(ref) == m.Cmp(ref) {
+			return r.String()
+		}
+	}
+	return m.String()
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return fmt.Sprint(n) + suffix
+}

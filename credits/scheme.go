@@ -1,0 +1,117 @@
+package credits
+
+import (
+	"fmt"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// quote is an exact amount kept as a fraction, so that it is rounded once
+// at the end, and the words that show how it was reached.
+type quote struct {
+	num, den decimal.Decimal
+	points   decimal.Decimal // for points schemes: the points earned, after escalation
+	how      string
+}
+
+// price works out the credit of a failing KPI under its scheme, escalation
+// included, as an exact fraction. It returns ok == false for a KPI whose
+// points go to a service area instead.
+func (c *Calculator) price(k *rules.KPI, level rules.Status, measure, charge, mult decimal.Decimal) quote {
+	s := &k.Credit
+	money := func(d decimal.Decimal) string { return c.money(d) }
+	esc := func(base decimal.Decimal, baseText string) quote {
+		total := base.Mul(mult)
+		if mult.Equal(one) {
+			return quote{num: total, den: one, how: baseText}
+		}
+		return quote{num: total, den: one, how: fmt.Sprintf("%s x %s", baseText, mult)}
+	}
+	switch s.Kind {
+	case rules.Fixed:
+		amt, _ := s.Amount(level)
+		return esc(amt, fmt.Sprintf("fixed %s", money(amt)))
+	case rules.PercentOfCharge:
+		pct, _ := s.Amount(level)
+		base := charge.Mul(pct).Div(hundred)
+		return esc(base, fmt.Sprintf("%s%% of %s = %s", pct, money(charge), money(base)))
+	case rules.Points:
+		pts, _ := s.Amount(level)
+		earned := pts.Mul(mult)
+		if k.Area != nil {
+			q := quote{num: zero, den: one, points: earned, how: fmt.Sprintf("%s points", pts)}
+			if !mult.Equal(one) {
+				q.how = fmt.Sprintf("%s points x %s = %s points", pts, mult, earned)
+			}
+			return q
+		}
+		base := pts.Mul(c.rb.PointValue)
+		q := esc(base, fmt.Sprintf("%s points x %s = %s", pts, money(c.rb.PointValue), money(base)))
+		q.points = earned
+		return q
+	case rules.Sliding:
+		return c.sliding(k, measure, charge, mult)
+	case rules.PerShortfall:
+		return c.perShortfall(k, measure, charge, mult)
+	}
+	return quote{num: zero, den: one}
+}
+
+// shortfall is how far the measure misses the target, never negative.
+func shortfall(k *rules.KPI, measure decimal.Decimal) decimal.Decimal {
+	d := k.Target.Sub(measure)
+	if k.Direction == rules.Lower {
+		d = d.Neg()
+	}
+	if d.IsNegative() {
+		return zero
+	}
+	return d
+}
+
+// sliding: charge x max% x min(1, shortfall / |target - floor|) x escalation.
+func (c *Calculator) sliding(k *rules.KPI, measure, charge, mult decimal.Decimal) quote {
+	s := &k.Credit
+	short := shortfall(k, measure)
+	span := k.Target.Sub(s.Floor).Abs()
+	whole := charge.Mul(s.MaxPercent).Mul(mult)
+	how := fmt.Sprintf("sliding: %s%% of %s", s.MaxPercent, c.money(charge))
+	if !short.LessThan(span) {
+		how += fmt.Sprintf(" (shortfall %s reaches the floor %s)", short, s.Floor)
+		return quote{num: whole, den: hundred, how: withMult(how, mult)}
+	}
+	how += fmt.Sprintf(" x shortfall %s / %s", short, span)
+	return quote{num: whole.Mul(short), den: hundred.Mul(span), how: withMult(how, mult)}
+}
+
+// perShortfall: charge x percent% (or money) per `per` of shortfall, the
+// units rounded down to whole units when asked.
+func (c *Calculator) perShortfall(k *rules.KPI, measure, charge, mult decimal.Decimal) quote {
+	s := &k.Credit
+	short := shortfall(k, measure)
+	unitsNum, unitsDen := short, s.Per
+	unitsText := fmt.Sprintf("shortfall %s / %s", short, s.Per)
+	if s.WholeUnits {
+		whole, _ := short.QuoRem(s.Per, 0)
+		unitsNum, unitsDen = whole, one
+		unitsText = fmt.Sprintf("%s whole units of %s (shortfall %s)", whole, s.Per, short)
+	}
+	var num decimal.Decimal
+	var how string
+	if s.Money != nil {
+		num = s.Money.Mul(unitsNum).Mul(mult)
+		how = fmt.Sprintf("%s per %s: %s", c.money(*s.Money), s.Per, unitsText)
+		return quote{num: num, den: unitsDen, how: withMult(how, mult)}
+	}
+	num = charge.Mul(*s.Percent).Mul(unitsNum).Mul(mult)
+	how = fmt.Sprintf("%s%% of %s per %s: %s", s.Percent, c.money(charge), s.Per, unitsText)
+	return quote{num: num, den: hundred.Mul(unitsDen), how: withMult(how, mult)}
+}
+
+func withMult(how string, mult decimal.Decimal) string {
+	if mult.Equal(one) {
+		return how
+	}
+	return how + " x " + mult.String()
+}

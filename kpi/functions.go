@@ -1,0 +1,149 @@
+package kpi
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/shopspring/decimal"
+)
+
+// ErrUndefined is wrapped by evaluation errors for a measure with no value,
+// such as a division by zero; the KPI is then not measured.
+var ErrUndefined = errors.New("undefined")
+
+// ErrArgument is wrapped by evaluation errors for a helper called with an
+// argument it cannot take, such as round(x, 1.5).
+var ErrArgument = errors.New("invalid argument")
+
+type dec = decimal.Decimal
+
+var (
+	decType  = reflect.TypeOf(decimal.Decimal{})
+	boolType = reflect.TypeOf(true)
+	hundred  = decimal.NewFromInt(100)
+)
+
+// literals turns every number literal into an exact decimal constant, read
+// from the expression's own text so that 0.98 is 0.98, not a float.
+type literals struct{ src []rune }
+
+func (p *literals) Visit(node *ast.Node) {
+	var d dec
+	switch n := (*node).(type) {
+	case *ast.IntegerNode:
+		d = decimal.NewFromInt(int64(n.Value))
+	case *ast.FloatNode:
+		loc := n.Location()
+		var err error
+		if loc.From < 0 || loc.To > len(p.src) || loc.From > loc.To {
+			d = decimal.NewFromFloat(n.Value)
+		} else if d, err = decimal.NewFromString(strings.ReplaceAll(string(p.src[loc.From:loc.To]), "_", "")); err != nil {
+			d = decimal.NewFromFloat(n.Value)
+		}
+	default:
+		return
+	}
+	c := &ast.ConstantNode{Value: d}
+	ast.Patch(node, c)
+	c.SetType(decType)
+}
+
+// negation rewrites unary minus on a decimal as a call of neg, since expr
+// overloads only binary operators. It repeats with the operator overloads
+// so that -(a + b) is seen once a + b has become add(a, b).
+type negation struct{ applied bool }
+
+func (p *negation) Reset()             { p.applied = false }
+func (p *negation) ShouldRepeat() bool { return p.applied }
+
+func (p *negation) Visit(node *ast.Node) {
+	u, ok := (*node).(*ast.UnaryNode)
+	if !ok || (u.Operator != "-" && u.Operator != "+") || u.Node.Type() != decType {
+		return
+	}
+	var n ast.Node
+	switch c, isConst := u.Node.(*ast.ConstantNode); {
+	case isConst && u.Operator == "-":
+		n = &ast.ConstantNode{Value: c.Value.(dec).Neg()}
+	case u.Operator == "+":
+		n = u.Node
+	default:
+		n = &ast.CallNode{Callee: &ast.IdentifierNode{Value: "neg"}, Arguments: []ast.Node{u.Node}}
+	}
+	ast.Patch(node, n)
+	n.SetType(decType)
+	p.applied = true
+}
+
+// functions are the decimal operators and helpers a KPI expression may use.
+var functions = func() []expr.Option {
+	bin := func(name string, f func(a, b dec) (any, error), sig any) expr.Option {
+		return expr.Function(name, func(p ...any) (any, error) { return f(p[0].(dec), p[1].(dec)) }, sig)
+	}
+	arith, cmp := new(func(dec, dec) dec), new(func(dec, dec) bool)
+	return []expr.Option{
+		bin("add", func(a, b dec) (any, error) { return a.Add(b), nil }, arith),
+		bin("sub", func(a, b dec) (any, error) { return a.Sub(b), nil }, arith),
+		bin("mul", func(a, b dec) (any, error) { return a.Mul(b), nil }, arith),
+		bin("div", func(a, b dec) (any, error) { return quo(a, b) }, arith),
+		bin("eq", func(a, b dec) (any, error) { return a.Equal(b), nil }, cmp),
+		bin("ne", func(a, b dec) (any, error) { return !a.Equal(b), nil }, cmp),
+		bin("lt", func(a, b dec) (any, error) { return a.LessThan(b), nil }, cmp),
+		bin("le", func(a, b dec) (any, error) { return a.LessThanOrEqual(b), nil }, cmp),
+		bin("gt", func(a, b dec) (any, error) { return a.GreaterThan(b), nil }, cmp),
+		bin("ge", func(a, b dec) (any, error) { return a.GreaterThanOrEqual(b), nil }, cmp),
+		expr.Function("neg", func(p ...any) (any, error) { return p[0].(dec).Neg(), nil }, new(func(dec) dec)),
+		expr.Function("min", extreme(-1), new(func(dec, ...dec) dec)),
+		expr.Function("max", extreme(+1), new(func(dec, ...dec) dec)),
+		expr.Function("abs", func(p ...any) (any, error) { return p[0].(dec).Abs(), nil }, new(func(dec) dec)),
+		expr.Function("round", round, new(func(dec, dec) dec)),
+		expr.Function("pct", pct, new(func(dec, dec) dec)),
+		expr.Operator("+", "add"), expr.Operator("-", "sub"),
+		expr.Operator("*", "mul"), expr.Operator("/", "div"),
+		expr.Operator("==", "eq"), expr.Operator("!=", "ne"),
+		expr.Operator("<", "lt"), expr.Operator("<=", "le"),
+		expr.Operator(">", "gt"), expr.Operator(">=", "ge"),
+	}
+}()
+
+// DivisionPlaces is the number of decimal places a quotient is rounded to
+// (half away from zero) when it does not terminate sooner: 1/3 is
+// 0.3333333333333333. Every other operation is exact.
+const DivisionPlaces = 16
+
+func quo(a, b dec) (dec, error) {
+	if b.IsZero() {
+		return dec{}, fmt.Errorf("division by zero: %w", ErrUndefined)
+	}
+	return a.DivRound(b, DivisionPlaces), nil
+}
+
+func extreme(sign int) func(p ...any) (any, error) {
+	return func(p ...any) (any, error) {
+		m := p[0].(dec)
+		for _, v := range p[1:] {
+			if v.(dec).Cmp(m) == sign {
+				m = v.(dec)
+			}
+		}
+		return m, nil
+	}
+}
+
+// round(x, places) rounds half away from zero.
+func round(p ...any) (any, error) {
+	places := p[1].(dec)
+	if !places.IsInteger() || places.IsNegative() || places.GreaterThan(decimal.NewFromInt(DivisionPlaces)) {
+		return nil, fmt.Errorf("round: places must be a whole number from 0 to %d, not %s: %w", DivisionPlaces, places, ErrArgument)
+	}
+	return p[0].(dec).Round(int32(places.IntPart())), nil
+}
+
+// pct(a, b) is a as a percentage of b: a / b * 100.
+func pct(p ...any) (any, error) {
+	return quo(p[0].(dec).Mul(hundred), p[1].(dec))
+}

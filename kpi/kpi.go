@@ -1,0 +1,156 @@
+// Package kpi compiles the KPI expressions of a rulebook once, type-checked
+// against its declared fields, and evaluates them for a lot and month with
+// exact decimal arithmetic.
+//
+// Expressions are written in the expr language. Every number in them is an
+// exact decimal: literals such as 0.98 are read from their text, and + - *
+// and comparisons are exact, so 0.1 + 0.2 == 0.3 holds. A quotient that does
+// not terminate is rounded to DivisionPlaces decimal places, half away from
+// zero; that is the only rounding before a credit is priced. Besides the
+// operators, expressions may use min, max, abs, round(x, places),
+// pct(a, b) (a / b * 100), cond ? a : b and if cond { a } else { b }, and
+// refer to the key columns, month (as "YYYY-MM") and the declared fields.
+//
+// A measure with no value, such as 0/0, makes the KPI not_measured; it is
+// never an error, Inf or a panic.
+package kpi
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Limits on an expression, so that a hostile rulebook cannot exhaust the
+// compiler or make evaluation slow.
+const (
+	MaxSourceLen = 2000 // characters of one expression
+	MaxNodes     = 500  // nodes of its syntax tree
+)
+
+// Program is a rulebook's compiled expressions. It is safe for concurrent
+// use; each goroutine evaluates with its own Evaluator.
+type Program struct {
+	rb   *rules.Rulebook
+	kpis []compiled
+}
+
+type compiled struct {
+	measure, volume, applies *vm.Program
+}
+
+// Compile compiles every KPI's measure, volume and applies expression,
+// reporting each problem with its position in the rulebook as a
+// *rules.ValidationError.
+func Compile(rb *rules.Rulebook) (*Program, error) {
+	p := &Program{rb: rb, kpis: make([]compiled, len(rb.KPIs))}
+	env := sampleEnv(rb)
+	var problems []*rules.Problem
+	do := func(e rules.Expr, key string, want string) *vm.Program {
+		if e.IsZero() {
+			return nil
+		}
+		prog, err := compileExpr(e, env, want)
+		if err != nil {
+			problems = append(problems, exprProblem(e, key, err))
+		}
+		return prog
+	}
+	for i, k := range rb.KPIs {
+		p.kpis[i] = compiled{
+			measure: do(k.Measure, k.ID+".measure", "number"),
+			volume:  do(k.Volume, k.ID+".volume", "number"),
+			applies: do(k.Applies, k.ID+".applies", "bool"),
+		}
+	}
+	if problems != nil {
+		return nil, &rules.ValidationError{Problems: problems}
+	}
+	return p, nil
+}
+
+// Rules returns the rulebook the program was compiled from.
+func (p *Program) Rules() *rules.Rulebook { return p.rb }
+
+// sampleEnv declares each name an expression may use with a value of its type.
+func sampleEnv(rb *rules.Rulebook) map[string]any {
+	env := map[string]any{"month": ""}
+	for _, k := range rb.Keys {
+		env[k] = ""
+	}
+	for _, f := range rb.Fields {
+		if f.Type.Numeric() {
+			env[f.Name] = decimal.Decimal{}
+		} else {
+			env[f.Name] = ""
+		}
+	}
+	return env
+}
+
+func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, error) {
+	if len(e.Source) > MaxSourceLen {
+		return nil, fmt.Errorf("expression is %d characters long; at most %d", len(e.Source), MaxSourceLen)
+	}
+	opts := []expr.Option{
+		expr.Env(env),
+		expr.MaxNodes(MaxNodes),
+		expr.DisableAllBuiltins(),
+		expr.Patch(&literals{src: []rune(e.Source)}),
+		expr.Patch(&negation{}),
+	}
+	opts = append(opts, functions...)
+	prog, err := expr.Compile(e.Source, opts...)
+	if err != nil {
+		return nil, err
+	}
+	got := prog.Node().Type()
+	switch {
+	case want == "number" && got != decType:
+		return nil, fmt.Errorf("must give a number, but gives %s", typeName(got))
+	case want == "bool" && got != boolType:
+		return nil, fmt.Errorf("must give true or false, but gives %s", typeName(got))
+	}
+	return prog, nil
+}
+
+func typeName(t interface{ String() string }) string {
+	switch t {
+	case decType:
+		return "a number"
+	case boolType:
+		return "true or false"
+	case nil:
+		return "a value of unknown type"
+	}
+	if s := t.String(); s == "string" {
+		return "text"
+	} else if s == "interface {}" {
+		return "values of different types"
+	} else {
+		return s
+	}
+}
+
+// exprProblem places a compile error inside the rulebook: the expression's
+// own line and column are added to where its text starts.
+func exprProblem(e rules.Expr, key string, err error) *rules.Problem {
+	pos := e.Pos
+	msg := err.Error()
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		msg = fe.Message
+		if fe.Line <= 1 && pos.Column > 0 {
+			pos.Column += fe.Column
+		} else if fe.Line > 1 {
+			pos.Line += fe.Line - 1
+			pos.Column = fe.Column + 1
+		}
+	}
+	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %q", msg, e.Source)}
+}
