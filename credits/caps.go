@@ -26,13 +26,13 @@ func (c *Calculator) pool(lm *LotMonth) {
 		if weighted.IsPositive() {
 			if a.Value != nil {
 				ac.Credit = c.round(weighted.Mul(*a.Value), one)
-				how += fmt.Sprintf(" x %s", c.money(*a.Value))
+				how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
 			} else {
 				ac.Credit = c.round(weighted.Mul(lm.Charge).Mul(*a.Percent), hundred)
-				how += fmt.Sprintf(" x %s%% of %s", a.Percent, c.money(lm.Charge))
+				how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(lm.Charge))
 			}
 		}
-		ac.How = fmt.Sprintf("area %s: %s points, %s = %s", a.ID, total, how, c.money(ac.Credit))
+		ac.How = fmt.Sprintf("area %s: %s points = %s = %s", a.ID, total, how, c.money(ac.Credit))
 		for j, share := range allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
@@ -63,7 +63,7 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Deci
 		}
 		n := hi.Sub(lo)
 		weighted = weighted.Add(n.Mul(b.mult))
-		how += fmt.Sprintf(", %s x%s", n, b.mult)
+		how += fmt.Sprintf(" + %s x%s", n, b.mult)
 	}
 	return weighted, how
 }
@@ -118,7 +118,7 @@ func (l *Lot) capYear(lm *LotMonth) {
 		l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 		return
 	}
-	limit := zero
+	var limit decimal.Decimal
 	if caps.AnnualAmount != nil {
 		limit = *caps.AnnualAmount
 	} else {

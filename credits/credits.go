@@ -20,14 +20,14 @@ type Observation struct {
 type KPICredit struct {
 	KPI *rules.KPI
 	Observation
-	Streak     int             // consecutive failures up to and including this month; 0 when met
-	Multiplier decimal.Decimal // escalation applied; 1 when not failed
-	Points     decimal.Decimal // points earned after escalation (points schemes)
-	Area       string          // the service area the points went to, if any
-	AreaShare  decimal.Decimal // this KPI's share of its area's credit
-	Amount     decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
-	Credit     decimal.Decimal // credit after the monthly and annual caps
-	EarnBack   decimal.Decimal // a refund (<= 0) earned this month, else 0
+	Streak      int             // consecutive failures up to and including this month; 0 when met
+	Multiplier  decimal.Decimal // escalation applied; 1 when not failed
+	Points      decimal.Decimal // points earned after escalation (points schemes)
+	Area        string          // the service area the points went to, if any
+	AreaShare   decimal.Decimal // this KPI's share of its area's credit
+	Amount      decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
+	Credit      decimal.Decimal // credit after the monthly and annual caps
+	EarnBack    decimal.Decimal // a refund (<= 0) earned this month, else 0
 	Explanation string
 }
 
@@ -188,3 +188,6 @@ func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 	}
 	return kc
 }
+
+// Calculator returns the calculator now in use.
+func (l *Lot) Calculator() *Calculator { return l.calc }

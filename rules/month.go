@@ -46,3 +46,6 @@ func (m Month) Number() int { return int(m)%12 + 1 }
 func (m Month) String() string {
 	return fmt.Sprintf("%04d-%02d", m.Year(), m.Number())
 }
+
+// Add returns the month n months later (earlier for negative n).
+func (m Month) Add(n int) Month { return m + Month(n) }

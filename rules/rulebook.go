@@ -223,10 +223,10 @@ type EarnBack struct {
 type ServiceArea struct {
 	ID        string
 	KPIs      []string
-	Threshold Decimal      // points per lot-month that earn nothing
-	Value     *Decimal     // money per point, or nil
-	Percent   *Decimal     // percent of the charge per point, or nil
-	Tiers     []Tier       // optional ratchet, by increasing From
+	Threshold Decimal  // points per lot-month that earn nothing
+	Value     *Decimal // money per point, or nil
+	Percent   *Decimal // percent of the charge per point, or nil
+	Tiers     []Tier   // optional ratchet, by increasing From
 	Pos       Pos
 }
 
