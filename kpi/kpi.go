@@ -20,6 +20,7 @@ import (
 	"fmt"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 	"github.com/kpicredit/kpicredit/rules"
@@ -109,6 +110,9 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 	if err != nil {
 		return nil, err
 	}
+	if err := checkLiterals(prog.Node()); err != nil {
+		return nil, err
+	}
 	got := prog.Node().Type()
 	switch {
 	case want == "number" && got != decType:
@@ -117,6 +121,29 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 		return nil, fmt.Errorf("must give true or false, but gives %s", typeName(got))
 	}
 	return prog, nil
+}
+
+// MaxLiteralDigits bounds the digits and decimal exponent of a number
+// literal, so that arithmetic on it stays small.
+const MaxLiteralDigits = 40
+
+// checkLiterals rejects number literals too large or too precise to be
+// meant, such as 1e999999, whose arithmetic would need vast memory.
+func checkLiterals(root ast.Node) error {
+	var err error
+	ast.Find(root, func(n ast.Node) bool {
+		c, ok := n.(*ast.ConstantNode)
+		if !ok {
+			return false
+		}
+		if v, ok := c.Value.(decimal.Decimal); ok && err == nil {
+			if exp := v.Exponent(); exp > MaxLiteralDigits || exp < -MaxLiteralDigits || len(v.Coefficient().String()) > MaxLiteralDigits {
+				err = fmt.Errorf("a number literal is too large or too precise (at most %d digits and places)", MaxLiteralDigits)
+			}
+		}
+		return false
+	})
+	return err
 }
 
 func typeName(t interface{ String() string }) string {

@@ -1,0 +1,56 @@
+package kpi_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// FuzzEvaluate compiles arbitrary measure expressions and evaluates those
+// that compile with arbitrary values: nothing may panic, and a result is
+// either a status or an error.
+func FuzzEvaluate(f *testing.F) {
+	for _, s := range []string{
+		"done / jobs", "0.1 + 0.2 == 0.3 ? 1 : 0", "max(done, jobs, 1) - min(rate, 2)",
+		"round(rate, 2)", "pct(done, jobs)", "if jobs > 0 { done / jobs } else { 1 }",
+		"-(done - jobs) * 1e3", "abs(rate) / (done - done)", "region == 'Wales' ? 1 : 0",
+		"round(rate, done)", "1/3*3", "99999999999999999999.5 * 99999999999999999999.5",
+	} {
+		f.Add(s, int64(3), int64(4), "0.5")
+	}
+	base := `contract: Fuzz
+currency: GBP
+keys: [provider, region]
+charge: charge
+fields: {charge: money, done: int, jobs: int, rate: decimal, note: string}
+kpis:
+  - id: K
+    measure: placeholder
+    target: 1
+    credit: {fixed: {minor: 1}}
+`
+	rb, err := rules.Parse("fuzz.yaml", strings.NewReader(base))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src string, done, jobs int64, rate string) {
+		rb.KPIs[0].Measure = rules.Expr{Source: src, Pos: rules.Pos{File: "fuzz.yaml", Line: 8, Column: 14}}
+		p, err := kpi.Compile(rb)
+		if err != nil {
+			return
+		}
+		r, err := decimal.NewFromString(rate)
+		if err != nil {
+			r = decimal.Zero
+		}
+		row := &kpi.Row{Keys: []string{"P", "Wales"}, Month: rules.NewMonth(2025, 1),
+			Values: []any{decimal.NewFromInt(1000), decimal.NewFromInt(done), decimal.NewFromInt(jobs), r, "n"}}
+		res, err := p.NewEvaluator().Evaluate(row, nil)
+		if err == nil && len(res) != 1 {
+			t.Fatalf("%q gave %d results", src, len(res))
+		}
+	})
+}

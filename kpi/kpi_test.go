@@ -1,0 +1,189 @@
+package kpi_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// compile builds a one-KPI rulebook around a measure and compiles it.
+func compile(t testing.TB, kpiYAML string) (*kpi.Program, error) {
+	t.Helper()
+	src := `contract: Test
+currency: GBP
+keys: [provider, region]
+charge: charge
+point_value: 10.00
+fields:
+  charge: money
+  done: int
+  jobs: int
+  rate: decimal
+  note: string
+kpis:
+` + kpiYAML
+	rb, err := rules.Parse("test.yaml", strings.NewReader(src))
+	require.NoError(t, err)
+	return kpi.Compile(rb)
+}
+
+func row(region string, done, jobs, rate string) *kpi.Row {
+	return &kpi.Row{Keys: []string{"P", region}, Month: rules.NewMonth(2025, 3),
+		Values: []any{d("1000"), d(done), d(jobs), d(rate), "n"}}
+}
+
+func TestEvaluate(t *testing.T) {
+	cases := []struct {
+		name    string
+		kpi     string
+		row     *kpi.Row
+		status  rules.Status
+		measure string // "" when there is none
+		reason  string
+	}{
+		{"met above target", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("N", "99", "100", "0"), rules.Met, "0.99", ""},
+		{"equal to target is met", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("N", "49", "50", "0"), rules.Met, "0.98", ""},
+		{"just below target is minor", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("N", "97", "99", "0"), rules.Minor, "0.9797979797979798", ""},
+		{"equal to serious is minor", `{id: K, measure: done / jobs, target: 0.98, serious: 0.9, credit: {fixed: {minor: 1, serious: 2}}}`,
+			row("N", "9", "10", "0"), rules.Minor, "0.9", ""},
+		{"below serious", `{id: K, measure: done / jobs, target: 0.98, serious: 0.9, credit: {fixed: {minor: 1, serious: 2}}}`,
+			row("N", "89", "100", "0"), rules.Serious, "0.89", ""},
+		{"four levels: critical", `{id: K, measure: done / jobs, target: 0.99, serious: 0.98, severe: 0.97, critical: 0.96,
+      credit: {points: {minor: 1, serious: 2, severe: 3, critical: 4}}}`,
+			row("N", "95", "100", "0"), rules.Critical, "0.95", ""},
+		{"four levels: at the critical bound is severe", `{id: K, measure: done / jobs, target: 0.99, serious: 0.98, severe: 0.97, critical: 0.96,
+      credit: {points: {minor: 1, serious: 2, severe: 3, critical: 4}}}`,
+			row("N", "96", "100", "0"), rules.Severe, "0.96", ""},
+		{"lower is better: at target met", `{id: K, measure: rate, direction: lower, target: 28, serious: 35, credit: {fixed: {minor: 1, serious: 2}}}`,
+			row("N", "0", "0", "28"), rules.Met, "28", ""},
+		{"lower is better: above serious", `{id: K, measure: rate, direction: lower, target: 28, serious: 35, credit: {fixed: {minor: 1, serious: 2}}}`,
+			row("N", "0", "0", "35.01"), rules.Serious, "35.01", ""},
+		{"0/0 is not measured", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("N", "0", "0", "0"), rules.NotMeasured, "", "measure undefined: division by zero"},
+		{"below min_volume", `{id: K, measure: done / jobs, volume: jobs, min_volume: 10, target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("N", "1", "4", "0"), rules.NotMeasured, "", "volume 4 < min_volume 10"},
+		{"at min_volume is measured", `{id: K, measure: done / jobs, volume: jobs, min_volume: 10, target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("N", "5", "10", "0"), rules.Minor, "0.5", ""},
+		{"applies false", `{id: K, measure: done / jobs, applies: region != "Wales", target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("Wales", "0", "0", "0"), rules.NotApplicable, "", ""},
+		{"applies true", `{id: K, measure: done / jobs, applies: region != "Wales", target: 0.98, credit: {fixed: {minor: 1}}}`,
+			row("North", "1", "1", "0"), rules.Met, "1", ""},
+		{"exact sum", `{id: K, measure: "0.1 + 0.2 == 0.3 ? 1 : 0", target: 1, credit: {fixed: {minor: 1}}}`,
+			row("N", "0", "0", "0"), rules.Met, "1", ""},
+		{"helpers", `{id: K, measure: "max(done, 1) - min(jobs, 2, 3) + abs(-rate) + round(2.345, 2)", target: 1, credit: {fixed: {minor: 1}}}`,
+			row("N", "5", "7", "0.5"), rules.Met, "5.85", ""}, // 5 - 2 + 0.5 + 2.35 (half away from zero)
+		{"pct", `{id: K, measure: "pct(done, jobs)", target: 95, credit: {fixed: {minor: 1}}}`,
+			row("N", "1", "3", "0"), rules.Minor, "33.3333333333333333", ""}, // 100/3 to 16 places
+		{"if else", `{id: K, measure: "if jobs > 0 { done / jobs } else { 1 }", target: 0.5, credit: {fixed: {minor: 1}}}`,
+			row("N", "0", "0", "0"), rules.Met, "1", ""},
+		{"division by a difference that is zero", `{id: K, measure: done / (jobs - 2), target: 1, credit: {fixed: {minor: 1}}}`,
+			row("N", "1", "2", "0"), rules.NotMeasured, "", "measure undefined: division by zero"},
+		{"month and text fields", `{id: K, measure: "month >= '2025-03' && note == 'n' ? 1 : 0", target: 1, credit: {fixed: {minor: 1}}}`,
+			row("N", "0", "0", "0"), rules.Met, "1", ""},
+		{"unary minus", `{id: K, measure: -(done - jobs), target: 2, credit: {fixed: {minor: 1}}}`,
+			row("N", "1", "3", "0"), rules.Met, "2", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := compile(t, "  - "+tc.kpi+"\n")
+			require.NoError(t, err)
+			res, err := p.NewEvaluator().Evaluate(tc.row, nil)
+			require.NoError(t, err)
+			require.Len(t, res, 1)
+			r := res[0]
+			require.Equal(t, tc.status, r.Status)
+			require.Equal(t, tc.measure != "", r.HasMeasure)
+			if tc.measure != "" {
+				require.Truef(t, d(tc.measure).Equal(r.Measure), "measure %s, want %s", r.Measure, tc.measure)
+			}
+			require.Equal(t, tc.reason, r.Reason)
+		})
+	}
+}
+
+// A mistake in an expression is a load error placed in the rulebook file.
+func TestCompileErrors(t *testing.T) {
+	cases := []struct {
+		name, kpi, want string
+	}{
+		{"unknown field", `{id: K, measure: done / jbos, target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:29: K.measure: unknown name jbos in "done / jbos"`},
+		{"quoted, unknown field", `{id: K, measure: "done / jbos", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:30: K.measure: unknown name jbos in "done / jbos"`},
+		{"measure is not a number", `{id: K, measure: done > jobs, target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:22: K.measure: must give a number, but gives true or false in "done > jobs"`},
+		{"applies is not a bool", `{id: K, measure: done, applies: region, target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:37: K.applies: must give true or false, but gives text in "region"`},
+		{"unknown function", `{id: K, measure: len(note), target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:22: K.measure: unknown name len in "len(note)"`},
+		{"text in arithmetic", `{id: K, measure: done + note, target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:27: K.measure: invalid operation: + (mismatched types decimal.Decimal and string) in "done + note"`},
+		{"syntax", `{id: K, measure: "done / (jobs", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:34: K.measure: unexpected token EOF in "done / (jobs"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := compile(t, "  - "+tc.kpi+"\n")
+			var ve *rules.ValidationError
+			require.True(t, errors.As(err, &ve), "%v", err)
+			require.Len(t, ve.Problems, 1)
+			require.Equal(t, tc.want, ve.Problems[0].Error())
+		})
+	}
+}
+
+// Every broken expression is reported, not just the first.
+func TestCompileReportsAll(t *testing.T) {
+	_, err := compile(t, `  - {id: A, measure: nope, target: 1, credit: {fixed: {minor: 1}}}
+  - {id: B, measure: done, volume: nada, target: 1, credit: {fixed: {minor: 1}}}
+`)
+	var ve *rules.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Problems, 2)
+	require.Contains(t, ve.Problems[0].Error(), "A.measure: unknown name nope")
+	require.Contains(t, ve.Problems[1].Error(), "B.volume: unknown name nada")
+}
+
+func TestExpressionLimits(t *testing.T) {
+	long := "done" + strings.Repeat(" + done", kpi.MaxNodes)
+	_, err := compile(t, "  - {id: K, measure: "+long[:min(len(long), kpi.MaxSourceLen-10)]+", target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.ErrorContains(t, err, "exceeds maximum allowed nodes")
+	_, err = compile(t, "  - {id: K, measure: "+strings.Repeat("1+", kpi.MaxSourceLen)+"1, target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.ErrorContains(t, err, "characters long; at most 2000")
+	_, err = compile(t, "  - {id: K, measure: done * 1e999999, target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.ErrorContains(t, err, "a number literal is too large")
+	_, err = compile(t, "  - {id: K, measure: done * 0.000000000000000000000000000000000000000000001, target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.ErrorContains(t, err, "a number literal is too large or too precise")
+}
+
+func TestEvalErrors(t *testing.T) {
+	p, err := compile(t, `  - {id: K, measure: "round(done, jobs)", target: 1, credit: {fixed: {minor: 1}}}`+"\n")
+	require.NoError(t, err)
+	_, err = p.NewEvaluator().Evaluate(row("N", "1", "0.5", "0"), nil)
+	var ee *kpi.EvalError
+	require.ErrorAs(t, err, &ee)
+	require.ErrorIs(t, err, kpi.ErrArgument)
+	require.Equal(t, "K", ee.KPI)
+	_, err = p.NewEvaluator().Evaluate(&kpi.Row{}, nil)
+	require.ErrorContains(t, err, "row has 0 keys and 0 values")
+}
+
+func TestExcuse(t *testing.T) {
+	r := kpi.Result{Status: rules.Minor}
+	r.Excuse("storm")
+	require.Equal(t, rules.Excused, r.Status)
+	require.Equal(t, "storm", r.Reason)
+	r = kpi.Result{Status: rules.NotApplicable}
+	r.Excuse("storm")
+	require.Equal(t, rules.NotApplicable, r.Status)
+}
