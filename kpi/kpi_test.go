@@ -160,7 +160,7 @@ func TestExpressionLimits(t *testing.T) {
 	require.ErrorContains(t, err, "exceeds maximum allowed nodes")
 	_, err = compile(t, "  - {id: K, measure: "+strings.Repeat("1+", kpi.MaxSourceLen)+"1, target: 1, credit: {fixed: {minor: 1}}}\n")
 	require.ErrorContains(t, err, "characters long; at most 2000")
-	_, err = compile(t, "  - {id: K, measure: done * 1e999999, target: 1, credit: {fixed: {minor: 1}}}\n")
+	_, err = compile(t, "  - {id: K, measure: done * 1e300, target: 1, credit: {fixed: {minor: 1}}}\n")
 	require.ErrorContains(t, err, "a number literal is too large")
 	_, err = compile(t, "  - {id: K, measure: done * 0.000000000000000000000000000000000000000000001, target: 1, credit: {fixed: {minor: 1}}}\n")
 	require.ErrorContains(t, err, "a number literal is too large or too precise")
