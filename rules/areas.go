@@ -26,6 +26,9 @@ func (r *reader) areas(rb *Rulebook, n *yaml.Node) {
 }
 
 func (r *reader) area(n *yaml.Node, key string) *ServiceArea {
+	if id := idOr(n, ""); id != "" {
+		key = "service_areas." + id
+	}
 	m := r.mapping(n, key, "id", "kpis", "threshold", "point_value", "percent_of_charge_per_point", "tiers")
 	if m == nil {
 		return nil
@@ -39,6 +42,7 @@ func (r *reader) area(n *yaml.Node, key string) *ServiceArea {
 	r.required(m, n, key, "id", "kpis")
 	if e, ok := m["kpis"]; ok {
 		a.KPIs = r.strList(e.value, key+".kpis")
+		a.kpiNodes = deref(e.value).Content
 	}
 	if e, ok := m["threshold"]; ok {
 		a.Threshold, _ = r.nonNeg(e.value, key+".threshold")
@@ -100,8 +104,11 @@ func (r *reader) tiers(n *yaml.Node, key string) []Tier {
 // linkArea checks the area's KPIs exist, use points and belong to no other
 // area, and links them.
 func (r *reader) linkArea(rb *Rulebook, a *ServiceArea, n *yaml.Node) {
-	for _, id := range a.KPIs {
+	for i, id := range a.KPIs {
 		k := rb.KPI(id)
+		if i < len(a.kpiNodes) {
+			n = a.kpiNodes[i]
+		}
 		switch {
 		case k == nil:
 			r.errorf(n, "service_areas."+a.ID, "KPI %q is not defined", id)

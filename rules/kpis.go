@@ -32,6 +32,7 @@ func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
 
 // kpi reads one KPI. Problems are keyed by the KPI's id once it is known.
 func (r *reader) kpi(n *yaml.Node, key string) *KPI {
+	key = idOr(n, key)
 	m := r.mapping(n, key, kpiKeys...)
 	if m == nil {
 		return nil
@@ -120,7 +121,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string) {
 // escalation reads a non-empty, non-decreasing list of positive multipliers.
 func (r *reader) escalation(n *yaml.Node, key string) []Decimal {
 	items := r.seq(n, key)
-	if items == nil {
+	if deref(n).Kind != yaml.SequenceNode {
 		return []Decimal{decimal.NewFromInt(1)}
 	}
 	if len(items) == 0 {

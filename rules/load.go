@@ -37,11 +37,12 @@ func Parse(name string, r io.Reader) (*Rulebook, error) {
 	}
 	rd := &reader{problems: problems{file: name}}
 	rb := rd.rulebook(root)
-	if err := rd.err(); err != nil {
-		return nil, err
+	if len(rd.list) > 0 {
+		rd.list = append(rd.list, rd.specProblems...)
+		return nil, rd.err()
 	}
 	rb.File, rb.root = name, root
-	if err := rb.addScenarios(rd.specs); err != nil {
+	if err := rb.addScenarios(rd.specs, rd.specProblems); err != nil {
 		return nil, err
 	}
 	return rb, nil
@@ -162,7 +163,11 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 	}
 	r.checkPointValue(rb, m, root)
 	if e, ok := m["scenarios"]; ok {
-		r.specs = r.scenarios(e.value)
+		// Scenarios are checked apart: their overlays can only be applied,
+		// and their remaining problems found, once the baseline is valid.
+		sr := &reader{problems: problems{file: r.file}, files: r.files}
+		r.specs = sr.scenarios(e.value)
+		r.specProblems = sr.list
 	}
 	return rb
 }

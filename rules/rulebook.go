@@ -228,6 +228,8 @@ type ServiceArea struct {
 	Percent   *Decimal // percent of the charge per point, or nil
 	Tiers     []Tier   // optional ratchet, by increasing From
 	Pos       Pos
+
+	kpiNodes []*yaml.Node // where each of KPIs is named, for messages
 }
 
 // Tier multiplies the value of points ranked From and above.

@@ -67,6 +67,9 @@ func (r *reader) scenarios(n *yaml.Node) []*scenarioSpec {
 }
 
 func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
+	if id := idOr(n, ""); id != "" {
+		key = "scenarios." + id
+	}
 	m := r.mapping(n, key, scenarioKeys...)
 	if m == nil {
 		return nil
@@ -183,8 +186,8 @@ func (r *reader) sweepRange(m map[string]entry, n *yaml.Node, key string) []*yam
 
 // addScenarios applies each scenario's overlay to the baseline, expanding
 // sweeps, and appends them; it reports every problem the overlays cause.
-func (b *Rulebook) addScenarios(specs []*scenarioSpec) error {
-	ps := &problems{file: b.File}
+func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
+	ps := &problems{file: b.File, list: found}
 	ids := map[string]bool{}
 	for _, s := range b.Scenarios {
 		ids[s.ID] = true
@@ -268,11 +271,8 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 	if e, ok := m["point_value"]; ok {
 		setKey(root, "point_value", e.value)
 	}
-	var rb *Rulebook
-	if len(rd.list) == 0 {
-		rb = rd.rulebook(root)
-		rb.File, rb.root = b.File, root
-	}
+	rb := rd.rulebook(root)
+	rb.File, rb.root = b.File, root
 	for _, p := range rd.list {
 		p.Key = strings.TrimSuffix("scenarios."+spec.ID+"."+p.Key, ".")
 		ps.list = append(ps.list, p)
@@ -428,8 +428,5 @@ func (b *Rulebook) ReadScenarios(name string, r io.Reader) error {
 		list = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{root}}
 	}
 	specs := rd.scenarios(list)
-	if err := rd.err(); err != nil {
-		return err
-	}
-	return b.addScenarios(specs)
+	return b.addScenarios(specs, rd.list)
 }

@@ -17,7 +17,8 @@ type reader struct {
 	// that file's name; every other node belongs to problems.file.
 	files map[*yaml.Node]string
 	// specs holds the scenarios read, to be applied once the baseline is valid.
-	specs []*scenarioSpec
+	specs        []*scenarioSpec
+	specProblems []*Problem
 }
 
 func (r *reader) pos(n *yaml.Node) Pos {
@@ -254,4 +255,15 @@ func deref(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	return n
+}
+
+// idOr returns the value of mapping n's id key, for naming its problems,
+// or key when it has none.
+func idOr(n *yaml.Node, key string) string {
+	if n.Kind == yaml.MappingNode {
+		if id := getKey(n, "id"); id != nil && id.Kind == yaml.ScalarNode && id.Value != "" {
+			return id.Value
+		}
+	}
+	return key
 }

@@ -1,0 +1,140 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func TestLoadDesignExample(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	require.Equal(t, "Example accommodation contract", rb.Contract)
+	require.Equal(t, "GBP", rb.Currency)
+	require.EqualValues(t, 2, rb.MinorUnits)
+	require.Equal(t, rules.HalfUp, rb.Rounding)
+	require.Equal(t, []string{"provider", "region"}, rb.Keys)
+	require.Equal(t, "monthly_charge", rb.Charge)
+	require.True(t, d("250").Equal(rb.PointValue))
+	require.Len(t, rb.Fields, 5)
+	require.Equal(t, rules.Field{Name: "emergency_jobs", Type: rules.TypeInt,
+		Pos: rules.Pos{File: "testdata/basic.yaml", Line: 9, Column: 3}}, rb.Fields[1])
+
+	k := rb.KPI("KPI-01")
+	require.NotNil(t, k)
+	require.Equal(t, "emergency_fixed_24h / emergency_jobs", k.Measure.Source)
+	require.Equal(t, rules.Pos{File: "testdata/basic.yaml", Line: 16, Column: 14}, k.Measure.Pos)
+	require.Equal(t, `region != "Wales"`, k.Applies.Source)
+	require.True(t, d("0.98").Equal(k.Target))
+	require.True(t, d("0.90").Equal(*k.Bound(rules.Serious)))
+	require.Nil(t, k.Bound(rules.Severe))
+	require.Equal(t, []rules.Status{rules.Minor, rules.Serious}, k.Reachable())
+	require.Equal(t, rules.Points, k.Credit.Kind)
+	amt, ok := k.Credit.Amount(rules.Serious)
+	require.True(t, ok)
+	require.True(t, d("3").Equal(amt))
+	require.True(t, d("1.5").Equal(k.Multiplier(2)))
+	require.True(t, d("2").Equal(k.Multiplier(7)), "the last entry repeats")
+	require.True(t, d("10").Equal(*k.MinVolume))
+
+	s := rb.KPI("KPI-02").Credit
+	require.Equal(t, rules.Sliding, s.Kind)
+	require.True(t, d("0.80").Equal(s.Floor))
+	require.True(t, d("10").Equal(*rb.Caps.MonthlyPercent))
+}
+
+func TestScenarioOverlay(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	var ids []string
+	for _, s := range rb.Scenarios {
+		ids = append(ids, s.ID)
+	}
+	require.Equal(t, []string{"ccn-revised-kpis", "defect-target-sweep/target=0.90",
+		"defect-target-sweep/target=0.92", "defect-target-sweep/target=0.95", "defect-target-sweep/target=0.98"}, ids)
+
+	ccn := rb.Scenarios[0]
+	require.Equal(t, rules.NewMonth(2025, 4), ccn.From.Month)
+	sr := ccn.Rules()
+	require.Len(t, sr.KPIs, 1, "KPI-02 removed")
+	k := sr.KPI("KPI-01")
+	require.True(t, d("0.95").Equal(k.Target))
+	require.True(t, d("0.85").Equal(*k.Bound(rules.Serious)))
+	require.Equal(t, "emergency_fixed_24h / emergency_jobs", k.Measure.Source, "fields not overridden are kept")
+	require.True(t, d("5").Equal(*sr.Caps.MonthlyPercent))
+	require.Empty(t, sr.Scenarios)
+	// The baseline is untouched.
+	require.True(t, d("0.98").Equal(rb.KPI("KPI-01").Target))
+	require.Len(t, rb.KPIs, 2)
+
+	sw := rb.Scenarios[2]
+	require.Equal(t, &rules.SweepPoint{Sweep: "defect-target-sweep", KPI: "KPI-01", Field: "target", Value: d("0.92")}, sw.Sweep)
+	require.True(t, d("0.92").Equal(sw.Rules().KPI("KPI-01").Target))
+}
+
+func TestScenarioFile(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	err = rb.ReadScenarios("change.yaml", strings.NewReader(`scenarios:
+  - id: proportionate
+    kpis:
+      KPI-01: {credit: {sliding: {max_percent_of_charge: 1, floor: 0.8}}, escalation: [1]}
+      KPI-02: {credit: {sliding: {floor: 0.70}}}
+    add:
+      - {id: KPI-03, measure: moves / moves, target: 1, credit: {fixed: {minor: 100}}}
+  - id: floor-sweep
+    sweep: {kpi: KPI-02, field: credit.sliding.floor, from: 0.5, to: 0.7, step: 0.05}
+`))
+	require.NoError(t, err)
+	require.Len(t, rb.Scenarios, 5+1+5)
+	p := rb.Scenarios[5].Rules()
+	k1 := p.KPI("KPI-01")
+	require.Equal(t, rules.Sliding, k1.Credit.Kind, "a different scheme replaces the credit")
+	require.Len(t, k1.Escalation, 1)
+	k2 := p.KPI("KPI-02")
+	require.True(t, d("2").Equal(k2.Credit.MaxPercent), "the same scheme merges")
+	require.True(t, d("0.70").Equal(k2.Credit.Floor))
+	require.NotNil(t, p.KPI("KPI-03"))
+	require.Equal(t, "floor-sweep/credit.sliding.floor=0.60", rb.Scenarios[8].ID)
+
+	// A problem in the scenario file is placed in that file.
+	err = rb.ReadScenarios("bad.yaml", strings.NewReader(`id: bad
+kpis:
+  KPI-02: {serious: 0.99}
+`))
+	require.EqualError(t, err, "bad.yaml:3:21: scenarios.bad.KPI-02.serious: 0.99 is above target 0.95: "+
+		"for a higher-is-better KPI each bound must be at or beyond the one before")
+	err = rb.ReadScenarios("dup.yaml", strings.NewReader("- id: proportionate\n"))
+	require.EqualError(t, err, `dup.yaml:1:3: scenarios.proportionate: duplicate scenario id "proportionate"`)
+}
+
+// A null in an override removes the key: here the serious bound, and with
+// it the serious amount of the points scheme.
+func TestScenarioNullRemoves(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`id: no-serious
+kpis:
+  KPI-01: {serious: null, credit: {points: {serious: null}}}
+`)))
+	k := rb.Scenarios[len(rb.Scenarios)-1].Rules().KPI("KPI-01")
+	require.Nil(t, k.Bound(rules.Serious))
+	require.Equal(t, []rules.Status{rules.Minor}, k.Reachable())
+}
+
+func TestMonth(t *testing.T) {
+	m, err := rules.ParseMonth("2025-03")
+	require.NoError(t, err)
+	require.Equal(t, rules.NewMonth(2025, 3), m)
+	require.Equal(t, "2025-03", m.String())
+	require.Equal(t, "2026-01", m.Add(10).String())
+	for _, bad := range []string{"2025-3", "2025-13", "2025-00", "25-03-01", "2025/03", "abcd-ef", "+025-03", "2025-+3", "0000-01"} {
+		_, err := rules.ParseMonth(bad)
+		require.Error(t, err, bad)
+	}
+}
