@@ -1,0 +1,121 @@
+// Package report writes the human-readable summary of a run, as Markdown
+// and as a single self-contained HTML page.
+package report
+
+import "github.com/shopspring/decimal"
+
+// Summary is everything the summary pages show. Amounts are exact and
+// already rounded to the currency's minor unit; lists are in the order
+// they are to be shown.
+type Summary struct {
+	Contract   string
+	Currency   string // ISO code, e.g. GBP
+	MinorUnits int32  // decimal places of money
+	FirstMonth string // YYYY-MM
+	LastMonth  string // YYYY-MM
+	GroupBy    string // the key column totals are grouped by, e.g. "provider"
+	Lots       int
+	KPIs       int
+	LotMonths  int
+
+	Baseline  Totals
+	ByGroup   []GroupTotal // one per provider (value of GroupBy), by name
+	ByKPI     []KPITotal   // in rulebook order
+	TopMonths []LotMonth   // the lot-months with the most credits, most first (at most 10)
+	Monthly   []Series     // baseline credits per month, one series per provider
+
+	Scenarios []ScenarioTotal // empty when the run has no scenarios
+	Movers    []Mover         // the scenario-KPI pairs whose credits move most, largest |Diff| first (at most 15)
+	Sweeps    []Sweep         // one per sweep, in rulebook order
+}
+
+// Totals are a run's money totals.
+type Totals struct {
+	Charge       decimal.Decimal
+	Credits      decimal.Decimal // after caps
+	EarnBack     decimal.Decimal // refunds, <= 0
+	Net          decimal.Decimal // Credits + EarnBack
+	Failures     int             // failed KPI-months
+	Measured     int             // KPI-months met or failed
+	CappedMonths int             // lot-months whose credits hit the monthly cap
+}
+
+// GroupTotal is the totals of one provider (or other group).
+type GroupTotal struct {
+	Name string
+	Totals
+}
+
+// KPITotal is one KPI's baseline totals.
+type KPITotal struct {
+	ID, Name    string
+	Scheme      string // e.g. points, sliding
+	Credits     decimal.Decimal
+	Failures    int
+	Met         int
+	NotMeasured int
+	Excused     int
+}
+
+// LotMonth is one lot's credits in one month.
+type LotMonth struct {
+	Lot     string // the key values joined with " / ", e.g. "Northgate / Wales"
+	Month   string
+	Charge  decimal.Decimal
+	Credits decimal.Decimal
+}
+
+// Series is a provider's credits month by month.
+type Series struct {
+	Name   string
+	Points []MonthValue // every month of the run, in order
+}
+
+// MonthValue is an amount in a month.
+type MonthValue struct {
+	Month string
+	Value decimal.Decimal
+}
+
+// ScenarioTotal compares one scenario with the baseline.
+type ScenarioTotal struct {
+	ID          string
+	Description string
+	From        string // YYYY-MM, or "" when the scenario applies throughout
+	Credits     decimal.Decimal
+	Diff        decimal.Decimal // Credits - baseline credits
+	Failures    int
+	ByGroup     []GroupDiff // per provider, same order as Summary.ByGroup
+}
+
+// GroupDiff is one provider's credits under a scenario.
+type GroupDiff struct {
+	Name     string
+	Baseline decimal.Decimal
+	Scenario decimal.Decimal
+	Diff     decimal.Decimal
+}
+
+// Mover is a KPI whose credits a scenario changes.
+type Mover struct {
+	Scenario string
+	KPI      string
+	Baseline decimal.Decimal
+	Credits  decimal.Decimal
+	Diff     decimal.Decimal
+}
+
+// Sweep is total credits against the swept value.
+type Sweep struct {
+	ID     string // the sweep's id
+	KPI    string
+	Field  string
+	Points []SweepPoint // by increasing value
+	Base   decimal.Decimal
+}
+
+// SweepPoint is one value of a sweep and the total credits it gives.
+type SweepPoint struct {
+	Value   decimal.Decimal
+	Credits decimal.Decimal
+}
