@@ -90,26 +90,32 @@ func (c *Calculator) capMonth(lm *LotMonth) {
 	}
 }
 
-// contractYear numbers the contract year holding m: years run from the
-// rulebook's start month, or from January when it has none.
-func (c *Calculator) contractYear(m rules.Month) int {
-	if !c.rb.Start.Set {
-		return m.Year()
+// contractYear numbers the contract year holding m, and says how many
+// months of that year follow m: years run from the rulebook's start month,
+// or from January when it has none.
+func (c *Calculator) contractYear(m rules.Month) (year, left int) {
+	d := int(m) // months since January of year 0
+	if c.rb.Start.Set {
+		d = int(m - c.rb.Start.Month)
 	}
-	d := int(m - c.rb.Start.Month)
+	year = d / 12
 	if d < 0 {
-		return (d - 11) / 12
+		year = (d - 11) / 12
 	}
-	return d / 12
+	return year, 11 - (d - year*12)
 }
 
-// capYear limits the lot's credits in a contract year to the annual cap:
-// a fixed amount, or a percent of the charges of the year to date. A month
-// gets what the cap has left, spread over its KPIs pro rata.
+// capYear limits the lot's credits in a contract year to the annual cap: a
+// fixed amount, or a percent of the year's charges. The year's charges are
+// projected from what is known by the month: the charges so far plus this
+// month's charge for each month left, so a month's figures never depend on
+// later data. A month gets what the cap has left, spread over its KPIs pro
+// rata.
 func (l *Lot) capYear(lm *LotMonth) {
 	c := l.calc
-	if y := c.contractYear(lm.Month); y != l.year || l.ytd.charge.IsZero() && l.ytd.credits.IsZero() {
-		l.year = y
+	y, left := c.contractYear(lm.Month)
+	if y != l.year || !l.inYear {
+		l.year, l.inYear = y, true
 		l.ytd.charge, l.ytd.credits = zero, zero
 	}
 	l.ytd.charge = l.ytd.charge.Add(lm.Charge)
@@ -122,19 +128,20 @@ func (l *Lot) capYear(lm *LotMonth) {
 	if caps.AnnualAmount != nil {
 		limit = *caps.AnnualAmount
 	} else {
-		limit = c.round(l.ytd.charge.Mul(*caps.AnnualPercent), hundred)
+		projected := l.ytd.charge.Add(lm.Charge.Mul(decimal.NewFromInt(int64(left))))
+		limit = c.round(projected.Mul(*caps.AnnualPercent), hundred)
 	}
-	left := decimal.Max(zero, limit.Sub(l.ytd.credits))
-	lm.AnnualCapLeft, lm.HasAnnualCap = left, true
-	if lm.Credits.GreaterThan(left) {
+	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))
+	lm.AnnualCapLeft, lm.HasAnnualCap = remaining, true
+	if lm.Credits.GreaterThan(remaining) {
 		credits := make([]decimal.Decimal, len(lm.KPIs))
 		for i := range lm.KPIs {
 			credits[i] = lm.KPIs[i].Credit
 		}
-		for i, v := range allocate(left, credits, c.places) {
+		for i, v := range allocate(remaining, credits, c.places) {
 			lm.KPIs[i].Credit = v
 		}
-		lm.Credits = left
+		lm.Credits = remaining
 	}
 	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 }

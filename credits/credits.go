@@ -103,6 +103,7 @@ type Lot struct {
 	last   rules.Month
 	begun  bool
 	year   int
+	inYear bool
 	ytd    struct{ charge, credits decimal.Decimal }
 }
 

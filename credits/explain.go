@@ -43,8 +43,11 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICre
 		bound, name = *k.Bound(kc.Status), kc.Status.String()
 	}
 	fmt.Fprintf(b, "%s: %s %s %s %s", kc.Status, Measure(kc.Measure, bound), cmpText(k, false), name, bound)
-	if kc.Streak > 1 {
+	switch {
+	case kc.Streak > 1 && !kc.Multiplier.Equal(one):
 		fmt.Fprintf(b, "; %s consecutive failure x%s", ordinal(kc.Streak), kc.Multiplier)
+	case kc.Streak > 1:
+		fmt.Fprintf(b, "; %s consecutive failure", ordinal(kc.Streak))
 	}
 	how := kc.Explanation // the scheme's working, set by price
 	if kc.Area != "" {

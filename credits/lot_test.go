@@ -174,26 +174,34 @@ caps: {annual_amount: 1000.00}
 	requireMoney(t, "400.00", month(t, lot, "2025-04", "10000", fail).Credits)
 }
 
-// A percent annual cap grows with the charges of the year to date, so a
+// A percent annual cap is a share of the contract year's charges, projected
+// from the charges so far plus this month's for each month left, so a
 // month's figures never depend on later months.
 func TestAnnualCapPercent(t *testing.T) {
 	rb := book(t, `kpis:
   - {id: A, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 600.00}}}
   - {id: B, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 300.00}}}
-caps: {annual_percent_of_charge: 5}
+caps: {annual_percent_of_charge: 0.5}
 `)
 	lot := credits.New(rb).NewLot()
 	fail := obs(rules.Minor, "0.9")
-	// January: cap 5% of 10,000.00 = 500.00; 900.00 due -> 500.00 split 2:1
-	// = 333.333.. and 166.666..: floors 333.33 + 166.66, the cent to B (.006 > .003).
+	// January (calendar years: no start month): projected charges
+	// 10,000.00 + 11 x 10,000.00 = 120,000.00; cap 0.5% = 600.00.
+	// 900.00 due -> 600.00 split 2:1 = 400.00 and 200.00.
 	lm := month(t, lot, "2024-01", "10000", fail, fail)
-	requireMoney(t, "500.00", lm.Credits)
-	requireMoney(t, "333.33", lm.KPIs[0].Credit)
-	requireMoney(t, "166.67", lm.KPIs[1].Credit)
-	// February: 5% of 20,000.00 = 1,000.00, less 500.00 credited = 500.00 left.
+	requireMoney(t, "600.00", lm.AnnualCapLeft)
+	requireMoney(t, "600.00", lm.Credits)
+	requireMoney(t, "400.00", lm.KPIs[0].Credit)
+	requireMoney(t, "200.00", lm.KPIs[1].Credit)
+	// February: 20,000.00 + 10 x 10,000.00 = 120,000.00: 600.00 - 600.00 = nothing left.
 	lm = month(t, lot, "2024-02", "10000", fail, obs(rules.Met, "1"))
-	requireMoney(t, "500.00", lm.Credits)
-	// A new calendar year (no start month given) resets the cap.
+	requireMoney(t, "0.00", lm.Credits)
+	// March, the charge rises: 42,000.00 + 9 x 22,000.00 = 240,000.00; cap
+	// 1,200.00 less 600.00 credited = 600.00 left, split 2:1.
+	lm = month(t, lot, "2024-03", "22000", fail, fail)
+	requireMoney(t, "600.00", lm.Credits)
+	requireMoney(t, "400.00", lm.KPIs[0].Credit)
+	// A new year resets the cap: 12 x 100,000.00 x 0.5% = 6,000.00 > 900.00.
 	lm = month(t, lot, "2025-01", "100000", fail, fail)
 	requireMoney(t, "900.00", lm.Credits)
 }

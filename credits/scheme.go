@@ -91,11 +91,16 @@ func (c *Calculator) perShortfall(k *rules.KPI, measure, charge, mult decimal.De
 	s := &k.Credit
 	short := shortfall(k, measure)
 	unitsNum, unitsDen := short, s.Per
-	unitsText := fmt.Sprintf("shortfall %s / %s", short, s.Per)
+	shortText := Measure(short, s.Per)
+	unitsText := fmt.Sprintf("shortfall %s / %s", shortText, s.Per)
 	if s.WholeUnits {
 		whole, _ := short.QuoRem(s.Per, 0)
 		unitsNum, unitsDen = whole, one
-		unitsText = fmt.Sprintf("%s whole units of %s (shortfall %s)", whole, s.Per, short)
+		plural := "s"
+		if whole.Equal(one) {
+			plural = ""
+		}
+		unitsText = fmt.Sprintf("%s whole unit%s of %s in a shortfall of %s", whole, plural, s.Per, shortText)
 	}
 	var num decimal.Decimal
 	var how string

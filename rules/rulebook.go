@@ -259,3 +259,12 @@ var (
 	hundred = decimal.NewFromInt(100)
 	one     = decimal.NewFromInt(1)
 )
+
+// YAML returns the rulebook as YAML: for a scenario, the baseline with the
+// scenario's overlay applied. Comments are not kept.
+func (b *Rulebook) YAML() ([]byte, error) {
+	if b.root == nil {
+		return nil, nil
+	}
+	return yaml.Marshal(b.root)
+}
