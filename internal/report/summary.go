@@ -110,8 +110,8 @@ type Sweep struct {
 	ID     string // the sweep's id
 	KPI    string
 	Field  string
-	Points []SweepPoint // by increasing value
-	Base   decimal.Decimal
+	Points []SweepPoint    // by increasing value
+	Base   decimal.Decimal // the baseline's total credits, for comparison
 }
 
 // SweepPoint is one value of a sweep and the total credits it gives.

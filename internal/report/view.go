@@ -1,0 +1,330 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// page is a Summary formatted for display: every figure a string, every
+// table ready to print. WriteMarkdown and WriteHTML both render a page, so
+// the two files show the same content.
+type page struct {
+	Contract  string
+	Period    string
+	Facts     string // counts: providers, lots, KPIs, lot-months
+	Headline  string
+	Cards     []card
+	Monthly   table
+	ByGroup   table
+	ByKPI     table
+	Top       table
+	Scenarios *scenarioPage // nil when the run has no scenarios
+}
+
+// card is one headline figure.
+type card struct{ Label, Value, Note string }
+
+// table is a titled grid of formatted cells.
+type table struct {
+	Cols []column
+	Rows []row
+}
+
+// column is a table heading; numbers are right-aligned.
+type column struct {
+	Name string
+	Num  bool
+}
+
+// row is one table row. Total marks a totals row; Group marks the first
+// row of a group of rows.
+type row struct {
+	Cells []string
+	Total bool
+	Group bool
+}
+
+// scenarioPage is the Scenarios section.
+type scenarioPage struct {
+	Compare table // scenarios other than sweep members, after the baseline
+	ByGroup table
+	Movers  table
+	Sweeps  []sweepPage
+}
+
+// sweepPage is one sweep's table (and, in HTML, its chart).
+type sweepPage struct {
+	Title, Note string
+	Table       table
+	Chart       *lineChart
+}
+
+// money formats amounts in a summary's currency.
+type money struct {
+	currency string
+	places   int32
+}
+
+func (m money) f(d decimal.Decimal) string { return formatMoney(d, m.currency, m.places) }
+func (m money) diff(d decimal.Decimal) string {
+	return formatSignedMoney(d, m.currency, m.places)
+}
+
+// newPage formats s.
+func newPage(s *Summary) *page {
+	m := money{s.Currency, s.MinorUnits}
+	p := &page{
+		Contract: s.Contract,
+		Period:   formatPeriod(s.FirstMonth, s.LastMonth),
+		Facts:    facts(s),
+		Headline: headline(s, m),
+		Cards:    cards(s, m),
+		Monthly:  monthlyTable(s, m),
+		ByGroup:  groupTable(s, m),
+		ByKPI:    kpiTable(s, m),
+		Top:      topTable(s, m),
+	}
+	if len(s.Scenarios) > 0 || len(s.Sweeps) > 0 {
+		p.Scenarios = &scenarioPage{
+			Compare: compareTable(s, m),
+			ByGroup: scenarioGroupTable(s, m),
+			Movers:  moversTable(s, m),
+			Sweeps:  sweepPages(s, m),
+		}
+	}
+	return p
+}
+
+func facts(s *Summary) string {
+	parts := []string{
+		plural(len(s.ByGroup), groupName(s)),
+		plural(s.Lots, "lot"),
+		plural(s.KPIs, "KPI"),
+		plural(s.LotMonths, "lot-month"),
+		s.Currency,
+	}
+	return strings.Join(parts, " · ")
+}
+
+// groupName is what totals are grouped by, "provider" when unnamed.
+func groupName(s *Summary) string {
+	if s.GroupBy == "" {
+		return "provider"
+	}
+	return s.GroupBy
+}
+
+func headline(s *Summary, m money) string {
+	b := s.Baseline
+	return "Over " + formatPeriod(s.FirstMonth, s.LastMonth) + ", charges of " + m.f(b.Charge) +
+		" earned service credits of " + m.f(b.Credits) + " after caps, " + percentOf(b.Credits, b.Charge) +
+		" of charges. " +
+		"Earn-back of " + m.f(b.EarnBack) + " leaves net credits of " + m.f(b.Net) + ". " +
+		formatCount(b.Failures) + " of " + formatCount(b.Measured) + " measured KPI-months failed (" +
+		percentOf(decimal.NewFromInt(int64(b.Failures)), decimal.NewFromInt(int64(b.Measured))) + "); " +
+		plural(b.CappedMonths, "lot-month") + " hit the monthly cap."
+}
+
+func cards(s *Summary, m money) []card {
+	b := s.Baseline
+	return []card{
+		{"Charges", m.f(b.Charge), plural(s.LotMonths, "lot-month")},
+		{"Service credits", m.f(b.Credits), percentOf(b.Credits, b.Charge) + " of charges, after caps"},
+		{"Earn-back", m.f(b.EarnBack), "credits returned"},
+		{"Net credits", m.f(b.Net), "credits less earn-back"},
+		{"Failures", formatCount(b.Failures), "of " + formatCount(b.Measured) + " measured KPI-months"},
+		{"Capped lot-months", formatCount(b.CappedMonths), "credits hit the monthly cap"},
+	}
+}
+
+// texts and nums make columns.
+func texts(names ...string) []column {
+	cols := make([]column, len(names))
+	for i, n := range names {
+		cols[i] = column{Name: n}
+	}
+	return cols
+}
+
+func nums(names ...string) []column {
+	cols := texts(names...)
+	for i := range cols {
+		cols[i].Num = true
+	}
+	return cols
+}
+
+func monthlyTable(s *Summary, m money) table {
+	t := table{Cols: texts("Month")}
+	if len(s.Monthly) == 0 {
+		return t
+	}
+	for _, se := range s.Monthly {
+		t.Cols = append(t.Cols, column{Name: se.Name, Num: true})
+	}
+	t.Cols = append(t.Cols, column{Name: "Total", Num: true})
+	for i, pt := range s.Monthly[0].Points {
+		cells := []string{formatMonth(pt.Month)}
+		total := decimal.Zero
+		for _, se := range s.Monthly {
+			v := valueAt(se, i)
+			total = total.Add(v)
+			cells = append(cells, m.f(v))
+		}
+		t.Rows = append(t.Rows, row{Cells: append(cells, m.f(total))})
+	}
+	return t
+}
+
+// valueAt is a series' i-th value, zero when the series is short.
+func valueAt(se Series, i int) decimal.Decimal {
+	if i < len(se.Points) {
+		return se.Points[i].Value
+	}
+	return decimal.Zero
+}
+
+func groupTable(s *Summary, m money) table {
+	t := table{Cols: append(texts(capitalize(groupName(s))),
+		nums("Charges", "Credits", "% of charges", "Earn-back", "Net", "Failures", "Capped months")...)}
+	line := func(name string, x Totals) []string {
+		return []string{name, m.f(x.Charge), m.f(x.Credits), percentOf(x.Credits, x.Charge),
+			m.f(x.EarnBack), m.f(x.Net), formatCount(x.Failures), formatCount(x.CappedMonths)}
+	}
+	for _, g := range s.ByGroup {
+		t.Rows = append(t.Rows, row{Cells: line(g.Name, g.Totals)})
+	}
+	if len(s.ByGroup) > 1 {
+		t.Rows = append(t.Rows, row{Cells: line("Total", s.Baseline), Total: true})
+	}
+	return t
+}
+
+func kpiTable(s *Summary, m money) table {
+	t := table{Cols: append(texts("KPI", "Name", "Scheme"),
+		nums("Credits", "Failures", "Met", "Not measured", "Excused")...)}
+	var sum KPITotal
+	sum.Credits = decimal.Zero
+	for _, k := range s.ByKPI {
+		t.Rows = append(t.Rows, row{Cells: []string{k.ID, k.Name, k.Scheme, m.f(k.Credits),
+			formatCount(k.Failures), formatCount(k.Met), formatCount(k.NotMeasured), formatCount(k.Excused)}})
+		sum.Credits = sum.Credits.Add(k.Credits)
+		sum.Failures += k.Failures
+		sum.Met += k.Met
+		sum.NotMeasured += k.NotMeasured
+		sum.Excused += k.Excused
+	}
+	if len(s.ByKPI) > 1 {
+		t.Rows = append(t.Rows, row{Total: true, Cells: []string{"Total", "", "", m.f(sum.Credits),
+			formatCount(sum.Failures), formatCount(sum.Met), formatCount(sum.NotMeasured), formatCount(sum.Excused)}})
+	}
+	return t
+}
+
+func topTable(s *Summary, m money) table {
+	t := table{Cols: append(nums("#"), append(texts("Lot", "Month"),
+		nums("Charge", "Credits", "% of charge")...)...)}
+	for i, lm := range s.TopMonths {
+		t.Rows = append(t.Rows, row{Cells: []string{strconv.Itoa(i + 1), lm.Lot, formatMonth(lm.Month),
+			m.f(lm.Charge), m.f(lm.Credits), percentOf(lm.Credits, lm.Charge)}})
+	}
+	return t
+}
+
+// sweepMember tells whether a scenario is one value of a sweep: the
+// rulebook names those "<sweep id>/<field>=<value>".
+func sweepMember(s *Summary, id string) bool {
+	for _, sw := range s.Sweeps {
+		if strings.HasPrefix(id, sw.ID+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func compareTable(s *Summary, m money) table {
+	t := table{Cols: append(texts("Scenario", "Description", "From"),
+		nums("Credits", "Difference", "Change", "Failures")...)}
+	base := s.Baseline.Credits
+	for _, sc := range s.Scenarios {
+		if sweepMember(s, sc.ID) {
+			continue
+		}
+		if len(t.Rows) == 0 {
+			t.Rows = append(t.Rows, row{Total: true, Cells: []string{"Baseline", "The contract's current rules",
+				"", m.f(base), "", "", formatCount(s.Baseline.Failures)}})
+		}
+		from := "all months"
+		if sc.From != "" {
+			from = formatMonth(sc.From)
+		}
+		t.Rows = append(t.Rows, row{Cells: []string{sc.ID, sc.Description, from, m.f(sc.Credits),
+			m.diff(sc.Diff), signedPercentOf(sc.Diff, base), formatCount(sc.Failures)}})
+	}
+	return t
+}
+
+func scenarioGroupTable(s *Summary, m money) table {
+	t := table{Cols: append(texts("Scenario", capitalize(groupName(s))),
+		nums("Baseline", "With scenario", "Difference", "Change")...)}
+	for _, sc := range s.Scenarios {
+		if sweepMember(s, sc.ID) {
+			continue
+		}
+		for i, g := range sc.ByGroup {
+			name := ""
+			if i == 0 {
+				name = sc.ID
+			}
+			t.Rows = append(t.Rows, row{Group: i == 0, Cells: []string{name, g.Name, m.f(g.Baseline),
+				m.f(g.Scenario), m.diff(g.Diff), signedPercentOf(g.Diff, g.Baseline)}})
+		}
+	}
+	return t
+}
+
+func moversTable(s *Summary, m money) table {
+	names := map[string]string{}
+	for _, k := range s.ByKPI {
+		names[k.ID] = k.Name
+	}
+	t := table{Cols: append(texts("Scenario", "KPI", "Name"),
+		nums("Baseline", "With scenario", "Difference", "Change")...)}
+	for _, mv := range s.Movers {
+		t.Rows = append(t.Rows, row{Cells: []string{mv.Scenario, mv.KPI, names[mv.KPI], m.f(mv.Baseline),
+			m.f(mv.Credits), m.diff(mv.Diff), signedPercentOf(mv.Diff, mv.Baseline)}})
+	}
+	return t
+}
+
+func sweepPages(s *Summary, m money) []sweepPage {
+	var out []sweepPage
+	for _, sw := range s.Sweeps {
+		t := table{Cols: append(texts(sw.Field), nums("Credits", "Difference", "Change")...)}
+		places := valuePlaces(sw)
+		for _, pt := range sw.Points {
+			d := pt.Credits.Sub(sw.Base)
+			t.Rows = append(t.Rows, row{Cells: []string{pt.Value.StringFixed(places), m.f(pt.Credits),
+				m.diff(d), signedPercentOf(d, sw.Base)}})
+		}
+		out = append(out, sweepPage{
+			Title: "Sweep " + sw.ID + ": " + sw.KPI + " " + sw.Field,
+			Note: "Total credits with " + sw.KPI + " " + sw.Field + " set to each value, against the baseline's " +
+				m.f(sw.Base) + ".",
+			Table: t,
+		})
+	}
+	return out
+}
+
+// valuePlaces is the most decimal places any of a sweep's values has, so
+// that they are all written alike (0.90, 0.95, not 0.9, 0.95).
+func valuePlaces(sw Sweep) int32 {
+	var places int32
+	for _, p := range sw.Points {
+		places = max(places, -p.Value.Exponent())
+	}
+	return places
+}
