@@ -9,9 +9,30 @@ import (
 // Relief says whether a KPI of a lot-month is excused, and why.
 type Relief func(kpiID string) (reason string, ok bool)
 
+// Engine is a rulebook compiled for evaluation: its expressions and its
+// credit calculator. It is safe for concurrent use.
+type Engine struct {
+	prog *kpi.Program
+	calc *credits.Calculator
+}
+
+// Compile compiles a validated rulebook's expressions; a problem in one is
+// a *rules.ValidationError placed in the rulebook file.
+func Compile(rb *rules.Rulebook) (*Engine, error) {
+	p, err := kpi.Compile(rb)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{prog: p, calc: credits.New(rb)}, nil
+}
+
+// Rules returns the engine's rulebook.
+func (e *Engine) Rules() *rules.Rulebook { return e.prog.Rules() }
+
 // Lot evaluates one lot month by month: its KPI expressions, then its
 // service credits, carrying streaks and caps from month to month.
 type Lot struct {
+	engine  *Engine
 	eval    *kpi.Evaluator
 	credits *credits.Lot
 	obs     []credits.Observation
@@ -25,9 +46,19 @@ type LotMonth struct {
 	Credits *credits.LotMonth
 }
 
-// NewLot starts a lot with no history under a compiled rulebook.
-func NewLot(p *kpi.Program) *Lot {
-	return &Lot{eval: p.NewEvaluator(), credits: credits.New(p.Rules()).NewLot()}
+// NewLot starts a lot with no history.
+func (e *Engine) NewLot() *Lot {
+	return &Lot{engine: e, eval: e.prog.NewEvaluator(), credits: e.calc.NewLot()}
+}
+
+// Use switches the lot to another engine from its next month, as a
+// scenario does from its first month; streaks carry over by KPI id.
+func (l *Lot) Use(e *Engine) {
+	if l.engine == e {
+		return
+	}
+	l.engine, l.eval = e, e.prog.NewEvaluator()
+	l.credits.Use(e.calc)
 }
 
 // Month evaluates the lot's next month. relief may be nil.
@@ -36,7 +67,7 @@ func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
 	if err != nil {
 		return nil, err
 	}
-	rb := l.credits.Calculator().Rules()
+	rb := l.engine.Rules()
 	l.obs = l.obs[:0]
 	for i := range res {
 		if relief != nil {
@@ -46,8 +77,7 @@ func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
 		}
 		l.obs = append(l.obs, credits.Observation{Status: res[i].Status, Measure: res[i].Measure, Reason: res[i].Reason})
 	}
-	charge := chargeOf(rb, row)
-	cm, err := l.credits.Month(row.Month, charge, l.obs)
+	cm, err := l.credits.Month(row.Month, chargeOf(rb, row), l.obs)
 	if err != nil {
 		return nil, err
 	}

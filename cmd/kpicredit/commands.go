@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
+)
+
+// inputs are the flags every command shares, and what they load.
+type inputs struct {
+	rules, data, relief string
+	scenarios           multi
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func (in *inputs) register(fs *flag.FlagSet) {
+	fs.StringVar(&in.rules, "rules", "", "the rulebook `file` (YAML)")
+	fs.StringVar(&in.data, "data", "", "monthly data: a CSV `file` with a header row, or Parquet (.parquet)")
+	fs.StringVar(&in.relief, "relief", "", "relief entries: a CSV `file` (key columns, month, kpi, reason)")
+	fs.Var(&in.scenarios, "scenario", "a scenario `file` (YAML); repeatable")
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// load reads the rulebook, its scenario files, the data and the relief.
+func (in *inputs) load(needData bool) (runner.Job, error) {
+	var job runner.Job
+	if in.rules == "" {
+		return job, &usageError{"--rules is required"}
+	}
+	if needData && in.data == "" {
+		return job, &usageError{"--data is required"}
+	}
+	rb, err := rules.Load(in.rules)
+	if err != nil {
+		return job, err
+	}
+	for _, s := range in.scenarios {
+		if err := rb.LoadScenarios(s); err != nil {
+			return job, err
+		}
+	}
+	if _, err := runner.Compile(rb); err != nil {
+		return job, err
+	}
+	for _, s := range rb.Scenarios {
+		if _, err := runner.Compile(s.Rules()); err != nil {
+			return job, fmt.Errorf("scenario %s:\n%w", s.ID, err)
+		}
+	}
+	job.Rules = rb
+	if in.data == "" {
+		return job, nil
+	}
+	if job.Data, err = runner.LoadData(rb, in.data); err != nil {
+		return job, err
+	}
+	if in.relief != "" {
+		f, err := os.Open(in.relief)
+		if err != nil {
+			return job, err
+		}
+		defer f.Close()
+		job.Relief, err = runner.ReadRelief(job.Data, kpiIDs(rb), in.relief, f)
+		if err != nil {
+			return job, err
+		}
+	}
+	return job, nil
+}
+
+// kpiIDs lists every KPI id of the baseline and its scenarios.
+func kpiIDs(rb *rules.Rulebook) []string {
+	var ids []string
+	for _, b := range append([]*rules.Rulebook{rb}, scenarioRules(rb)...) {
+		for _, k := range b.KPIs {
+			if !slices.Contains(ids, k.ID) {
+				ids = append(ids, k.ID)
+			}
+		}
+	}
+	return ids
+}
+
+func scenarioRules(rb *rules.Rulebook) []*rules.Rulebook {
+	var out []*rules.Rulebook
+	for _, s := range rb.Scenarios {
+		out = append(out, s.Rules())
+	}
+	return out
+}
+
+// manifestInputs lists the files read, for the manifest.
+func (in *inputs) manifestInputs() []runner.Input {
+	out := []runner.Input{{Role: "rules", Path: in.rules}}
+	for _, s := range in.scenarios {
+		out = append(out, runner.Input{Role: "scenario", Path: s})
+	}
+	out = append(out, runner.Input{Role: "data", Path: in.data})
+	if in.relief != "" {
+		out = append(out, runner.Input{Role: "relief", Path: in.relief})
+	}
+	return out
+}
+
+func validateCmd(_ context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	var in inputs
+	in.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	job, err := in.load(false)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d KPIs, %d scenarios: valid\n", in.rules, len(job.Rules.KPIs), len(job.Rules.Scenarios))
+	if job.Data != nil {
+		fmt.Fprintf(stdout, "%s: %d lots, %s to %s: valid\n", in.data, len(job.Data.Lots), job.Data.First, job.Data.Last)
+	}
+	if job.Relief != nil {
+		fmt.Fprintf(stdout, "%s: %d relief entries: valid\n", in.relief, job.Relief.Len())
+	}
+	return nil
+}
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var in inputs
+	in.register(fs)
+	out := fs.String("out", "", "the output `directory`")
+	csv := fs.Bool("csv", false, "also write the tables as CSV")
+	force := fs.Bool("force", false, "write into a directory that holds other files")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	workers := fs.Int("workers", 0, "scenarios run at once (0: one per CPU)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return &usageError{"--out is required"}
+	}
+	job, err := in.load(true)
+	if err != nil {
+		return err
+	}
+	job.Workers = *workers
+	bar := newProgress(stderr, *quiet)
+	job.Progress = bar.set
+	res, err := runner.Run(ctx, job)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	err = runner.Write(ctx, res, runner.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: in.manifestInputs()})
+	if err != nil {
+		return err
+	}
+	s := runner.Summarize(res)
+	fmt.Fprintf(stdout, "%s: %d lots x %d months, %d scenarios\n", *out, len(res.Data.Lots), res.Data.Months(), len(res.Runs)-1)
+	fmt.Fprintf(stdout, "baseline credits %s on charges of %s\n", s.Baseline.Credits.StringFixed(res.Rules.MinorUnits), s.Baseline.Charge.StringFixed(res.Rules.MinorUnits))
+	return nil
+}
+
+func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	var in inputs
+	in.register(fs)
+	lot := fs.String("lot", "", "the lot: key=value pairs, comma-separated (provider=X,region=Y)")
+	month := fs.String("month", "", "the month, YYYY-MM")
+	kpiID := fs.String("kpi", "", "the KPI id")
+	scenario := fs.String("scenario-id", "", "explain under this scenario instead of the baseline")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *lot == "" || *month == "" || *kpiID == "" {
+		return &usageError{"--lot, --month and --kpi are required"}
+	}
+	q := runner.Query{Lot: map[string]string{}, KPI: *kpiID, Scenario: *scenario}
+	for _, kv := range strings.Split(*lot, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return &usageError{fmt.Sprintf("--lot: %q is not key=value", kv)}
+		}
+		q.Lot[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	m, err := rules.ParseMonth(*month)
+	if err != nil {
+		return &usageError{"--month: " + err.Error()}
+	}
+	q.Month = m
+	job, err := in.load(true)
+	if err != nil {
+		return err
+	}
+	return runner.Explain(ctx, stdout, job, q)
+}
+
+func isInvalid(err error) bool { return runner.IsInvalidInput(err) }
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return runner.Version
+}

@@ -1,0 +1,94 @@
+// Command kpicredit evaluates a contract's KPIs over its monthly data and
+// computes service credits, for the baseline rulebook and what-if
+// scenarios.
+//
+//	kpicredit validate --rules R.yaml [--data D.csv] [--relief F.csv] [--scenario S.yaml ...]
+//	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
+//	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
+//
+// Exit status: 0 on success, 1 when the run fails, 2 for bad usage or
+// invalid input (a rulebook, scenario, data or relief file).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitInvalid = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is bad usage of the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitInvalid
+	}
+	var err error
+	switch args[0] {
+	case "validate":
+		err = validateCmd(ctx, args[1:], stdout)
+	case "run":
+		err = runCmd(ctx, args[1:], stdout, stderr)
+	case "explain":
+		err = explainCmd(ctx, args[1:], stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "kpicredit", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = &usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	return report(err, stderr)
+}
+
+// report prints an error and returns the exit code it calls for.
+func report(err error, stderr io.Writer) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "kpicredit: %v\n\n%s", err, usage)
+		return exitInvalid
+	case isInvalid(err):
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "kpicredit: %v\n", err)
+	return exitFailed
+}
+
+const usage = `usage:
+  kpicredit validate --rules R.yaml [--data D.csv|D.parquet] [--relief F.csv] [--scenario S.yaml ...]
+  kpicredit run      --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
+                     --out DIR [--csv] [--force] [--quiet] [--workers N]
+  kpicredit explain  --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
+                     --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
+  kpicredit version
+
+Exit status: 0 success, 1 run failed, 2 bad usage or invalid input.
+`

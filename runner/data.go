@@ -1,0 +1,265 @@
+package runner
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// MaxDigits bounds the digits of a number in a data file.
+const MaxDigits = 30
+
+// Dataset is validated monthly data: every lot has one row for every month
+// from First to Last.
+type Dataset struct {
+	Rules       *rules.Rulebook
+	File        string
+	Lots        []*LotData // sorted by their key values
+	First, Last rules.Month
+}
+
+// LotData is one lot's rows, one a month in order.
+type LotData struct {
+	Keys []string
+	Rows []kpi.Row
+	line []int // where each row was read, for messages
+}
+
+// Name joins the lot's key values with " / ".
+func (l *LotData) Name() string { return strings.Join(l.Keys, " / ") }
+
+// Months is the number of months the data covers.
+func (d *Dataset) Months() int { return int(d.Last-d.First) + 1 }
+
+// column says what a data column holds.
+type column struct {
+	name  string
+	key   int // index in the rulebook's keys, or -1
+	field int // index in the rulebook's fields, or -1
+	month bool
+}
+
+// table turns a header and rows of text cells, from CSV or Parquet, into a
+// Dataset, checking every cell.
+type table struct {
+	rb      *rules.Rulebook
+	file    string
+	parquet bool
+	cols    []column
+	lots    map[string]*LotData
+	seen    map[string]int // lot and month -> the row it was read from
+}
+
+func newTable(rb *rules.Rulebook, file string, parquet bool) *table {
+	return &table{rb: rb, file: file, parquet: parquet, lots: map[string]*LotData{}, seen: map[string]int{}}
+}
+
+func (t *table) errorf(row, col int, column, format string, args ...any) error {
+	return &InputError{File: t.file, Row: row, Col: col, Column: column, Msg: fmt.Sprintf(format, args...), parquet: t.parquet}
+}
+
+// header maps the columns, rejecting unknown, repeated and missing ones.
+func (t *table) header(row int, names []string) error {
+	known := map[string]column{"month": {name: "month", key: -1, field: -1, month: true}}
+	for i, k := range t.rb.Keys {
+		known[k] = column{name: k, key: i, field: -1}
+	}
+	for i, f := range t.rb.Fields {
+		known[f.Name] = column{name: f.Name, key: -1, field: i}
+	}
+	seen := map[string]bool{}
+	for i, raw := range names {
+		name := strings.TrimSpace(raw)
+		c, ok := known[name]
+		switch {
+		case !utf8.ValidString(name):
+			return t.errorf(row, i+1, "", "the header is not valid UTF-8 text")
+		case len(names) == 1 && strings.ContainsAny(name, ";\t|"):
+			return t.errorf(row, 1, "", "the header %q has one column: columns must be separated by commas", name)
+		case !ok:
+			return t.errorf(row, i+1, name, "unknown column (the rulebook declares: %s)", strings.Join(t.expected(), ", "))
+		case seen[name]:
+			return t.errorf(row, i+1, name, "the column is repeated")
+		}
+		seen[name] = true
+		t.cols = append(t.cols, c)
+	}
+	for _, name := range t.expected() {
+		if !seen[name] {
+			return t.errorf(row, 0, name, "missing column")
+		}
+	}
+	return nil
+}
+
+func (t *table) expected() []string {
+	names := append(slices.Clone(t.rb.Keys), "month")
+	for _, f := range t.rb.Fields {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// row checks one row's cells and files it under its lot.
+func (t *table) row(n int, cells []string) error {
+	if len(cells) != len(t.cols) {
+		return t.errorf(n, 0, "", "the row has %d values; the header has %d columns", len(cells), len(t.cols))
+	}
+	keys := make([]string, len(t.rb.Keys))
+	r := kpi.Row{Values: make([]any, len(t.rb.Fields))}
+	for i, c := range t.cols {
+		v, err := t.cell(c, strings.TrimSpace(cells[i]))
+		if err != nil {
+			return t.errorf(n, i+1, c.name, "%v", err)
+		}
+		switch {
+		case c.month:
+			r.Month = v.(rules.Month)
+			if err := t.inTerm(r.Month); err != nil {
+				return t.errorf(n, i+1, c.name, "%v", err)
+			}
+		case c.key >= 0:
+			keys[c.key] = v.(string)
+		default:
+			r.Values[c.field] = v
+		}
+	}
+	r.Keys = keys
+	lotKey := strings.Join(keys, "\x00")
+	id := lotKey + "\x00" + r.Month.String()
+	if first, dup := t.seen[id]; dup {
+		return t.errorf(n, 0, "", "a second row for %s in %s (the first is row %d)", strings.Join(keys, " / "), r.Month, first)
+	}
+	t.seen[id] = n
+	lot := t.lots[lotKey]
+	if lot == nil {
+		lot = &LotData{Keys: keys}
+		t.lots[lotKey] = lot
+	}
+	lot.Rows = append(lot.Rows, r)
+	lot.line = append(lot.line, n)
+	return nil
+}
+
+func (t *table) inTerm(m rules.Month) error {
+	if s := t.rb.Start; s.Set && m < s.Month {
+		return fmt.Errorf("%s is before the contract starts (%s)", m, s.Month)
+	}
+	if e := t.rb.End; e.Set && m > e.Month {
+		return fmt.Errorf("%s is after the contract ends (%s)", m, e.Month)
+	}
+	return nil
+}
+
+var (
+	wholeNumber = regexp.MustCompile(`^[0-9]+$`)
+	decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+)
+
+// cell reads one value: text for keys and string fields, a month, or an
+// exact decimal checked against its field's type.
+func (t *table) cell(c column, s string) (any, error) {
+	if !utf8.ValidString(s) {
+		return nil, fmt.Errorf("the value is not valid UTF-8 text")
+	}
+	if s == "" {
+		return nil, fmt.Errorf("missing value")
+	}
+	switch {
+	case c.month:
+		return rules.ParseMonth(s)
+	case c.key >= 0:
+		return s, nil
+	}
+	f := t.rb.Fields[c.field]
+	if f.Type == rules.TypeString {
+		return s, nil
+	}
+	if len(s) > MaxDigits+2 {
+		return nil, fmt.Errorf("%.20q... is too long for a number (at most %d digits)", s, MaxDigits)
+	}
+	if !decimalText.MatchString(s) {
+		return nil, fmt.Errorf("%q is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", s)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a number", s)
+	}
+	switch f.Type {
+	case rules.TypeInt:
+		if d.IsNegative() {
+			return nil, fmt.Errorf("a count cannot be negative, got %s", s)
+		}
+		if !wholeNumber.MatchString(s) {
+			return nil, fmt.Errorf("a count must be a whole number, got %s", s)
+		}
+	case rules.TypeMoney:
+		if d.IsNegative() {
+			return nil, fmt.Errorf("money cannot be negative here, got %s", s)
+		}
+		if -d.Exponent() > t.rb.MinorUnits {
+			return nil, fmt.Errorf("%s has more than %d decimal places", s, t.rb.MinorUnits)
+		}
+	}
+	return d, nil
+}
+
+// finish sorts the lots and their months and checks that every lot has
+// every month of the data's range.
+func (t *table) finish(lastRow int) (*Dataset, error) {
+	if len(t.lots) == 0 {
+		return nil, t.errorf(0, 0, "", "no data rows after the header")
+	}
+	ds := &Dataset{Rules: t.rb, File: t.file}
+	first := true
+	for _, lot := range t.lots {
+		sortRows(lot)
+		if first || lot.Rows[0].Month < ds.First {
+			ds.First = lot.Rows[0].Month
+		}
+		if last := lot.Rows[len(lot.Rows)-1].Month; first || last > ds.Last {
+			ds.Last = last
+		}
+		first = false
+		ds.Lots = append(ds.Lots, lot)
+	}
+	slices.SortFunc(ds.Lots, func(a, b *LotData) int { return slices.Compare(a.Keys, b.Keys) })
+	for _, lot := range ds.Lots {
+		if missing, ok := gap(lot, ds.First, ds.Last); ok {
+			return nil, t.errorf(0, 0, "", "lot %s has no row for %s (the data runs from %s to %s)",
+				lot.Name(), missing, ds.First, ds.Last)
+		}
+	}
+	return ds, nil
+}
+
+func sortRows(lot *LotData) {
+	idx := make([]int, len(lot.Rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return int(lot.Rows[a].Month - lot.Rows[b].Month) })
+	rows, lines := make([]kpi.Row, len(idx)), make([]int, len(idx))
+	for i, j := range idx {
+		rows[i], lines[i] = lot.Rows[j], lot.line[j]
+	}
+	lot.Rows, lot.line = rows, lines
+}
+
+// gap returns the first month from first to last that the lot lacks.
+func gap(lot *LotData, first, last rules.Month) (rules.Month, bool) {
+	m := first
+	for _, r := range lot.Rows {
+		if r.Month != m {
+			return m, true
+		}
+		m++
+	}
+	return m, m <= last
+}

@@ -1,0 +1,215 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Query picks one KPI of one lot-month, under the baseline or a scenario.
+type Query struct {
+	Lot      map[string]string // key column -> value
+	Month    rules.Month
+	KPI      string
+	Scenario string // "" or "baseline" for the baseline
+}
+
+// Explain runs the queried lot up to the month and writes how the KPI's
+// credit arose: its inputs, the measure's arithmetic, status, streak,
+// scheme, escalation, service area, caps and the final credit.
+func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
+	lot, err := findLot(job.Data, q.Lot)
+	if err != nil {
+		return err
+	}
+	if q.Month < job.Data.First || q.Month > job.Data.Last {
+		return &InputError{File: job.Data.File, Msg: fmt.Sprintf("month %s is outside the data (%s to %s)", q.Month, job.Data.First, job.Data.Last)}
+	}
+	job.Scenarios = []*rules.Scenario{}
+	if q.Scenario != "" && q.Scenario != Baseline {
+		i := slices.IndexFunc(job.Rules.Scenarios, func(s *rules.Scenario) bool { return s.ID == q.Scenario })
+		if i < 0 {
+			return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no scenario %q", q.Scenario)}
+		}
+		job.Scenarios = []*rules.Scenario{job.Rules.Scenarios[i]}
+	}
+	job.Data = &Dataset{Rules: job.Rules, File: job.Data.File, Lots: []*LotData{lot}, First: job.Data.First, Last: q.Month}
+	lot = &LotData{Keys: lot.Keys, Rows: lot.Rows[:q.Month-job.Data.First+1]}
+	job.Data.Lots = []*LotData{lot}
+	res, err := Run(ctx, job)
+	if err != nil {
+		return err
+	}
+	run := res.Runs[len(res.Runs)-1]
+	lm := run.Lots[0][len(lot.Rows)-1]
+	i := slices.IndexFunc(lm.Credits.KPIs, func(kc credits.KPICredit) bool { return kc.KPI.ID == q.KPI })
+	if i < 0 {
+		return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no KPI %q in %s", q.KPI, run.ID)}
+	}
+	writeExplanation(w, job.Rules, run, lot, lm, i)
+	return nil
+}
+
+func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
+	for k := range want {
+		if !slices.Contains(ds.Rules.Keys, k) {
+			return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot names %q, which is not a key column (%s)", k, strings.Join(ds.Rules.Keys, ", "))}
+		}
+	}
+	for _, l := range ds.Lots {
+		match := true
+		for i, k := range ds.Rules.Keys {
+			match = match && want[k] == l.Keys[i]
+		}
+		if match {
+			return l, nil
+		}
+	}
+	return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("no lot %v in the data", want)}
+}
+
+func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *LotData, lm *LotMonth, i int) {
+	c := lm.Credits
+	kc := c.KPIs[i]
+	r := lm.Results[i]
+	k := kc.KPI
+	rb := base
+	if run.Scenario != nil && lm.Row.Month >= run.Scenario.From.Month {
+		rb = run.Scenario.Rules()
+	}
+	money := func(d decimal.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("%s %s — %s", k.ID, k.Name, run.ID)
+	p("lot:    %s", lotLabel(rb, lot))
+	p("month:  %s", lm.Row.Month)
+	p("\ninputs:")
+	for _, f := range usedFields(rb, k) {
+		p("  %-28s %v", f, valueOf(rb, lm, f))
+	}
+	p("\nmeasure:  %s", k.Measure.Source)
+	p("        = %s", substitute(rb, lm, k.Measure.Source))
+	if r.HasMeasure {
+		p("        = %s", r.Measure)
+	}
+	if !k.Volume.IsZero() {
+		p("volume:   %s = %s", k.Volume.Source, optionalText(r.Volume, r.HasVolume))
+		if k.MinVolume != nil {
+			p("          min_volume %s", k.MinVolume)
+		}
+	}
+	if !k.Applies.IsZero() {
+		p("applies:  %s", k.Applies.Source)
+	}
+	p("target:   %s (%s is better)%s", k.Target, k.Direction, boundsText(k))
+	p("\nstatus:   %s", kc.Status)
+	if kc.Reason != "" {
+		p("reason:   %s", kc.Reason)
+	}
+	if kc.Status.Failed() {
+		p("streak:   %d consecutive failure(s); escalation %s", kc.Streak, kc.Multiplier)
+	}
+	p("scheme:   %s", k.Credit.Kind)
+	if kc.Area != "" {
+		for _, a := range c.Areas {
+			if a.Area.ID == kc.Area {
+				p("area:     %s points %s; %s", kc.Points, kc.Area, a.How)
+				p("          this KPI's share %s", money(kc.AreaShare))
+			}
+		}
+	}
+	p("amount:   %s before caps", money(kc.Amount))
+	p("\nlot-month: charge %s; KPI credits before cap %s", money(c.Charge), money(c.BeforeCap))
+	if c.HasCap {
+		p("           monthly cap %s", money(c.Cap))
+	}
+	if c.HasAnnualCap {
+		p("           annual cap left %s", money(c.AnnualCapLeft))
+	}
+	p("           credited %s", money(c.Credits))
+	p("\ncredit:   %s (cap share of %s)", money(kc.Credit), money(kc.Amount))
+	if !kc.EarnBack.IsZero() {
+		p("earn-back: %s", money(kc.EarnBack))
+	}
+	p("\n%s", kc.Explanation)
+}
+
+func lotLabel(rb *rules.Rulebook, lot *LotData) string {
+	parts := make([]string, len(rb.Keys))
+	for i, k := range rb.Keys {
+		parts[i] = k + "=" + lot.Keys[i]
+	}
+	return strings.Join(parts, ", ")
+}
+
+func boundsText(k *rules.KPI) string {
+	var s string
+	for _, l := range rules.Levels[1:] {
+		if b := k.Bound(l); b != nil {
+			s += fmt.Sprintf("; %s beyond %s", l, b)
+		}
+	}
+	return s
+}
+
+func optionalText(d decimal.Decimal, ok bool) string {
+	if !ok {
+		return "(none)"
+	}
+	return d.String()
+}
+
+var identifier = regexp.MustCompile(`"[^"]*"|'[^']*'|[A-Za-z_][A-Za-z0-9_]*`)
+
+// usedFields lists the columns the KPI's expressions refer to, the charge
+// first.
+func usedFields(rb *rules.Rulebook, k *rules.KPI) []string {
+	out := []string{rb.Charge}
+	for _, e := range []rules.Expr{k.Measure, k.Volume, k.Applies} {
+		for _, id := range identifier.FindAllString(e.Source, -1) {
+			if valueKnown(rb, id) && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func valueKnown(rb *rules.Rulebook, name string) bool {
+	_, isField := rb.Field(name)
+	return isField || slices.Contains(rb.Keys, name) || name == "month"
+}
+
+func valueOf(rb *rules.Rulebook, lm *LotMonth, name string) any {
+	if i := slices.Index(rb.Keys, name); i >= 0 {
+		return lm.Row.Keys[i]
+	}
+	if name == "month" {
+		return lm.Row.Month.String()
+	}
+	for i, f := range rb.Fields {
+		if f.Name == name {
+			return lm.Row.Values[i]
+		}
+	}
+	return nil
+}
+
+// substitute writes the expression with each column replaced by its value.
+func substitute(rb *rules.Rulebook, lm *LotMonth, src string) string {
+	return identifier.ReplaceAllStringFunc(src, func(id string) string {
+		if !valueKnown(rb, id) {
+			return id
+		}
+		if s, ok := valueOf(rb, lm, id).(string); ok {
+			return fmt.Sprintf("%q", s)
+		}
+		return fmt.Sprint(valueOf(rb, lm, id))
+	})
+}

@@ -1,0 +1,49 @@
+package runner
+
+import (
+	"os"
+	"strings"
+
+	"github.com/kpicredit/kpicredit/internal/pq"
+	"github.com/kpicredit/kpicredit/rules"
+)
+
+// LoadData reads a data file: Parquet when its name ends in .parquet,
+// CSV otherwise.
+func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if !strings.HasSuffix(strings.ToLower(path), ".parquet") {
+		return ReadCSV(rb, path, f)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return ReadParquet(rb, path, f, st.Size())
+}
+
+// ReadParquet reads monthly data from a Parquet file with the same columns
+// as the CSV form; name is used in messages.
+func ReadParquet(rb *rules.Rulebook, name string, r interface {
+	ReadAt([]byte, int64) (int, error)
+}, size int64) (*Dataset, error) {
+	t := newTable(rb, name, true)
+	var last int64
+	err := pq.ReadTable(r, size, func(h []string) error {
+		return t.header(0, h)
+	}, func(n int64, cells []string) error {
+		last = n
+		return t.row(int(n), cells)
+	})
+	if err != nil {
+		if IsInvalidInput(err) {
+			return nil, err
+		}
+		return nil, &InputError{File: name, Msg: err.Error(), parquet: true}
+	}
+	return t.finish(int(last))
+}
