@@ -21,21 +21,25 @@ type quote struct {
 func (c *Calculator) price(k *rules.KPI, level rules.Status, measure, charge, mult decimal.Decimal) quote {
 	s := &k.Credit
 	money := func(d decimal.Decimal) string { return c.money(d) }
-	esc := func(base decimal.Decimal, baseText string) quote {
-		total := base.Mul(mult)
+	// esc escalates a base amount; the words show the base's working, and
+	// its value only when a multiplier follows.
+	esc := func(base decimal.Decimal, working string) quote {
 		if mult.Equal(one) {
-			return quote{num: total, den: one, how: baseText}
+			return quote{num: base, den: one, how: working}
 		}
-		return quote{num: total, den: one, how: fmt.Sprintf("%s x %s", baseText, mult)}
+		if working != money(base) {
+			working += " = " + money(base)
+		}
+		return quote{num: base.Mul(mult), den: one, how: fmt.Sprintf("%s x %s", working, mult)}
 	}
 	switch s.Kind {
 	case rules.Fixed:
 		amt, _ := s.Amount(level)
-		return esc(amt, fmt.Sprintf("fixed %s", money(amt)))
+		return esc(amt, money(amt))
 	case rules.PercentOfCharge:
 		pct, _ := s.Amount(level)
 		base := charge.Mul(pct).Div(hundred)
-		return esc(base, fmt.Sprintf("%s%% of %s = %s", pct, money(charge), money(base)))
+		return esc(base, fmt.Sprintf("%s%% of %s", pct, money(charge)))
 	case rules.Points:
 		pts, _ := s.Amount(level)
 		earned := pts.Mul(mult)
@@ -47,7 +51,7 @@ func (c *Calculator) price(k *rules.KPI, level rules.Status, measure, charge, mu
 			return q
 		}
 		base := pts.Mul(c.rb.PointValue)
-		q := esc(base, fmt.Sprintf("%s points x %s = %s", pts, money(c.rb.PointValue), money(base)))
+		q := esc(base, fmt.Sprintf("%s points x %s", pts, money(c.rb.PointValue)))
 		q.points = earned
 		return q
 	case rules.Sliding:

@@ -1,0 +1,102 @@
+package runner_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// runInto runs a job and writes its outputs, with CSV copies, into dir.
+func runInto(t testing.TB, job runner.Job, inputs []runner.Input, dir string) {
+	t.Helper()
+	res, err := runner.Run(context.Background(), job)
+	require.NoError(t, err)
+	require.NoError(t, runner.Write(context.Background(), res, runner.Output{Dir: dir, CSV: true, Inputs: inputs}))
+}
+
+func exampleJob(t testing.TB) (runner.Job, []runner.Input) {
+	t.Helper()
+	const dir = "../examples/aasc/"
+	rb, err := rules.Load(dir + "rules.yaml")
+	require.NoError(t, err)
+	ds, err := runner.LoadData(rb, dir+"data.csv")
+	require.NoError(t, err)
+	f, err := os.Open(dir + "relief.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	var ids []string
+	for _, k := range rb.KPIs {
+		ids = append(ids, k.ID)
+	}
+	rt, err := runner.ReadRelief(ds, ids, dir+"relief.csv", f)
+	require.NoError(t, err)
+	return runner.Job{Rules: rb, Data: ds, Relief: rt}, []runner.Input{
+		{Role: "rules", Path: dir + "rules.yaml"}, {Role: "data", Path: dir + "data.csv"}, {Role: "relief", Path: dir + "relief.csv"}}
+}
+
+// compareGolden checks the named outputs in dir against testdata/golden/name.
+func compareGolden(t *testing.T, name, dir string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		path := filepath.Join("testdata", "golden", name, f)
+		if *update {
+			require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+			require.NoError(t, os.WriteFile(path, got, 0o644))
+			continue
+		}
+		want, err := os.ReadFile(path)
+		require.NoError(t, err, "run go test ./runner -update to create the golden files")
+		require.Truef(t, bytes.Equal(want, got), "%s differs from %s (go test ./runner -update rewrites it)", f, path)
+	}
+}
+
+// The small contract's every output, text compared whole; the manifest
+// pins the Parquet files by their SHA-256.
+func TestGoldenSmall(t *testing.T) {
+	dir := t.TempDir()
+	runInto(t, smallJob(t), []runner.Input{{Role: "rules", Path: "testdata/small.yaml"},
+		{Role: "data", Path: "testdata/small.csv"}, {Role: "relief", Path: "testdata/relief.csv"}}, dir)
+	compareGolden(t, "small", dir, "kpi_results.csv", "credits.csv", "comparison.csv",
+		"summary.md", "summary.html", "manifest.json")
+}
+
+// The bundled example end to end. Its CSV copies are large, so the summary
+// is compared whole and every other file through the manifest's hashes.
+func TestGoldenExample(t *testing.T) {
+	dir := t.TempDir()
+	job, inputs := exampleJob(t)
+	runInto(t, job, inputs, dir)
+	compareGolden(t, "aasc", dir, "summary.md", "manifest.json")
+}
+
+// Identical inputs give byte-identical outputs, however the scenarios are
+// scheduled.
+func TestOutputsAreReproducible(t *testing.T) {
+	job, inputs := exampleJob(t)
+	a, b := t.TempDir(), t.TempDir()
+	job.Workers = 1
+	runInto(t, job, inputs, a)
+	job.Workers = 4
+	runInto(t, job, inputs, b)
+	entries, err := os.ReadDir(a)
+	require.NoError(t, err)
+	require.Len(t, entries, 9)
+	for _, e := range entries {
+		x, err := os.ReadFile(filepath.Join(a, e.Name()))
+		require.NoError(t, err)
+		y, err := os.ReadFile(filepath.Join(b, e.Name()))
+		require.NoError(t, err)
+		require.Truef(t, bytes.Equal(x, y), "%s differs between runs", e.Name())
+	}
+}
