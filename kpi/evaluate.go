@@ -39,9 +39,10 @@ func (r *Result) Excuse(reason string) {
 // Evaluator evaluates a Program's expressions for one row at a time. It
 // reuses its buffers between calls and is not safe for concurrent use.
 type Evaluator struct {
-	p   *Program
-	vm  vm.VM
-	env map[string]any
+	p     *Program
+	vm    vm.VM
+	env   map[string]any
+	month rules.Month
 }
 
 // NewEvaluator returns an Evaluator for the program.
@@ -64,12 +65,39 @@ func (e *EvalError) Error() string {
 
 func (e *EvalError) Unwrap() error { return e.Err }
 
+// Value is what a KPI's expressions give for a row, before the measure is
+// judged against the KPI's target: the parts a scenario that keeps the
+// expressions can reuse.
+type Value struct {
+	Applies    bool // false when the applies expression is false
+	Volume     decimal.Decimal
+	HasVolume  bool
+	Measure    decimal.Decimal
+	HasMeasure bool   // false when the measure is undefined
+	Undefined  string // why the measure is undefined
+}
+
 // Evaluate works out every KPI's result for the row, appending to out
 // (which may be nil) and returning it, in rulebook order.
 func (e *Evaluator) Evaluate(row *Row, out []Result) ([]Result, error) {
+	if err := e.Load(row); err != nil {
+		return out, err
+	}
+	for i, k := range e.p.rb.KPIs {
+		v, err := e.Value(i)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, Judge(k, v))
+	}
+	return out, nil
+}
+
+// Load makes row the one that Value evaluates.
+func (e *Evaluator) Load(row *Row) error {
 	rb := e.p.rb
 	if len(row.Keys) != len(rb.Keys) || len(row.Values) != len(rb.Fields) {
-		return out, fmt.Errorf("kpi: row has %d keys and %d values; the rulebook declares %d and %d",
+		return fmt.Errorf("kpi: row has %d keys and %d values; the rulebook declares %d and %d",
 			len(row.Keys), len(row.Values), len(rb.Keys), len(rb.Fields))
 	}
 	for i, k := range rb.Keys {
@@ -78,58 +106,67 @@ func (e *Evaluator) Evaluate(row *Row, out []Result) ([]Result, error) {
 	for i, f := range rb.Fields {
 		e.env[f.Name] = row.Values[i]
 	}
+	e.month = row.Month
 	e.env["month"] = row.Month.String()
-	for i, k := range rb.KPIs {
-		r, err := e.evaluate(k, &e.p.kpis[i], row.Month)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return nil
 }
 
-func (e *Evaluator) evaluate(k *rules.KPI, c *compiled, month rules.Month) (Result, error) {
+// Value evaluates the expressions of the i-th KPI for the loaded row.
+func (e *Evaluator) Value(i int) (Value, error) {
+	k, c := e.p.rb.KPIs[i], &e.p.kpis[i]
+	v := Value{Applies: true}
 	if c.applies != nil {
-		v, err := e.vm.Run(c.applies, e.env)
+		out, err := e.vm.Run(c.applies, e.env)
 		if err != nil {
-			return e.undefined(k, k.Applies, month, err)
+			return v, e.fail(k, k.Applies, err, &v)
 		}
-		if v != true {
-			return Result{Status: rules.NotApplicable}, nil
+		if v.Applies = out == true; !v.Applies {
+			return v, nil
 		}
 	}
-	var r Result
 	if c.volume != nil {
-		v, err := e.vm.Run(c.volume, e.env)
+		out, err := e.vm.Run(c.volume, e.env)
 		if err != nil {
-			return e.undefined(k, k.Volume, month, err)
+			return v, e.fail(k, k.Volume, err, &v)
 		}
-		r.Volume, r.HasVolume = v.(decimal.Decimal), true
-		if k.MinVolume != nil && r.Volume.LessThan(*k.MinVolume) {
-			r.Status = rules.NotMeasured
-			r.Reason = fmt.Sprintf("volume %s < min_volume %s", r.Volume, k.MinVolume)
-			return r, nil
-		}
+		v.Volume, v.HasVolume = out.(decimal.Decimal), true
 	}
-	v, err := e.vm.Run(c.measure, e.env)
+	out, err := e.vm.Run(c.measure, e.env)
 	if err != nil {
-		u, err := e.undefined(k, k.Measure, month, err)
-		u.Volume, u.HasVolume = r.Volume, r.HasVolume
-		return u, err
+		return v, e.fail(k, k.Measure, err, &v)
 	}
-	r.Measure, r.HasMeasure = v.(decimal.Decimal), true
-	r.Status = Classify(k, r.Measure)
-	return r, nil
+	v.Measure, v.HasMeasure = out.(decimal.Decimal), true
+	return v, nil
 }
 
-// undefined turns a division by zero into not_measured and any other
-// failure into an *EvalError.
-func (e *Evaluator) undefined(k *rules.KPI, ex rules.Expr, month rules.Month, err error) (Result, error) {
+// fail records an undefined value (a division by zero) or returns an
+// *EvalError for any other failure.
+func (e *Evaluator) fail(k *rules.KPI, ex rules.Expr, err error, v *Value) error {
 	if errors.Is(err, ErrUndefined) {
-		return Result{Status: rules.NotMeasured, Reason: "measure undefined: division by zero"}, nil
+		v.Undefined = "measure undefined: division by zero"
+		if ex == k.Applies {
+			v.Applies = true
+		}
+		return nil
 	}
-	return Result{}, &EvalError{KPI: k.ID, Month: month, Expr: ex, Err: err}
+	return &EvalError{KPI: k.ID, Month: e.month, Expr: ex, Err: err}
+}
+
+// Judge turns a KPI's value into its result: not applicable, not measured
+// (an undefined measure, or a volume below min_volume), or classified
+// against the target and bounds.
+func Judge(k *rules.KPI, v Value) Result {
+	switch {
+	case !v.Applies:
+		return Result{Status: rules.NotApplicable}
+	case k.MinVolume != nil && v.HasVolume && v.Volume.LessThan(*k.MinVolume):
+		return Result{Status: rules.NotMeasured, Volume: v.Volume, HasVolume: true,
+			Reason: fmt.Sprintf("volume %s < min_volume %s", v.Volume, k.MinVolume)}
+	case v.Undefined != "":
+		return Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume}
+	}
+	return Result{Status: Classify(k, v.Measure), Measure: v.Measure, HasMeasure: true,
+		Volume: v.Volume, HasVolume: v.HasVolume}
 }
 
 // Classify returns the status of a measure against the KPI's target and

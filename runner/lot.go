@@ -63,11 +63,35 @@ func (l *Lot) Use(e *Engine) {
 
 // Month evaluates the lot's next month. relief may be nil.
 func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
-	res, err := l.eval.Evaluate(row, nil)
-	if err != nil {
-		return nil, err
-	}
+	return l.month(row, relief, nil, nil)
+}
+
+// month evaluates the lot's next month. When cached is given it holds the
+// baseline's values for the row, and reuse maps each of the engine's KPIs
+// to the baseline KPI whose values it shares (or -1), so only KPIs whose
+// expressions differ from the baseline's are evaluated.
+func (l *Lot) month(row *kpi.Row, relief Relief, cached []kpi.Value, reuse []int) (*LotMonth, error) {
 	rb := l.engine.Rules()
+	res := make([]kpi.Result, len(rb.KPIs))
+	loaded := false
+	for i, k := range rb.KPIs {
+		var v kpi.Value
+		if cached != nil && reuse[i] >= 0 {
+			v = cached[reuse[i]]
+		} else {
+			if !loaded {
+				if err := l.eval.Load(row); err != nil {
+					return nil, err
+				}
+				loaded = true
+			}
+			var err error
+			if v, err = l.eval.Value(i); err != nil {
+				return nil, err
+			}
+		}
+		res[i] = kpi.Judge(k, v)
+	}
 	l.obs = l.obs[:0]
 	for i := range res {
 		if relief != nil {
@@ -82,6 +106,25 @@ func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
 		return nil, err
 	}
 	return &LotMonth{Row: row, Results: res, Credits: cm}, nil
+}
+
+// reuseFrom maps each of the engine's KPIs to the baseline KPI with the
+// same measure, volume and applies expressions, or -1 when there is none.
+func (e *Engine) reuseFrom(base *Engine) []int {
+	b := base.Rules().KPIs
+	out := make([]int, len(e.Rules().KPIs))
+	for i, k := range e.Rules().KPIs {
+		out[i] = -1
+		for j, bk := range b {
+			if k.Measure.Source == bk.Measure.Source && k.Volume.Source == bk.Volume.Source && k.Applies.Source == bk.Applies.Source {
+				out[i] = j
+				if k.ID == bk.ID {
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 func chargeOf(rb *rules.Rulebook, row *kpi.Row) rules.Decimal {

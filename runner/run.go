@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 )
 
@@ -48,7 +49,9 @@ type ScenarioRun struct {
 	Lots [][]*LotMonth
 }
 
-// Run evaluates the baseline and the scenarios over the data. Scenarios
+// Run evaluates the baseline and the scenarios over the data. The
+// baseline's expressions are evaluated once for every lot-month; a
+// scenario evaluates only the KPIs whose expressions it changes. Scenarios
 // run in parallel; the result does not depend on how they are scheduled.
 func Run(ctx context.Context, job Job) (*Result, error) {
 	base, err := Compile(job.Rules)
@@ -70,6 +73,10 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		engines = append(engines, e)
 		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s}
 	}
+	values, err := baseValues(ctx, job, base)
+	if err != nil {
+		return nil, err
+	}
 	total := len(res.Runs) * len(job.Data.Lots)
 	var done atomic.Int64
 	tick := func() {
@@ -78,7 +85,9 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		}
 	}
 	err = parallel(ctx, job.Workers, len(res.Runs), func(i int) error {
-		return runScenario(ctx, job, base, engines[i], res.Runs[i], tick)
+		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
+			reuse: engines[i].reuseFrom(base), baseReuse: base.reuseFrom(base)}
+		return sr.lots(ctx, tick)
 	})
 	if err != nil {
 		return nil, err
@@ -86,32 +95,72 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	return res, nil
 }
 
-// runScenario runs every lot under the scenario's engine, with the
-// baseline's before the scenario's From month.
-func runScenario(ctx context.Context, job Job, base, e *Engine, run *ScenarioRun, tick func()) error {
-	from := job.Data.First
-	if s := run.Scenario; s != nil && s.From.Set && s.From.Month > from {
-		from = s.From.Month
+// baseValues evaluates the baseline's expressions for every lot-month,
+// the lots in parallel: values[lot][month][kpi].
+func baseValues(ctx context.Context, job Job, base *Engine) ([][][]kpi.Value, error) {
+	lots := job.Data.Lots
+	values := make([][][]kpi.Value, len(lots))
+	err := parallel(ctx, job.Workers, len(lots), func(li int) error {
+		ev := base.prog.NewEvaluator()
+		rows := lots[li].Rows
+		values[li] = make([][]kpi.Value, len(rows))
+		for mi := range rows {
+			if err := ev.Load(&rows[mi]); err != nil {
+				return err
+			}
+			vs := make([]kpi.Value, len(base.Rules().KPIs))
+			for k := range vs {
+				v, err := ev.Value(k)
+				if err != nil {
+					return fmt.Errorf("lot %s, %s: %w", lots[li].Name(), rows[mi].Month, err)
+				}
+				vs[k] = v
+			}
+			values[li][mi] = vs
+		}
+		return nil
+	})
+	return values, err
+}
+
+// scenarioRun runs every lot under one scenario.
+type scenarioRun struct {
+	job          Job
+	base, engine *Engine
+	run          *ScenarioRun
+	values       [][][]kpi.Value
+	reuse        []int // the scenario's KPIs -> baseline KPIs sharing values
+	baseReuse    []int // the baseline's KPIs -> themselves
+}
+
+// lots runs each lot with the baseline's rules before the scenario's From
+// month and the scenario's from it, carrying streaks across.
+func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
+	from := s.job.Data.First
+	if sc := s.run.Scenario; sc != nil && sc.From.Set && sc.From.Month > from {
+		from = sc.From.Month
 	}
-	run.Lots = make([][]*LotMonth, len(job.Data.Lots))
-	for li, lot := range job.Data.Lots {
+	s.run.Lots = make([][]*LotMonth, len(s.job.Data.Lots))
+	for li, lot := range s.job.Data.Lots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		l := base.NewLot()
+		l := s.base.NewLot()
 		months := make([]*LotMonth, len(lot.Rows))
 		for mi := range lot.Rows {
 			row := &lot.Rows[mi]
+			reuse := s.baseReuse
 			if row.Month >= from {
-				l.Use(e)
+				l.Use(s.engine)
+				reuse = s.reuse
 			}
-			lm, err := l.Month(row, job.Relief.Lookup(lot.Keys, row.Month))
+			lm, err := l.month(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
 			if err != nil {
-				return fmt.Errorf("%s: lot %s, %s: %w", run.ID, lot.Name(), row.Month, err)
+				return fmt.Errorf("%s: lot %s, %s: %w", s.run.ID, lot.Name(), row.Month, err)
 			}
 			months[mi] = lm
 		}
-		run.Lots[li] = months
+		s.run.Lots[li] = months
 		tick()
 	}
 	return nil

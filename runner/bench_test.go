@@ -1,0 +1,49 @@
+package runner_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/kpicredit/kpicredit/examples/aasc"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
+)
+
+// benchJob is the example contract scaled to lots x months, with the
+// given number of the rulebook's scenarios.
+func benchJob(b *testing.B, lots, months, scenarios int) runner.Job {
+	b.Helper()
+	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, _, err := aasc.Generate(aasc.Config{Seed: 1, Months: months, Start: rb.Start.Month, Lots: lots})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds, err := runner.ReadCSV(rb, "bench.csv", bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return runner.Job{Rules: rb, Data: ds, Scenarios: rb.Scenarios[:scenarios], Workers: 1}
+}
+
+// BenchmarkRun measures a run of 21 lots x 24 months with no scenario and
+// with one: the difference is what one extra scenario costs.
+func BenchmarkRun(b *testing.B) {
+	for _, n := range []int{0, 1} {
+		b.Run(fmt.Sprintf("scenarios=%d", n), func(b *testing.B) {
+			job := benchJob(b, 21, 24, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := runner.Run(context.Background(), job); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(21*24*15*(n+1)), "ns/kpi-month")
+		})
+	}
+}
