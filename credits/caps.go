@@ -32,7 +32,7 @@ func (c *Calculator) pool(lm *LotMonth) {
 				how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(lm.Charge))
 			}
 		}
-		ac.How = fmt.Sprintf("area %s: %s points = %s = %s", a.ID, total, how, c.money(ac.Credit))
+		ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, points(total), how, c.money(ac.Credit))
 		for j, share := range allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share

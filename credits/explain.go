@@ -56,6 +56,8 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICre
 				fmt.Fprintf(b, "; %s to %s; share %s", how, a.How, c.money(kc.AreaShare))
 			}
 		}
+	} else if how == c.money(kc.Amount) {
+		fmt.Fprintf(b, "; %s", how)
 	} else {
 		fmt.Fprintf(b, "; %s = %s", how, c.money(kc.Amount))
 	}

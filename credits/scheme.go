@@ -44,14 +44,14 @@ func (c *Calculator) price(k *rules.KPI, level rules.Status, measure, charge, mu
 		pts, _ := s.Amount(level)
 		earned := pts.Mul(mult)
 		if k.Area != nil {
-			q := quote{num: zero, den: one, points: earned, how: fmt.Sprintf("%s points", pts)}
+			q := quote{num: zero, den: one, points: earned, how: points(pts)}
 			if !mult.Equal(one) {
-				q.how = fmt.Sprintf("%s points x %s = %s points", pts, mult, earned)
+				q.how = fmt.Sprintf("%s x %s = %s", points(pts), mult, points(earned))
 			}
 			return q
 		}
 		base := pts.Mul(c.rb.PointValue)
-		q := esc(base, fmt.Sprintf("%s points x %s", pts, money(c.rb.PointValue)))
+		q := esc(base, fmt.Sprintf("%s x %s", points(pts), money(c.rb.PointValue)))
 		q.points = earned
 		return q
 	case rules.Sliding:
@@ -85,7 +85,7 @@ func (c *Calculator) sliding(k *rules.KPI, measure, charge, mult decimal.Decimal
 		how += fmt.Sprintf(" (shortfall %s reaches the floor %s)", short, s.Floor)
 		return quote{num: whole, den: hundred, how: withMult(how, mult)}
 	}
-	how += fmt.Sprintf(" x shortfall %s / %s", short, span)
+	how += fmt.Sprintf(" x shortfall %s / %s", Measure(short, span), span)
 	return quote{num: whole.Mul(short), den: hundred.Mul(span), how: withMult(how, mult)}
 }
 
@@ -123,4 +123,12 @@ func withMult(how string, mult decimal.Decimal) string {
 		return how
 	}
 	return how + " x " + mult.String()
+}
+
+// points writes a number of points, e.g. "1 point", "4.5 points".
+func points(n decimal.Decimal) string {
+	if n.Equal(one) {
+		return "1 point"
+	}
+	return n.String() + " points"
 }

@@ -138,3 +138,18 @@ func TestMonth(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+func TestAddOverlayErrors(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	_, err = rb.AddOverlay(rules.Overlay{ID: "x", KPIs: map[string]map[string]any{"KPI-09": {"target": 1}}})
+	require.EqualError(t, err, `overlay x: scenarios.x.kpis.KPI-09: KPI "KPI-09" is not defined in the baseline`)
+	_, err = rb.AddOverlay(rules.Overlay{ID: "y", KPIs: map[string]map[string]any{"KPI-01": {"target": struct{}{}}}})
+	require.EqualError(t, err, "overlay y: cannot use a struct {} in an overlay")
+	_, err = rb.AddOverlay(rules.Overlay{ID: "z", Remove: []string{"KPI-02"}, Add: []map[string]any{
+		{"id": "KPI-03", "measure": "moves_with_5_days_notice / moves", "target": d("0.9"), "credit": map[string]any{"fixed": map[string]any{"minor": 100}}}}})
+	require.NoError(t, err)
+	s := rb.Scenarios[len(rb.Scenarios)-1]
+	require.Nil(t, s.Rules().KPI("KPI-02"))
+	require.NotNil(t, s.Rules().KPI("KPI-03"))
+}

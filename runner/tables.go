@@ -116,20 +116,15 @@ func comparisonTable(res *Result) outTable {
 		outColumn{"baseline_failures", kInt, false}, outColumn{"scenario_failures", kInt, false})
 	return outTable{name: "comparison", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
-		base := res.Runs[0]
-		for _, run := range res.Runs[1:] {
-			for li, lot := range res.Data.Lots {
-				for _, c := range compareLot(base.Lots[li], run.Lots[li]) {
-					row = row[:0]
-					row = append(row, run.ID)
-					for _, k := range lot.Keys {
-						row = append(row, k)
-					}
-					row = append(row, c.kpi, c.base, c.scen, c.scen.Sub(c.base), c.baseFail, c.scenFail)
-					if err := yield(row); err != nil {
-						return err
-					}
-				}
+		for _, c := range res.Comparisons() {
+			row = row[:0]
+			row = append(row, c.Scenario)
+			for _, k := range c.Lot {
+				row = append(row, k)
+			}
+			row = append(row, c.KPI, c.Baseline, c.Credit, c.Difference, c.BaselineFailures, c.Failures)
+			if err := yield(row); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -195,4 +190,32 @@ func eachLotMonth(res *Result, fn func(*ScenarioRun, *LotData, *LotMonth) error)
 		}
 	}
 	return nil
+}
+
+// Comparison is one scenario's credits and failures for one lot and KPI,
+// against the baseline's, over the months of the run. Credits are net:
+// after caps, less earn-back.
+type Comparison struct {
+	Scenario         string
+	Lot              []string // key values
+	KPI              string
+	Baseline, Credit decimal.Decimal
+	Difference       decimal.Decimal // Credit - Baseline
+	BaselineFailures int
+	Failures         int
+}
+
+// Comparisons lists every scenario's comparison with the baseline by lot
+// and KPI, in the order comparison.parquet holds them.
+func (r *Result) Comparisons() []Comparison {
+	var out []Comparison
+	for _, run := range r.Runs[1:] {
+		for li, lot := range r.Data.Lots {
+			for _, c := range compareLot(r.Runs[0].Lots[li], run.Lots[li]) {
+				out = append(out, Comparison{Scenario: run.ID, Lot: lot.Keys, KPI: c.kpi, Baseline: c.base,
+					Credit: c.scen, Difference: c.scen.Sub(c.base), BaselineFailures: c.baseFail, Failures: c.scenFail})
+			}
+		}
+	}
+	return out
 }
