@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -221,7 +222,11 @@ func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	return runner.Explain(ctx, stdout, job, q)
 }
 
-func isInvalid(err error) bool { return runner.IsInvalidInput(err) }
+// isInvalid reports errors that are the user's to fix: invalid input, or
+// an output directory that holds other files.
+func isInvalid(err error) bool {
+	return runner.IsInvalidInput(err) || errors.Is(err, runner.ErrForeignFiles)
+}
 
 func version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	rulesPath  = "../../examples/aasc/rules.yaml"
+	dataPath   = "../../examples/aasc/data.csv"
+	reliefPath = "../../examples/aasc/relief.csv"
+)
+
+func kpicredit(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestRunExample(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--relief", reliefPath, "--out", dir, "--csv")
+	require.Equal(t, 0, code, stderr)
+	require.Empty(t, stderr, "no progress bar when stderr is not a terminal")
+	require.Contains(t, stdout, "7 lots x 24 months, 11 scenarios")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 9)
+
+	// Without --csv a second run removes the CSV copies of the first.
+	code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--quiet")
+	require.Equal(t, 0, code, stderr)
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 6)
+}
+
+func TestValidate(t *testing.T) {
+	code, stdout, stderr := kpicredit("validate", "--rules", rulesPath, "--data", dataPath, "--relief", reliefPath)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, rulesPath+": 15 KPIs, 11 scenarios: valid\n"+
+		dataPath+": 7 lots, 2024-09 to 2026-08: valid\n"+
+		reliefPath+": 12 relief entries: valid\n", stdout)
+}
+
+func TestExplain(t *testing.T) {
+	code, stdout, stderr := kpicredit("explain", "--rules", rulesPath, "--data", dataPath, "--relief", reliefPath,
+		"--lot", "provider=Meridian Support,region=North West", "--month", "2025-03", "--kpi", "KPI-01")
+	require.Equal(t, 0, code, stderr)
+	for _, want := range []string{
+		"KPI-01 Emergency defects fixed within 24 hours — baseline",
+		"= 247 / 255", "= 0.9686274509803922", "status:   severe",
+		"streak:   2 consecutive failure(s); escalation 1.5",
+		"area property: 10 points = (2 nil + 8 x1) x 0.3% of £5,438,765.62 = £130,530.37",
+		"credit:   £117,477.33",
+	} {
+		require.Contains(t, stdout, want)
+	}
+	code, _, stderr = kpicredit("explain", "--rules", rulesPath, "--data", dataPath,
+		"--lot", "provider=Nobody,region=North West", "--month", "2025-03", "--kpi", "KPI-01")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "no lot map[provider:Nobody region:North West] in the data")
+}
+
+// Bad usage and bad input exit with 2 and leave nothing in --out.
+func TestExitCodes(t *testing.T) {
+	bad := t.TempDir()
+	badData := filepath.Join(bad, "data.csv")
+	src, err := os.ReadFile(dataPath)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(badData, bytes.Replace(src, []byte(",2024-10,"), []byte(",2024-13,"), 1), 0o644))
+	badRules := filepath.Join(bad, "rules.yaml")
+	require.NoError(t, os.WriteFile(badRules, []byte("contract: X\n"), 0o644))
+
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no command", nil, 2, "usage:"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"run", "--colour"}, 2, "flag provided but not defined: -colour"},
+		{"no rules", []string{"run", "--out", "x"}, 2, "--rules is required"},
+		{"no out", []string{"run", "--rules", rulesPath, "--data", dataPath}, 2, "--out is required"},
+		{"bad data", []string{"run", "--rules", rulesPath, "--data", badData}, 2, `data.csv:9:3: column month: month "2024-13" is not YYYY-MM`},
+		{"bad rules", []string{"run", "--rules", badRules, "--data", dataPath}, 2, `rules.yaml:1:1: missing required key "currency"`},
+		{"missing file", []string{"run", "--rules", filepath.Join(bad, "none.yaml"), "--data", dataPath}, 1, "no such file or directory"},
+		{"version", []string{"version"}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := tc.args
+			if len(args) > 0 && args[0] == "run" && !strings.Contains(strings.Join(args, " "), "--out") && tc.stderr != "--out is required" {
+				args = append(args, "--out", out)
+			}
+			code, _, stderr := kpicredit(args...)
+			require.Equal(t, tc.code, code, stderr)
+			require.Contains(t, stderr, tc.stderr)
+			_, err := os.Stat(out)
+			require.True(t, os.IsNotExist(err), "nothing is written for a failed run")
+		})
+	}
+}
+
+// A directory holding other files is not written into without --force.
+func TestRefusesForeignDirectory(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644))
+	code, _, stderr := kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "the output directory holds files kpicredit did not write (notes.txt)")
+	code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--force")
+	require.Equal(t, 0, code, stderr)
+}
