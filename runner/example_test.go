@@ -62,5 +62,5 @@ func ExampleRun() {
 	}
 	fmt.Println(len(res.Runs), "runs; the lower cap changes credits by", change.StringFixed(2))
 	// Output:
-	// 2 runs; the lower cap changes credits by -201404.81
+	// 2 runs; the lower cap changes credits by -203871.64
 }

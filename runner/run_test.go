@@ -3,6 +3,7 @@ package runner_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/kpicredit/kpicredit/rules"
@@ -92,7 +93,7 @@ func TestRunWorkedExample(t *testing.T) {
 // baseline counts towards the scenario's escalation.
 func TestScenarioStreakAcrossFrom(t *testing.T) {
 	job := smallJob(t)
-	require.NoError(t, job.Rules.ReadScenarios("s.yaml", stringsReader(`id: strict
+	require.NoError(t, job.Rules.ReadScenarios("s.yaml", strings.NewReader(`id: strict
 from: 2025-03
 kpis:
   K1: {target: 0.99, escalation: [1, 3]}

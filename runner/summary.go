@@ -167,11 +167,15 @@ func scenarioSummary(s *report.Summary, run, base *ScenarioRun, ds *Dataset) rep
 	return st
 }
 
-// movers lists the scenario-KPI pairs whose credits change most.
+// movers lists the scenario-KPI pairs whose credits change most, leaving
+// out sweeps, which have a section of their own.
 func movers(res *Result, n int) []report.Mover {
 	var out []report.Mover
 	base := res.Runs[0]
 	for _, run := range res.Runs[1:] {
+		if run.Scenario.Sweep != nil {
+			continue
+		}
 		var sum []kpiTotals
 		for li := range res.Data.Lots {
 			for _, c := range compareLot(base.Lots[li], run.Lots[li]) {

@@ -153,7 +153,7 @@ func compareLot(base, scen []*LotMonth) []kpiTotals {
 	for _, lm := range base {
 		for _, kc := range lm.Credits.KPIs {
 			t := find(kc.KPI.ID)
-			t.base = t.base.Add(kc.Credit).Add(kc.EarnBack)
+			t.base = t.base.Add(kc.Credit)
 			if kc.Status.Failed() {
 				t.baseFail++
 			}
@@ -162,7 +162,7 @@ func compareLot(base, scen []*LotMonth) []kpiTotals {
 	for _, lm := range scen {
 		for _, kc := range lm.Credits.KPIs {
 			t := find(kc.KPI.ID)
-			t.scen = t.scen.Add(kc.Credit).Add(kc.EarnBack)
+			t.scen = t.scen.Add(kc.Credit)
 			if kc.Status.Failed() {
 				t.scenFail++
 			}
@@ -193,8 +193,8 @@ func eachLotMonth(res *Result, fn func(*ScenarioRun, *LotData, *LotMonth) error)
 }
 
 // Comparison is one scenario's credits and failures for one lot and KPI,
-// against the baseline's, over the months of the run. Credits are net:
-// after caps, less earn-back.
+// against the baseline's, over the months of the run. Credits are after
+// caps and before any earn-back, as in credits.parquet.
 type Comparison struct {
 	Scenario         string
 	Lot              []string // key values
