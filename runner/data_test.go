@@ -1,14 +1,19 @@
 package runner_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func small(t testing.TB) *rules.Rulebook {
 	t.Helper()
@@ -111,4 +116,47 @@ func TestReadRelief(t *testing.T) {
 		require.EqualError(t, err, tc.want)
 		require.True(t, runner.IsInvalidInput(err))
 	}
+}
+
+// The example's Parquet data reads into the same dataset as its CSV.
+func TestReadParquetMatchesCSV(t *testing.T) {
+	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	require.NoError(t, err)
+	fromCSV, err := runner.LoadData(rb, "../examples/aasc/data.csv")
+	require.NoError(t, err)
+	fromParquet, err := runner.LoadData(rb, "../examples/aasc/data.parquet")
+	require.NoError(t, err)
+	require.Equal(t, fromCSV.First, fromParquet.First)
+	require.Equal(t, fromCSV.Last, fromParquet.Last)
+	require.Len(t, fromParquet.Lots, len(fromCSV.Lots))
+	for i, lot := range fromCSV.Lots {
+		require.Equal(t, lot.Keys, fromParquet.Lots[i].Keys)
+		for m, row := range lot.Rows {
+			prow := fromParquet.Lots[i].Rows[m]
+			require.Equal(t, row.Month, prow.Month)
+			for f, v := range row.Values {
+				require.Truef(t, v.(rules.Decimal).Equal(prow.Values[f].(rules.Decimal)), "%s %s %s", lot.Name(), row.Month, rb.Fields[f].Name)
+			}
+		}
+	}
+}
+
+// A bad value in a Parquet file is placed at its row and column.
+func TestReadParquetErrors(t *testing.T) {
+	rb := small(t)
+	var buf bytes.Buffer
+	w, err := pq.NewWriter(&buf, []pq.Column{{Name: "provider", Kind: pq.String}, {Name: "region", Kind: pq.String},
+		{Name: "month", Kind: pq.Month}, {Name: "monthly_charge", Kind: pq.Decimal, Scale: 2},
+		{Name: "jobs", Kind: pq.Int64}, {Name: "fixed", Kind: pq.Int64}, {Name: "nights", Kind: pq.Decimal, Scale: 1}})
+	require.NoError(t, err)
+	require.NoError(t, w.Write("A", "North", rules.NewMonth(2025, 1), d("1.00"), int64(1), int64(1), d("1.5")))
+	require.NoError(t, w.Write("A", "North", rules.NewMonth(2025, 2), d("1.00"), int64(-4), int64(1), d("1.5")))
+	require.NoError(t, w.Close())
+	_, err = runner.ReadParquet(rb, "d.parquet", bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	require.EqualError(t, err, "d.parquet: row 2: column jobs: a count cannot be negative, got -4")
+	require.True(t, runner.IsInvalidInput(err))
+
+	_, err = runner.ReadParquet(rb, "d.parquet", bytes.NewReader(buf.Bytes()[:100]), 100)
+	require.ErrorContains(t, err, "d.parquet: ")
+	require.True(t, runner.IsInvalidInput(err))
 }

@@ -100,6 +100,11 @@ func TestGenerateDeterministic(t *testing.T) {
 	onDisk, err = os.ReadFile("relief.csv")
 	require.NoError(t, err)
 	require.True(t, string(relief) == string(onDisk), "relief.csv is stale")
+	var pq bytes.Buffer
+	require.NoError(t, aasc.ToParquet(data, &pq))
+	onDisk, err = os.ReadFile("data.parquet")
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(pq.Bytes(), onDisk), "data.parquet is stale")
 
 	// A longer run with more lots starts with the same rows for the
 	// contract's own lots.

@@ -1,5 +1,5 @@
-// Command gen draws the example contract's monthly data: data.csv and
-// relief.csv for the lots and months asked for.
+// Command gen draws the example contract's monthly data: data.csv (and the
+// same as data.parquet) and relief.csv for the lots and months asked for.
 //
 //	go run ./examples/aasc/gen -seed 1 -months 24 -start 2024-09 -out examples/aasc [-lots 21]
 //
@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -22,7 +23,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed")
 	months := flag.Int("months", 24, "number of months")
 	start := flag.String("start", "2024-09", "first month, YYYY-MM")
-	out := flag.String("out", ".", "directory to write data.csv and relief.csv to")
+	out := flag.String("out", ".", "directory to write data.csv, data.parquet and relief.csv to")
 	lots := flag.Int("lots", 0, "number of lots (0: the contract's own seven)")
 	flag.Parse()
 	if err := run(*seed, *months, *start, *out, *lots); err != nil {
@@ -44,6 +45,13 @@ func run(seed uint64, months int, start, out string, lots int) error {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(out, "data.csv"), data, 0o644); err != nil {
+		return err
+	}
+	var pq bytes.Buffer
+	if err := aasc.ToParquet(data, &pq); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "data.parquet"), pq.Bytes(), 0o644); err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(out, "relief.csv"), relief, 0o644)
