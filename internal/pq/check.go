@@ -1,0 +1,209 @@
+package pq
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// The checks in this file run before parquet-go opens a file. parquet-go
+// trusts parts of the footer and panics on some inconsistent ones (a
+// negative number of children, a decimal of the wrong physical type, a
+// fixed-length array without a length, a page with more nulls than values)
+// or allocates what a page header claims (up to gigabytes, which no recover
+// could catch). These checks turn such files into errors first: the footer,
+// then every page header. They only accept what ReadTable reads anyway: a
+// flat, unencrypted file.
+
+const (
+	magic      = "PAR1"
+	tailLength = 8 // footer length (4 bytes) and magic
+)
+
+// checkFile reads the footer of a Parquet file and checks it.
+func checkFile(r io.ReaderAt, size int64) error {
+	md, err := readFooter(r, size)
+	if err != nil {
+		return err
+	}
+	leaves, err := checkSchema(md.Schema)
+	if err != nil {
+		return err
+	}
+	if md.NumRows < 0 {
+		return fmt.Errorf("negative number of rows %d", md.NumRows)
+	}
+	var buf []byte
+	for i := range md.RowGroups {
+		rg := &md.RowGroups[i]
+		if err := checkRowGroup(rg, leaves, size); err != nil {
+			return fmt.Errorf("row group %d: %w", i, err)
+		}
+		for j := range rg.Columns {
+			optional := leaves[j].RepetitionType.V == format.Optional
+			if buf, err = checkPages(r, &rg.Columns[j].MetaData, optional, buf); err != nil {
+				return fmt.Errorf("row group %d column %s: %w", i, leaves[j].Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// readFooter reads and decodes the file metadata.
+func readFooter(r io.ReaderAt, size int64) (*format.FileMetaData, error) {
+	if size < int64(len(magic))+tailLength {
+		return nil, fmt.Errorf("%d bytes is too short", size)
+	}
+	head := make([]byte, len(magic))
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, err
+	}
+	tail := make([]byte, tailLength)
+	if _, err := r.ReadAt(tail, size-tailLength); err != nil {
+		return nil, err
+	}
+	if string(head) != magic || string(tail[4:]) != magic {
+		return nil, errors.New("no PAR1 magic at its start and end (or it is encrypted)")
+	}
+	n := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if n > size-int64(len(magic))-tailLength {
+		return nil, fmt.Errorf("footer length %d exceeds the file size %d", n, size)
+	}
+	footer := make([]byte, n)
+	if _, err := r.ReadAt(footer, size-tailLength-n); err != nil {
+		return nil, err
+	}
+	md := new(format.FileMetaData)
+	if err := thrift.Unmarshal(new(thrift.CompactProtocol), footer, md); err != nil {
+		return nil, fmt.Errorf("reading metadata: %w", err)
+	}
+	return md, nil
+}
+
+// checkSchema checks that the schema is a root group of well-formed leaves
+// and returns the leaves.
+func checkSchema(schema []format.SchemaElement) ([]*format.SchemaElement, error) {
+	if len(schema) == 0 {
+		return nil, errors.New("no schema")
+	}
+	root := &schema[0]
+	if root.Type.Valid {
+		return nil, errors.New("the schema root is not a group")
+	}
+	leaves := make([]*format.SchemaElement, 0, len(schema)-1)
+	for i := 1; i < len(schema); i++ {
+		e := &schema[i]
+		if err := checkLeaf(e); err != nil {
+			return nil, fmt.Errorf("column %s: %w", e.Name, err)
+		}
+		leaves = append(leaves, e)
+	}
+	if n := root.NumChildren; !n.Valid || int(n.V) != len(leaves) {
+		return nil, fmt.Errorf("the schema root has %d children, not %d", n.V, len(leaves))
+	}
+	return leaves, nil
+}
+
+// checkLeaf checks one top-level column.
+func checkLeaf(e *format.SchemaElement) error {
+	if !e.Type.Valid || e.NumChildren.V != 0 ||
+		(e.RepetitionType.Valid && e.RepetitionType.V == format.Repeated) {
+		return errors.New("nested and repeated columns are not supported")
+	}
+	t := e.Type.V
+	if t < format.Boolean || t > format.FixedLenByteArray {
+		return fmt.Errorf("unknown physical type %d", t)
+	}
+	if t == format.FixedLenByteArray && (!e.TypeLength.Valid || e.TypeLength.V <= 0) {
+		return errors.New("FIXED_LEN_BYTE_ARRAY without a length")
+	}
+	if !annotationFits(e) {
+		return fmt.Errorf("annotation %s does not fit physical type %s", annotation(e), t)
+	}
+	return nil
+}
+
+// annotationFits reports whether the logical or converted type of a leaf
+// fits its physical type, for the annotations ReadTable reads, and rejects
+// the annotations of groups (parquet-go panics on leaves that carry them).
+func annotationFits(e *format.SchemaElement) bool {
+	t := e.Type.V
+	switch lt := e.LogicalType.Value.(type) {
+	case *format.StringType, *format.EnumType, *format.JsonType:
+		return t == format.ByteArray
+	case *format.DateType:
+		return t == format.Int32
+	case *format.TimestampType:
+		return t == format.Int64
+	case *format.IntType:
+		return (t == format.Int32 && lt.BitWidth <= 32) || (t == format.Int64 && lt.BitWidth == 64)
+	case *format.DecimalType:
+		return decimalFits(t)
+	case *format.MapType, *format.ListType, *format.VariantType:
+		return false
+	}
+	if !e.ConvertedType.Valid {
+		return true
+	}
+	switch e.ConvertedType.V {
+	case deprecated.Decimal:
+		return decimalFits(t)
+	case deprecated.Map, deprecated.MapKeyValue, deprecated.List:
+		return false
+	}
+	return true
+}
+
+func decimalFits(t format.Type) bool {
+	return t == format.Int32 || t == format.Int64 || t == format.ByteArray || t == format.FixedLenByteArray
+}
+
+// annotation names the logical or converted type of a leaf.
+func annotation(e *format.SchemaElement) string {
+	if e.LogicalType.Value != nil {
+		return e.LogicalType.String()
+	}
+	return fmt.Sprintf("converted type %d", e.ConvertedType.V)
+}
+
+// checkRowGroup checks that a row group has one chunk of the right type per
+// column, inside the file.
+func checkRowGroup(rg *format.RowGroup, leaves []*format.SchemaElement, size int64) error {
+	if rg.NumRows < 0 {
+		return fmt.Errorf("negative number of rows %d", rg.NumRows)
+	}
+	if len(rg.Columns) != len(leaves) {
+		return fmt.Errorf("%d column chunks for %d columns", len(rg.Columns), len(leaves))
+	}
+	for i := range rg.Columns {
+		if err := checkChunk(&rg.Columns[i].MetaData, leaves[i], size); err != nil {
+			return fmt.Errorf("column %s: %w", leaves[i].Name, err)
+		}
+	}
+	return nil
+}
+
+func checkChunk(m *format.ColumnMetaData, leaf *format.SchemaElement, size int64) error {
+	switch {
+	case m.Type != leaf.Type.V:
+		return fmt.Errorf("chunk of type %s in a column of type %s", m.Type, leaf.Type.V)
+	case m.NumValues < 0, m.TotalCompressedSize < 0, m.TotalUncompressedSize < 0:
+		return errors.New("negative size")
+	case !within(m.DataPageOffset, m.TotalCompressedSize, size):
+		return errors.New("data outside the file")
+	case m.DictionaryPageOffset != 0 && !within(m.DictionaryPageOffset, m.TotalCompressedSize, size):
+		return errors.New("dictionary outside the file")
+	}
+	return nil
+}
+
+// within reports whether length bytes from offset lie between the leading
+// magic and the footer of a file of the given size.
+func within(offset, length, size int64) bool {
+	return offset >= int64(len(magic)) && length <= size-offset
+}

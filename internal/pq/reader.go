@@ -1,0 +1,278 @@
+package pq
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// ReadTable reads every row of a Parquet file as text cells, so that CSV and
+// Parquet inputs share one validation path. The file must be flat: one leaf
+// column per top-level field, none repeated.
+//
+// header, unless nil, is called once with the column names in file order,
+// then row for every row with its 1-based number and one cell per column.
+// The cells slice is reused between calls; the strings in it are not. An
+// error returned by header or row stops the read and is returned as is.
+//
+// Cells are text:
+//   - strings (STRING, ENUM, JSON, unannotated BYTE_ARRAY) as they are;
+//   - DATE as YYYY-MM when it is the first of a month, else YYYY-MM-DD;
+//   - TIMESTAMP as YYYY-MM at midnight UTC on the first of a month, else
+//     YYYY-MM-DDTHH:MM:SS[.fraction];
+//   - DECIMAL exactly, with Scale decimal places (12.30 in a DECIMAL(9,2));
+//   - integers in decimal, floating point in the shortest form that reads
+//     back to the same float64, BOOLEAN as true or false;
+//   - NULL as the empty string.
+//
+// Other types, nested and repeated columns are errors naming the column; a
+// malformed file is an error.
+func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, row func(n int64, cells []string) error) error {
+	if err := checkFile(r, size); err != nil {
+		return fmt.Errorf("not a valid Parquet file: %w", err)
+	}
+	// Rows are read in order: the page index and bloom filters are not used.
+	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return fmt.Errorf("not a valid Parquet file: %w", err)
+	}
+	names, formats, err := columns(f.Schema())
+	if err != nil {
+		return err
+	}
+	if header != nil {
+		if err := header(names); err != nil {
+			return err
+		}
+	}
+	return readRows(f, formats, row)
+}
+
+// formatFunc formats one non-NULL value of a column.
+type formatFunc func(parquet.Value) string
+
+// columns returns the names of the file's columns and their formatters.
+func columns(schema *parquet.Schema) ([]string, []formatFunc, error) {
+	fields := schema.Fields()
+	if len(fields) == 0 {
+		return nil, nil, errors.New("the file has no columns")
+	}
+	names := make([]string, len(fields))
+	formats := make([]formatFunc, len(fields))
+	for i, fld := range fields {
+		names[i] = fld.Name()
+		if !fld.Leaf() || fld.Repeated() {
+			return nil, nil, fmt.Errorf("column %s: nested and repeated columns are not supported", fld.Name())
+		}
+		fn, err := formatter(fld.Type())
+		if err != nil {
+			return nil, nil, fmt.Errorf("column %s: %w", fld.Name(), err)
+		}
+		formats[i] = fn
+	}
+	return names, formats, nil
+}
+
+// formatter returns the formatter of a leaf column type.
+func formatter(t parquet.Type) (formatFunc, error) {
+	if lt := t.LogicalType(); lt != nil && lt.Value != nil {
+		switch v := lt.Value.(type) {
+		case *format.StringType, *format.EnumType, *format.JsonType:
+			return formatString, nil
+		case *format.DateType:
+			return formatDate, nil
+		case *format.DecimalType:
+			return decimalFormatter(t.Kind(), v)
+		case *format.IntType:
+			return intFormatter(t.Kind(), v.IsSigned)
+		case *format.TimestampType:
+			return timestampFormatter(t.Kind(), v)
+		}
+		return nil, fmt.Errorf("type %s is not supported", lt)
+	}
+	switch t.Kind() {
+	case parquet.ByteArray:
+		return formatString, nil
+	case parquet.Int32, parquet.Int64:
+		return intFormatter(t.Kind(), true)
+	case parquet.Float:
+		return formatFloat, nil
+	case parquet.Double:
+		return formatDouble, nil
+	case parquet.Boolean:
+		return formatBool, nil
+	}
+	return nil, fmt.Errorf("type %s is not supported", t.Kind())
+}
+
+// readRows reads the rows of f and calls fn with them as text.
+func readRows(f *parquet.File, formats []formatFunc, fn func(int64, []string) error) error {
+	rd := parquet.NewReader(f)
+	defer rd.Close()
+	buf := make([]parquet.Row, 256)
+	cells := make([]string, len(formats))
+	var n int64
+	for {
+		k, err := rd.ReadRows(buf)
+		for _, r := range buf[:k] {
+			n++
+			if cerr := rowCells(r, formats, cells); cerr != nil {
+				return fmt.Errorf("row %d %w", n, cerr)
+			}
+			if ferr := fn(n, cells); ferr != nil {
+				return ferr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading after row %d: %w", n, err)
+		}
+	}
+}
+
+// rowCells formats the values of one row into cells.
+func rowCells(r parquet.Row, formats []formatFunc, cells []string) error {
+	if len(r) != len(cells) {
+		return fmt.Errorf("has %d values for %d columns", len(r), len(cells))
+	}
+	for i, v := range r {
+		c := v.Column()
+		if c != i {
+			return fmt.Errorf("value %d belongs to column %d", i, c)
+		}
+		if v.IsNull() {
+			cells[i] = ""
+			continue
+		}
+		cells[i] = formats[i](v)
+	}
+	return nil
+}
+
+func formatString(v parquet.Value) string {
+	return string(v.ByteArray()) // copies: the bytes are reused
+}
+
+func formatDate(v parquet.Value) string {
+	t := time.Unix(int64(v.Int32())*secondsPerDay, 0).UTC()
+	if t.Day() == 1 {
+		return t.Format("2006-01")
+	}
+	return t.Format(time.DateOnly)
+}
+
+func formatFloat(v parquet.Value) string {
+	return strconv.FormatFloat(float64(v.Float()), 'f', -1, 32)
+}
+
+func formatDouble(v parquet.Value) string {
+	return strconv.FormatFloat(v.Double(), 'f', -1, 64)
+}
+
+func formatBool(v parquet.Value) string {
+	return strconv.FormatBool(v.Boolean())
+}
+
+// intFormatter formats INT32 and INT64 columns, signed or not.
+func intFormatter(k parquet.Kind, signed bool) (formatFunc, error) {
+	switch {
+	case k == parquet.Int32 && signed:
+		return func(v parquet.Value) string { return strconv.FormatInt(int64(v.Int32()), 10) }, nil
+	case k == parquet.Int32:
+		return func(v parquet.Value) string { return strconv.FormatUint(uint64(v.Uint32()), 10) }, nil
+	case k == parquet.Int64 && signed:
+		return func(v parquet.Value) string { return strconv.FormatInt(v.Int64(), 10) }, nil
+	case k == parquet.Int64:
+		return func(v parquet.Value) string { return strconv.FormatUint(v.Uint64(), 10) }, nil
+	}
+	return nil, fmt.Errorf("integer stored as %s is not supported", k)
+}
+
+// maxScale bounds the scale of decimals read, so that a corrupt schema cannot
+// make each cell huge.
+const maxScale = 100
+
+// decimalFormatter formats DECIMAL columns of every physical type.
+func decimalFormatter(k parquet.Kind, d *format.DecimalType) (formatFunc, error) {
+	scale := int(d.Scale)
+	if scale < 0 || scale > maxScale {
+		return nil, fmt.Errorf("%s: scale out of range 0..%d", d, maxScale)
+	}
+	switch k {
+	case parquet.Int32:
+		return func(v parquet.Value) string { return scaled(int64(v.Int32()), scale) }, nil
+	case parquet.Int64:
+		return func(v parquet.Value) string { return scaled(v.Int64(), scale) }, nil
+	case parquet.FixedLenByteArray, parquet.ByteArray:
+		return func(v parquet.Value) string { return scaledBig(v.ByteArray(), scale) }, nil
+	}
+	return nil, fmt.Errorf("%s stored as %s is not supported", d, k)
+}
+
+// scaled formats u × 10^-scale exactly, with scale decimal places.
+func scaled(u int64, scale int) string {
+	if u < 0 {
+		// -u overflows for math.MinInt64: format the magnitude as unsigned.
+		return "-" + point(strconv.FormatUint(-uint64(u), 10), scale)
+	}
+	return point(strconv.FormatInt(u, 10), scale)
+}
+
+// scaledBig formats a big-endian two's complement unscaled value.
+func scaledBig(b []byte, scale int) string {
+	n := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	if n.Sign() < 0 {
+		return "-" + point(new(big.Int).Neg(n).String(), scale)
+	}
+	return point(n.String(), scale)
+}
+
+// point inserts a decimal point scale digits from the right of the digits of
+// a non-negative integer.
+func point(digits string, scale int) string {
+	if scale == 0 {
+		return digits
+	}
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	return digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+}
+
+// timestampFormatter formats INT64 timestamps; a month column written as a
+// timestamp (as pandas does) reads as YYYY-MM.
+func timestampFormatter(k parquet.Kind, ts *format.TimestampType) (formatFunc, error) {
+	if k != parquet.Int64 || ts.Unit.Value == nil {
+		return nil, fmt.Errorf("%s stored as %s is not supported", ts, k)
+	}
+	var toTime func(int64) time.Time
+	switch ts.Unit.Value.Duration() {
+	case time.Millisecond:
+		toTime = time.UnixMilli
+	case time.Microsecond:
+		toTime = time.UnixMicro
+	case time.Nanosecond:
+		toTime = func(n int64) time.Time { return time.Unix(0, n) }
+	default:
+		return nil, fmt.Errorf("%s is not supported", ts)
+	}
+	return func(v parquet.Value) string {
+		t := toTime(v.Int64()).UTC()
+		if t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+			return t.Format("2006-01")
+		}
+		return t.Format("2006-01-02T15:04:05.999999999")
+	}, nil
+}
