@@ -52,3 +52,29 @@ func ExampleRoundQuo() {
 	fmt.Println(credits.RoundQuo(num, den, 2, rules.HalfUp), credits.RoundQuo(num, den, 2, rules.HalfEven))
 	// Output: 0.13 0.12
 }
+
+// Price the example contract's KPI-05, average nights in initial
+// accommodation: 0.25% of the charge for each full night over 21.
+func ExampleCalculator() {
+	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	obs := make([]credits.Observation, len(rb.KPIs))
+	for i := range obs {
+		obs[i] = credits.Observation{Status: rules.Met, Measure: decimal.NewFromInt(1)}
+	}
+	nights := decimal.RequireFromString("23.6") // 2.6 nights over: 2 full nights
+	obs[4] = credits.Observation{Status: rules.Minor, Measure: nights}
+	lm, err := credits.New(rb).NewLot().Month(rules.NewMonth(2025, 1), decimal.RequireFromString("1300000.00"), obs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(lm.KPIs[4].Explanation)
+	fmt.Println("credits", lm.Credits.StringFixed(2))
+	// Output:
+	// KPI-05 minor: 23.6 > target 21; 0.25% of £1,300,000.00 per 1: 2 whole units of 1 in a shortfall of 2.6 = £6,500.00
+	// credits 6500.00
+}

@@ -119,3 +119,29 @@ func TestRefusesForeignDirectory(t *testing.T) {
 	code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--force")
 	require.Equal(t, 0, code, stderr)
 }
+
+// Scenario files add to the rulebook's scenarios; a broken one is placed in
+// its own file.
+func TestScenarioFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "measure.yaml")
+	require.NoError(t, os.WriteFile(good, []byte(`id: nights-per-arrival
+description: Measure stays per arrival instead of per exit
+kpis:
+  KPI-05: {measure: "ia_nights / max(arrivals, 1)"}
+`), 0o644))
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("id: broken\nkpis:\n  KPI-05: {measure: ia_nights / arivals}\n"), 0o644))
+
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--scenario", good, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "12 scenarios")
+	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(md), "nights-per-arrival")
+
+	code, _, stderr = kpicredit("validate", "--rules", rulesPath, "--scenario", bad)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "bad.yaml:3:33: KPI-05.measure: unknown name arivals")
+}

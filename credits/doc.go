@@ -1,0 +1,78 @@
+// Package credits turns classified KPI results into service credits: money
+// deducted from a lot's monthly charge. It is pure arithmetic over exact
+// decimals, with no I/O.
+//
+// A Calculator prices failures under one rulebook; a Lot carries one lot's
+// state (failure streaks, met runs, earn-back pools, the contract year's
+// totals) from month to month. Feed a Lot its months in order.
+//
+// # Schemes
+//
+// Each failing KPI is priced by its scheme, then escalated:
+//
+//   - fixed: the level's amount of money.
+//   - percent_of_charge: the level's percent of the lot's monthly charge.
+//   - points: the level's points x the rulebook's point_value; for a KPI in
+//     a service area the points go to the area instead (below).
+//   - sliding: charge x max_percent_of_charge% x min(1, shortfall / |target
+//     - floor|), the shortfall being how far the measure misses the target.
+//   - per_shortfall: charge x percent_of_charge% (or money) x shortfall /
+//     per, the units rounded down to whole units when whole_units is true.
+//
+// # Escalation
+//
+// The n-th consecutive failure (at any level) of a KPI in a lot is
+// multiplied by the n-th escalation entry; the last entry repeats. A met
+// month resets the count; not_measured, not_applicable and excused months
+// leave it as it is. A points KPI's escalation multiplies its points.
+//
+// # Rounding
+//
+// Every amount is carried as an exact fraction and rounded once, to the
+// currency's minor unit with the rulebook's mode (half_up: halves away from
+// zero; half_even: halves to the even neighbour): each KPI's credit after
+// escalation, each service area's credit, the monthly cap, a percent
+// annual cap, each earn-back refund. Nothing else is rounded.
+//
+// # Service areas
+//
+// The points of an area's KPIs in a lot-month are pooled. Points up to the
+// threshold earn nothing; each point above it is worth point_value (or
+// percent_of_charge_per_point of the charge), times the multiplier of its
+// tier: a tier starting at From covers the points ranked From and above,
+// and points between the threshold and the first tier count once. The
+// area's credit is spread back over its KPIs pro rata to their points.
+//
+// # Caps
+//
+// The monthly cap is charge x monthly_percent_of_charge%; a lot-month's
+// credits are the lesser of the cap and the sum of its KPI credits (area
+// shares included). The annual cap limits a lot's credits in a contract
+// year (from the rulebook's start month, or January): annual_amount, or
+// annual_percent_of_charge% of the year's charges projected from what is
+// known by the month — the charges so far plus this month's charge for
+// each month left — so a month's figures never change when later months
+// arrive. A month gets what the annual cap has left after earlier months.
+//
+// # Spreading a total back over KPIs
+//
+// Whenever a total (an area's credit, a capped month) is spread over KPIs,
+// each KPI gets its pro-rata share rounded down to the minor unit, and the
+// units left over go one each to the largest remainders, ties to the KPI
+// listed first (the largest-remainder method). The shares sum exactly to
+// the total, and no KPI gets more than its amount before the cap.
+//
+// # Earn-back
+//
+// With earn_back {percent, after_met_months}, a KPI's credits after caps
+// accumulate in a pool. On the KPI's after_met_months-th consecutive met
+// month, percent% of the pool is refunded — a negative EarnBack entry that
+// month — and the pool empties. A failure restarts the count of met months
+// but keeps the pool; not_measured, not_applicable and excused months
+// leave both alone. Refunds do not count against the caps.
+//
+// # Relief
+//
+// An excused KPI (its Observation's status is Excused) earns nothing and
+// leaves its streak and met run unchanged.
+package credits
