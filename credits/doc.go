@@ -14,8 +14,9 @@
 //   - percent_of_charge: the level's percent of the lot's monthly charge.
 //   - points: the level's points x the rulebook's point_value; for a KPI in
 //     a service area the points go to the area instead (below).
-//   - sliding: charge x max_percent_of_charge% x min(1, shortfall / |target
-//   - floor|), the shortfall being how far the measure misses the target.
+//   - sliding: charge x max_percent_of_charge% x min(1, shortfall / span),
+//     span being |target - floor| and the shortfall how far the measure
+//     misses the target.
 //   - per_shortfall: charge x percent_of_charge% (or money) x shortfall /
 //     per, the units rounded down to whole units when whole_units is true.
 //
