@@ -32,6 +32,7 @@ import (
 const (
 	MaxSourceLen = 2000 // characters of one expression
 	MaxNodes     = 500  // nodes of its syntax tree
+	MaxDepth     = 32   // brackets nested inside one another
 )
 
 // Program is a rulebook's compiled expressions. It is safe for concurrent
@@ -98,6 +99,9 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 	if len(e.Source) > MaxSourceLen {
 		return nil, fmt.Errorf("expression is %d characters long; at most %d", len(e.Source), MaxSourceLen)
 	}
+	if d := nesting(e.Source); d > MaxDepth {
+		return nil, fmt.Errorf("expression nests brackets %d deep; at most %d", d, MaxDepth)
+	}
 	opts := []expr.Option{
 		expr.Env(env),
 		expr.MaxNodes(MaxNodes),
@@ -121,6 +125,32 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 		return nil, fmt.Errorf("must give true or false, but gives %s", typeName(got))
 	}
 	return prog, nil
+}
+
+// nesting returns how deep brackets nest in an expression, outside quotes.
+func nesting(src string) int {
+	depth, deepest := 0, 0
+	var quote rune
+	escaped := false
+	for _, c := range src {
+		switch {
+		case quote != 0 && escaped:
+			escaped = false
+		case quote != 0 && c == '\\':
+			escaped = true
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // MaxLiteralDigits bounds the digits and decimal exponent of a number

@@ -160,6 +160,12 @@ func TestExpressionLimits(t *testing.T) {
 	require.ErrorContains(t, err, "exceeds maximum allowed nodes")
 	_, err = compile(t, "  - {id: K, measure: "+strings.Repeat("1+", kpi.MaxSourceLen)+"1, target: 1, credit: {fixed: {minor: 1}}}\n")
 	require.ErrorContains(t, err, "characters long; at most 2000")
+	deep := strings.Repeat("(", 33) + "done" + strings.Repeat(")", 33)
+	_, err = compile(t, "  - {id: K, measure: \""+deep+"\", target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.ErrorContains(t, err, "expression nests brackets 33 deep; at most 32")
+	ok := "note == '((((' ? " + strings.Repeat("(", 32) + "done" + strings.Repeat(")", 32) + " : 1"
+	_, err = compile(t, "  - {id: K, measure: \""+ok+"\", target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.NoError(t, err, "brackets in quotes do not count")
 	_, err = compile(t, "  - {id: K, measure: done * 1e300, target: 1, credit: {fixed: {minor: 1}}}\n")
 	require.ErrorContains(t, err, "a number literal is too large")
 	_, err = compile(t, "  - {id: K, measure: done * 0.000000000000000000000000000000000000000000001, target: 1, credit: {fixed: {minor: 1}}}\n")

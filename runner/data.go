@@ -80,6 +80,8 @@ func (t *table) header(row int, names []string) error {
 		switch {
 		case !utf8.ValidString(name):
 			return t.errorf(row, i+1, "", "the header is not valid UTF-8 text")
+		case strings.Contains(raw, "\r"):
+			return t.errorf(row, i+1, "", "lines end with a bare carriage return; save the file with LF or CRLF line ends")
 		case len(names) == 1 && strings.ContainsAny(name, ";\t|"):
 			return t.errorf(row, 1, "", "the header %q has one column: columns must be separated by commas", name)
 		case !ok:

@@ -42,40 +42,84 @@ var outputNames = []string{
 // a run did not write, and Force is not set.
 var ErrForeignFiles = errors.New("the output directory holds files kpicredit did not write")
 
-// Write writes the run's outputs into out.Dir. Each file is written under
-// a temporary name and renamed into place only when all are complete, so
-// a failed or interrupted run leaves the previous outputs as they were.
+// Write writes the run's outputs into out.Dir, replacing the previous
+// run's as a whole: the new files are written and synced in a sibling
+// directory, which is then exchanged with out.Dir in one atomic rename. A
+// run that fails or is killed at any point leaves out.Dir as it was, and
+// the next run removes what the killed one left beside it. Where the
+// system cannot exchange directories, or --force keeps other files in
+// out.Dir, each file is renamed into place on its own instead.
 func Write(ctx context.Context, res *Result, out Output) error {
-	if err := prepareDir(out); err != nil {
+	foreign, err := prepareDir(out)
+	if err != nil {
 		return err
 	}
 	files, err := render(ctx, res, out)
 	if err != nil {
 		return err
 	}
-	var temps []string
-	defer func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
-	}()
-	for _, f := range files {
-		t, err := writeTemp(out.Dir, f.name, f.data)
-		if err != nil {
-			return err
-		}
-		temps = append(temps, t)
+	staging, err := stage(out.Dir, files)
+	if err != nil {
+		return err
 	}
+	defer os.RemoveAll(staging)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for i, f := range files {
-		if err := os.Rename(temps[i], filepath.Join(out.Dir, f.name)); err != nil {
+	if !foreign {
+		if err := exchange(staging, out.Dir); err == nil {
+			return nil
+		} else if !errors.Is(err, errNoExchange) {
 			return err
 		}
-		temps[i] = ""
 	}
-	return removeStale(out.Dir, files)
+	return replaceFiles(staging, out.Dir, files)
+}
+
+// errNoExchange says the system cannot swap two directories atomically.
+var errNoExchange = errors.New("directories cannot be exchanged atomically here")
+
+// stage writes every file, synced, into a new directory beside dir, after
+// removing any such directory an interrupted run left.
+func stage(dir string, files []file) (string, error) {
+	parent, base := filepath.Split(filepath.Clean(dir))
+	if parent == "" {
+		parent = "."
+	}
+	prefix := "." + base + stagingSuffix
+	if old, _ := filepath.Glob(filepath.Join(parent, prefix+"*")); len(old) > 0 {
+		for _, o := range old {
+			if err := os.RemoveAll(o); err != nil {
+				return "", err
+			}
+		}
+	}
+	staging, err := os.MkdirTemp(parent, prefix)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return staging, err
+	}
+	for _, f := range files {
+		if err := writeSynced(filepath.Join(staging, f.name), f.data); err != nil {
+			return staging, err
+		}
+	}
+	return staging, syncDir(staging)
+}
+
+const stagingSuffix = ".kpicredit-"
+
+// replaceFiles renames each staged file into dir, then removes outputs of
+// an earlier run that this one did not write.
+func replaceFiles(staging, dir string, files []file) error {
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(staging, f.name), filepath.Join(dir, f.name)); err != nil {
+			return err
+		}
+	}
+	return removeStale(dir, files)
 }
 
 // file is one finished output.
@@ -122,74 +166,63 @@ func render(ctx context.Context, res *Result, out Output) ([]file, error) {
 }
 
 // prepareDir creates the directory, or checks that it holds nothing but a
-// run's outputs unless out.Force is set.
-func prepareDir(out Output) error {
+// run's outputs unless out.Force is set. It reports whether other files
+// are there (which --force keeps).
+func prepareDir(out Output) (foreign bool, err error) {
 	entries, err := os.ReadDir(out.Dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return os.MkdirAll(out.Dir, 0o755)
+		return false, os.MkdirAll(filepath.Dir(filepath.Clean(out.Dir)), 0o755)
 	}
+	if err != nil {
+		return false, err
+	}
+	var names []string
+	for _, e := range entries {
+		if !slices.Contains(outputNames, e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) > 0 && !out.Force {
+		return true, fmt.Errorf("%s: %w (%s); choose an empty directory or pass --force",
+			out.Dir, ErrForeignFiles, strings.Join(names, ", "))
+	}
+	return len(names) > 0, nil
+}
+
+// writeSynced writes a new file and syncs it to disk.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if out.Force {
-		return nil
-	}
-	var foreign []string
-	for _, e := range entries {
-		if !slices.Contains(outputNames, e.Name()) && !isTemp(e.Name()) {
-			foreign = append(foreign, e.Name())
-		}
-	}
-	if len(foreign) > 0 {
-		return fmt.Errorf("%s: %w (%s); choose an empty directory or pass --force",
-			out.Dir, ErrForeignFiles, strings.Join(foreign, ", "))
-	}
-	return nil
-}
-
-const tempPrefix = ".kpicredit-"
-
-func isTemp(name string) bool { return strings.HasPrefix(name, tempPrefix) }
-
-// writeTemp writes data to a new temporary file in dir and syncs it.
-func writeTemp(dir, name string, data []byte) (string, error) {
-	f, err := os.CreateTemp(dir, tempPrefix+name+"-*")
-	if err != nil {
-		return "", err
-	}
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(data)
-	}
+	_, err = f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
+	return err
 }
 
-// removeStale deletes outputs of an earlier run that this run did not
-// write (CSV copies when --csv was not given), and temporary files left by
-// an interrupted one.
-func removeStale(dir string, written []file) error {
-	entries, err := os.ReadDir(dir)
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		name := e.Name()
-		stale := slices.Contains(outputNames, name) &&
-			!slices.ContainsFunc(written, func(f file) bool { return f.name == name })
-		if stale || isTemp(name) {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil {
-				return err
-			}
+	defer d.Close()
+	return d.Sync()
+}
+
+// removeStale deletes outputs of an earlier run that this run did not
+// write (CSV copies when --csv was not given).
+func removeStale(dir string, written []file) error {
+	for _, name := range outputNames {
+		if slices.ContainsFunc(written, func(f file) bool { return f.name == name }) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
 		}
 	}
 	return nil
