@@ -7,51 +7,17 @@ import (
 	"testing"
 
 	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/internal/randbook"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
-// randomKPI writes a KPI with a random direction, target, bounds and scheme.
-// Measures are percentages from 0 to 100.
+// randomKPI writes a KPI with a random direction, target, bounds and
+// scheme over a measure from 0 to 100.
 func randomKPI(r *rand.Rand, id string) string {
-	lower := r.IntN(2) == 0
-	target := 50 + r.IntN(45)
-	step := 1 + r.IntN(10)
-	sign := -1
-	dir := "higher"
-	if lower {
-		sign, dir, target = 1, "lower", 5+r.IntN(45)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "  - id: %s\n    measure: done / jobs * 100\n    direction: %s\n    target: %d\n", id, dir, target)
-	levels := 1 + r.IntN(4)
-	for i, name := range []string{"serious", "severe", "critical"}[:levels-1] {
-		fmt.Fprintf(&b, "    %s: %d\n", name, target+sign*step*(i+1))
-	}
-	amounts := func(scale int) string {
-		var parts []string
-		a := 0
-		for _, name := range []string{"minor", "serious", "severe", "critical"}[:levels] {
-			a += r.IntN(scale)
-			parts = append(parts, fmt.Sprintf("%s: %d", name, a))
-		}
-		return strings.Join(parts, ", ")
-	}
-	switch r.IntN(5) {
-	case 0:
-		fmt.Fprintf(&b, "    credit: {fixed: {%s}}\n", amounts(1000))
-	case 1:
-		fmt.Fprintf(&b, "    credit: {percent_of_charge: {%s}}\n", amounts(5))
-	case 2:
-		fmt.Fprintf(&b, "    credit: {points: {%s}}\n", amounts(5))
-	case 3:
-		fmt.Fprintf(&b, "    credit: {sliding: {max_percent_of_charge: %d, floor: %d}}\n", 1+r.IntN(5), target+sign*(1+r.IntN(40)))
-	default:
-		fmt.Fprintf(&b, "    credit: {per_shortfall: {percent_of_charge: 0.%d, per: %d, whole_units: %v}}\n", 1+r.IntN(9), 1+r.IntN(3), r.IntN(2) == 0)
-	}
-	return b.String()
+	return randbook.KPI(r, id, "done / jobs * 100")
 }
 
 func randomMeasure(r *rand.Rand) decimal.Decimal {
