@@ -193,3 +193,18 @@ func TestExcuse(t *testing.T) {
 	r.Excuse("storm")
 	require.Equal(t, rules.NotApplicable, r.Status)
 }
+
+// The costliest expression the limits allow — as many multiplications of
+// the largest number the data may hold as fit in MaxNodes — evaluates, and
+// its result stays within a bounded number of digits: with no loops and no
+// builtins, evaluation cost is bounded by the expression's size.
+func TestWorstCaseEvaluationIsBounded(t *testing.T) {
+	src := "rate" + strings.Repeat(" * rate", 240)
+	p, err := compile(t, "  - {id: K, measure: "+src+", target: 1, credit: {fixed: {minor: 1}}}\n")
+	require.NoError(t, err)
+	huge := strings.Repeat("9", 30) // the most digits a data file may give
+	res, err := p.NewEvaluator().Evaluate(&kpi.Row{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 1),
+		Values: []any{d("1"), d("1"), d("1"), d(huge), "n"}}, nil)
+	require.NoError(t, err)
+	require.Less(t, len(res[0].Measure.Coefficient().String()), 241*30+1)
+}
