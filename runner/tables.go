@@ -52,7 +52,7 @@ func keyColumns(rb *rules.Rulebook) []outColumn {
 func kpiResults(res *Result) outTable {
 	cols := append(keyColumns(res.Rules),
 		outColumn{"month", kMonth, false}, outColumn{"kpi", kString, false},
-		outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
+		outColumn{"charge", kMoney, false}, outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
 		outColumn{"target", kMeasure, false}, outColumn{"status", kString, false},
 		outColumn{"streak", kInt, false}, outColumn{"multiplier", kMeasure, false},
 		outColumn{"points", kMeasure, true}, outColumn{"area", kString, false},
@@ -69,7 +69,7 @@ func kpiResults(res *Result) outTable {
 				for _, k := range lot.Keys {
 					row = append(row, k)
 				}
-				row = append(row, lm.Row.Month, kc.KPI.ID,
+				row = append(row, lm.Row.Month, kc.KPI.ID, lm.Credits.Charge,
 					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
 					kc.KPI.Target, kc.Status.String(), kc.Streak, kc.Multiplier,
 					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),
