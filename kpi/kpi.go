@@ -18,6 +18,9 @@ package kpi
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -50,17 +53,39 @@ type compiled struct {
 // reporting each problem with its position in the rulebook as a
 // *rules.ValidationError.
 func Compile(rb *rules.Rulebook) (*Program, error) {
+	return compile(rb, nil)
+}
+
+// Derive compiles another rulebook with the same fields — a scenario of
+// p's — reusing p's compiled expressions where the source is the same.
+func (p *Program) Derive(rb *rules.Rulebook) (*Program, error) {
+	return compile(rb, p)
+}
+
+func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 	p := &Program{rb: rb, kpis: make([]compiled, len(rb.KPIs))}
 	env := sampleEnv(rb)
+	known := map[string]*vm.Program{}
+	if base != nil {
+		for i, k := range base.rb.KPIs {
+			c := base.kpis[i]
+			known["number "+k.Measure.Source], known["number "+k.Volume.Source] = c.measure, c.volume
+			known["bool "+k.Applies.Source] = c.applies
+		}
+	}
 	var problems []*rules.Problem
 	do := func(e rules.Expr, key string, want string) *vm.Program {
 		if e.IsZero() {
 			return nil
 		}
+		if prog := known[want+" "+e.Source]; prog != nil {
+			return prog
+		}
 		prog, err := compileExpr(e, env, want)
 		if err != nil {
 			problems = append(problems, exprProblem(e, key, err))
 		}
+		known[want+" "+e.Source] = prog
 		return prog
 	}
 	for i, k := range rb.KPIs {
@@ -209,5 +234,24 @@ func exprProblem(e rules.Expr, key string, err error) *rules.Problem {
 			pos.Column = fe.Column + 1
 		}
 	}
-	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %q", msg, e.Source)}
+	switch name, unknown := strings.CutPrefix(msg, "unknown name "); {
+	case strings.Contains(msg, "exceeds maximum allowed nodes"):
+		pos, msg = e.Pos, fmt.Sprintf("expression is too large: more than %d values, names and operations", MaxNodes)
+	case unknown && regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\s*\(`).MatchString(e.Source):
+		msg = fmt.Sprintf("unknown function %s (expressions may use %s)", name, strings.Join(helperNames, ", "))
+	}
+	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %s", msg, quoteShort(e.Source))}
+}
+
+// helperNames are the functions an expression may call.
+var helperNames = []string{"min", "max", "abs", "round", "pct"}
+
+// quoteShort quotes an expression for a message, eliding the middle of a
+// long one.
+func quoteShort(src string) string {
+	const most = 60
+	if r := []rune(src); len(r) > most {
+		return strconv.Quote(string(r[:most/2])) + "…" + strconv.Quote(string(r[len(r)-most/2:]))
+	}
+	return strconv.Quote(src)
 }

@@ -125,7 +125,7 @@ func TestCompileErrors(t *testing.T) {
 		{"applies is not a bool", `{id: K, measure: done, applies: region, target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:37: K.applies: must give true or false, but gives text in "region"`},
 		{"unknown function", `{id: K, measure: len(note), target: 1, credit: {fixed: {minor: 1}}}`,
-			`test.yaml:13:22: K.measure: unknown name len in "len(note)"`},
+			`test.yaml:13:22: K.measure: unknown function len (expressions may use min, max, abs, round, pct) in "len(note)"`},
 		{"text in arithmetic", `{id: K, measure: done + note, target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:27: K.measure: invalid operation: + (mismatched types decimal.Decimal and string) in "done + note"`},
 		{"syntax", `{id: K, measure: "done / (jobs", target: 1, credit: {fixed: {minor: 1}}}`,
@@ -157,7 +157,7 @@ func TestCompileReportsAll(t *testing.T) {
 func TestExpressionLimits(t *testing.T) {
 	long := "done" + strings.Repeat(" + done", kpi.MaxNodes)
 	_, err := compile(t, "  - {id: K, measure: "+long[:min(len(long), kpi.MaxSourceLen-10)]+", target: 1, credit: {fixed: {minor: 1}}}\n")
-	require.ErrorContains(t, err, "exceeds maximum allowed nodes")
+	require.ErrorContains(t, err, "test.yaml:13:22: K.measure: expression is too large: more than 500 values, names and operations in \"done + done")
 	_, err = compile(t, "  - {id: K, measure: "+strings.Repeat("1+", kpi.MaxSourceLen)+"1, target: 1, credit: {fixed: {minor: 1}}}\n")
 	require.ErrorContains(t, err, "characters long; at most 2000")
 	deep := strings.Repeat("(", 33) + "done" + strings.Repeat(")", 33)

@@ -71,10 +71,11 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 			r.errorf(e.value, key+".direction", "must be higher or lower, not %q", s)
 		}
 	}
+	targetOK := false
 	if e, ok := m["target"]; ok {
-		k.Target, _ = r.dec(e.value, key+".target")
+		k.Target, targetOK = r.dec(e.value, key+".target")
 	}
-	r.bounds(k, m, key)
+	r.bounds(k, m, key, targetOK)
 	if e, ok := m["credit"]; ok {
 		k.Credit = r.scheme(e.value, key+".credit", k)
 	}
@@ -90,7 +91,7 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 
 // bounds reads serious, severe and critical, each further from the target
 // than the one before in the KPI's direction.
-func (r *reader) bounds(k *KPI, m map[string]entry, key string) {
+func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 	prev, prevName := k.Target, "target"
 	for _, level := range Levels[1:] {
 		e, ok := m[level.String()]
@@ -103,7 +104,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string) {
 			continue
 		}
 		k.Bounds[level-Minor] = &d
-		if _, hasTarget := m["target"]; !hasTarget {
+		if !targetOK {
 			continue
 		}
 		if better := k.Direction == Higher && d.GreaterThan(prev) || k.Direction == Lower && d.LessThan(prev); better {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
@@ -58,6 +60,10 @@ func readDocument(name string, r io.Reader) (*yaml.Node, error) {
 	if len(src) > MaxFileSize {
 		return nil, single(Pos{File: name}, "", "file is larger than %d bytes", MaxFileSize)
 	}
+	if p, bad := invalidUTF8(src); bad {
+		p.File = name
+		return nil, single(p, "", "the file is not valid UTF-8 text")
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
@@ -74,6 +80,9 @@ func readDocument(name string, r io.Reader) (*yaml.Node, error) {
 	if len(doc.Content) == 0 {
 		return nil, single(Pos{File: name, Line: 1}, "", "the file is empty")
 	}
+	if err := selfAliases(name, doc.Content[0], nil); err != nil {
+		return nil, err
+	}
 	return doc.Content[0], nil
 }
 
@@ -89,8 +98,45 @@ func yamlSyntaxError(name string, err error) error {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		// The YAML parser counts these errors' lines from 0, the rest from 1.
+		if strings.HasPrefix(msg, "did not find expected") || strings.HasPrefix(msg, "found a tab character") {
+			p.Line++
+		}
 	}
 	return single(p, "", "invalid YAML: %s", msg)
+}
+
+// invalidUTF8 finds the first byte that is not UTF-8 text.
+func invalidUTF8(src []byte) (Pos, bool) {
+	line, col := 1, 1
+	for len(src) > 0 {
+		r, size := utf8.DecodeRune(src)
+		if r == utf8.RuneError && size == 1 {
+			return Pos{Line: line, Column: col}, true
+		}
+		if r == '\n' {
+			line, col = line+1, 0
+		}
+		col++
+		src = src[size:]
+	}
+	return Pos{}, false
+}
+
+// selfAliases rejects an alias (*name) that refers to a value containing
+// it, which would otherwise be read as a value inside itself.
+func selfAliases(name string, n *yaml.Node, open []*yaml.Node) error {
+	if n.Kind == yaml.AliasNode && slices.Contains(open, n.Alias) {
+		kind := map[yaml.Kind]string{yaml.SequenceNode: "list", yaml.MappingNode: "mapping"}[n.Alias.Kind]
+		return single(Pos{File: name, Line: n.Line, Column: n.Column}, "", "alias *%s refers to the %s that contains it", n.Value, kind)
+	}
+	open = append(open, n)
+	for _, c := range n.Content {
+		if err := selfAliases(name, c, open); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func single(p Pos, key, format string, args ...any) error {

@@ -159,7 +159,7 @@ caps: {annual_percent_of_charge: 5, annual_amount: 10}
 		"r.yaml:9:45: earn_back.after_met_months: must be at least 1, got 0",
 		"r.yaml:10:37: caps: give annual_percent_of_charge or annual_amount, not both",
 	}},
-	{"not YAML", "contract: [unclosed\n", []string{"r.yaml:1: invalid YAML: did not find expected ',' or ']'"}},
+	{"not YAML", "contract: [unclosed\n", []string{"r.yaml:2: invalid YAML: did not find expected ',' or ']'"}},
 	{"empty", "", []string{"r.yaml:1: the file is empty"}},
 	{"a list", "- a\n- b\n", []string{"r.yaml:1:1: must be a mapping, not a list"}},
 	{"two documents", "contract: X\n---\ncontract: Y\n", []string{"r.yaml:2:1: holds more than one YAML document"}},

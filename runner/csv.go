@@ -46,8 +46,15 @@ func readCSV(name string, r io.Reader, fn func(line int, cells []string) error) 
 			return nil
 		}
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return &InputError{File: name, Row: pe.Line, Col: pe.Column, Msg: pe.Err.Error()}
+		switch {
+		case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
+			return &InputError{File: name, Row: pe.StartLine,
+				Msg: `a quoted value opened on this line is never closed (a " inside a quoted value is written "")`}
+		case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+			return &InputError{File: name, Row: pe.Line,
+				Msg: `a " inside an unquoted value: quote the whole value and double the " ("")`}
+		case errors.As(err, &pe):
+			return &InputError{File: name, Row: pe.Line, Msg: pe.Err.Error()}
 		}
 		if err != nil {
 			return &InputError{File: name, Msg: err.Error()}

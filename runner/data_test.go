@@ -74,7 +74,8 @@ func TestReadCSVErrors(t *testing.T) {
 			"d.csv: lot B / North has no row for 2025-02 (the data runs from 2025-01 to 2025-02)"},
 		{"bare CR line ends", strings.ReplaceAll(header+"A,North,2025-01,1.00,1,1,1\n", "\n", "\r"),
 			"d.csv:1:7: lines end with a bare carriage return; save the file with LF or CRLF line ends"},
-		{"bad quoting", header + "A,\"North,2025-01,1.00,1,1,1\n", `d.csv:2:29: extraneous or missing " in quoted-field`},
+		{"bad quoting", header + "A,\"North,2025-01,1.00,1,1,1\n", `d.csv:2: a quoted value opened on this line is never closed (a " inside a quoted value is written "")`},
+		{"bare quote", header + "A,Nor\"th,2025-01,1.00,1,1,1\n", `d.csv:2: a " inside an unquoted value: quote the whole value and double the " ("")`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"errors"
+
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
@@ -24,6 +26,45 @@ func Compile(rb *rules.Rulebook) (*Engine, error) {
 		return nil, err
 	}
 	return &Engine{prog: p, calc: credits.New(rb)}, nil
+}
+
+// CompileScenario compiles a scenario's rulebook, reusing the baseline
+// engine's expressions where they are unchanged. Problems are keyed by the
+// scenario, as scenarios.<id>.<key>.
+func (e *Engine) CompileScenario(s *rules.Scenario) (*Engine, error) {
+	p, err := e.prog.Derive(s.Rules())
+	var ve *rules.ValidationError
+	if errors.As(err, &ve) {
+		for _, pr := range ve.Problems {
+			pr.Key = "scenarios." + s.ID + "." + pr.Key
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{prog: p, calc: credits.New(s.Rules())}, nil
+}
+
+// Check compiles the expressions of a rulebook and of every scenario,
+// reporting every problem in one *rules.ValidationError.
+func Check(rb *rules.Rulebook) error {
+	base, err := Compile(rb)
+	if err != nil {
+		return err
+	}
+	var all []*rules.Problem
+	for _, s := range rb.Scenarios {
+		var ve *rules.ValidationError
+		if _, err := base.CompileScenario(s); errors.As(err, &ve) {
+			all = append(all, ve.Problems...)
+		} else if err != nil {
+			return err
+		}
+	}
+	if all != nil {
+		return &rules.ValidationError{Problems: all}
+	}
+	return nil
 }
 
 // Rules returns the engine's rulebook.

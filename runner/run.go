@@ -66,9 +66,9 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	res.Runs[0] = &ScenarioRun{ID: Baseline}
 	engines := []*Engine{base}
 	for i, s := range scenarios {
-		e, err := Compile(s.Rules())
+		e, err := base.CompileScenario(s)
 		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", s.ID, err)
+			return nil, err
 		}
 		engines = append(engines, e)
 		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s}

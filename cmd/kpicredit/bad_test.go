@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +51,8 @@ func readOneLine(t *testing.T, path string) string {
 
 // Every bad input exits with 2, prints exactly the expected one-line
 // message and writes nothing.
+var updateBad = flag.Bool("update", false, "rewrite each bad-input case's want.txt from the message it gives")
+
 func TestBadInput(t *testing.T) {
 	for _, name := range badCases(t) {
 		t.Run(name, func(t *testing.T) {
@@ -91,6 +94,10 @@ func TestBadInput(t *testing.T) {
 			require.Equal(t, exitInvalid, code, "stderr: %s", got)
 			require.NotContains(t, got, "\n", "stderr must be one line")
 			require.NotContains(t, got, "\r", "stderr must be one line")
+			if *updateBad {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "want.txt"), []byte(got+"\n"), 0o644))
+				want = got
+			}
 			require.Equal(t, want, got)
 			require.Empty(t, stdout.String())
 			_, err := os.Stat(out)

@@ -67,13 +67,8 @@ func (in *inputs) load(needData bool) (runner.Job, error) {
 			return job, err
 		}
 	}
-	if _, err := runner.Compile(rb); err != nil {
+	if err := runner.Check(rb); err != nil {
 		return job, err
-	}
-	for _, s := range rb.Scenarios {
-		if _, err := runner.Compile(s.Rules()); err != nil {
-			return job, fmt.Errorf("scenario %s:\n%w", s.ID, err)
-		}
 	}
 	job.Rules = rb
 	if in.data == "" {

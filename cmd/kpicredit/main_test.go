@@ -143,5 +143,5 @@ kpis:
 
 	code, _, stderr = kpicredit("validate", "--rules", rulesPath, "--scenario", bad)
 	require.Equal(t, 2, code)
-	require.Contains(t, stderr, "bad.yaml:3:33: KPI-05.measure: unknown name arivals")
+	require.Contains(t, stderr, "bad.yaml:3:33: scenarios.broken.KPI-05.measure: unknown name arivals")
 }

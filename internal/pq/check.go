@@ -67,8 +67,11 @@ func readFooter(r io.ReaderAt, size int64) (*format.FileMetaData, error) {
 	if _, err := r.ReadAt(tail, size-tailLength); err != nil {
 		return nil, err
 	}
-	if string(head) != magic || string(tail[4:]) != magic {
-		return nil, errors.New("no PAR1 magic at its start and end (or it is encrypted)")
+	switch {
+	case string(head) != magic:
+		return nil, errors.New("it does not start as a Parquet file does")
+	case string(tail[4:]) != magic:
+		return nil, errors.New("its end is missing (the file is truncated) or it is encrypted")
 	}
 	n := int64(binary.LittleEndian.Uint32(tail[:4]))
 	if n > size-int64(len(magic))-tailLength {
