@@ -52,6 +52,7 @@ type sweepSpec struct {
 	kpi, field string
 	values     []*yaml.Node
 	node       *yaml.Node
+	fieldNode  *yaml.Node // where the field is named, for messages
 }
 
 // scenarios reads the scenario list without applying it; expandScenarios
@@ -125,6 +126,7 @@ func (r *reader) sweep(n *yaml.Node, key string) *sweepSpec {
 	}
 	if e, ok := m["field"]; ok {
 		sw.field, _ = r.str(e.value, key+".field")
+		sw.fieldNode = e.value
 	}
 	_, hasRange := m["from"]
 	if e, ok := m["values"]; ok {
@@ -234,8 +236,9 @@ func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 func sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
 	node := v
 	parts := strings.Split(sw.field, ".")
+	at := sw.fieldNode
 	for i := len(parts) - 1; i >= 0; i-- {
-		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: parts[i], Line: v.Line, Column: v.Column}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: parts[i], Line: at.Line, Column: at.Column}
 		node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, node},
 			Line: v.Line, Column: v.Column}
 	}

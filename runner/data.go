@@ -136,7 +136,11 @@ func (t *table) row(n int, cells []string) error {
 	lotKey := strings.Join(keys, "\x00")
 	id := lotKey + "\x00" + r.Month.String()
 	if first, dup := t.seen[id]; dup {
-		return t.errorf(n, 0, "", "a second row for %s in %s (the first is row %d)", strings.Join(keys, " / "), r.Month, first)
+		unit := "line"
+		if t.parquet {
+			unit = "row"
+		}
+		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", strings.Join(keys, " / "), r.Month, unit, first)
 	}
 	t.seen[id] = n
 	lot := t.lots[lotKey]

@@ -67,7 +67,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"missing value", header + "A,,2025-01,1.00,1,1,1\n", "d.csv:2:2: column region: missing value"},
 		{"not UTF-8", header + "A,Nor\xffth,2025-01,1.00,1,1,1\n", "d.csv:2:2: column region: the value is not valid UTF-8 text"},
 		{"duplicate lot-month", header + "A,North,2025-01,1.00,1,1,1\nA,North,2025-01,1.00,1,1,1\n",
-			"d.csv:3: a second row for A / North in 2025-01 (the first is row 2)"},
+			"d.csv:3: a second row for A / North in 2025-01 (the first is line 2)"},
 		{"missing lot-month", header + "A,North,2025-01,1.00,1,1,1\nA,North,2025-03,1.00,1,1,1\n",
 			"d.csv: lot A / North has no row for 2025-02 (the data runs from 2025-01 to 2025-03)"},
 		{"a lot that stops early", header + "A,North,2025-01,1.00,1,1,1\nA,North,2025-02,1.00,1,1,1\nB,North,2025-01,1.00,1,1,1\n",
