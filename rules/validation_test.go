@@ -142,7 +142,7 @@ scenarios:
 		"r.yaml:12:37: scenarios.s1.K1.serious: 3 is above target 2: for a higher-is-better KPI each bound must be at or beyond the one before",
 		`r.yaml:12:41: scenarios.s1.kpis.K7: KPI "K7" is not defined in the baseline`,
 		`r.yaml:13:14: scenarios.s1.remove: KPI "K8" is not defined`,
-		"r.yaml:15:46: scenarios.s2.K2.targte: unknown key (expected one of: id, name, description, measure, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back)",
+		"r.yaml:15:29: scenarios.s2.K2.targte: unknown key (expected one of: id, name, description, measure, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back)",
 		`r.yaml:18:5: scenarios.s3: duplicate scenario id "s3"`,
 		`r.yaml:20:11: scenarios.s4.from: month "2025-13" is not YYYY-MM`,
 		"r.yaml:22:61: scenarios.s5.sweep: from 1 to 0.5 by 0.1 is not an increasing range",
