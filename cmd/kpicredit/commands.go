@@ -155,12 +155,19 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	force := fs.Bool("force", false, "write into a directory that holds other files")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	workers := fs.Int("workers", 0, "scenarios run at once (0: one per CPU)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
+	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to `file`")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return &usageError{"--out is required"}
 	}
+	stop, err := profile(*cpuprofile, *memprofile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	job, err := in.load(true)
 	if err != nil {
 		return err
