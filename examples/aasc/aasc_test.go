@@ -2,18 +2,15 @@ package aasc_test
 
 import (
 	"bytes"
-	"encoding/csv"
+	"context"
 	"fmt"
-	"io"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/examples/aasc"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -22,17 +19,37 @@ import (
 var bundled = aasc.Config{Seed: 1, Start: rules.NewMonth(2024, 9), Months: 24}
 
 // load loads and compiles the example rulebook.
-func load(t testing.TB) *kpi.Program {
+func load(t testing.TB) *runner.Engine {
 	t.Helper()
 	rb, err := rules.Load("rules.yaml")
 	require.NoError(t, err)
-	prog, err := kpi.Compile(rb)
+	engine, err := runner.Compile(rb)
 	require.NoError(t, err)
-	return prog
+	return engine
+}
+
+// read reads a data file and its relief, both CSV, as a run would.
+func read(t testing.TB, rb *rules.Rulebook, data, relief []byte) (*runner.Dataset, *runner.ReliefTable) {
+	t.Helper()
+	ds, err := runner.ReadCSV(rb, "data.csv", bytes.NewReader(data))
+	require.NoError(t, err)
+	rt, err := runner.ReadRelief(ds, kpiIDs(rb), "relief.csv", bytes.NewReader(relief))
+	require.NoError(t, err)
+	return ds, rt
+}
+
+// kpiIDs lists the rulebook's KPI ids, which the relief file may name.
+func kpiIDs(rb *rules.Rulebook) []string {
+	var ids []string
+	for _, k := range rb.KPIs {
+		ids = append(ids, k.ID)
+	}
+	return ids
 }
 
 func TestRulebookShape(t *testing.T) {
-	rb := load(t).Rules()
+	engine := load(t)
+	rb := engine.Rules()
 	require.Len(t, rb.KPIs, 15)
 	for i, k := range rb.KPIs {
 		require.Equal(t, fmt.Sprintf("KPI-%02d", i+1), k.ID)
@@ -58,7 +75,7 @@ func TestRulebookShape(t *testing.T) {
 	var ids []string
 	for _, s := range rb.Scenarios {
 		ids = append(ids, s.ID)
-		_, err := kpi.Compile(s.Rules()) // every scenario's rules compile too
+		_, err := engine.CompileScenario(s) // every scenario's rules compile too
 		require.NoError(t, err, s.ID)
 	}
 	require.Contains(t, ids, "ccn-proportionate")
@@ -139,18 +156,16 @@ type stats struct {
 	byStatus              map[string]int
 }
 
-func run(t testing.TB, prog *kpi.Program, data, reliefCSV []byte) stats {
+// run runs data and relief, both CSV, through the baseline rules alone.
+func run(t testing.TB, rb *rules.Rulebook, data, relief []byte) stats {
 	t.Helper()
-	rows, err := readRows(prog.Rules(), bytes.NewReader(data))
+	ds, rt := read(t, rb, data, relief)
+	res, err := runner.Run(context.Background(), runner.Job{Rules: rb, Data: ds, Relief: rt, Scenarios: []*rules.Scenario{}})
 	require.NoError(t, err)
-	relief, err := readRelief(bytes.NewReader(reliefCSV))
-	require.NoError(t, err)
+	require.Len(t, res.Runs, 1)
 	s := stats{byStatus: map[string]int{}}
-	for _, lot := range rows {
-		l := newLot(prog)
-		for _, row := range lot {
-			lm, err := l.Month(row, relief.of(row))
-			require.NoError(t, err)
+	for _, months := range res.Runs[0].Lots {
+		for _, lm := range months {
 			s.lotMonths++
 			s.charges = s.charges.Add(lm.Credits.Charge)
 			s.credits = s.credits.Add(lm.Credits.Credits)
@@ -189,8 +204,11 @@ func run(t testing.TB, prog *kpi.Program, data, reliefCSV []byte) stats {
 // The bundled data, run through the baseline, look like a real contract's:
 // some failures, modest credits, the odd capped month.
 func TestPlausibleOutcomes(t *testing.T) {
-	data, relief := bundledFiles(t)
-	s := run(t, load(t), data, relief)
+	data, err := os.ReadFile("data.csv")
+	require.NoError(t, err)
+	relief, err := os.ReadFile("relief.csv")
+	require.NoError(t, err)
+	s := run(t, load(t).Rules(), data, relief)
 	failRate := float64(s.failed) / float64(s.measured)
 	share, _ := s.credits.Div(s.charges).Float64()
 	t.Logf("lot-months %d; KPI-months by status %v", s.lotMonths, s.byStatus)
@@ -219,7 +237,7 @@ func TestScaledContract(t *testing.T) {
 	data, relief, err := aasc.Generate(aasc.Config{Seed: 7, Start: bundled.Start, Months: 120, Lots: 21})
 	require.NoError(t, err)
 	require.Less(t, len(data), 1<<20)
-	s := run(t, load(t), data, relief)
+	s := run(t, load(t).Rules(), data, relief)
 	require.Equal(t, 21*120, s.lotMonths)
 	share, _ := s.credits.Div(s.charges).Float64()
 	t.Logf("21 lots x 120 months: failure rate %.1f%%, credits %.2f%% of charges, %d lot-months capped",
@@ -229,167 +247,21 @@ func TestScaledContract(t *testing.T) {
 // BenchmarkContract evaluates the whole term of the 21-lot contract, from
 // parsed rows to capped credits.
 func BenchmarkContract(b *testing.B) {
-	prog := load(b)
-	data, reliefCSV, err := aasc.Generate(aasc.Config{Seed: 1, Start: bundled.Start, Months: 120, Lots: 21})
+	engine := load(b)
+	data, relief, err := aasc.Generate(aasc.Config{Seed: 1, Start: bundled.Start, Months: 120, Lots: 21})
 	require.NoError(b, err)
-	lots, err := readRows(prog.Rules(), bytes.NewReader(data))
-	require.NoError(b, err)
-	relief, err := readRelief(bytes.NewReader(reliefCSV))
-	require.NoError(b, err)
+	ds, rt := read(b, engine.Rules(), data, relief)
+	require.Equal(b, 21*120, len(ds.Lots)*ds.Months())
 	for b.Loop() {
-		for _, rows := range lots {
-			l := newLot(prog)
-			for _, row := range rows {
-				if _, err := l.Month(row, relief.of(row)); err != nil {
+		for _, ld := range ds.Lots {
+			lot := engine.NewLot()
+			for i := range ld.Rows {
+				row := &ld.Rows[i]
+				if _, err := lot.Month(row, rt.Lookup(ld.Keys, row.Month)); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}
 	}
 	b.ReportMetric(float64(21*120)*float64(b.N)/b.Elapsed().Seconds(), "lot-months/s")
-}
-
-// lot runs one lot's months through the KPI expressions and the credit
-// calculator, carrying streaks and caps from month to month. It does what
-// the runner's Lot does, kept here so that the example does not follow the
-// runner's API while that settles.
-type lot struct {
-	rb      *rules.Rulebook
-	eval    *kpi.Evaluator
-	credits *credits.Lot
-	charge  int // index of the charge field
-}
-
-// lotMonth is a lot's results for one month, per KPI in rulebook order.
-type lotMonth struct {
-	Results []kpi.Result
-	Credits *credits.LotMonth
-}
-
-func newLot(prog *kpi.Program) *lot {
-	rb := prog.Rules()
-	i := slices.IndexFunc(rb.Fields, func(f rules.Field) bool { return f.Name == rb.Charge })
-	return &lot{rb: rb, eval: prog.NewEvaluator(), credits: credits.New(rb).NewLot(), charge: i}
-}
-
-// Month evaluates the lot's next month; relief may be nil.
-func (l *lot) Month(row *kpi.Row, relief func(kpiID string) (string, bool)) (*lotMonth, error) {
-	res, err := l.eval.Evaluate(row, nil)
-	if err != nil {
-		return nil, err
-	}
-	obs := make([]credits.Observation, len(res))
-	for i := range res {
-		if relief != nil {
-			if reason, ok := relief(l.rb.KPIs[i].ID); ok {
-				res[i].Excuse(reason)
-			}
-		}
-		obs[i] = credits.Observation{Status: res[i].Status, Measure: res[i].Measure, Reason: res[i].Reason}
-	}
-	cm, err := l.credits.Month(row.Month, row.Values[l.charge].(decimal.Decimal), obs)
-	if err != nil {
-		return nil, err
-	}
-	return &lotMonth{Results: res, Credits: cm}, nil
-}
-
-// bundledFiles reads the bundled data.csv and relief.csv.
-func bundledFiles(t testing.TB) (data, relief []byte) {
-	t.Helper()
-	data, err := os.ReadFile("data.csv")
-	require.NoError(t, err)
-	relief, err = os.ReadFile("relief.csv")
-	require.NoError(t, err)
-	return data, relief
-}
-
-// readRows reads a data file into each lot's rows, lots in order of first
-// appearance and months in file order. It is a test helper, not a CSV
-// reader: it trusts the file to be well formed.
-func readRows(rb *rules.Rulebook, r io.Reader) ([][]*kpi.Row, error) {
-	recs, err := readCSV(r)
-	if err != nil {
-		return nil, err
-	}
-	want := append(slices.Clone(rb.Keys), "month")
-	for _, f := range rb.Fields {
-		want = append(want, f.Name)
-	}
-	if !slices.Equal(recs[0], want) {
-		return nil, fmt.Errorf("header %v, want %v", recs[0], want)
-	}
-	nk := len(rb.Keys)
-	index := map[string]int{}
-	var lots [][]*kpi.Row
-	for _, rec := range recs[1:] {
-		m, err := rules.ParseMonth(rec[nk])
-		if err != nil {
-			return nil, err
-		}
-		row := &kpi.Row{Keys: rec[:nk], Month: m}
-		for i, f := range rb.Fields {
-			v := rec[nk+1+i]
-			if !f.Type.Numeric() {
-				row.Values = append(row.Values, v)
-				continue
-			}
-			d, err := decimal.NewFromString(v)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", rec[:nk], f.Name, err)
-			}
-			row.Values = append(row.Values, d)
-		}
-		key := strings.Join(row.Keys, "\x00")
-		i, ok := index[key]
-		if !ok {
-			i = len(lots)
-			index[key] = i
-			lots = append(lots, nil)
-		}
-		lots[i] = append(lots[i], row)
-	}
-	return lots, nil
-}
-
-// reliefs holds relief entries by lot-month, then KPI id (or *).
-type reliefs map[string]map[string]string
-
-func readRelief(r io.Reader) (reliefs, error) {
-	recs, err := readCSV(r)
-	if err != nil {
-		return nil, err
-	}
-	out := reliefs{}
-	for _, rec := range recs[1:] {
-		key := rec[0] + "\x00" + rec[1] + "\x00" + rec[2]
-		if out[key] == nil {
-			out[key] = map[string]string{}
-		}
-		out[key][rec[3]] = rec[4]
-	}
-	return out, nil
-}
-
-// of returns the relief of a lot-month for lot.Month, or nil.
-func (r reliefs) of(row *kpi.Row) func(kpiID string) (string, bool) {
-	m := r[strings.Join(row.Keys, "\x00")+"\x00"+row.Month.String()]
-	if m == nil {
-		return nil
-	}
-	return func(id string) (string, bool) {
-		if reason, ok := m[id]; ok {
-			return reason, true
-		}
-		reason, ok := m["*"]
-		return reason, ok
-	}
-}
-
-func readCSV(r io.Reader) ([][]string, error) {
-	recs, err := csv.NewReader(r).ReadAll()
-	if err == nil && len(recs) == 0 {
-		err = io.ErrUnexpectedEOF
-	}
-	return recs, err
 }

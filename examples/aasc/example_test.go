@@ -7,8 +7,8 @@ import (
 	"slices"
 
 	"github.com/kpicredit/kpicredit/credits"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
 )
 
 // Load the rulebook, run one lot's months in order (streaks carry from
@@ -20,54 +20,45 @@ func Example_explain() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	prog, err := kpi.Compile(rb)
+	engine, err := runner.Compile(rb)
 	if err != nil {
 		log.Fatal(err)
 	}
-	data, relief := mustOpen("data.csv"), mustOpen("relief.csv")
-	defer data.Close()
-	defer relief.Close()
-	lots, err := readRows(rb, data)
+	ds, err := runner.LoadData(rb, "data.csv")
 	if err != nil {
 		log.Fatal(err)
 	}
-	reliefs, err := readRelief(relief)
+	f, err := os.Open("relief.csv")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	relief, err := runner.ReadRelief(ds, kpiIDs(rb), "relief.csv", f)
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	want := []string{"Meridian Support", "North West"}
 	march := rules.NewMonth(2025, 3)
-	for _, rows := range lots {
-		if !slices.Equal(rows[0].Keys, want) {
+	data := ds.Lots[slices.IndexFunc(ds.Lots, func(l *runner.LotData) bool { return slices.Equal(l.Keys, want) })]
+	lot := engine.NewLot()
+	for i := range data.Rows {
+		row := &data.Rows[i]
+		lm, err := lot.Month(row, relief.Lookup(data.Keys, row.Month))
+		if err != nil {
+			log.Fatal(err)
+		}
+		if row.Month != march {
 			continue
 		}
-		l := newLot(prog)
-		for _, row := range rows {
-			lm, err := l.Month(row, reliefs.of(row))
-			if err != nil {
-				log.Fatal(err)
-			}
-			if row.Month != march {
-				continue
-			}
-			c := lm.Credits
-			money := func(d rules.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
-			fmt.Printf("%s, %s, %s: charge %s\n", row.Keys[0], row.Keys[1], row.Month, money(c.Charge))
-			fmt.Println(c.KPIs[0].Explanation)
-			fmt.Printf("all KPIs: %s before the cap of %s; deducted %s\n", money(c.BeforeCap), money(c.Cap), money(c.Credits))
-		}
+		c := lm.Credits
+		money := func(d rules.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
+		fmt.Printf("%s, %s, %s: charge %s\n", row.Keys[0], row.Keys[1], row.Month, money(c.Charge))
+		fmt.Println(c.KPIs[0].Explanation)
+		fmt.Printf("all KPIs: %s before the cap of %s; deducted %s\n", money(c.BeforeCap), money(c.Cap), money(c.Credits))
 	}
 	// Output:
 	// Meridian Support, North West, 2025-03: charge £5,438,765.62
 	// KPI-01 severe: 0.9686 < severe 0.97; 2nd consecutive failure x1.5; 6 points x 1.5 = 9 points to area property: 10 points = (2 nil + 8 x1) x 0.3% of £5,438,765.62 = £130,530.37; share £117,477.33
 	// all KPIs: £185,565.73 before the cap of £407,907.42; deducted £185,565.73
-}
-
-func mustOpen(path string) *os.File {
-	f, err := os.Open(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return f
 }
