@@ -97,6 +97,10 @@ var ErrOrder = errors.New("months must be given in increasing order")
 // met runs, earn-back pools and the contract year's totals. Feed it the
 // lot's months in order. A Lot is not safe for concurrent use.
 type Lot struct {
+	// Explain, true by default, writes each KPI's Explanation. A caller
+	// that needs only the figures, such as a large sweep, turns it off.
+	Explain bool
+
 	calc   *Calculator
 	states []*kpiState // aligned with calc.rb.KPIs
 	byID   map[string]*kpiState
@@ -115,7 +119,7 @@ type kpiState struct {
 
 // NewLot starts a lot with no history.
 func (c *Calculator) NewLot() *Lot {
-	l := &Lot{byID: map[string]*kpiState{}}
+	l := &Lot{Explain: true, byID: map[string]*kpiState{}}
 	l.Use(c)
 	return l
 }
@@ -158,7 +162,11 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	l.capYear(lm)
 	l.earnBack(lm)
 	for i := range lm.KPIs {
-		lm.KPIs[i].Explanation = c.explain(lm, &lm.KPIs[i])
+		if l.Explain {
+			lm.KPIs[i].Explanation = c.explain(lm, &lm.KPIs[i])
+		} else {
+			lm.KPIs[i].Explanation = ""
+		}
 	}
 	return lm, nil
 }

@@ -92,6 +92,9 @@ func (e *Engine) NewLot() *Lot {
 	return &Lot{engine: e, eval: e.prog.NewEvaluator(), credits: e.calc.NewLot()}
 }
 
+// explain turns the explanation of each KPI's credit on or off.
+func (l *Lot) explain(on bool) { l.credits.Explain = on }
+
 // Use switches the lot to another engine from its next month, as a
 // scenario does from its first month; streaks carry over by KPI id.
 func (l *Lot) Use(e *Engine) {

@@ -28,6 +28,9 @@ type Job struct {
 	Scenarios []*rules.Scenario
 	// Workers bounds how many scenarios run at once; 0 means one per CPU.
 	Workers int
+	// SweepDetail keeps every KPI's detail for a sweep's members too, so
+	// that kpi_results holds them; without it they keep only totals.
+	SweepDetail bool
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
@@ -45,9 +48,18 @@ type Result struct {
 type ScenarioRun struct {
 	ID       string
 	Scenario *rules.Scenario // nil for the baseline
-	// Lots holds, for each lot of the data in order, its months in order.
+	// Lots holds, for each lot of the data in order, its months in order,
+	// with every KPI's detail. It is nil for a sweep's members unless the
+	// job asks for their detail: a large sweep keeps only its totals.
 	Lots [][]*LotMonth
+	// Months holds, for each lot, its months' totals.
+	Months [][]MonthTotal
+	// KPIs holds, for each lot, each KPI's totals over the months.
+	KPIs [][]KPITotal
 }
+
+// Detailed reports whether the run kept every KPI's detail.
+func (r *ScenarioRun) Detailed() bool { return r.Lots != nil }
 
 // Run evaluates the baseline and the scenarios over the data. The
 // baseline's expressions are evaluated once for every lot-month; a
@@ -140,13 +152,21 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 	if sc := s.run.Scenario; sc != nil && sc.From.Set && sc.From.Month > from {
 		from = sc.From.Month
 	}
-	s.run.Lots = make([][]*LotMonth, len(s.job.Data.Lots))
-	for li, lot := range s.job.Data.Lots {
+	lots := s.job.Data.Lots
+	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
+	if detail {
+		s.run.Lots = make([][]*LotMonth, len(lots))
+	}
+	s.run.Months, s.run.KPIs = make([][]MonthTotal, len(lots)), make([][]KPITotal, len(lots))
+	for li, lot := range lots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		l := s.base.NewLot()
-		months := make([]*LotMonth, len(lot.Rows))
+		l.explain(detail)
+		var months []*LotMonth
+		totals := make([]MonthTotal, len(lot.Rows))
+		var kpis []KPITotal
 		for mi := range lot.Rows {
 			row := &lot.Rows[mi]
 			reuse := s.baseReuse
@@ -158,9 +178,15 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 			if err != nil {
 				return fmt.Errorf("%s: lot %s, %s: %w", s.run.ID, lot.Name(), row.Month, err)
 			}
-			months[mi] = lm
+			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
+			if detail {
+				months = append(months, lm)
+			}
 		}
-		s.run.Lots[li] = months
+		s.run.Months[li], s.run.KPIs[li] = totals, kpis
+		if detail {
+			s.run.Lots[li] = months
+		}
 		tick()
 	}
 	return nil

@@ -69,22 +69,16 @@ func totals(run *ScenarioRun, ds *Dataset, keep func(*LotData) bool) report.Tota
 		if keep != nil && !keep(lot) {
 			continue
 		}
-		for _, lm := range run.Lots[li] {
-			c := lm.Credits
-			t.Charge = t.Charge.Add(c.Charge)
-			t.Credits = t.Credits.Add(c.Credits)
-			t.EarnBack = t.EarnBack.Add(c.EarnBack)
-			if c.HasCap && c.BeforeCap.GreaterThan(c.Cap) {
+		for i := range run.Months[li] {
+			m := &run.Months[li][i]
+			t.Charge = t.Charge.Add(m.Charge)
+			t.Credits = t.Credits.Add(m.Credits)
+			t.EarnBack = t.EarnBack.Add(m.EarnBack)
+			if m.Capped() {
 				t.CappedMonths++
 			}
-			for _, kc := range c.KPIs {
-				if kc.Status.Failed() {
-					t.Failures++
-				}
-				if kc.Status.Failed() || kc.Status == rules.Met {
-					t.Measured++
-				}
-			}
+			t.Failures += m.Failures
+			t.Measured += m.Measured
 		}
 	}
 	t.Net = t.Credits.Add(t.EarnBack)
@@ -99,22 +93,15 @@ func kpiSummary(rb *rules.Rulebook, run *ScenarioRun) []report.KPITotal {
 			out[i].Scheme += " (area " + k.Area.ID + ")"
 		}
 	}
-	for _, months := range run.Lots {
-		for _, lm := range months {
-			for i, kc := range lm.Credits.KPIs {
-				t := &out[i]
-				t.Credits = t.Credits.Add(kc.Credit)
-				switch {
-				case kc.Status.Failed():
-					t.Failures++
-				case kc.Status == rules.Met:
-					t.Met++
-				case kc.Status == rules.NotMeasured:
-					t.NotMeasured++
-				case kc.Status == rules.Excused:
-					t.Excused++
-				}
-			}
+	for _, lot := range run.KPIs {
+		for _, kt := range lot {
+			i := slices.IndexFunc(out, func(t report.KPITotal) bool { return t.ID == kt.KPI })
+			t := &out[i]
+			t.Credits = t.Credits.Add(kt.Credits)
+			t.Failures += kt.Failures
+			t.Met += kt.Met
+			t.NotMeasured += kt.NotMeasured
+			t.Excused += kt.Excused
 		}
 	}
 	return out
@@ -123,9 +110,9 @@ func kpiSummary(rb *rules.Rulebook, run *ScenarioRun) []report.KPITotal {
 func topMonths(run *ScenarioRun, ds *Dataset, n int) []report.LotMonth {
 	var all []report.LotMonth
 	for li, lot := range ds.Lots {
-		for _, lm := range run.Lots[li] {
-			if c := lm.Credits; c.Credits.IsPositive() {
-				all = append(all, report.LotMonth{Lot: lot.Name(), Month: c.Month.String(), Charge: c.Charge, Credits: c.Credits})
+		for _, m := range run.Months[li] {
+			if m.Credits.IsPositive() {
+				all = append(all, report.LotMonth{Lot: lot.Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits})
 			}
 		}
 	}
@@ -144,8 +131,8 @@ func monthly(run *ScenarioRun, ds *Dataset) []report.Series {
 			if lot.Keys[0] != g {
 				continue
 			}
-			for i, lm := range run.Lots[li] {
-				pts[i].Value = pts[i].Value.Add(lm.Credits.Credits)
+			for i, m := range run.Months[li] {
+				pts[i].Value = pts[i].Value.Add(m.Credits)
 			}
 		}
 		out = append(out, report.Series{Name: g, Points: pts})
@@ -178,7 +165,7 @@ func movers(res *Result, n int) []report.Mover {
 		}
 		var sum []kpiTotals
 		for li := range res.Data.Lots {
-			for _, c := range compareLot(base.Lots[li], run.Lots[li]) {
+			for _, c := range compareLot(base.KPIs[li], run.KPIs[li]) {
 				i := slices.IndexFunc(sum, func(t kpiTotals) bool { return t.kpi == c.kpi })
 				if i < 0 {
 					sum = append(sum, c)

@@ -93,17 +93,23 @@ func creditTable(res *Result) outTable {
 		outColumn{"earn_back", kMoney, false}, outColumn{"net", kMoney, false})
 	return outTable{name: "credits", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
-		return eachLotMonth(res, func(run *ScenarioRun, lot *LotData, lm *LotMonth) error {
-			c := lm.Credits
-			row = row[:0]
-			row = append(row, run.ID)
-			for _, k := range lot.Keys {
-				row = append(row, k)
+		for _, run := range res.Runs {
+			for li, lot := range res.Data.Lots {
+				for _, m := range run.Months[li] {
+					row = row[:0]
+					row = append(row, run.ID)
+					for _, k := range lot.Keys {
+						row = append(row, k)
+					}
+					row = append(row, m.Month, m.Charge, m.BeforeCap, optional(m.Cap, m.HasCap),
+						optional(m.AnnualCapLeft, m.HasAnnualCap), m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack))
+					if err := yield(row); err != nil {
+						return err
+					}
+				}
 			}
-			row = append(row, c.Month, c.Charge, c.BeforeCap, optional(c.Cap, c.HasCap),
-				optional(c.AnnualCapLeft, c.HasAnnualCap), c.Credits, c.EarnBack, c.Net())
-			return yield(row)
-		})
+		}
+		return nil
 	}}
 }
 
@@ -138,9 +144,9 @@ type kpiTotals struct {
 	baseFail, scenFail int
 }
 
-// compareLot totals each KPI over a lot's months under two runs; KPIs
-// come in the baseline's order, then any the scenario adds.
-func compareLot(base, scen []*LotMonth) []kpiTotals {
+// compareLot pairs each KPI's totals over a lot's months under two runs;
+// KPIs come in the baseline's order, then any the scenario adds.
+func compareLot(base, scen []KPITotal) []kpiTotals {
 	var out []kpiTotals
 	find := func(id string) *kpiTotals {
 		i := slices.IndexFunc(out, func(t kpiTotals) bool { return t.kpi == id })
@@ -150,23 +156,13 @@ func compareLot(base, scen []*LotMonth) []kpiTotals {
 		}
 		return &out[i]
 	}
-	for _, lm := range base {
-		for _, kc := range lm.Credits.KPIs {
-			t := find(kc.KPI.ID)
-			t.base = t.base.Add(kc.Credit)
-			if kc.Status.Failed() {
-				t.baseFail++
-			}
-		}
+	for _, b := range base {
+		t := find(b.KPI)
+		t.base, t.baseFail = b.Credits, b.Failures
 	}
-	for _, lm := range scen {
-		for _, kc := range lm.Credits.KPIs {
-			t := find(kc.KPI.ID)
-			t.scen = t.scen.Add(kc.Credit)
-			if kc.Status.Failed() {
-				t.scenFail++
-			}
-		}
+	for _, s := range scen {
+		t := find(s.KPI)
+		t.scen, t.scenFail = s.Credits, s.Failures
 	}
 	return out
 }
@@ -178,9 +174,13 @@ func optional(d decimal.Decimal, ok bool) any {
 	return d
 }
 
-// eachLotMonth visits every run, lot and month in output order.
+// eachLotMonth visits every run that kept its detail, lot and month in
+// output order.
 func eachLotMonth(res *Result, fn func(*ScenarioRun, *LotData, *LotMonth) error) error {
 	for _, run := range res.Runs {
+		if !run.Detailed() {
+			continue
+		}
 		for li, lot := range res.Data.Lots {
 			for _, lm := range run.Lots[li] {
 				if err := fn(run, lot, lm); err != nil {
@@ -211,7 +211,7 @@ func (r *Result) Comparisons() []Comparison {
 	var out []Comparison
 	for _, run := range r.Runs[1:] {
 		for li, lot := range r.Data.Lots {
-			for _, c := range compareLot(r.Runs[0].Lots[li], run.Lots[li]) {
+			for _, c := range compareLot(r.Runs[0].KPIs[li], run.KPIs[li]) {
 				out = append(out, Comparison{Scenario: run.ID, Lot: lot.Keys, KPI: c.kpi, Baseline: c.base,
 					Credit: c.scen, Difference: c.scen.Sub(c.base), BaselineFailures: c.baseFail, Failures: c.scenFail})
 			}

@@ -155,6 +155,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	force := fs.Bool("force", false, "write into a directory that holds other files")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	workers := fs.Int("workers", 0, "scenarios run at once (0: one per CPU)")
+	sweepDetail := fs.Bool("sweep-detail", false, "write every sweep member's KPI rows to kpi_results, not only its totals")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to `file`")
 	if err := parse(fs, args); err != nil {
@@ -172,7 +173,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	job.Workers = *workers
+	job.Workers, job.SweepDetail = *workers, *sweepDetail
 	bar := newProgress(stderr, *quiet)
 	job.Progress = bar.set
 	res, err := runner.Run(ctx, job)

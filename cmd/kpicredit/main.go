@@ -85,7 +85,8 @@ func report(err error, stderr io.Writer) int {
 const usage = `usage:
   kpicredit validate --rules R.yaml [--data D.csv|D.parquet] [--relief F.csv] [--scenario S.yaml ...]
   kpicredit run      --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
-                     --out DIR [--csv] [--force] [--quiet] [--workers N]
+                     --out DIR [--csv] [--force] [--quiet] [--workers N] [--sweep-detail]
+                     [--cpuprofile F] [--memprofile F]
   kpicredit explain  --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
                      --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
   kpicredit version

@@ -1,0 +1,78 @@
+package runner
+
+import (
+	"slices"
+
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// MonthTotal is a lot's month under one run: what credits.parquet and the
+// summaries need, without the per-KPI detail.
+type MonthTotal struct {
+	Month         rules.Month
+	Charge        decimal.Decimal
+	BeforeCap     decimal.Decimal
+	Cap           decimal.Decimal // valid when HasCap
+	HasCap        bool
+	AnnualCapLeft decimal.Decimal // valid when HasAnnualCap
+	HasAnnualCap  bool
+	Credits       decimal.Decimal // after caps
+	EarnBack      decimal.Decimal // <= 0
+	Failures      int             // failed KPIs
+	Measured      int             // KPIs met or failed
+}
+
+// Capped reports whether the monthly cap cut the month's credits.
+func (m *MonthTotal) Capped() bool { return m.HasCap && m.BeforeCap.GreaterThan(m.Cap) }
+
+// KPITotal is one KPI's figures over a lot's months under one run.
+type KPITotal struct {
+	KPI         string
+	Credits     decimal.Decimal // after caps, before earn-back
+	Failures    int
+	Met         int
+	NotMeasured int
+	Excused     int
+}
+
+// totalMonth condenses a lot-month.
+func totalMonth(lm *LotMonth) MonthTotal {
+	c := lm.Credits
+	t := MonthTotal{Month: c.Month, Charge: c.Charge, BeforeCap: c.BeforeCap, Cap: c.Cap, HasCap: c.HasCap,
+		AnnualCapLeft: c.AnnualCapLeft, HasAnnualCap: c.HasAnnualCap, Credits: c.Credits, EarnBack: c.EarnBack}
+	for _, kc := range c.KPIs {
+		if kc.Status.Failed() {
+			t.Failures++
+		}
+		if kc.Status.Failed() || kc.Status == rules.Met {
+			t.Measured++
+		}
+	}
+	return t
+}
+
+// addKPIs adds a lot-month's KPIs to a lot's totals, in order of first
+// appearance (a scenario's added KPIs after the baseline's).
+func addKPIs(totals []KPITotal, lm *LotMonth) []KPITotal {
+	for _, kc := range lm.Credits.KPIs {
+		i := slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
+		if i < 0 {
+			totals = append(totals, KPITotal{KPI: kc.KPI.ID, Credits: decimal.Zero})
+			i = len(totals) - 1
+		}
+		t := &totals[i]
+		t.Credits = t.Credits.Add(kc.Credit)
+		switch {
+		case kc.Status.Failed():
+			t.Failures++
+		case kc.Status == rules.Met:
+			t.Met++
+		case kc.Status == rules.NotMeasured:
+			t.NotMeasured++
+		case kc.Status == rules.Excused:
+			t.Excused++
+		}
+	}
+	return totals
+}
