@@ -76,3 +76,24 @@ func addKPIs(totals []KPITotal, lm *LotMonth) []KPITotal {
 	}
 	return totals
 }
+
+// RunTotal is a run's figures over every lot and month.
+type RunTotal struct {
+	Charge       decimal.Decimal
+	Credits      decimal.Decimal // after caps
+	EarnBack     decimal.Decimal // <= 0
+	Failures     int
+	Measured     int
+	CappedMonths int
+}
+
+func (t *RunTotal) add(m *MonthTotal) {
+	t.Charge = t.Charge.Add(m.Charge)
+	t.Credits = t.Credits.Add(m.Credits)
+	t.EarnBack = t.EarnBack.Add(m.EarnBack)
+	t.Failures += m.Failures
+	t.Measured += m.Measured
+	if m.Capped() {
+		t.CappedMonths++
+	}
+}

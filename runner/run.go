@@ -13,6 +13,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
 )
 
 // Baseline is the scenario id of the rulebook as it stands.
@@ -52,10 +53,12 @@ type ScenarioRun struct {
 	// with every KPI's detail. It is nil for a sweep's members unless the
 	// job asks for their detail: a large sweep keeps only its totals.
 	Lots [][]*LotMonth
-	// Months holds, for each lot, its months' totals.
+	// Months holds, for each lot, its months' totals; nil where Lots is.
 	Months [][]MonthTotal
 	// KPIs holds, for each lot, each KPI's totals over the months.
 	KPIs [][]KPITotal
+	// Total adds up every lot and month.
+	Total RunTotal
 }
 
 // Detailed reports whether the run kept every KPI's detail.
@@ -155,9 +158,10 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 	lots := s.job.Data.Lots
 	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
 	if detail {
-		s.run.Lots = make([][]*LotMonth, len(lots))
+		s.run.Lots, s.run.Months = make([][]*LotMonth, len(lots)), make([][]MonthTotal, len(lots))
 	}
-	s.run.Months, s.run.KPIs = make([][]MonthTotal, len(lots)), make([][]KPITotal, len(lots))
+	s.run.KPIs = make([][]KPITotal, len(lots))
+	s.run.Total = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
 	for li, lot := range lots {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -179,13 +183,14 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 				return fmt.Errorf("%s: lot %s, %s: %w", s.run.ID, lot.Name(), row.Month, err)
 			}
 			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
+			s.run.Total.add(&totals[mi])
 			if detail {
 				months = append(months, lm)
 			}
 		}
-		s.run.Months[li], s.run.KPIs[li] = totals, kpis
+		s.run.KPIs[li] = kpis
 		if detail {
-			s.run.Lots[li] = months
+			s.run.Lots[li], s.run.Months[li] = months, totals
 		}
 		tick()
 	}

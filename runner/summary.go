@@ -40,7 +40,9 @@ func Summarize(res *Result) *report.Summary {
 	s.TopMonths = topMonths(base, ds, 10)
 	s.Monthly = monthly(base, ds)
 	for _, run := range res.Runs[1:] {
-		s.Scenarios = append(s.Scenarios, scenarioSummary(s, run, base, ds))
+		if run.Scenario.Sweep == nil { // a sweep has a section of its own
+			s.Scenarios = append(s.Scenarios, scenarioSummary(s, run, base, ds))
+		}
 	}
 	s.Movers = movers(res, 15)
 	s.Sweeps = sweeps(res, s.Baseline.Credits)
@@ -64,6 +66,11 @@ func groups(ds *Dataset) []string {
 
 // totals adds up a run over the lots that keep returns true for (all when nil).
 func totals(run *ScenarioRun, ds *Dataset, keep func(*LotData) bool) report.Totals {
+	if keep == nil {
+		rt := run.Total
+		return report.Totals{Charge: rt.Charge, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
+			Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
+	}
 	t := report.Totals{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
 	for li, lot := range ds.Lots {
 		if keep != nil && !keep(lot) {

@@ -94,6 +94,9 @@ func creditTable(res *Result) outTable {
 	return outTable{name: "credits", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
 		for _, run := range res.Runs {
+			if !run.Detailed() {
+				continue
+			}
 			for li, lot := range res.Data.Lots {
 				for _, m := range run.Months[li] {
 					row = row[:0]

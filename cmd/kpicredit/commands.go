@@ -185,9 +185,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	s := runner.Summarize(res)
+	t := res.Runs[0].Total
 	fmt.Fprintf(stdout, "%s: %d lots x %d months, %d scenarios\n", *out, len(res.Data.Lots), res.Data.Months(), len(res.Runs)-1)
-	fmt.Fprintf(stdout, "baseline credits %s on charges of %s\n", s.Baseline.Credits.StringFixed(res.Rules.MinorUnits), s.Baseline.Charge.StringFixed(res.Rules.MinorUnits))
+	fmt.Fprintf(stdout, "baseline credits %s on charges of %s\n", t.Credits.StringFixed(res.Rules.MinorUnits), t.Charge.StringFixed(res.Rules.MinorUnits))
 	return nil
 }
 
