@@ -77,3 +77,24 @@ func TestIdenticalScenarioIsZero(t *testing.T) {
 		require.Equal(t, c.BaselineFailures, c.Failures)
 	}
 }
+
+// A sweep's members keep only totals unless the job asks for their detail;
+// their totals are the same either way.
+func TestSweepDetail(t *testing.T) {
+	job := smallJob(t)
+	require.NoError(t, job.Rules.ReadScenarios("s.yaml", strings.NewReader("id: k1\nsweep: {kpi: K1, field: target, values: [0.85, 0.9]}\n")))
+	job.Scenarios = job.Rules.Scenarios[1:]
+	slim, err := runner.Run(context.Background(), job)
+	require.NoError(t, err)
+	job.SweepDetail = true
+	full, err := runner.Run(context.Background(), job)
+	require.NoError(t, err)
+	for i := range slim.Runs[1:] {
+		s, f := slim.Runs[i+1], full.Runs[i+1]
+		require.False(t, s.Detailed())
+		require.True(t, f.Detailed())
+		require.True(t, s.Total.Credits.Equal(f.Total.Credits))
+		require.Equal(t, s.KPIs, f.KPIs)
+	}
+	require.Equal(t, slim.Comparisons(), full.Comparisons())
+}
