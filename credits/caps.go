@@ -75,7 +75,9 @@ func (c *Calculator) capMonth(lm *LotMonth) {
 	lm.BeforeCap = zero
 	for i := range lm.KPIs {
 		amounts[i] = lm.KPIs[i].Amount
-		lm.BeforeCap = lm.BeforeCap.Add(amounts[i])
+		if !amounts[i].IsZero() {
+			lm.BeforeCap = lm.BeforeCap.Add(amounts[i])
+		}
 	}
 	lm.Credits = lm.BeforeCap
 	if pct := c.rb.Caps.MonthlyPercent; pct != nil {
@@ -155,7 +157,9 @@ func (l *Lot) earnBack(lm *LotMonth) {
 		if eb == nil {
 			continue
 		}
-		s.pool = s.pool.Add(kc.Credit)
+		if !kc.Credit.IsZero() {
+			s.pool = s.pool.Add(kc.Credit)
+		}
 		if kc.Status != rules.Met || s.metRun != eb.AfterMetMonths || !s.pool.IsPositive() {
 			continue
 		}

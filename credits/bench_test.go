@@ -1,0 +1,55 @@
+package credits_test
+
+import (
+	"testing"
+
+	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// BenchmarkLotMonth prices a month of the example contract's 15 KPIs, a
+// third of them failing at various levels, with escalation, the property
+// service area, caps and earn-back all in play.
+func BenchmarkLotMonth(b *testing.B) {
+	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	obs := make([]credits.Observation, len(rb.KPIs))
+	for i, k := range rb.KPIs {
+		obs[i] = credits.Observation{Status: rules.Met, Measure: k.Target}
+		if i%3 == 0 {
+			// miss by a little: 95% of the target, or 105% when lower is better
+			f := decimal.RequireFromString("0.95")
+			if k.Direction == rules.Lower {
+				f = decimal.RequireFromString("1.05")
+			}
+			m := k.Target.Mul(f)
+			obs[i] = credits.Observation{Status: rules.Minor, Measure: m}
+			if b := k.Bound(rules.Serious); b != nil && (k.Direction == rules.Higher && m.LessThan(*b) || k.Direction == rules.Lower && m.GreaterThan(*b)) {
+				obs[i].Status = rules.Serious
+			}
+		}
+	}
+	for _, explain := range []bool{true, false} {
+		name := "explain"
+		if !explain {
+			name = "figures-only"
+		}
+		b.Run(name, func(b *testing.B) {
+			lot := credits.New(rb).NewLot()
+			lot.Explain = explain
+			charge := decimal.RequireFromString("4371785.56")
+			m := rules.NewMonth(2024, 9)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := lot.Month(m, charge, obs); err != nil {
+					b.Fatal(err)
+				}
+				m++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rb.KPIs)), "ns/kpi-month")
+		})
+	}
+}
