@@ -67,7 +67,7 @@ func run(lots, months, sweep int) error {
 	fmt.Printf("machine: %s, %d cores, %s\n", cpuModel(), runtime.NumCPU(), runtime.Version())
 	fmt.Printf("data: %d lots x %d months x 15 KPIs = %d KPI-months (%d lot-months)\n\n", lots, months, kpiMonths, lots*months)
 
-	a, err := timed(bin, "run", "--rules", rulesPath, "--data", data, "--out", filepath.Join(dir, "a"), "--csv", "--quiet")
+	a, err := timed(bin, "run", "--rules", rulesPath, "--data", data, "--out", filepath.Join(dir, "a"), "--quiet")
 	if err != nil {
 		return fmt.Errorf("(a): %w", err)
 	}

@@ -3,13 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/shopspring/decimal"
 )
 
@@ -34,7 +34,7 @@ func peer(dir, data string, a measurement, kpiMonths int) error {
 	if err != nil {
 		return err
 	}
-	want, err := engineRows(filepath.Join(dir, "a", "credits.csv"))
+	want, err := engineRows(filepath.Join(dir, "a", "credits.parquet"))
 	if err != nil {
 		return err
 	}
@@ -85,30 +85,32 @@ func peerRows(out []byte) (map[string]string, error) {
 	return rows, sc.Err()
 }
 
-// engineRows reads the baseline's credits and earn-back from credits.csv.
+// engineRows reads the baseline's credits and earn-back from credits.parquet.
 func engineRows(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
 	rows := map[string]string{}
-	for _, r := range recs[1:] {
-		if r[col["scenario"]] != "baseline" {
-			continue
+	err = pq.ReadTable(f, st.Size(), func(header []string) error {
+		for i, h := range header {
+			col[h] = i
 		}
-		key := r[col["provider"]] + " / " + r[col["region"]] + " / " + r[col["month"]]
-		rows[key] = money(r[col["credits"]]) + " " + money(r[col["earn_back"]])
-	}
-	return rows, nil
+		return nil
+	}, func(_ int64, r []string) error {
+		if r[col["scenario"]] == "baseline" {
+			key := r[col["provider"]] + " / " + r[col["region"]] + " / " + r[col["month"]]
+			rows[key] = money(r[col["credits"]]) + " " + money(r[col["earn_back"]])
+		}
+		return nil
+	})
+	return rows, err
 }
 
 // money writes an amount with two places, so that both sides compare as text.

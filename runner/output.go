@@ -128,37 +128,50 @@ type file struct {
 	data []byte
 }
 
-// render produces every output in memory, the manifest last.
+// render produces every output in memory, the manifest last. The tables,
+// their CSV copies and the summaries are written side by side; the files
+// come out in a fixed order whatever the scheduling.
 func render(ctx context.Context, res *Result, out Output) ([]file, error) {
 	places := res.Rules.MinorUnits
 	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res)}
-	var files []file
-	rows := map[string]int{}
-	for _, t := range tables {
-		var buf bytes.Buffer
-		n, err := writeParquet(&buf, t, places)
-		if err != nil {
-			return nil, err
-		}
-		rows[t.name] = n
-		files = append(files, file{t.name + ".parquet", buf.Bytes()})
+	var jobs []func() ([]file, error)
+	rows := make([]int, len(tables))
+	for i, t := range tables {
+		jobs = append(jobs, func() ([]file, error) {
+			var buf bytes.Buffer
+			n, err := writeParquet(&buf, t, places)
+			rows[i] = n
+			return []file{{t.name + ".parquet", buf.Bytes()}}, err
+		})
 		if out.CSV {
-			buf = bytes.Buffer{}
-			if err := writeCSV(&buf, t, places); err != nil {
-				return nil, err
-			}
-			files = append(files, file{t.name + ".csv", buf.Bytes()})
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
+			jobs = append(jobs, func() ([]file, error) {
+				var buf bytes.Buffer
+				err := writeCSV(&buf, t, places)
+				return []file{{t.name + ".csv", buf.Bytes()}}, err
+			})
 		}
 	}
-	md, html, err := summaries(res)
+	jobs = append(jobs, func() ([]file, error) {
+		md, html, err := summaries(res)
+		return []file{{"summary.md", md}, {"summary.html", html}}, err
+	})
+	done := make([][]file, len(jobs))
+	err := parallel(ctx, 0, len(jobs), func(i int) (err error) {
+		done[i], err = jobs[i]()
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, file{"summary.md", md}, file{"summary.html", html})
-	m, err := manifest(res, out.Inputs, rows, files)
+	var files []file
+	for _, fs := range done {
+		files = append(files, fs...)
+	}
+	counts := map[string]int{}
+	for i, t := range tables {
+		counts[t.name] = rows[i]
+	}
+	m, err := manifest(res, out.Inputs, counts, files)
 	if err != nil {
 		return nil, err
 	}
