@@ -146,8 +146,8 @@ func (r *reader) sweep(n *yaml.Node, key string) *sweepSpec {
 	} else {
 		r.errorf(n, key, "needs values or from/to/step")
 	}
-	if len(sw.values) == 0 {
-		return nil
+	if len(sw.values) == 0 || sw.kpi == "" || sw.field == "" || sw.fieldNode == nil {
+		return nil // the problem is reported above
 	}
 	return sw
 }
