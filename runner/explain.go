@@ -32,7 +32,7 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 	if q.Month < job.Data.First || q.Month > job.Data.Last {
 		return &InputError{File: job.Data.File, Msg: fmt.Sprintf("month %s is outside the data (%s to %s)", q.Month, job.Data.First, job.Data.Last)}
 	}
-	job.Scenarios = []*rules.Scenario{}
+	job.Scenarios, job.SweepDetail = []*rules.Scenario{}, true
 	if q.Scenario != "" && q.Scenario != Baseline {
 		i := slices.IndexFunc(job.Rules.Scenarios, func(s *rules.Scenario) bool { return s.ID == q.Scenario })
 		if i < 0 {

@@ -145,3 +145,13 @@ kpis:
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "bad.yaml:3:33: scenarios.broken.KPI-05.measure: unknown name arivals")
 }
+
+// explain works under a sweep's member too.
+func TestExplainSweepMember(t *testing.T) {
+	code, stdout, stderr := kpicredit("explain", "--rules", rulesPath, "--data", dataPath,
+		"--lot", "provider=Harbour Living,region=Wales", "--month", "2024-11", "--kpi", "KPI-07",
+		"--scenario-id", "notice-target-sweep/target=0.97")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "KPI-07 Service users given at least five days' notice of a move — notice-target-sweep/target=0.97")
+	require.Contains(t, stdout, "target:   0.97")
+}
