@@ -59,10 +59,12 @@ type EvalError struct {
 	Err   error
 }
 
+// Error places the failure at the expression and names the KPI and month.
 func (e *EvalError) Error() string {
 	return fmt.Sprintf("%s: %s in %s for %s: %v", e.Expr.Pos, e.KPI, e.Month, e.Expr.Source, e.Err)
 }
 
+// Unwrap returns the underlying failure, e.g. one wrapping ErrArgument.
 func (e *EvalError) Unwrap() error { return e.Err }
 
 // Value is what a KPI's expressions give for a row, before the measure is

@@ -31,6 +31,7 @@ var (
 // from the expression's own text so that 0.98 is 0.98, not a float.
 type literals struct{ src []rune }
 
+// Visit replaces a number literal with a decimal constant.
 func (p *literals) Visit(node *ast.Node) {
 	var d dec
 	switch n := (*node).(type) {
@@ -57,9 +58,13 @@ func (p *literals) Visit(node *ast.Node) {
 // so that -(a + b) is seen once a + b has become add(a, b).
 type negation struct{ applied bool }
 
-func (p *negation) Reset()             { p.applied = false }
+// Reset starts another pass.
+func (p *negation) Reset() { p.applied = false }
+
+// ShouldRepeat asks for another pass after a rewrite.
 func (p *negation) ShouldRepeat() bool { return p.applied }
 
+// Visit rewrites -x on a decimal as neg(x).
 func (p *negation) Visit(node *ast.Node) {
 	u, ok := (*node).(*ast.UnaryNode)
 	if !ok || (u.Operator != "-" && u.Operator != "+") || u.Node.Type() != decType {

@@ -19,6 +19,8 @@ type InputError struct {
 	parquet bool
 }
 
+// Error formats the problem as file:line:column: column NAME: message
+// (file: row N: ... for Parquet).
 func (e *InputError) Error() string {
 	where := e.File
 	switch {

@@ -23,7 +23,10 @@ type inputs struct {
 
 type multi []string
 
-func (m *multi) String() string     { return strings.Join(*m, ",") }
+// String lists the values given.
+func (m *multi) String() string { return strings.Join(*m, ",") }
+
+// Set adds one more value.
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 func (in *inputs) register(fs *flag.FlagSet) {

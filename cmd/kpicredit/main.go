@@ -53,6 +53,7 @@ func tuneGC() {
 // usageError is bad usage of the command line.
 type usageError struct{ msg string }
 
+// Error returns the message.
 func (e *usageError) Error() string { return e.msg }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

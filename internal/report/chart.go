@@ -17,6 +17,7 @@ var palette = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#
 // px is a coordinate, written with one decimal.
 type px float64
 
+// String writes the coordinate with one decimal place.
 func (p px) String() string { return strconv.FormatFloat(float64(p), 'f', 1, 64) }
 
 // box is a plotting area: left, top, right, bottom.
