@@ -76,19 +76,23 @@ func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 }
 
 func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *LotData, lm *LotMonth, i int) {
-	c := lm.Credits
-	kc := c.KPIs[i]
-	r := lm.Results[i]
-	k := kc.KPI
 	rb := base
 	if run.Scenario != nil && lm.Row.Month >= run.Scenario.From.Month {
 		rb = run.Scenario.Rules()
 	}
-	money := func(d decimal.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	k := lm.Credits.KPIs[i].KPI
 	p("%s %s — %s", k.ID, k.Name, run.ID)
 	p("lot:    %s", lotLabel(rb, lot))
 	p("month:  %s", lm.Row.Month)
+	writeMeasure(p, rb, lm, i)
+	writeCredit(p, rb, lm, i)
+}
+
+// writeMeasure shows the inputs, the measure's arithmetic and its status.
+func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i int) {
+	kc, r := lm.Credits.KPIs[i], lm.Results[i]
+	k := kc.KPI
 	p("\ninputs:")
 	for _, f := range usedFields(rb, k) {
 		p("  %-28s %v", f, valueOf(rb, lm, f))
@@ -115,13 +119,18 @@ func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *
 	if kc.Status.Failed() {
 		p("streak:   %d consecutive failure(s); escalation %s", kc.Streak, kc.Multiplier)
 	}
-	p("scheme:   %s", k.Credit.Kind)
-	if kc.Area != "" {
-		for _, a := range c.Areas {
-			if a.Area.ID == kc.Area {
-				p("area:     %s points %s; %s", kc.Points, kc.Area, a.How)
-				p("          this KPI's share %s", money(kc.AreaShare))
-			}
+}
+
+// writeCredit shows the scheme, any service area, the caps and the credit.
+func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i int) {
+	c := lm.Credits
+	kc := c.KPIs[i]
+	money := func(d decimal.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
+	p("scheme:   %s", kc.KPI.Credit.Kind)
+	for _, a := range c.Areas {
+		if a.Area.ID == kc.Area {
+			p("area:     %s points %s; %s", kc.Points, kc.Area, a.How)
+			p("          this KPI's share %s", money(kc.AreaShare))
 		}
 	}
 	p("amount:   %s before caps", money(kc.Amount))

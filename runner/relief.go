@@ -48,67 +48,81 @@ func (t *ReliefTable) Len() int {
 // ReadRelief reads a relief CSV (the key columns, month, kpi, reason) for
 // the data's lots and months; kpiIDs lists the KPI ids any scenario knows.
 func ReadRelief(ds *Dataset, kpiIDs []string, name string, r io.Reader) (*ReliefTable, error) {
-	rb := ds.Rules
-	want := append(slices.Clone(rb.Keys), "month", "kpi", "reason")
-	lots := map[string]bool{}
+	rr := &reliefReader{ds: ds, kpiIDs: kpiIDs, name: name, lots: map[string]bool{},
+		want:  append(slices.Clone(ds.Rules.Keys), "month", "kpi", "reason"),
+		table: &ReliefTable{entries: map[reliefKey]string{}}, lines: map[reliefKey]int{}}
 	for _, l := range ds.Lots {
-		lots[strings.Join(l.Keys, "\x00")] = true
-	}
-	t := &ReliefTable{entries: map[reliefKey]string{}}
-	lines := map[reliefKey]int{}
-	var idx []int // column of each wanted name
-	fail := func(line, col int, column, format string, args ...any) error {
-		return &InputError{File: name, Row: line, Col: col, Column: column, Msg: fmt.Sprintf(format, args...)}
+		rr.lots[strings.Join(l.Keys, "\x00")] = true
 	}
 	err := readCSV(name, r, func(line int, cells []string) error {
-		if idx == nil {
+		if rr.idx == nil {
 			var err error
-			idx, err = reliefHeader(name, line, cells, want)
+			rr.idx, err = reliefHeader(name, line, cells, rr.want)
 			return err
 		}
-		if len(cells) != len(want) {
-			return fail(line, 0, "", "the row has %d values; the header has %d columns", len(cells), len(want))
-		}
-		get := func(i int) string { return strings.TrimSpace(cells[idx[i]]) }
-		for i, w := range want {
-			if get(i) == "" {
-				return fail(line, idx[i]+1, w, "missing value")
-			}
-		}
-		n := len(rb.Keys)
-		keys := make([]string, n)
-		for i := range keys {
-			keys[i] = get(i)
-		}
-		lot := strings.Join(keys, "\x00")
-		if !lots[lot] {
-			return fail(line, idx[0]+1, "", "lot %s is not in the data", strings.Join(keys, " / "))
-		}
-		m, err := rules.ParseMonth(get(n))
-		if err != nil {
-			return fail(line, idx[n]+1, "month", "%v", err)
-		}
-		if m < ds.First || m > ds.Last {
-			return fail(line, idx[n]+1, "month", "%s is outside the data (%s to %s)", m, ds.First, ds.Last)
-		}
-		id := get(n + 1)
-		if id != "*" && !slices.Contains(kpiIDs, id) {
-			return fail(line, idx[n+1]+1, "kpi", "unknown KPI %q (use a KPI id or * for all)", id)
-		}
-		k := reliefKey{lot, m, id}
-		if first, dup := lines[k]; dup {
-			return fail(line, 0, "", "repeats the relief of line %d", first)
-		}
-		lines[k], t.entries[k] = line, get(n+2)
-		return nil
+		return rr.row(line, cells)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if idx == nil {
+	if rr.idx == nil {
 		return nil, &InputError{File: name, Msg: "the file is empty; it needs a header row"}
 	}
-	return t, nil
+	return rr.table, nil
+}
+
+// reliefReader checks relief rows against the data and files them.
+type reliefReader struct {
+	ds     *Dataset
+	kpiIDs []string
+	name   string
+	want   []string        // the columns, keys first
+	idx    []int           // where each wanted column is in the file
+	lots   map[string]bool // the data's lots, keys joined by NUL
+	table  *ReliefTable
+	lines  map[reliefKey]int // where each entry was read
+}
+
+func (rr *reliefReader) fail(line, col int, column, format string, args ...any) error {
+	return &InputError{File: rr.name, Row: line, Col: col, Column: column, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (rr *reliefReader) row(line int, cells []string) error {
+	if len(cells) != len(rr.want) {
+		return rr.fail(line, 0, "", "the row has %d values; the header has %d columns", len(cells), len(rr.want))
+	}
+	get := func(i int) string { return strings.TrimSpace(cells[rr.idx[i]]) }
+	for i, w := range rr.want {
+		if get(i) == "" {
+			return rr.fail(line, rr.idx[i]+1, w, "missing value")
+		}
+	}
+	n := len(rr.ds.Rules.Keys)
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = get(i)
+	}
+	lot := strings.Join(keys, "\x00")
+	if !rr.lots[lot] {
+		return rr.fail(line, rr.idx[0]+1, "", "lot %s is not in the data", strings.Join(keys, " / "))
+	}
+	m, err := rules.ParseMonth(get(n))
+	if err != nil {
+		return rr.fail(line, rr.idx[n]+1, "month", "%v", err)
+	}
+	if ds := rr.ds; m < ds.First || m > ds.Last {
+		return rr.fail(line, rr.idx[n]+1, "month", "%s is outside the data (%s to %s)", m, ds.First, ds.Last)
+	}
+	id := get(n + 1)
+	if id != "*" && !slices.Contains(rr.kpiIDs, id) {
+		return rr.fail(line, rr.idx[n+1]+1, "kpi", "unknown KPI %q (use a KPI id or * for all)", id)
+	}
+	k := reliefKey{lot, m, id}
+	if first, dup := rr.lines[k]; dup {
+		return rr.fail(line, 0, "", "repeats the relief of line %d", first)
+	}
+	rr.lines[k], rr.table.entries[k] = line, get(n+2)
+	return nil
 }
 
 // reliefHeader finds each wanted column, rejecting unknown and missing ones.
