@@ -51,6 +51,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 type cell struct {
 	Text string
 	Num  bool
+	Key  bool
 }
 
 // htmlRow is a table row as the template draws it.
@@ -74,7 +75,7 @@ func (t table) HTMLRows() []htmlRow {
 			if j < len(r.Cells) {
 				text = r.Cells[j]
 			}
-			out[i].Cells = append(out[i].Cells, cell{Text: text, Num: c.Num})
+			out[i].Cells = append(out[i].Cells, cell{Text: text, Num: c.Num, Key: c.Key})
 		}
 	}
 	return out

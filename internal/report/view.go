@@ -32,10 +32,12 @@ type table struct {
 	Rows []row
 }
 
-// column is a table heading; numbers are right-aligned.
+// column is a table heading; numbers are right-aligned, and identifiers
+// (KPI ids, scenario ids) never wrap.
 type column struct {
 	Name string
 	Num  bool
+	Key  bool
 }
 
 // row is one table row. Total marks a totals row; Group marks the first
@@ -143,7 +145,7 @@ func cards(s *Summary, m money) []card {
 func texts(names ...string) []column {
 	cols := make([]column, len(names))
 	for i, n := range names {
-		cols[i] = column{Name: n}
+		cols[i] = column{Name: n, Key: n == "KPI" || n == "Scenario"}
 	}
 	return cols
 }
