@@ -93,6 +93,10 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 // than the one before in the KPI's direction.
 func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 	prev, prevName := k.Target, "target"
+	var prevNode *yaml.Node
+	if e, ok := m["target"]; ok {
+		prevNode = e.value
+	}
 	for _, level := range Levels[1:] {
 		e, ok := m[level.String()]
 		if !ok {
@@ -108,15 +112,26 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 			continue
 		}
 		if better := k.Direction == Higher && d.GreaterThan(prev) || k.Direction == Lower && d.LessThan(prev); better {
-			side := "above"
-			if k.Direction == Lower {
-				side = "below"
-			}
-			r.errorf(e.value, key+"."+name, "%s is %s %s %s: for a %s-is-better KPI each bound must be at or beyond the one before",
-				d, side, prevName, prev, k.Direction)
+			r.boundProblem(k, key, name, d, e.value, prevName, prev, prevNode)
 		}
-		prev, prevName = d, name
+		prev, prevName, prevNode = d, name, e.value
 	}
+}
+
+// boundProblem reports a bound on the better side of the one before it.
+// When a scenario moved the one before, the problem is placed there.
+func (r *reader) boundProblem(k *KPI, key, name string, d Decimal, at *yaml.Node, prevName string, prev Decimal, prevNode *yaml.Node) {
+	side, other := "above", "below"
+	if k.Direction == Lower {
+		side, other = "below", "above"
+	}
+	if r.overlay[prevNode] && !r.overlay[at] {
+		r.errorf(prevNode, key+"."+prevName, "%s %s is %s the %s bound %s: for a %s-is-better KPI each bound must be at or beyond the one before",
+			prevName, prev, other, name, d, k.Direction)
+		return
+	}
+	r.errorf(at, key+"."+name, "%s is %s %s %s: for a %s-is-better KPI each bound must be at or beyond the one before",
+		d, side, prevName, prev, k.Direction)
 }
 
 // escalation reads a non-empty, non-decreasing list of positive multipliers.

@@ -250,7 +250,11 @@ func sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
 // removed, merged and added and caps replaced, read again from the top so
 // that every check applies. It returns nil after adding problems to ps.
 func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rulebook {
-	rd := &reader{problems: problems{file: b.File}}
+	rd := &reader{problems: problems{file: b.File}, overlay: map[*yaml.Node]bool{}}
+	markOverlay(rd.overlay, spec.node)
+	if sweep != nil {
+		markOverlay(rd.overlay, sweep.value)
+	}
 	if spec.file != b.File {
 		rd.files = map[*yaml.Node]string{}
 		markFile(rd.files, spec.node, spec.file)
@@ -391,6 +395,16 @@ func setKey(m *yaml.Node, key string, v *yaml.Node) {
 	}
 	if v != nil {
 		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
+	}
+}
+
+func markOverlay(set map[*yaml.Node]bool, n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	set[n] = true
+	for _, c := range n.Content {
+		markOverlay(set, c)
 	}
 }
 

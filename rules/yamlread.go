@@ -16,6 +16,9 @@ type reader struct {
 	// files maps nodes that came from another file (a scenario file) to
 	// that file's name; every other node belongs to problems.file.
 	files map[*yaml.Node]string
+	// overlay marks the nodes a scenario brought, when reading its
+	// rulebook, so a problem they cause can be placed at them.
+	overlay map[*yaml.Node]bool
 	// specs holds the scenarios read, to be applied once the baseline is valid.
 	specs        []*scenarioSpec
 	specProblems []*Problem
