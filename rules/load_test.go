@@ -153,3 +153,24 @@ func TestAddOverlayErrors(t *testing.T) {
 	require.Nil(t, s.Rules().KPI("KPI-02"))
 	require.NotNil(t, s.Rules().KPI("KPI-03"))
 }
+
+// A target sweep can carry the failure bounds with it, keeping each band's
+// width: KPI-01's target 0.98 with serious 0.90, swept down to 0.88, moves
+// serious to 0.80.
+func TestSweepShiftBounds(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(
+		"id: low\nsweep: {kpi: KPI-01, field: target, values: [0.88, 0.99], shift_bounds: true}\n")))
+	n := len(rb.Scenarios)
+	low, high := rb.Scenarios[n-2].Rules().KPI("KPI-01"), rb.Scenarios[n-1].Rules().KPI("KPI-01")
+	require.True(t, d("0.88").Equal(low.Target))
+	require.True(t, d("0.80").Equal(*low.Bound(rules.Serious)))  // 0.90 - 0.10
+	require.True(t, d("0.91").Equal(*high.Bound(rules.Serious))) // 0.90 + 0.01
+
+	// Without it, a target below the serious bound is a problem.
+	err = rb.ReadScenarios("t.yaml", strings.NewReader("id: plain\nsweep: {kpi: KPI-01, field: target, values: [0.88]}\n"))
+	require.ErrorContains(t, err, "t.yaml:2:46: scenarios.plain.KPI-01.target: target 0.88 is below the serious bound 0.9")
+	err = rb.ReadScenarios("u.yaml", strings.NewReader("id: wrong\nsweep: {kpi: KPI-01, field: serious, values: [0.8], shift_bounds: true}\n"))
+	require.ErrorContains(t, err, "only a sweep of target can shift the bounds with it")
+}

@@ -53,6 +53,9 @@ type sweepSpec struct {
 	values     []*yaml.Node
 	node       *yaml.Node
 	fieldNode  *yaml.Node // where the field is named, for messages
+	// shiftBounds moves the KPI's serious, severe and critical bounds by
+	// as much as the swept target moves, keeping the bands' widths.
+	shiftBounds bool
 }
 
 // scenarios reads the scenario list without applying it; expandScenarios
@@ -115,12 +118,18 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 
 // sweep reads {kpi, field, values} or {kpi, field, from, to, step}.
 func (r *reader) sweep(n *yaml.Node, key string) *sweepSpec {
-	m := r.mapping(n, key, "kpi", "field", "values", "from", "to", "step")
+	m := r.mapping(n, key, "kpi", "field", "values", "from", "to", "step", "shift_bounds")
 	if m == nil {
 		return nil
 	}
 	r.required(m, n, key, "kpi", "field")
 	sw := &sweepSpec{node: n}
+	if e, ok := m["shift_bounds"]; ok {
+		sw.shiftBounds = r.boolean(e.value, key+".shift_bounds")
+		if f, ok := m["field"]; ok && deref(f.value).Value != "target" {
+			r.errorf(e.key, key+".shift_bounds", "only a sweep of target can shift the bounds with it")
+		}
+	}
 	if e, ok := m["kpi"]; ok {
 		sw.kpi, _ = r.str(e.value, key+".kpi")
 	}
@@ -222,7 +231,7 @@ func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 		sc.ID = spec.ID + "/" + sw.field + "=" + v.Value
 		val, _ := decimal.NewFromString(v.Value)
 		sc.Sweep = &SweepPoint{Sweep: spec.ID, KPI: sw.kpi, Field: sw.field, Value: val}
-		ov := sweepOverride(sw, v)
+		ov := b.sweepOverride(sw, v)
 		if sc.rules = b.overlay(spec, &ov, ps); sc.rules == nil {
 			return nil // the first failing value's problems stand for the rest
 		}
@@ -232,15 +241,28 @@ func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 }
 
 // sweepOverride builds {field: value} (nested for a dotted field) as a KPI
-// override positioned at the value.
-func sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
+// override positioned at the value, with the bounds shifted along with a
+// swept target when the sweep asks for it.
+func (b *Rulebook) sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
 	node := v
 	parts := strings.Split(sw.field, ".")
 	at := sw.fieldNode
+	scalar := func(tag, value string) *yaml.Node {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value, Line: at.Line, Column: at.Column}
+	}
 	for i := len(parts) - 1; i >= 0; i-- {
-		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: parts[i], Line: at.Line, Column: at.Column}
-		node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, node},
+		node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalar("!!str", parts[i]), node},
 			Line: v.Line, Column: v.Column}
+	}
+	if k := b.KPI(sw.kpi); sw.shiftBounds && k != nil {
+		if target, err := decimal.NewFromString(v.Value); err == nil {
+			delta := target.Sub(k.Target)
+			for _, level := range Levels[1:] {
+				if bound := k.Bound(level); bound != nil {
+					node.Content = append(node.Content, scalar("!!str", level.String()), scalar("!!float", bound.Add(delta).String()))
+				}
+			}
+		}
 	}
 	id := &yaml.Node{Kind: yaml.ScalarNode, Value: sw.kpi, Line: sw.node.Line, Column: sw.node.Column}
 	return entry{key: id, value: node}
