@@ -174,3 +174,26 @@ func TestSweepShiftBounds(t *testing.T) {
 	err = rb.ReadScenarios("u.yaml", strings.NewReader("id: wrong\nsweep: {kpi: KPI-01, field: serious, values: [0.8], shift_bounds: true}\n"))
 	require.ErrorContains(t, err, "only a sweep of target can shift the bounds with it")
 }
+
+// A scenario may replace the service areas and the earn-back, or remove
+// them with null: here it removes an area KPI along with its area.
+func TestScenarioAreasAndEarnBack(t *testing.T) {
+	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	require.NoError(t, err)
+	require.Len(t, rb.Areas, 1)
+	err = rb.ReadScenarios("s.yaml", strings.NewReader(`id: no-area
+remove: [KPI-03]
+service_areas: null
+earn_back: {percent: 25, after_met_months: 6}
+`))
+	require.NoError(t, err)
+	s := rb.Scenarios[len(rb.Scenarios)-1].Rules()
+	require.Empty(t, s.Areas)
+	require.Nil(t, s.KPI("KPI-01").Area)
+	require.Nil(t, s.KPI("KPI-03"))
+	require.Equal(t, 6, s.EarnBack.AfterMetMonths)
+
+	// Removing an area's KPI without changing the area is a problem.
+	err = rb.ReadScenarios("t.yaml", strings.NewReader("id: half\nremove: [KPI-03]\n"))
+	require.ErrorContains(t, err, `scenarios.half.service_areas.property: KPI "KPI-03" is not defined`)
+}

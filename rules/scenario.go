@@ -37,7 +37,8 @@ type SweepPoint struct {
 // Rules returns the rulebook in force from the scenario's From month on.
 func (s *Scenario) Rules() *Rulebook { return s.rules }
 
-var scenarioKeys = []string{"id", "description", "from", "kpis", "remove", "add", "caps", "point_value", "sweep"}
+var scenarioKeys = []string{"id", "description", "from", "kpis", "remove", "add", "caps", "point_value",
+	"service_areas", "earn_back", "sweep"}
 
 // scenarioSpec is a scenario as read, before its overlay is applied.
 type scenarioSpec struct {
@@ -297,8 +298,14 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 		}
 		setKey(root, "caps", merge(base, e.value))
 	}
-	if e, ok := m["point_value"]; ok {
-		setKey(root, "point_value", e.value)
+	for _, key := range []string{"point_value", "service_areas", "earn_back"} {
+		if e, ok := m[key]; ok { // replaced whole; null removes
+			if v := deref(e.value); v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				setKey(root, key, nil)
+			} else {
+				setKey(root, key, e.value)
+			}
+		}
 	}
 	rb := rd.rulebook(root)
 	rb.File, rb.root = b.File, root
