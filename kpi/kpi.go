@@ -89,6 +89,9 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 		return prog
 	}
 	for i, k := range rb.KPIs {
+		if k.Measure.IsZero() {
+			problems = append(problems, &rules.Problem{Pos: k.Pos, Key: k.ID + ".measure", Msg: "the KPI has no measure"})
+		}
 		p.kpis[i] = compiled{
 			measure: do(k.Measure, k.ID+".measure", "number"),
 			volume:  do(k.Volume, k.ID+".volume", "number"),
