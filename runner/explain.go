@@ -95,7 +95,11 @@ func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i in
 	k := kc.KPI
 	p("\ninputs:")
 	for _, f := range usedFields(rb, k) {
-		p("  %-28s %v", f, valueOf(rb, lm, f))
+		v := valueOf(rb, lm, f)
+		if fd, ok := rb.Field(f); ok && fd.Type == rules.TypeMoney {
+			v = credits.Money(v.(decimal.Decimal), rb.Currency, rb.MinorUnits)
+		}
+		p("  %-28s %v", f, v)
 	}
 	p("\nmeasure:  %s", k.Measure.Source)
 	p("        = %s", substitute(rb, lm, k.Measure.Source))
