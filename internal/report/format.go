@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/kpicredit/kpicredit/credits"
 	"strconv"
 	"strings"
 	"time"
@@ -10,25 +11,12 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// currencySymbols are the currencies written with a symbol; any other
-// currency is written as its ISO code and a space.
-var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$"}
-
 // formatMoney writes an amount like £1,234,567.89: the currency's symbol
 // (or ISO code), thousands separators and exactly places decimals. A
 // negative amount starts with "-"; an amount that rounds to zero has no sign.
 func formatMoney(d decimal.Decimal, currency string, places int32) string {
 	places = max(places, 0)
-	sym, ok := currencySymbols[currency]
-	if !ok {
-		sym = currency + " "
-	}
-	r := d.Round(places)
-	sign := ""
-	if r.IsNegative() {
-		sign = "-"
-	}
-	return sign + sym + groupDigits(r.Abs().StringFixed(places))
+	return credits.Money(d.Round(places), currency, places)
 }
 
 // formatSignedMoney is formatMoney with a "+" on positive amounts, for
