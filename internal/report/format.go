@@ -1,13 +1,13 @@
 package report
 
 import (
-	"github.com/kpicredit/kpicredit/credits"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kpicredit/kpicredit/credits"
 	"github.com/shopspring/decimal"
 )
 
