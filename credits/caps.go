@@ -71,25 +71,35 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Deci
 // capMonth limits the lot's credits to the monthly cap, spreading the cap
 // back over the KPIs pro rata to their amounts.
 func (c *Calculator) capMonth(lm *LotMonth) {
-	amounts := make([]decimal.Decimal, len(lm.KPIs))
 	lm.BeforeCap = zero
 	for i := range lm.KPIs {
-		amounts[i] = lm.KPIs[i].Amount
-		if !amounts[i].IsZero() {
-			lm.BeforeCap = lm.BeforeCap.Add(amounts[i])
+		kc := &lm.KPIs[i]
+		kc.Credit = kc.Amount
+		if !kc.Amount.IsZero() {
+			lm.BeforeCap = lm.BeforeCap.Add(kc.Amount)
 		}
 	}
 	lm.Credits = lm.BeforeCap
 	if pct := c.rb.Caps.MonthlyPercent; pct != nil {
 		lm.Cap, lm.HasCap = c.round(lm.Charge.Mul(*pct), hundred), true
-		if lm.BeforeCap.GreaterThan(lm.Cap) {
-			amounts = allocate(lm.Cap, amounts, c.places)
-			lm.Credits = lm.Cap
-		}
+		c.capTo(lm, lm.Cap)
 	}
+}
+
+// capTo lowers the month's credits to limit when they exceed it, spreading
+// the limit back over the KPIs pro rata to their credits so far.
+func (c *Calculator) capTo(lm *LotMonth, limit decimal.Decimal) {
+	if !lm.Credits.GreaterThan(limit) {
+		return
+	}
+	credits := make([]decimal.Decimal, len(lm.KPIs))
 	for i := range lm.KPIs {
-		lm.KPIs[i].Credit = amounts[i]
+		credits[i] = lm.KPIs[i].Credit
 	}
+	for i, v := range allocate(limit, credits, c.places) {
+		lm.KPIs[i].Credit = v
+	}
+	lm.Credits = limit
 }
 
 // contractYear numbers the contract year holding m, and says how many
@@ -135,16 +145,7 @@ func (l *Lot) capYear(lm *LotMonth) {
 	}
 	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))
 	lm.AnnualCapLeft, lm.HasAnnualCap = remaining, true
-	if lm.Credits.GreaterThan(remaining) {
-		credits := make([]decimal.Decimal, len(lm.KPIs))
-		for i := range lm.KPIs {
-			credits[i] = lm.KPIs[i].Credit
-		}
-		for i, v := range allocate(remaining, credits, c.places) {
-			lm.KPIs[i].Credit = v
-		}
-		lm.Credits = remaining
-	}
+	c.capTo(lm, remaining)
 	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 }
 
