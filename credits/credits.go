@@ -163,7 +163,7 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	l.earnBack(lm)
 	for i := range lm.KPIs {
 		if l.Explain {
-			lm.KPIs[i].Explanation = c.explain(lm, &lm.KPIs[i])
+			lm.KPIs[i].Explanation = c.explain(lm, i)
 		} else {
 			lm.KPIs[i].Explanation = ""
 		}

@@ -11,7 +11,8 @@ import (
 // explain writes one line that shows how a KPI's credit arose, e.g.
 // "KPI-01 minor: 0.9615 < target 0.98; 2nd consecutive failure x1.5;
 // 3 points x £250.00 = £750.00 x 1.5 = £1,125.00".
-func (c *Calculator) explain(lm *LotMonth, kc *KPICredit) string {
+func (c *Calculator) explain(lm *LotMonth, i int) string {
+	kc := &lm.KPIs[i]
 	var b strings.Builder
 	k := kc.KPI
 	b.WriteString(k.ID + " ")
@@ -29,7 +30,7 @@ func (c *Calculator) explain(lm *LotMonth, kc *KPICredit) string {
 		}
 	}
 	if kc.EarnBack.IsNegative() {
-		eb := c.earnBack[kc.index(c)]
+		eb := c.earnBack[i]
 		fmt.Fprintf(&b, "; earn-back after %d met months: %s%% of credits since the last = %s",
 			eb.AfterMetMonths, eb.Percent, c.money(kc.EarnBack))
 	}
@@ -71,16 +72,6 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICre
 		fmt.Fprintf(b, "; annual cap leaves %s", c.money(lm.AnnualCapLeft))
 	}
 	fmt.Fprintf(b, "; share after caps %s", c.money(kc.Credit))
-}
-
-// index finds the KPI's position in the calculator's rulebook.
-func (kc *KPICredit) index(c *Calculator) int {
-	for i, k := range c.rb.KPIs {
-		if k == kc.KPI {
-			return i
-		}
-	}
-	return 0
 }
 
 // cmpText is the comparison between a measure and a target or bound.
