@@ -66,30 +66,20 @@ func groups(ds *Dataset) []string {
 
 // totals adds up a run over the lots that keep returns true for (all when nil).
 func totals(run *ScenarioRun, ds *Dataset, keep func(*LotData) bool) report.Totals {
-	if keep == nil {
-		rt := run.Total
-		return report.Totals{Charge: rt.Charge, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
-			Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
-	}
-	t := report.Totals{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
-	for li, lot := range ds.Lots {
-		if keep != nil && !keep(lot) {
-			continue
-		}
-		for i := range run.Months[li] {
-			m := &run.Months[li][i]
-			t.Charge = t.Charge.Add(m.Charge)
-			t.Credits = t.Credits.Add(m.Credits)
-			t.EarnBack = t.EarnBack.Add(m.EarnBack)
-			if m.Capped() {
-				t.CappedMonths++
+	rt := run.Total
+	if keep != nil {
+		rt = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+		for li, lot := range ds.Lots {
+			if !keep(lot) {
+				continue
 			}
-			t.Failures += m.Failures
-			t.Measured += m.Measured
+			for i := range run.Months[li] {
+				rt.add(&run.Months[li][i])
+			}
 		}
 	}
-	t.Net = t.Credits.Add(t.EarnBack)
-	return t
+	return report.Totals{Charge: rt.Charge, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
+		Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
 }
 
 func kpiSummary(rb *rules.Rulebook, run *ScenarioRun) []report.KPITotal {
