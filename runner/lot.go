@@ -2,6 +2,7 @@ package runner
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/kpi"
@@ -14,8 +15,14 @@ type Relief func(kpiID string) (reason string, ok bool)
 // Engine is a rulebook compiled for evaluation: its expressions and its
 // credit calculator. It is safe for concurrent use.
 type Engine struct {
-	prog *kpi.Program
-	calc *credits.Calculator
+	prog   *kpi.Program
+	calc   *credits.Calculator
+	charge int // the charge field's place in a row's values
+}
+
+func newEngine(p *kpi.Program, rb *rules.Rulebook) *Engine {
+	charge := slices.IndexFunc(rb.Fields, func(f rules.Field) bool { return f.Name == rb.Charge })
+	return &Engine{prog: p, calc: credits.New(rb), charge: charge}
 }
 
 // Compile compiles a validated rulebook's expressions; a problem in one is
@@ -25,7 +32,7 @@ func Compile(rb *rules.Rulebook) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{prog: p, calc: credits.New(rb)}, nil
+	return newEngine(p, rb), nil
 }
 
 // CompileScenario compiles a scenario's rulebook, reusing the baseline
@@ -42,7 +49,7 @@ func (e *Engine) CompileScenario(s *rules.Scenario) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{prog: p, calc: credits.New(s.Rules())}, nil
+	return newEngine(p, s.Rules()), nil
 }
 
 // Check compiles the expressions of a rulebook and of every scenario,
@@ -145,7 +152,7 @@ func (l *Lot) month(row *kpi.Row, relief Relief, cached []kpi.Value, reuse []int
 		}
 		l.obs = append(l.obs, credits.Observation{Status: res[i].Status, Measure: res[i].Measure, Reason: res[i].Reason})
 	}
-	cm, err := l.credits.Month(row.Month, chargeOf(rb, row), l.obs)
+	cm, err := l.credits.Month(row.Month, row.Values[l.engine.charge].(rules.Decimal), l.obs)
 	if err != nil {
 		return nil, err
 	}
@@ -169,13 +176,4 @@ func (e *Engine) reuseFrom(base *Engine) []int {
 		}
 	}
 	return out
-}
-
-func chargeOf(rb *rules.Rulebook, row *kpi.Row) rules.Decimal {
-	for i, f := range rb.Fields {
-		if f.Name == rb.Charge {
-			return row.Values[i].(rules.Decimal)
-		}
-	}
-	return rules.Decimal{}
 }

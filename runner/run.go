@@ -99,9 +99,10 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			job.Progress(int(done.Add(1)), total)
 		}
 	}
+	baseReuse := base.reuseFrom(base)
 	err = parallel(ctx, job.Workers, len(res.Runs), func(i int) error {
 		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
-			reuse: engines[i].reuseFrom(base), baseReuse: base.reuseFrom(base)}
+			reuse: engines[i].reuseFrom(base), baseReuse: baseReuse}
 		return sr.lots(ctx, tick)
 	})
 	if err != nil {
