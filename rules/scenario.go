@@ -427,23 +427,24 @@ func setKey(m *yaml.Node, key string, v *yaml.Node) {
 	}
 }
 
+// markOverlay adds n and every node below it to set.
 func markOverlay(set map[*yaml.Node]bool, n *yaml.Node) {
-	if n == nil {
-		return
-	}
-	set[n] = true
-	for _, c := range n.Content {
-		markOverlay(set, c)
-	}
+	eachNode(n, func(n *yaml.Node) { set[n] = true })
 }
 
+// markFile records that n and every node below it came from file.
 func markFile(files map[*yaml.Node]string, n *yaml.Node, file string) {
+	eachNode(n, func(n *yaml.Node) { files[n] = file })
+}
+
+// eachNode calls fn for n and every node below it (aliases not followed).
+func eachNode(n *yaml.Node, fn func(*yaml.Node)) {
 	if n == nil {
 		return
 	}
-	files[n] = file
+	fn(n)
 	for _, c := range n.Content {
-		markFile(files, c, file)
+		eachNode(c, fn)
 	}
 }
 
