@@ -28,7 +28,6 @@ type Dataset struct {
 type LotData struct {
 	Keys []string
 	Rows []kpi.Row
-	line []int // where each row was read, for messages
 }
 
 // Name joins the lot's key values with " / ".
@@ -149,7 +148,6 @@ func (t *table) row(n int, cells []string) error {
 		t.lots[lotKey] = lot
 	}
 	lot.Rows = append(lot.Rows, r)
-	lot.line = append(lot.line, n)
 	return nil
 }
 
@@ -246,16 +244,7 @@ func (t *table) finish(lastRow int) (*Dataset, error) {
 }
 
 func sortRows(lot *LotData) {
-	idx := make([]int, len(lot.Rows))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return int(lot.Rows[a].Month - lot.Rows[b].Month) })
-	rows, lines := make([]kpi.Row, len(idx)), make([]int, len(idx))
-	for i, j := range idx {
-		rows[i], lines[i] = lot.Rows[j], lot.line[j]
-	}
-	lot.Rows, lot.line = rows, lines
+	slices.SortFunc(lot.Rows, func(a, b kpi.Row) int { return int(a.Month - b.Month) })
 }
 
 // gap returns the first month from first to last that the lot lacks.
