@@ -14,9 +14,7 @@ import (
 // messages. A UTF-8 byte order mark and CRLF line ends are accepted.
 func ReadCSV(rb *rules.Rulebook, name string, r io.Reader) (*Dataset, error) {
 	t := newTable(rb, name, false)
-	last := 0
 	err := readCSV(name, r, func(line int, cells []string) error {
-		last = line
 		if t.cols == nil {
 			return t.header(line, cells)
 		}
@@ -28,7 +26,7 @@ func ReadCSV(rb *rules.Rulebook, name string, r io.Reader) (*Dataset, error) {
 	if t.cols == nil {
 		return nil, &InputError{File: name, Msg: "the file is empty; it needs a header row"}
 	}
-	return t.finish(last)
+	return t.finish()
 }
 
 // readCSV calls fn with each record of a CSV file and the line it starts on.

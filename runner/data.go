@@ -216,7 +216,7 @@ func (t *table) cell(c column, s string) (any, error) {
 
 // finish sorts the lots and their months and checks that every lot has
 // every month of the data's range.
-func (t *table) finish(lastRow int) (*Dataset, error) {
+func (t *table) finish() (*Dataset, error) {
 	if len(t.lots) == 0 {
 		return nil, t.errorf(0, 0, "", "no data rows after the header")
 	}

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"io"
 	"os"
 	"strings"
 
@@ -28,15 +29,11 @@ func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 
 // ReadParquet reads monthly data from a Parquet file with the same columns
 // as the CSV form; name is used in messages.
-func ReadParquet(rb *rules.Rulebook, name string, r interface {
-	ReadAt([]byte, int64) (int, error)
-}, size int64) (*Dataset, error) {
+func ReadParquet(rb *rules.Rulebook, name string, r io.ReaderAt, size int64) (*Dataset, error) {
 	t := newTable(rb, name, true)
-	var last int64
 	err := pq.ReadTable(r, size, func(h []string) error {
 		return t.header(0, h)
 	}, func(n int64, cells []string) error {
-		last = n
 		return t.row(int(n), cells)
 	})
 	if err != nil {
@@ -45,5 +42,5 @@ func ReadParquet(rb *rules.Rulebook, name string, r interface {
 		}
 		return nil, &InputError{File: name, Msg: err.Error(), parquet: true}
 	}
-	return t.finish(int(last))
+	return t.finish()
 }
