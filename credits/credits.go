@@ -197,6 +197,3 @@ func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 	}
 	return kc
 }
-
-// Calculator returns the calculator now in use.
-func (l *Lot) Calculator() *Calculator { return l.calc }
