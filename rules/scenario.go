@@ -98,9 +98,10 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 	}
 	if e, ok := m["kpis"]; ok {
 		if km := r.mapping(e.value, key+".kpis"); km != nil {
-			for _, ov := range deref(e.value).Content {
-				if ov.Kind == yaml.ScalarNode {
-					s.kpis = append(s.kpis, km[ov.Value])
+			keys := deref(e.value).Content
+			for i := 0; i+1 < len(keys); i += 2 { // keys only, in document order
+				if ov, ok := km[keys[i].Value]; ok && ov.key == keys[i] {
+					s.kpis = append(s.kpis, ov)
 				}
 			}
 		}

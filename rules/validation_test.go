@@ -147,6 +147,13 @@ scenarios:
 		`r.yaml:20:11: scenarios.s4.from: month "2025-13" is not YYYY-MM`,
 		"r.yaml:22:61: scenarios.s5.sweep: from 1 to 0.5 by 0.1 is not an increasing range",
 	}},
+	{"scenario override that is not a mapping", head + `kpis:
+  - {id: K1, measure: a, target: 1, credit: {points: {minor: 1}}}
+scenarios:
+  - {id: s1, kpis: {K1: K2}}
+`, []string{
+		"r.yaml:10:25: scenarios.s1.kpis.K1: an override must be a mapping of KPI fields, not \"K2\"",
+	}},
 	{"wrong types", head + `kpis:
   - {id: K1, measure: [a], target: 1, min_volume: 5, credit: {fixed: {minor: 1}}, escalation: 2}
 earn_back: {percent: 150, after_met_months: 0}
