@@ -13,11 +13,13 @@ import (
 // it either returns a rulebook or a *ValidationError whose problems all
 // carry the file name.
 func FuzzParse(f *testing.F) {
-	basic, err := os.ReadFile("testdata/basic.yaml")
-	if err != nil {
-		f.Fatal(err)
+	for _, name := range []string{"testdata/basic.yaml", "../examples/aasc/rules.yaml"} {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(src))
 	}
-	f.Add(string(basic))
 	for _, tc := range validationCases {
 		f.Add(tc.src)
 	}
