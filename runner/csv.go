@@ -5,7 +5,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/kpicredit/kpicredit/rules"
 )
@@ -62,4 +66,52 @@ func readCSV(name string, r io.Reader, fn func(line int, cells []string) error) 
 			return err
 		}
 	}
+}
+
+// matchHeader finds each wanted column in a header row and returns, for
+// each wanted name, the index of its cell. It rejects text that is not
+// UTF-8, a row that is not comma-separated, and unknown, repeated and
+// missing columns; the problem comes back without File and Row, for the
+// caller to place.
+func matchHeader(cells, want []string) ([]int, *InputError) {
+	idx := make([]int, len(want))
+	for i := range idx {
+		idx[i] = -1
+	}
+	for c, raw := range cells {
+		name := strings.TrimSpace(raw)
+		if msg := headerText(raw, len(cells)); msg != "" {
+			return nil, &InputError{Col: c + 1, Msg: msg}
+		}
+		switch w := slices.Index(want, name); {
+		case w < 0:
+			return nil, &InputError{Col: c + 1, Column: name,
+				Msg: fmt.Sprintf("unknown column (expected: %s)", strings.Join(want, ", "))}
+		case idx[w] >= 0:
+			return nil, &InputError{Col: c + 1, Column: name, Msg: "the column is repeated"}
+		default:
+			idx[w] = c
+		}
+	}
+	for w, name := range want {
+		if idx[w] < 0 {
+			return nil, &InputError{Column: name, Msg: "missing column"}
+		}
+	}
+	return idx, nil
+}
+
+// headerText says what is wrong with the text of a header cell, if
+// anything: the usual signs of a file saved in another encoding, with old
+// Mac line ends or with another delimiter.
+func headerText(raw string, cells int) string {
+	switch name := strings.TrimSpace(raw); {
+	case !utf8.ValidString(name):
+		return "the header is not valid UTF-8 text"
+	case strings.Contains(raw, "\r"):
+		return "lines end with a bare carriage return; save the file with LF or CRLF line ends"
+	case cells == 1 && strings.ContainsAny(name, ";\t|"):
+		return fmt.Sprintf("the header %q has one column: columns must be separated by commas", name)
+	}
+	return ""
 }

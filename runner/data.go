@@ -72,29 +72,14 @@ func (t *table) header(row int, names []string) error {
 	for i, f := range t.rb.Fields {
 		known[f.Name] = column{name: f.Name, key: -1, field: i}
 	}
-	seen := map[string]bool{}
-	for i, raw := range names {
-		name := strings.TrimSpace(raw)
-		c, ok := known[name]
-		switch {
-		case !utf8.ValidString(name):
-			return t.errorf(row, i+1, "", "the header is not valid UTF-8 text")
-		case strings.Contains(raw, "\r"):
-			return t.errorf(row, i+1, "", "lines end with a bare carriage return; save the file with LF or CRLF line ends")
-		case len(names) == 1 && strings.ContainsAny(name, ";\t|"):
-			return t.errorf(row, 1, "", "the header %q has one column: columns must be separated by commas", name)
-		case !ok:
-			return t.errorf(row, i+1, name, "unknown column (the rulebook declares: %s)", strings.Join(t.expected(), ", "))
-		case seen[name]:
-			return t.errorf(row, i+1, name, "the column is repeated")
-		}
-		seen[name] = true
-		t.cols = append(t.cols, c)
+	want := t.expected()
+	idx, e := matchHeader(names, want)
+	if e != nil {
+		return t.errorf(row, e.Col, e.Column, "%s", e.Msg)
 	}
-	for _, name := range t.expected() {
-		if !seen[name] {
-			return t.errorf(row, 0, name, "missing column")
-		}
+	t.cols = make([]column, len(names))
+	for w, c := range idx {
+		t.cols[c] = known[want[w]]
 	}
 	return nil
 }

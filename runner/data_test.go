@@ -45,7 +45,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"empty", "", "d.csv: the file is empty; it needs a header row"},
 		{"header only", header, "d.csv: no data rows after the header"},
 		{"unknown column", "provider,region,month,monthly_charge,jobs,fixed,nights,colour\n",
-			"d.csv:1:8: column colour: unknown column (the rulebook declares: provider, region, month, monthly_charge, jobs, fixed, nights)"},
+			"d.csv:1:8: column colour: unknown column (expected: provider, region, month, monthly_charge, jobs, fixed, nights)"},
 		{"missing column", "provider,region,month,monthly_charge,jobs,fixed\n", "d.csv:1: column nights: missing column"},
 		{"repeated column", "provider,region,month,month,monthly_charge,jobs,fixed,nights\n", "d.csv:1:4: column month: the column is repeated"},
 		{"semicolons", "provider;region;month;monthly_charge;jobs;fixed;nights\n",

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kpicredit/kpicredit/rules"
 )
@@ -56,9 +57,13 @@ func ReadRelief(ds *Dataset, kpiIDs []string, name string, r io.Reader) (*Relief
 	}
 	err := readCSV(name, r, func(line int, cells []string) error {
 		if rr.idx == nil {
-			var err error
-			rr.idx, err = reliefHeader(name, line, cells, rr.want)
-			return err
+			idx, e := matchHeader(cells, rr.want)
+			if e != nil {
+				e.File, e.Row = name, line
+				return e
+			}
+			rr.idx = idx
+			return nil
 		}
 		return rr.row(line, cells)
 	})
@@ -93,7 +98,10 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	get := func(i int) string { return strings.TrimSpace(cells[rr.idx[i]]) }
 	for i, w := range rr.want {
-		if get(i) == "" {
+		switch v := get(i); {
+		case !utf8.ValidString(v):
+			return rr.fail(line, rr.idx[i]+1, w, "the value is not valid UTF-8 text")
+		case v == "":
 			return rr.fail(line, rr.idx[i]+1, w, "missing value")
 		}
 	}
@@ -123,30 +131,4 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	rr.lines[k], rr.table.entries[k] = line, get(n+2)
 	return nil
-}
-
-// reliefHeader finds each wanted column, rejecting unknown and missing ones.
-func reliefHeader(name string, line int, cells, want []string) ([]int, error) {
-	idx := make([]int, len(want))
-	for i := range idx {
-		idx[i] = -1
-	}
-	for c, raw := range cells {
-		h := strings.TrimSpace(raw)
-		i := slices.Index(want, h)
-		switch {
-		case i < 0:
-			return nil, &InputError{File: name, Row: line, Col: c + 1, Column: h,
-				Msg: fmt.Sprintf("unknown column (expected: %s)", strings.Join(want, ", "))}
-		case idx[i] >= 0:
-			return nil, &InputError{File: name, Row: line, Col: c + 1, Column: h, Msg: "the column is repeated"}
-		}
-		idx[i] = c
-	}
-	for i, w := range want {
-		if idx[i] < 0 {
-			return nil, &InputError{File: name, Row: line, Column: w, Msg: "missing column"}
-		}
-	}
-	return idx, nil
 }
