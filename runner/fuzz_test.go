@@ -5,13 +5,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kpicredit/kpicredit/runner"
 )
 
 // FuzzReadCSV feeds the data reader arbitrary files: it never panics, and
-// it returns either a dataset whose every lot has every month, or an
-// *InputError.
+// it returns either a dataset whose every lot has every month and whose
+// text is UTF-8, or an *InputError.
 func FuzzReadCSV(f *testing.F) {
 	seed, err := os.ReadFile("testdata/small.csv")
 	if err != nil {
@@ -34,6 +35,61 @@ func FuzzReadCSV(f *testing.F) {
 		for _, lot := range ds.Lots {
 			if len(lot.Rows) != ds.Months() {
 				t.Fatalf("lot %s has %d rows for %d months", lot.Name(), len(lot.Rows), ds.Months())
+			}
+			if !utf8.ValidString(lot.Name()) {
+				t.Fatalf("lot %q is not UTF-8", lot.Name())
+			}
+			for _, row := range lot.Rows {
+				for _, v := range row.Values {
+					if s, ok := v.(string); ok && !utf8.ValidString(s) {
+						t.Fatalf("value %q is not UTF-8", s)
+					}
+				}
+			}
+		}
+	})
+}
+
+// FuzzReadRelief feeds the relief reader arbitrary files for the small
+// data set: it never panics, and it returns either an *InputError or
+// entries whose reasons are non-empty UTF-8 text, which the outputs carry.
+func FuzzReadRelief(f *testing.F) {
+	seed, err := os.ReadFile("testdata/relief.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(seed))
+	f.Add("kpi,provider,region,month,reason\r\nK1,Acme,North,2025-01,storm\r\n*,Acme,North,2025-02,\"fire, \"\"big\"\"\"\r\n")
+	f.Add("\xEF\xBB\xBFprovider,region,month,kpi,reason\nAcme,North,2025-01,*,r\xe9\n")
+	rb := small(f)
+	ds, err := runner.LoadData(rb, "testdata/small.csv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	ids := []string{"*"}
+	for _, k := range rb.KPIs {
+		ids = append(ids, k.ID)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		rt, err := runner.ReadRelief(ds, ids[1:], "f.csv", strings.NewReader(src))
+		if err != nil {
+			var ie *runner.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("not an *InputError: %v", err)
+			}
+			return
+		}
+		for _, lot := range ds.Lots {
+			for m := ds.First; m <= ds.Last; m++ {
+				relief := rt.Lookup(lot.Keys, m)
+				for _, id := range ids {
+					if relief == nil {
+						continue
+					}
+					if r, ok := relief(id); ok && (r == "" || !utf8.ValidString(r)) {
+						t.Fatalf("relief %s %s %s has reason %q", lot.Name(), m, id, r)
+					}
+				}
 			}
 		}
 	})
