@@ -15,6 +15,12 @@ import (
 // MaxDigits bounds the digits of a number in a data file.
 const MaxDigits = 30
 
+// MoneyHeadroom is how many digits of a DECIMAL(18, minor units) output
+// column a data file's money leaves free, so that a lot's credits summed
+// over a long contract still fit: money has at most 18 - 3 - minor units
+// digits before the decimal point (13 for pounds and pence).
+const MoneyHeadroom = 3
+
 // Dataset is validated monthly data: every lot has one row for every month
 // from First to Last.
 type Dataset struct {
@@ -194,6 +200,9 @@ func (t *table) cell(c column, s string) (any, error) {
 		}
 		if -d.Exponent() > t.rb.MinorUnits {
 			return nil, fmt.Errorf("%s has more than %d decimal places", s, t.rb.MinorUnits)
+		}
+		if whole := 18 - MoneyHeadroom - t.rb.MinorUnits; d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
+			return nil, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
 		}
 	}
 	return d, nil

@@ -3,8 +3,10 @@ package runner
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
 )
 
 // InputError is a problem with an input data file, placed at its row and
@@ -37,11 +39,31 @@ func (e *InputError) Error() string {
 	return where + ": " + e.Msg
 }
 
+// RangeError is a value the inputs lead to that an output column cannot
+// hold: a charge, measure or credit beyond the column's DECIMAL type. It
+// names the file, the column and the row by its scenario, lot, month and
+// KPI; the cause is a mistyped number in the data or an amount in the
+// rulebook.
+type RangeError struct {
+	File   string // the output file, e.g. kpi_results.parquet
+	Column string
+	Row    []string // the row's identifying values: scenario, lot keys, month, KPI
+	Value  decimal.Decimal
+	Type   string // the column's type, e.g. DECIMAL(18,2)
+}
+
+// Error names the value, its place and the limit.
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("%s: column %s: %s is too large for the output's %s (at %s); check the data and the rulebook for a mistyped number",
+		e.File, e.Column, e.Value, e.Type, strings.Join(e.Row, ", "))
+}
+
 // IsInvalidInput reports whether err is the user's input being wrong — a
 // rulebook, scenario, data or relief file — rather than a failure of the
 // run; the CLI exits with code 2 for these.
 func IsInvalidInput(err error) bool {
 	var ie *InputError
 	var ve *rules.ValidationError
-	return errors.As(err, &ie) || errors.As(err, &ve)
+	var re *RangeError
+	return errors.As(err, &ie) || errors.As(err, &ve) || errors.As(err, &re)
 }

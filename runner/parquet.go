@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -40,13 +41,33 @@ func writeParquet(w io.Writer, t outTable, moneyPlaces int32) (int, error) {
 			}
 		}
 		n++
-		return pw.Write(row...)
+		err := pw.Write(row...)
+		if re := (*pq.RangeError)(nil); errors.As(err, &re) {
+			return &RangeError{File: t.name + ".parquet", Column: re.Column, Row: identity(t, row),
+				Value: re.Value, Type: re.Type()}
+		}
+		return err
 	})
-	if err != nil {
+	if re := (*RangeError)(nil); errors.As(err, &re) {
+		return 0, err
+	} else if err != nil {
 		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
 	}
 	if err := pw.Close(); err != nil {
 		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
 	}
 	return n, nil
+}
+
+// identity returns name=value for the columns that identify a row: the text and
+// month columns that lead every table (scenario, lot keys, month, KPI).
+func identity(t outTable, row []any) []string {
+	var out []string
+	for i, c := range t.cols {
+		if c.kind != kString && c.kind != kMonth {
+			break
+		}
+		out = append(out, c.name+"="+fmt.Sprint(row[i]))
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package runner_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -115,4 +116,30 @@ func TestRunCancelled(t *testing.T) {
 	cancel()
 	_, err := runner.Run(ctx, smallJob(t))
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// A number the data files allow can still lead to a value no output column
+// holds: the run fails with a *RangeError naming the row, and writes
+// nothing.
+func TestWriteValueTooLarge(t *testing.T) {
+	src, err := os.ReadFile("testdata/small.csv")
+	require.NoError(t, err)
+	// K2's measure is nights: 10^25 is beyond DECIMAL(38,16).
+	huge := strings.Replace(string(src), "Acme,North,2025-02,10000.00,20,17,22\n",
+		"Acme,North,2025-02,10000.00,20,17,10000000000000000000000000\n", 1)
+	require.NotEqual(t, string(src), huge)
+	ds, err := runner.ReadCSV(small(t), "d.csv", strings.NewReader(huge))
+	require.NoError(t, err)
+	res, err := runner.Run(t.Context(), runner.Job{Rules: ds.Rules, Data: ds})
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "out")
+	err = runner.Write(t.Context(), res, runner.Output{Dir: dir})
+	var re *runner.RangeError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, "kpi_results.parquet", re.File)
+	require.Equal(t, "measure", re.Column)
+	require.Equal(t, "DECIMAL(38,16)", re.Type)
+	require.Equal(t, []string{"scenario=baseline", "provider=Acme", "region=North", "month=2025-02", "kpi=K2"}, re.Row)
+	require.True(t, runner.IsInvalidInput(err))
+	require.NoDirExists(t, dir)
 }

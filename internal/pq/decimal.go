@@ -119,8 +119,24 @@ func errPlaces(d decimal.Decimal, scale int32) error {
 }
 
 func errOverflow(d decimal.Decimal, precision, scale int32) error {
-	return fmt.Errorf("%s overflows DECIMAL(%d,%d)", text(d), precision, scale)
+	return &RangeError{Value: d, Precision: precision, Scale: scale}
 }
+
+// RangeError is a decimal too large for its column's DECIMAL(Precision,
+// Scale). Writer.Write returns it wrapped, with Column set.
+type RangeError struct {
+	Column           string
+	Value            decimal.Decimal
+	Precision, Scale int32
+}
+
+// Error says which value overflows which type.
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("%s overflows %s", text(e.Value), e.Type())
+}
+
+// Type is the column's type, e.g. DECIMAL(18,2).
+func (e *RangeError) Type() string { return fmt.Sprintf("DECIMAL(%d,%d)", e.Precision, e.Scale) }
 
 // text formats d for a message: in full, unless its exponent would make that
 // longer than the limit of any decimal column.

@@ -93,6 +93,9 @@ func (w *Writer) Write(values ...any) error {
 	for i, x := range values {
 		v, err := w.value(i, x)
 		if err != nil {
+			if re := (*RangeError)(nil); errors.As(err, &re) {
+				re.Column = w.cols[i].Name
+			}
 			return fmt.Errorf("row %d column %s: %w", n, w.cols[i].Name, err)
 		}
 		def := 0

@@ -225,7 +225,14 @@ func TestWriteErrors(t *testing.T) {
 			w, err := NewWriter(&buf, cols)
 			require.NoError(t, err)
 			require.NoError(t, w.Write(ok...))
-			require.ErrorContains(t, w.Write(tt.row...), tt.err)
+			err = w.Write(tt.row...)
+			require.ErrorContains(t, err, tt.err)
+			var re *RangeError
+			if assert.Equal(t, tt.name == "overflow", errors.As(err, &re), "a *RangeError") && re != nil {
+				assert.Equal(t, "measure", re.Column)
+				assert.Equal(t, "DECIMAL(18,6)", re.Type())
+				assert.Equal(t, "1000000000000", re.Value.String())
+			}
 			// The bad row is not written; the writer remains usable.
 			require.NoError(t, w.Write(ok...))
 			require.NoError(t, w.Close())
