@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -51,17 +52,35 @@ func (p *Program) NewEvaluator() *Evaluator {
 }
 
 // EvalError is an expression that failed for a row other than by having
-// no value: for example round(x, -1).
+// no value: for example round(x, places) with places taken from the data
+// and out of range. The cause is the rulebook meeting data it did not
+// expect, so callers treat it as invalid input.
 type EvalError struct {
 	KPI   string
-	Month rules.Month
-	Expr  rules.Expr
-	Err   error
+	Field string // measure, volume or applies
+	// Scenario and Lot are set by callers that know the row's; "" for the
+	// baseline and for no lot.
+	Scenario, Lot string
+	Month         rules.Month
+	Expr          rules.Expr
+	Err           error
 }
 
-// Error places the failure at the expression and names the KPI and month.
+// Error places the failure at the expression and names the KPI, the row
+// and the cause, on one line.
 func (e *EvalError) Error() string {
-	return fmt.Sprintf("%s: %s in %s for %s: %v", e.Expr.Pos, e.KPI, e.Month, e.Expr.Source, e.Err)
+	row := e.Month.String()
+	if e.Lot != "" {
+		row = "lot " + e.Lot + ", " + row
+	}
+	if e.Scenario != "" {
+		row = "scenario " + e.Scenario + ", " + row
+	}
+	msg := e.Err.Error()
+	if fe := (*file.Error)(nil); errors.As(e.Err, &fe) {
+		msg = fe.Message // without expr's snippet of the source
+	}
+	return fmt.Sprintf("%s: %s.%s: %s failed for %s: %s", e.Expr.Pos, e.KPI, e.Field, e.Expr.Source, row, msg)
 }
 
 // Unwrap returns the underlying failure, e.g. one wrapping ErrArgument.
@@ -151,7 +170,14 @@ func (e *Evaluator) fail(k *rules.KPI, ex rules.Expr, err error, v *Value) error
 		}
 		return nil
 	}
-	return &EvalError{KPI: k.ID, Month: e.month, Expr: ex, Err: err}
+	field := "measure"
+	switch ex {
+	case k.Applies:
+		field = "applies"
+	case k.Volume:
+		field = "volume"
+	}
+	return &EvalError{KPI: k.ID, Field: field, Month: e.month, Expr: ex, Err: err}
 }
 
 // Judge turns a KPI's value into its result: not applicable, not measured

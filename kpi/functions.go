@@ -142,10 +142,19 @@ func extreme(sign int) func(p ...any) (any, error) {
 // round(x, places) rounds half away from zero.
 func round(p ...any) (any, error) {
 	places := p[1].(dec)
-	if !places.IsInteger() || places.IsNegative() || places.GreaterThan(decimal.NewFromInt(DivisionPlaces)) {
-		return nil, fmt.Errorf("round: places must be a whole number from 0 to %d, not %s: %w", DivisionPlaces, places, ErrArgument)
+	if err := checkPlaces(places); err != nil {
+		return nil, err
 	}
 	return p[0].(dec).Round(int32(places.IntPart())), nil
+}
+
+// checkPlaces accepts round's places: a whole number from 0 to
+// DivisionPlaces. Compile checks a literal; evaluation checks the rest.
+func checkPlaces(places dec) error {
+	if !places.IsInteger() || places.IsNegative() || places.GreaterThan(decimal.NewFromInt(DivisionPlaces)) {
+		return fmt.Errorf("round: places must be a whole number from 0 to %d, not %s: %w", DivisionPlaces, places, ErrArgument)
+	}
+	return nil
 }
 
 // pct(a, b) is a as a percentage of b: a / b * 100.

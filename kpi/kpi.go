@@ -186,17 +186,27 @@ func nesting(src string) int {
 const MaxLiteralDigits = 40
 
 // checkLiterals rejects number literals too large or too precise to be
-// meant, such as 1e999999, whose arithmetic would need vast memory.
+// meant, such as 1e999999, whose arithmetic would need vast memory, and
+// a literal round(x, places) could never take.
 func checkLiterals(root ast.Node) error {
 	var err error
 	ast.Find(root, func(n ast.Node) bool {
-		c, ok := n.(*ast.ConstantNode)
-		if !ok {
+		if err != nil {
 			return false
 		}
-		if v, ok := c.Value.(decimal.Decimal); ok && err == nil {
-			if exp := v.Exponent(); exp > MaxLiteralDigits || exp < -MaxLiteralDigits || len(v.Coefficient().String()) > MaxLiteralDigits {
+		switch n := n.(type) {
+		case *ast.ConstantNode:
+			v, ok := n.Value.(decimal.Decimal)
+			if exp := v.Exponent(); ok && (exp > MaxLiteralDigits || exp < -MaxLiteralDigits || len(v.Coefficient().String()) > MaxLiteralDigits) {
 				err = fmt.Errorf("a number literal is too large or too precise (at most %d digits and places)", MaxLiteralDigits)
+			}
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == "round" && len(n.Arguments) == 2 {
+				if c, ok := n.Arguments[1].(*ast.ConstantNode); ok {
+					if places, ok := c.Value.(decimal.Decimal); ok {
+						err = checkPlaces(places)
+					}
+				}
 			}
 		}
 		return false

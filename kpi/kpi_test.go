@@ -130,6 +130,12 @@ func TestCompileErrors(t *testing.T) {
 			`test.yaml:13:27: K.measure: invalid operation: + (mismatched types decimal.Decimal and string) in "done + note"`},
 		{"syntax", `{id: K, measure: "done / (jobs", target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:34: K.measure: unexpected token EOF in "done / (jobs"`},
+		{"round to negative places", `{id: K, measure: "round(done, -1)", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:23: K.measure: round: places must be a whole number from 0 to 16, not -1: invalid argument in "round(done, -1)"`},
+		{"round to too many places", `{id: K, measure: "round(done, 17)", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:23: K.measure: round: places must be a whole number from 0 to 16, not 17: invalid argument in "round(done, 17)"`},
+		{"round to half a place", `{id: K, measure: "1 - round(done, 0.5)", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:23: K.measure: round: places must be a whole number from 0 to 16, not 0.5: invalid argument in "1 - round(done, 0.5)"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,6 +186,12 @@ func TestEvalErrors(t *testing.T) {
 	require.ErrorAs(t, err, &ee)
 	require.ErrorIs(t, err, kpi.ErrArgument)
 	require.Equal(t, "K", ee.KPI)
+	require.Equal(t, "measure", ee.Field)
+	// One line, without expr's snippet of the source; the runner sets the
+	// lot and, for a scenario, its id.
+	ee.Lot, ee.Scenario = "N", "s1"
+	require.Equal(t, `test.yaml:13:23: K.measure: round(done, jobs) failed for scenario s1, lot N, 2025-03: `+
+		`round: places must be a whole number from 0 to 16, not 0.5: invalid argument`, err.Error())
 	_, err = p.NewEvaluator().Evaluate(&kpi.Row{}, nil)
 	require.ErrorContains(t, err, "row has 0 keys and 0 values")
 }

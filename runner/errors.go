@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -59,11 +60,13 @@ func (e *RangeError) Error() string {
 }
 
 // IsInvalidInput reports whether err is the user's input being wrong — a
-// rulebook, scenario, data or relief file — rather than a failure of the
-// run; the CLI exits with code 2 for these.
+// rulebook, scenario, data or relief file, or an expression that fails on
+// the data — rather than a failure of the run; the CLI exits with code 2
+// for these.
 func IsInvalidInput(err error) bool {
 	var ie *InputError
 	var ve *rules.ValidationError
 	var re *RangeError
-	return errors.As(err, &ie) || errors.As(err, &ve) || errors.As(err, &re)
+	var ee *kpi.EvalError
+	return errors.As(err, &ie) || errors.As(err, &ve) || errors.As(err, &re) || errors.As(err, &ee)
 }

@@ -6,6 +6,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -128,7 +129,7 @@ func baseValues(ctx context.Context, job Job, base *Engine) ([][][]kpi.Value, er
 			for k := range vs {
 				v, err := ev.Value(k)
 				if err != nil {
-					return fmt.Errorf("lot %s, %s: %w", lots[li].Name(), rows[mi].Month, err)
+					return placeEvalError(err, "", lots[li].Name(), rows[mi].Month)
 				}
 				vs[k] = v
 			}
@@ -181,7 +182,7 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 			}
 			lm, err := l.month(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
 			if err != nil {
-				return fmt.Errorf("%s: lot %s, %s: %w", s.run.ID, lot.Name(), row.Month, err)
+				return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
 			}
 			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
 			s.run.Total.add(&totals[mi])
@@ -231,4 +232,17 @@ func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 		return first
 	}
 	return ctx.Err()
+}
+
+// placeEvalError names the scenario and lot in an expression's failure,
+// or wraps any other error with them.
+func placeEvalError(err error, scenario, lot string, m rules.Month) error {
+	if ee := (*kpi.EvalError)(nil); errors.As(err, &ee) {
+		ee.Scenario, ee.Lot = scenario, lot
+		return err
+	}
+	if scenario != "" {
+		return fmt.Errorf("%s: lot %s, %s: %w", scenario, lot, m, err)
+	}
+	return fmt.Errorf("lot %s, %s: %w", lot, m, err)
 }
