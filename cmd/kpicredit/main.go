@@ -7,7 +7,9 @@
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
 //
 // Exit status: 0 on success, 1 when the run fails, 2 for bad usage or
-// invalid input (a rulebook, scenario, data or relief file).
+// invalid input (a rulebook, scenario, data or relief file, or inputs that
+// fail together: an expression failing on a row, a value too large for an
+// output column).
 package main
 
 import (
