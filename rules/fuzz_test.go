@@ -44,3 +44,52 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadScenarios feeds arbitrary scenario files to the example
+// contract's rulebook, which has service areas, every scheme and
+// escalation: reading never panics, and either adds scenarios that each
+// have their rulebook or returns a *ValidationError placed in one of the
+// two files.
+func FuzzReadScenarios(f *testing.F) {
+	const base = "../examples/aasc/rules.yaml"
+	src, err := os.ReadFile(base)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		"id: s\nkpis:\n  KPI-01: {target: 0.9, serious: 0.8, credit: {sliding: {max_percent_of_charge: 1, floor: 0.5}}}\n",
+		"id: s\nremove: [KPI-03]\nservice_areas: null\nearn_back: {percent: 25, after_met_months: 6}\n",
+		"- id: a\n  from: 2025-06\n  caps: {monthly_percent_of_charge: 5, annual_amount: 100}\n- id: b\n  point_value: null\n",
+		"scenarios:\n  - id: w\n    sweep: {kpi: KPI-07, field: target, from: 0.9, to: 0.99, step: 0.03, shift_bounds: true}\n",
+		"id: s\nsweep: {kpi: KPI-06, field: credit.sliding.floor, values: [0.5, 0.6]}\n",
+		"id: s\nadd:\n  - {id: N, measure: '1', target: 1, credit: {fixed: {minor: 1}}}\nkpis: {KPI-02: {measure: null}}\n",
+		"id: s\nkpis: {KPI-01: K2}\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rb, err := rules.Parse(base, strings.NewReader(string(src)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(rb.Scenarios)
+		err = rb.ReadScenarios("s.yaml", strings.NewReader(s))
+		if err == nil {
+			for _, sc := range rb.Scenarios[n:] {
+				if sc.Rules() == nil || len(sc.Rules().KPIs) == 0 {
+					t.Fatalf("scenario %s has no rulebook or no KPIs", sc.ID)
+				}
+			}
+			return
+		}
+		var ve *rules.ValidationError
+		if !errors.As(err, &ve) || len(ve.Problems) == 0 {
+			t.Fatalf("error is not a *ValidationError with problems: %v", err)
+		}
+		for _, p := range ve.Problems {
+			if p.Pos.File != "s.yaml" && p.Pos.File != base {
+				t.Fatalf("problem placed in neither file: %v", p)
+			}
+		}
+	})
+}
