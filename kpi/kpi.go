@@ -137,8 +137,13 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 		expr.Patch(&literals{src: []rune(e.Source)}),
 		expr.Patch(&negation{}),
 	}
+	lang := &allowed{src: e.Source}
 	opts = append(opts, functions...)
+	opts = append(opts, expr.Patch(lang))
 	prog, err := expr.Compile(e.Source, opts...)
+	if lang.err != nil {
+		return nil, lang.err
+	}
 	if err != nil {
 		return nil, err
 	}

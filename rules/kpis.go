@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
@@ -41,6 +42,9 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	if e, ok := m["id"]; ok {
 		if id, ok := r.str(e.value, key+".id"); ok {
 			k.ID, key = id, id
+			if strings.TrimSpace(id) == "" || id == "*" {
+				r.errorf(e.value, key+".id", "a KPI id must be some text other than * (which relief files use for every KPI)")
+			}
 		}
 	}
 	r.required(m, n, key, "id", "measure", "target", "credit")

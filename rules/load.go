@@ -178,6 +178,7 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 		if len(rb.Keys) == 0 && e.value.Kind == yaml.SequenceNode {
 			r.errorf(e.value, "keys", "must list at least one column")
 		}
+		r.keyNames(deref(e.value))
 	}
 	if e, ok := m["start"]; ok {
 		rb.Start = r.month(e.value, "start")
@@ -261,6 +262,45 @@ var currencyUnits = map[string]int32{
 
 var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// ReservedNames are the words a column may not be named, since KPI
+// expressions use them: the helper functions, the functions numbers'
+// operators become, and the expression language's keywords.
+var ReservedNames = []string{"min", "max", "abs", "round", "pct", "neg", "add", "sub", "mul", "div",
+	"eq", "ne", "lt", "le", "gt", "ge", "let", "in", "not", "and", "or", "matches", "contains",
+	"startsWith", "endsWith", "nil", "true", "false", "if", "else"}
+
+// columnName says what is wrong with a key or field column's name, if
+// anything.
+func columnName(name string) string {
+	switch {
+	case !namePattern.MatchString(name):
+		return "column name must be letters, digits and _, starting with a letter"
+	case slices.Contains(ReservedNames, name):
+		return fmt.Sprintf("%q is a word expressions use; name the column otherwise", name)
+	}
+	return ""
+}
+
+// keyNames checks the names in the keys list: each a column name, and
+// not month.
+func (r *reader) keyNames(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		return // reported by strList
+	}
+	for i, item := range n.Content {
+		item = deref(item)
+		key := "keys[" + strconv.Itoa(i) + "]"
+		switch k := item.Value; {
+		case item.Kind != yaml.ScalarNode:
+			// reported by strList
+		case columnName(k) != "":
+			r.errorf(item, key, "%s", columnName(k))
+		case k == "month":
+			r.errorf(item, key, "month is always present and is not a key")
+		}
+	}
+}
+
 // fields reads the declared data columns.
 func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 	n = deref(n)
@@ -273,8 +313,8 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 		k, v := n.Content[i], n.Content[i+1]
 		key := "fields." + k.Value
 		switch {
-		case !namePattern.MatchString(k.Value):
-			r.errorf(k, key, "column name must be letters, digits and _, starting with a letter")
+		case columnName(k.Value) != "":
+			r.errorf(k, key, "%s", columnName(k.Value))
 			continue
 		case slices.Contains(keys, k.Value):
 			r.errorf(k, key, "%q is a key column; key columns are text and need no declaration", k.Value)

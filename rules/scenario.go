@@ -14,6 +14,18 @@ import (
 // MaxSweepValues bounds the scenarios one sweep may expand to.
 const MaxSweepValues = 10000
 
+// MaxScenarios bounds the scenarios of a rulebook, sweeps expanded, so
+// that a short file cannot ask for a run of unbounded time and memory.
+const MaxScenarios = 10000
+
+// BaselineID names the rulebook's own results among the scenarios'; no
+// scenario may take it.
+const BaselineID = "baseline"
+
+// textFields are KPI fields that hold text or expressions, which a sweep
+// of numbers cannot set.
+var textFields = []string{"id", "name", "description", "measure", "volume", "applies", "direction"}
+
 // Scenario is a what-if: the baseline rulebook with an overlay applied from
 // a given month on. A sweep in a rulebook expands to one Scenario per value.
 type Scenario struct {
@@ -43,10 +55,11 @@ var scenarioKeys = []string{"id", "description", "from", "kpis", "remove", "add"
 // scenarioSpec is a scenario as read, before its overlay is applied.
 type scenarioSpec struct {
 	Scenario
-	node  *yaml.Node
-	file  string  // the file the scenario was read from
-	kpis  []entry // KPI id -> partial override
-	sweep *sweepSpec
+	node    *yaml.Node
+	file    string // the file the scenario was read from
+	fromPos Pos
+	kpis    []entry // KPI id -> partial override
+	sweep   *sweepSpec
 }
 
 type sweepSpec struct {
@@ -88,13 +101,16 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 			if strings.ContainsAny(id, "/=") {
 				r.errorf(e.value, key, "scenario ids may not contain / or = (they name sweep members)")
 			}
+			if id == BaselineID {
+				r.errorf(e.value, key, "%q names the rulebook's own results; give the scenario another id", id)
+			}
 		}
 	}
 	if e, ok := m["description"]; ok {
 		s.Description, _ = r.str(e.value, key+".description")
 	}
 	if e, ok := m["from"]; ok {
-		s.From = r.month(e.value, key+".from")
+		s.From, s.fromPos = r.month(e.value, key+".from"), r.pos(e.value)
 	}
 	if e, ok := m["kpis"]; ok {
 		if km := r.mapping(e.value, key+".kpis"); km != nil {
@@ -138,6 +154,10 @@ func (r *reader) sweep(n *yaml.Node, key string) *sweepSpec {
 	if e, ok := m["field"]; ok {
 		sw.field, _ = r.str(e.value, key+".field")
 		sw.fieldNode = e.value
+		if slices.Contains(textFields, sw.field) {
+			r.errorf(e.value, key+".field", "%s is not a number; a sweep sets a numeric field such as target", sw.field)
+			sw.field = ""
+		}
 	}
 	_, hasRange := m["from"]
 	if e, ok := m["values"]; ok {
@@ -145,6 +165,9 @@ func (r *reader) sweep(n *yaml.Node, key string) *sweepSpec {
 			r.errorf(e.key, key, "give values or from/to/step, not both")
 		}
 		sw.values = r.seq(e.value, key+".values")
+		if len(sw.values) == 0 && deref(e.value).Kind == yaml.SequenceNode {
+			r.errorf(e.value, key+".values", "must list at least one value")
+		}
 		if len(sw.values) > MaxSweepValues {
 			r.errorf(e.value, key+".values", "at most %d values", MaxSweepValues)
 			sw.values = nil
@@ -182,9 +205,8 @@ func (r *reader) sweepRange(m map[string]entry, n *yaml.Node, key string) []*yam
 		r.errorf(m["step"].value, key, "from %s to %s by %s is not an increasing range", from, to, step)
 		return nil
 	}
-	count := to.Sub(from).Div(step).IntPart() + 1
-	if count > MaxSweepValues {
-		r.errorf(m["step"].value, key, "expands to %d values; at most %d", count, MaxSweepValues)
+	if count := to.Sub(from).Div(step).Floor().Add(decimal.NewFromInt(1)); count.GreaterThan(decimal.NewFromInt(MaxSweepValues)) {
+		r.errorf(m["step"].value, key, "expands to %s values; at most %d", count, MaxSweepValues)
 		return nil
 	}
 	places := max(-from.Exponent(), -to.Exponent(), -step.Exponent(), 0)
@@ -205,6 +227,9 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	for _, s := range b.Scenarios {
 		ids[s.ID] = true
 	}
+	if !b.checkSpecs(specs, ps) {
+		return ps.err()
+	}
 	for _, spec := range specs {
 		for _, sc := range b.expand(spec, ps) {
 			if ids[sc.ID] {
@@ -216,6 +241,30 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 		}
 	}
 	return ps.err()
+}
+
+// checkSpecs checks what the scenarios ask for against the baseline before
+// they are expanded: from within the contract term, and not more than
+// MaxScenarios in all. It returns false when there are too many to expand.
+func (b *Rulebook) checkSpecs(specs []*scenarioSpec, ps *problems) bool {
+	total := len(b.Scenarios)
+	for _, spec := range specs {
+		key := "scenarios." + spec.ID
+		switch from := spec.From; {
+		case from.Set && b.Start.Set && from.Month < b.Start.Month:
+			ps.add(spec.fromPos, key+".from", "%s is before the contract starts (%s)", from.Month, b.Start.Month)
+		case from.Set && b.End.Set && from.Month > b.End.Month:
+			ps.add(spec.fromPos, key+".from", "%s is after the contract ends (%s)", from.Month, b.End.Month)
+		}
+		if total++; spec.sweep != nil {
+			total += len(spec.sweep.values) - 1
+		}
+		if total > MaxScenarios {
+			ps.add(spec.Pos, key, "brings the scenarios to %d, sweeps expanded; at most %d", total, MaxScenarios)
+			return false
+		}
+	}
+	return true
 }
 
 // expand turns a scenario as read into one scenario, or one per value of

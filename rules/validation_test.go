@@ -154,6 +154,47 @@ scenarios:
 `, []string{
 		"r.yaml:10:25: scenarios.s1.kpis.K1: an override must be a mapping of KPI fields, not \"K2\"",
 	}},
+	{"names and scenarios", `contract: X
+currency: GBP
+keys: [provider, month, "bad x", min]
+charge: charge
+point_value: 10
+fields: {charge: money, a: int, add: int}
+kpis:
+  - {id: "*", measure: a, target: 1, credit: {fixed: {minor: 1}}}
+scenarios:
+  - {id: baseline}
+  - {id: e, sweep: {kpi: K1, field: target, values: []}}
+  - {id: m, sweep: {kpi: K1, field: measure, values: [1]}}
+  - {id: h, sweep: {kpi: K1, field: min_volume, from: 0, to: 18446744073709551615, step: 1}}
+`, []string{
+		"r.yaml:3:18: keys[1]: month is always present and is not a key",
+		"r.yaml:3:25: keys[2]: column name must be letters, digits and _, starting with a letter",
+		`r.yaml:3:34: keys[3]: "min" is a word expressions use; name the column otherwise`,
+		`r.yaml:6:33: fields.add: "add" is a word expressions use; name the column otherwise`,
+		"r.yaml:8:10: *.id: a KPI id must be some text other than * (which relief files use for every KPI)",
+		`r.yaml:10:10: scenarios.baseline: "baseline" names the rulebook's own results; give the scenario another id`,
+		"r.yaml:11:53: scenarios.e.sweep.values: must list at least one value",
+		"r.yaml:12:37: scenarios.m.sweep.field: measure is not a number; a sweep sets a numeric field such as target",
+		// 2^64 values: the count is not cut down to 64 bits before the check.
+		"r.yaml:13:90: scenarios.h.sweep: expands to 18446744073709551616 values; at most 10000",
+	}},
+	{"scenario from outside the term", head + `start: 2025-01
+end: 2026-12
+kpis:
+  - {id: K1, measure: a, target: 1, credit: {fixed: {minor: 1}}}
+scenarios:
+  - {id: f, from: 2024-12}
+  - {id: g, from: 2027-01}
+  - {id: ok, from: 2026-12}
+  - {id: s1, sweep: {kpi: K1, field: target, from: 1, to: 5000, step: 1}}
+  - {id: s2, sweep: {kpi: K1, field: target, from: 1, to: 5000, step: 1}}
+`, []string{
+		"r.yaml:12:19: scenarios.f.from: 2024-12 is before the contract starts (2025-01)",
+		"r.yaml:13:19: scenarios.g.from: 2027-01 is after the contract ends (2026-12)",
+		// 3 + 5,000 + 5,000
+		"r.yaml:16:5: scenarios.s2: brings the scenarios to 10003, sweeps expanded; at most 10000",
+	}},
 	{"wrong types", head + `kpis:
   - {id: K1, measure: [a], target: 1, min_volume: 5, credit: {fixed: {minor: 1}}, escalation: 2}
 earn_back: {percent: 150, after_met_months: 0}

@@ -18,7 +18,7 @@ import (
 )
 
 // Baseline is the scenario id of the rulebook as it stands.
-const Baseline = "baseline"
+const Baseline = rules.BaselineID
 
 // Job is what to run: a rulebook (with its scenarios), data and relief.
 type Job struct {
