@@ -150,14 +150,24 @@ func (e *Evaluator) Value(i int) (Value, error) {
 		if err != nil {
 			return v, e.fail(k, k.Volume, err, &v)
 		}
-		v.Volume, v.HasVolume = out.(decimal.Decimal), true
+		v.Volume, v.HasVolume = places(out.(decimal.Decimal)), true
 	}
 	out, err := e.vm.Run(c.measure, e.env)
 	if err != nil {
 		return v, e.fail(k, k.Measure, err, &v)
 	}
-	v.Measure, v.HasMeasure = out.(decimal.Decimal), true
+	v.Measure, v.HasMeasure = places(out.(decimal.Decimal)), true
 	return v, nil
+}
+
+// places rounds a measure or volume with more than DivisionPlaces decimal
+// places (a product of quotients, say) to that many, half away from zero,
+// so that a status is judged on the value the outputs hold.
+func places(d decimal.Decimal) decimal.Decimal {
+	if d.Exponent() < -DivisionPlaces {
+		return d.Round(DivisionPlaces)
+	}
+	return d
 }
 
 // fail records an undefined value (a division by zero) or returns an

@@ -6,7 +6,9 @@
 // exact decimal: literals such as 0.98 are read from their text, and + - *
 // and comparisons are exact, so 0.1 + 0.2 == 0.3 holds. A quotient that does
 // not terminate is rounded to DivisionPlaces decimal places, half away from
-// zero; that is the only rounding before a credit is priced. Besides the
+// zero, and so is a measure or volume left with more places (a product of
+// quotients, say), so that a status is judged on the value the outputs
+// hold; that is the only rounding before a credit is priced. Besides the
 // operators, expressions may use min, max, abs, round(x, places),
 // pct(a, b) (a / b * 100), cond ? a : b and if cond { a } else { b }, and
 // refer to the key columns, month (as "YYYY-MM") and the declared fields.

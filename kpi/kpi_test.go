@@ -50,6 +50,11 @@ func TestEvaluate(t *testing.T) {
 	}{
 		{"met above target", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,
 			row("N", "99", "100", "0"), rules.Met, "0.99", ""},
+		// 1/3 = 0.3333333333333333 (16 places); squared, 0.11111111111111108888888888888889
+		// (32 places), rounded to 16 places: 0.1111111111111111 — equal to the target, so
+		// met, as the written measure shows.
+		{"a product of quotients is judged at 16 places", `{id: K, measure: (done / jobs) * (done / jobs), target: 0.1111111111111111, credit: {fixed: {minor: 1}}}`,
+			row("N", "1", "3", "0"), rules.Met, "0.1111111111111111", ""},
 		{"equal to target is met", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,
 			row("N", "49", "50", "0"), rules.Met, "0.98", ""},
 		{"just below target is minor", `{id: K, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 1}}}`,

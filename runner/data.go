@@ -186,6 +186,9 @@ func (t *table) cell(c column, s string) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a number", s)
 	}
+	if -d.Exponent() > MeasurePlaces {
+		return nil, fmt.Errorf("%s has more than %d decimal places", s, MeasurePlaces)
+	}
 	switch f.Type {
 	case rules.TypeInt:
 		if d.IsNegative() {

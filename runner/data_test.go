@@ -64,6 +64,7 @@ func TestReadCSVErrors(t *testing.T) {
 			`d.csv:2:5: column jobs: "99999999999999999999"... is too long for a number (at most 30 digits)`},
 		{"negative money", header + "A,North,2025-01,-1.00,1,1,1\n", "d.csv:2:4: column monthly_charge: money cannot be negative here, got -1.00"},
 		{"fraction of a penny", header + "A,North,2025-01,1.001,1,1,1\n", "d.csv:2:4: column monthly_charge: 1.001 has more than 2 decimal places"},
+		{"decimal too precise", header + "A,North,2025-01,1.00,1,1,20.00000000000000000001\n", "d.csv:2:7: column nights: 20.00000000000000000001 has more than 16 decimal places"},
 		{"money too large", header + "A,North,2025-01,10000000000000.00,1,1,1\n", "d.csv:2:4: column monthly_charge: 10000000000000.00 is too large for money (at most 13 digits before the decimal point)"},
 		{"largest money", header + "A,North,2025-01,9999999999999.99,1,1,1\nA,North,2025-02,x,1,1,1\n", "d.csv:3:4: column monthly_charge: \"x\" is not a number (write digits with an optional - and decimal point, e.g. 1234.50)"},
 		{"missing value", header + "A,,2025-01,1.00,1,1,1\n", "d.csv:2:2: column region: missing value"},

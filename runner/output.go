@@ -38,6 +38,10 @@ var outputNames = []string{
 	"summary.md", "summary.html", "manifest.json",
 }
 
+// ErrNotDirectory is returned when the output directory's path names a
+// file.
+var ErrNotDirectory = errors.New("the output path is a file, not a directory")
+
 // ErrForeignFiles is returned when the output directory holds files that
 // a run did not write, and Force is not set.
 var ErrForeignFiles = errors.New("the output directory holds files kpicredit did not write")
@@ -182,6 +186,9 @@ func render(ctx context.Context, res *Result, out Output) ([]file, error) {
 // run's outputs unless out.Force is set. It reports whether other files
 // are there (which --force keeps).
 func prepareDir(out Output) (foreign bool, err error) {
+	if st, err := os.Stat(out.Dir); err == nil && !st.IsDir() {
+		return false, fmt.Errorf("%s: %w", out.Dir, ErrNotDirectory)
+	}
 	entries, err := os.ReadDir(out.Dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, os.MkdirAll(filepath.Dir(filepath.Clean(out.Dir)), 0o755)

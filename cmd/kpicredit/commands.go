@@ -63,11 +63,11 @@ func (in *inputs) load(needData bool) (runner.Job, error) {
 	}
 	rb, err := rules.Load(in.rules)
 	if err != nil {
-		return job, err
+		return job, unreadable(err)
 	}
 	for _, s := range in.scenarios {
 		if err := rb.LoadScenarios(s); err != nil {
-			return job, err
+			return job, unreadable(err)
 		}
 	}
 	if err := runner.Check(rb); err != nil {
@@ -78,12 +78,12 @@ func (in *inputs) load(needData bool) (runner.Job, error) {
 		return job, nil
 	}
 	if job.Data, err = runner.LoadData(rb, in.data); err != nil {
-		return job, err
+		return job, unreadable(err)
 	}
 	if in.relief != "" {
 		f, err := os.Open(in.relief)
 		if err != nil {
-			return job, err
+			return job, unreadable(err)
 		}
 		defer f.Close()
 		job.Relief, err = runner.ReadRelief(job.Data, kpiIDs(rb), in.relief, f)
@@ -228,10 +228,28 @@ func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	return runner.Explain(ctx, stdout, job, q)
 }
 
-// isInvalid reports errors that are the user's to fix: invalid input, or
-// an output directory that holds other files.
+// isInvalid reports errors that are the user's to fix: invalid input, an
+// input file that cannot be read, or an output directory that is a file
+// or holds other files.
 func isInvalid(err error) bool {
-	return runner.IsInvalidInput(err) || errors.Is(err, runner.ErrForeignFiles)
+	var ue *unreadableError
+	return runner.IsInvalidInput(err) || errors.As(err, &ue) ||
+		errors.Is(err, runner.ErrForeignFiles) || errors.Is(err, runner.ErrNotDirectory)
+}
+
+// unreadableError is an input file that cannot be opened or read: missing,
+// a directory, or not permitted.
+type unreadableError struct{ *os.PathError }
+
+func (e *unreadableError) Error() string { return e.Path + ": cannot read the file: " + e.Err.Error() }
+
+// unreadable marks a failure to open or read an input file as the user's
+// to fix; other errors pass unchanged.
+func unreadable(err error) error {
+	if pe := (*os.PathError)(nil); errors.As(err, &pe) {
+		return &unreadableError{pe}
+	}
+	return err
 }
 
 func version() string {

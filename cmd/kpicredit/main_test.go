@@ -91,7 +91,16 @@ func TestExitCodes(t *testing.T) {
 		{"no out", []string{"run", "--rules", rulesPath, "--data", dataPath}, 2, "--out is required"},
 		{"bad data", []string{"run", "--rules", rulesPath, "--data", badData}, 2, `data.csv:9:3: column month: month "2024-13" is not YYYY-MM`},
 		{"bad rules", []string{"run", "--rules", badRules, "--data", dataPath}, 2, `rules.yaml:1:1: missing required key "currency"`},
-		{"missing file", []string{"run", "--rules", filepath.Join(bad, "none.yaml"), "--data", dataPath}, 1, "no such file or directory"},
+		{"missing rulebook", []string{"run", "--rules", filepath.Join(bad, "none.yaml"), "--data", dataPath}, 2,
+			filepath.Join(bad, "none.yaml") + ": cannot read the file: no such file or directory"},
+		{"rulebook is a directory", []string{"validate", "--rules", bad}, 2, bad + ": cannot read the file: is a directory"},
+		{"missing scenario file", []string{"run", "--rules", rulesPath, "--scenario", "none.yaml", "--data", dataPath}, 2,
+			"none.yaml: cannot read the file: no such file or directory"},
+		{"missing data", []string{"run", "--rules", rulesPath, "--data", "none.csv"}, 2, "none.csv: cannot read the file: no such file or directory"},
+		{"missing relief", []string{"run", "--rules", rulesPath, "--data", dataPath, "--relief", "none.csv"}, 2,
+			"none.csv: cannot read the file: no such file or directory"},
+		{"out is a file", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", badRules}, 2,
+			badRules + ": the output path is a file, not a directory"},
 		{"version", []string{"version"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
