@@ -80,6 +80,14 @@ func Write(ctx context.Context, res *Result, out Output) error {
 	return replaceFiles(staging, out.Dir, files)
 }
 
+// Verify renders every output of a run in memory and discards it: it
+// finds what Write would fail on, such as a value too large for its
+// column, without touching the disk.
+func Verify(ctx context.Context, res *Result) error {
+	_, err := render(ctx, res, Output{})
+	return err
+}
+
 // errNoExchange says the system cannot swap two directories atomically.
 var errNoExchange = errors.New("directories cannot be exchanged atomically here")
 

@@ -128,7 +128,10 @@ func (in *inputs) manifestInputs() []runner.Input {
 	return out
 }
 
-func validateCmd(_ context.Context, args []string, stdout io.Writer) error {
+// validateCmd checks the inputs; with data, it also runs the job and
+// renders its outputs in memory, so that what passes here does not fail
+// in run for the same inputs.
+func validateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	var in inputs
 	in.register(fs)
@@ -138,6 +141,15 @@ func validateCmd(_ context.Context, args []string, stdout io.Writer) error {
 	job, err := in.load(false)
 	if err != nil {
 		return err
+	}
+	if job.Data != nil {
+		res, err := runner.Run(ctx, job)
+		if err != nil {
+			return err
+		}
+		if err := runner.Verify(ctx, res); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "%s: %d KPIs, %d scenarios: valid\n", in.rules, len(job.Rules.KPIs), len(job.Rules.Scenarios))
 	if job.Data != nil {

@@ -101,6 +101,11 @@ func TestExitCodes(t *testing.T) {
 			"none.csv: cannot read the file: no such file or directory"},
 		{"out is a file", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", badRules}, 2,
 			badRules + ": the output path is a file, not a directory"},
+		// validate with data runs the job in memory: it fails where run would.
+		{"validate: expression fails on the data", []string{"validate", "--rules", "../../testdata/bad/o-round-places-from-data/rules.yaml",
+			"--data", "../../testdata/bad/o-round-places-from-data/data.csv"}, 2, "round(nights, jobs - 20) failed for lot Acme / North, 2025-03"},
+		{"validate: value too large to write", []string{"validate", "--rules", "../../testdata/bad/_base/rules.yaml",
+			"--data", "../../testdata/bad/o-measure-too-large/data.csv"}, 2, "kpi_results.parquet: column measure: 10000000000000000000000000 is too large"},
 		{"version", []string{"version"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
