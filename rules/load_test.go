@@ -111,6 +111,11 @@ kpis:
 		"for a higher-is-better KPI each bound must be at or beyond the one before")
 	err = rb.ReadScenarios("dup.yaml", strings.NewReader("- id: proportionate\n"))
 	require.EqualError(t, err, `dup.yaml:1:3: scenarios.proportionate: duplicate scenario id "proportionate"`)
+
+	// What the scenario takes away from the whole document is placed at
+	// the scenario, not at the top of the rulebook.
+	err = rb.ReadScenarios("pv.yaml", strings.NewReader("scenarios:\n  - id: nopv\n    point_value: null\n"))
+	require.EqualError(t, err, "pv.yaml:2:5: scenarios.nopv.point_value: missing: KPI KPI-01 uses a points scheme outside a service area")
 }
 
 // A null in an override removes the key: here the serious bound, and with

@@ -338,6 +338,12 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 	}
 	root := copyMapping(b.root)
 	setKey(root, "scenarios", nil)
+	// A problem of the document as a whole (a key the scenario removed and
+	// something still needs) is the scenario's: place it there.
+	root.Line, root.Column = spec.node.Line, spec.node.Column
+	if rd.files != nil {
+		rd.files[root] = spec.file
+	}
 	m := rd.mapping(spec.node, "")
 	kpis := b.overlayKPIs(rd, spec, m, sweep)
 	setKey(root, "kpis", kpis)

@@ -241,7 +241,23 @@ func describe(n *yaml.Node) string {
 	if n.Tag == "!!null" {
 		return "empty"
 	}
-	return strconv.Quote(n.Value)
+	return quoteShort(n.Value)
+}
+
+// quoteShort quotes text for a message, cut to its first line and 60
+// characters: a whole file read as one scalar is not echoed back.
+func quoteShort(s string) string {
+	line, more := strings.TrimSuffix(s, "\n"), false
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line, more = line[:i], true
+	}
+	if r := []rune(line); len(r) > 60 {
+		line, more = string(r[:60]), true
+	}
+	if more {
+		return strconv.Quote(line) + "..."
+	}
+	return strconv.Quote(line)
 }
 
 func join(prefix, key string) string {

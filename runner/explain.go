@@ -63,6 +63,17 @@ func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 			return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot names %q, which is not a key column (%s)", k, strings.Join(ds.Rules.Keys, ", "))}
 		}
 	}
+	var missing, named []string
+	for _, k := range ds.Rules.Keys {
+		if v, ok := want[k]; ok {
+			named = append(named, k+"="+v)
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot must name every key column; %s missing", strings.Join(missing, ", "))}
+	}
 	for _, l := range ds.Lots {
 		match := true
 		for i, k := range ds.Rules.Keys {
@@ -72,7 +83,7 @@ func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 			return l, nil
 		}
 	}
-	return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("no lot %v in the data", want)}
+	return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("no lot %s in the data", strings.Join(named, ","))}
 }
 
 func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *LotData, lm *LotMonth, i int) {

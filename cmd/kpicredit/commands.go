@@ -226,7 +226,11 @@ func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		if !ok {
 			return &usageError{fmt.Sprintf("--lot: %q is not key=value", kv)}
 		}
-		q.Lot[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		k = strings.TrimSpace(k)
+		if _, dup := q.Lot[k]; dup {
+			return &usageError{fmt.Sprintf("--lot: %s is given twice", k)}
+		}
+		q.Lot[k] = strings.TrimSpace(v)
 	}
 	m, err := rules.ParseMonth(*month)
 	if err != nil {

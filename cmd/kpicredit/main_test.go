@@ -65,7 +65,17 @@ func TestExplain(t *testing.T) {
 	code, _, stderr = kpicredit("explain", "--rules", rulesPath, "--data", dataPath,
 		"--lot", "provider=Nobody,region=North West", "--month", "2025-03", "--kpi", "KPI-01")
 	require.Equal(t, 2, code)
-	require.Contains(t, stderr, "no lot map[provider:Nobody region:North West] in the data")
+	require.Contains(t, stderr, "no lot provider=Nobody,region=North West in the data")
+	for _, tc := range []struct{ lot, stderr string }{
+		{"provider=Nobody", "data.csv: --lot must name every key column; region missing"},
+		{"provider=A,region=B,region=C", "--lot: region is given twice"},
+		{"provider=A,colour=B", `--lot names "colour", which is not a key column (provider, region)`},
+	} {
+		code, _, stderr = kpicredit("explain", "--rules", rulesPath, "--data", dataPath,
+			"--lot", tc.lot, "--month", "2025-03", "--kpi", "KPI-01")
+		require.Equal(t, 2, code)
+		require.Contains(t, stderr, tc.stderr)
+	}
 }
 
 // Bad usage and bad input exit with 2 and leave nothing in --out.
