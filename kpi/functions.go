@@ -152,7 +152,7 @@ func round(p ...any) (any, error) {
 // DivisionPlaces. Compile checks a literal; evaluation checks the rest.
 func checkPlaces(places dec) error {
 	if !places.IsInteger() || places.IsNegative() || places.GreaterThan(decimal.NewFromInt(DivisionPlaces)) {
-		return fmt.Errorf("round: places must be a whole number from 0 to %d, not %s: %w", DivisionPlaces, places, ErrArgument)
+		return fmt.Errorf("round: places must be a whole number from 0 to %d, not %s: %w", DivisionPlaces, ShortString(places), ErrArgument)
 	}
 	return nil
 }
@@ -160,4 +160,16 @@ func checkPlaces(places dec) error {
 // pct(a, b) is a as a percentage of b: a / b * 100.
 func pct(p ...any) (any, error) {
 	return quo(p[0].(dec).Mul(hundred), p[1].(dec))
+}
+
+// ShortString formats a number for a message: in full up to 40
+// characters, otherwise its first digits and how many there are, so that
+// a runaway value does not flood the terminal.
+func ShortString(d decimal.Decimal) string {
+	s := d.String()
+	if len(s) <= 40 {
+		return s
+	}
+	digits := len(d.Abs().Truncate(0).String())
+	return fmt.Sprintf("%s... (%d digits before the point)", s[:20], digits)
 }

@@ -56,7 +56,7 @@ type RangeError struct {
 // Error names the value, its place and the limit.
 func (e *RangeError) Error() string {
 	return fmt.Sprintf("%s: column %s: %s is too large for the output's %s (at %s); check the data and the rulebook for a mistyped number",
-		e.File, e.Column, e.Value, e.Type, strings.Join(e.Row, ", "))
+		e.File, e.Column, kpi.ShortString(e.Value), e.Type, strings.Join(e.Row, ", "))
 }
 
 // IsInvalidInput reports whether err is the user's input being wrong — a
