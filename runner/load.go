@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/rules"
@@ -17,12 +18,15 @@ func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if !strings.HasSuffix(strings.ToLower(path), ".parquet") {
-		return ReadCSV(rb, path, f)
-	}
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+	}
+	if !strings.HasSuffix(strings.ToLower(path), ".parquet") {
+		return ReadCSV(rb, path, f)
 	}
 	return ReadParquet(rb, path, f, st.Size())
 }

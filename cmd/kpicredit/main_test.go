@@ -107,6 +107,7 @@ func TestExitCodes(t *testing.T) {
 		{"missing scenario file", []string{"run", "--rules", rulesPath, "--scenario", "none.yaml", "--data", dataPath}, 2,
 			"none.yaml: cannot read the file: no such file or directory"},
 		{"missing data", []string{"run", "--rules", rulesPath, "--data", "none.csv"}, 2, "none.csv: cannot read the file: no such file or directory"},
+		{"data is a directory", []string{"run", "--rules", rulesPath, "--data", bad}, 2, bad + ": cannot read the file: is a directory"},
 		{"missing relief", []string{"run", "--rules", rulesPath, "--data", dataPath, "--relief", "none.csv"}, 2,
 			"none.csv: cannot read the file: no such file or directory"},
 		{"out is a file", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", badRules}, 2,
