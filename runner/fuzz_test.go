@@ -25,11 +25,7 @@ func FuzzReadCSV(f *testing.F) {
 	rb := small(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		ds, err := runner.ReadCSV(rb, "f.csv", strings.NewReader(src))
-		if err != nil {
-			var ie *runner.InputError
-			if !errors.As(err, &ie) {
-				t.Fatalf("not an *InputError: %v", err)
-			}
+		if rejected(t, err) {
 			return
 		}
 		for _, lot := range ds.Lots {
@@ -72,11 +68,7 @@ func FuzzReadRelief(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		rt, err := runner.ReadRelief(ds, ids[1:], "f.csv", strings.NewReader(src))
-		if err != nil {
-			var ie *runner.InputError
-			if !errors.As(err, &ie) {
-				t.Fatalf("not an *InputError: %v", err)
-			}
+		if rejected(t, err) {
 			return
 		}
 		for _, lot := range ds.Lots {
@@ -93,4 +85,14 @@ func FuzzReadRelief(f *testing.F) {
 			}
 		}
 	})
+}
+
+// rejected reports whether a reader rejected its input, failing the test
+// unless it did so with an *InputError.
+func rejected(t *testing.T, err error) bool {
+	var ie *runner.InputError
+	if err != nil && !errors.As(err, &ie) {
+		t.Fatalf("not an *InputError: %v", err)
+	}
+	return err != nil
 }
