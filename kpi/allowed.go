@@ -10,8 +10,8 @@ import (
 // allowed rejects the parts of expr's language a KPI expression has no
 // use for and that would break its guarantees: let (which squares a value
 // in a few nodes, past the limits on size), lists and in (which compare
-// decimals by their text, not their value), member access, pipes,
-// ranges, maps, nil and ??. What is left is arithmetic, comparisons,
+// decimals by their text, not their value), member access, ranges,
+// maps, matches, nil and ??. What is left is arithmetic, comparisons,
 // and/or/not, ?: and if/else, text comparisons and the helper functions.
 type allowed struct {
 	src  string

@@ -11,7 +11,9 @@
 // hold; that is the only rounding before a credit is priced. Besides the
 // operators, expressions may use min, max, abs, round(x, places),
 // pct(a, b) (a / b * 100), cond ? a : b and if cond { a } else { b }, and
-// refer to the key columns, month (as "YYYY-MM") and the declared fields.
+// refer to the key columns, month (as "YYYY-MM") and the declared fields;
+// the rest of expr's language (let, lists and in, nil, ??, ranges,
+// matches, member access) is rejected when the rulebook loads.
 //
 // A measure with no value, such as 0/0, makes the KPI not_measured; it is
 // never an error, Inf or a panic.
