@@ -103,34 +103,42 @@ func (c *Calculator) capTo(lm *LotMonth, limit decimal.Decimal) {
 }
 
 // contractYear numbers the contract year holding m, and says how many
-// months of that year follow m: years run from the rulebook's start month,
-// or from January when it has none.
-func (c *Calculator) contractYear(m rules.Month) (year, left int) {
-	d := int(m) // months since January of year 0
+// months it has: years run from the rulebook's start month, or from
+// January when it has none, and the last ends at the rulebook's end.
+func (c *Calculator) contractYear(m rules.Month) (year, months int) {
+	first := rules.Month(0) // January of year 0
 	if c.rb.Start.Set {
-		d = int(m - c.rb.Start.Month)
+		first = c.rb.Start.Month
 	}
+	d := int(m - first)
 	year = d / 12
 	if d < 0 {
 		year = (d - 11) / 12
 	}
-	return year, 11 - (d - year*12)
+	start := first + rules.Month(year*12)
+	last := start + 11
+	if c.rb.End.Set && c.rb.End.Month < last {
+		last = c.rb.End.Month
+	}
+	return year, int(last-start) + 1
 }
 
 // capYear limits the lot's credits in a contract year to the annual cap: a
 // fixed amount, or a percent of the year's charges. The year's charges are
-// projected from what is known by the month: the charges so far plus this
-// month's charge for each month left, so a month's figures never depend on
-// later data. A month gets what the cap has left, spread over its KPIs pro
-// rata.
+// projected from what is known by the month: the charges of the year's
+// months so far, plus this month's charge for each of its other months
+// (those to come, and those before the data starts), so a month's figures
+// never depend on later data. A month gets what the cap has left, spread
+// over its KPIs pro rata.
 func (l *Lot) capYear(lm *LotMonth) {
 	c := l.calc
-	y, left := c.contractYear(lm.Month)
+	y, months := c.contractYear(lm.Month)
 	if y != l.year || !l.inYear {
 		l.year, l.inYear = y, true
-		l.ytd.charge, l.ytd.credits = zero, zero
+		l.ytd.charge, l.ytd.credits, l.ytd.months = zero, zero, 0
 	}
 	l.ytd.charge = l.ytd.charge.Add(lm.Charge)
+	l.ytd.months++
 	caps := c.rb.Caps
 	if caps.AnnualAmount == nil && caps.AnnualPercent == nil {
 		l.ytd.credits = l.ytd.credits.Add(lm.Credits)
@@ -140,7 +148,8 @@ func (l *Lot) capYear(lm *LotMonth) {
 	if caps.AnnualAmount != nil {
 		limit = *caps.AnnualAmount
 	} else {
-		projected := l.ytd.charge.Add(lm.Charge.Mul(decimal.NewFromInt(int64(left))))
+		unknown := decimal.NewFromInt(int64(max(months-l.ytd.months, 0)))
+		projected := l.ytd.charge.Add(lm.Charge.Mul(unknown))
 		limit = c.round(projected.Mul(*caps.AnnualPercent), hundred)
 	}
 	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))

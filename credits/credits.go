@@ -108,7 +108,10 @@ type Lot struct {
 	begun  bool
 	year   int
 	inYear bool
-	ytd    struct{ charge, credits decimal.Decimal }
+	ytd    struct {
+		charge, credits decimal.Decimal
+		months          int // the contract year's months seen so far
+	}
 }
 
 type kpiState struct {

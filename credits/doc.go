@@ -51,9 +51,11 @@
 // shares included). The annual cap limits a lot's credits in a contract
 // year (from the rulebook's start month, or January): annual_amount, or
 // annual_percent_of_charge% of the year's charges projected from what is
-// known by the month — the charges so far plus this month's charge for
-// each month left — so a month's figures never change when later months
-// arrive. A month gets what the annual cap has left after earlier months.
+// known by the month — the charges of the year's months so far plus this
+// month's charge for each of its other months (those to come, and those
+// before the data starts when it starts mid-year) — so a month's figures
+// never change when later months arrive. A last year cut short by the
+// rulebook's end has only its months. A month gets what the annual cap has left after earlier months.
 //
 // # Spreading a total back over KPIs
 //

@@ -206,6 +206,33 @@ caps: {annual_percent_of_charge: 0.5}
 	requireMoney(t, "900.00", lm.Credits)
 }
 
+// Data that starts partway through a contract year projects the months
+// before it at the current charge too, and a last year cut short by the
+// contract's end has only its months.
+func TestAnnualCapPercentPartYears(t *testing.T) {
+	rb := book(t, `start: 2025-01
+end: 2026-04
+kpis:
+  - {id: A, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 50.00}}}
+caps: {annual_percent_of_charge: 1}
+`)
+	lot := credits.New(rb).NewLot()
+	fail := obs(rules.Minor, "0.9")
+	// July 2025, the data's first month: 1,000.00 + 11 x 1,000.00 (six
+	// months before, five after) = 12,000.00; cap 1% = 120.00.
+	lm := month(t, lot, "2025-07", "1000", fail)
+	requireMoney(t, "120.00", lm.AnnualCapLeft)
+	requireMoney(t, "50.00", lm.Credits)
+	requireMoney(t, "50.00", month(t, lot, "2025-08", "1000", fail).Credits) // 100.00 of 120.00
+	requireMoney(t, "20.00", month(t, lot, "2025-09", "1000", fail).Credits) // 20.00 left
+	requireMoney(t, "0.00", month(t, lot, "2025-10", "1000", fail).Credits)
+	// 2026 ends in April: 1,000.00 + 3 x 1,000.00 = 4,000.00; cap 40.00.
+	lm = month(t, lot, "2026-01", "1000", fail)
+	requireMoney(t, "40.00", lm.AnnualCapLeft)
+	requireMoney(t, "40.00", lm.Credits)
+	requireMoney(t, "0.00", month(t, lot, "2026-02", "1000", fail).Credits)
+}
+
 // Earn-back: after N consecutive met months a share of the KPI's credits
 // since its last earn-back is refunded, as a negative entry.
 func TestEarnBack(t *testing.T) {
