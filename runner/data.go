@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"strings"
@@ -153,7 +154,6 @@ func (t *table) inTerm(m rules.Month) error {
 }
 
 var (
-	wholeNumber = regexp.MustCompile(`^[0-9]+$`)
 	decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 )
 
@@ -176,39 +176,62 @@ func (t *table) cell(c column, s string) (any, error) {
 	if f.Type == rules.TypeString {
 		return s, nil
 	}
+	return t.number(f.Type, s)
+}
+
+// number reads an exact decimal and checks it against its field's type.
+// Trailing zeros are not places: 10000.0000 is whole pounds and 20.00 a
+// count, as Parquet DECIMAL(18,4) and DECIMAL(10,2) columns write them.
+func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
 	if len(s) > MaxDigits+2 {
-		return nil, fmt.Errorf("%.20q... is too long for a number (at most %d digits)", s, MaxDigits)
+		return decimal.Decimal{}, fmt.Errorf("%.20q... is too long for a number (at most %d digits)", s, MaxDigits)
 	}
 	if !decimalText.MatchString(s) {
-		return nil, fmt.Errorf("%q is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", s)
+		return decimal.Decimal{}, fmt.Errorf("%q is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", s)
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a number", s)
+		return decimal.Decimal{}, fmt.Errorf("%q is not a number", s)
 	}
-	if -d.Exponent() > MeasurePlaces {
-		return nil, fmt.Errorf("%s has more than %d decimal places", s, MeasurePlaces)
+	places := int32(MeasurePlaces)
+	if typ == rules.TypeMoney {
+		places = t.rb.MinorUnits
 	}
-	switch f.Type {
-	case rules.TypeInt:
-		if d.IsNegative() {
-			return nil, fmt.Errorf("a count cannot be negative, got %s", s)
-		}
-		if !wholeNumber.MatchString(s) {
-			return nil, fmt.Errorf("a count must be a whole number, got %s", s)
-		}
-	case rules.TypeMoney:
-		if d.IsNegative() {
-			return nil, fmt.Errorf("money cannot be negative here, got %s", s)
-		}
-		if -d.Exponent() > t.rb.MinorUnits {
-			return nil, fmt.Errorf("%s has more than %d decimal places", s, t.rb.MinorUnits)
-		}
-		if whole := 18 - MoneyHeadroom - t.rb.MinorUnits; d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
-			return nil, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
-		}
+	if -d.Exponent() > places || typ == rules.TypeInt {
+		d = trimZeros(d)
+	}
+	switch {
+	case -d.Exponent() > places:
+		return d, fmt.Errorf("%s has more than %d decimal places", s, places)
+	case typ == rules.TypeInt && d.IsNegative():
+		return d, fmt.Errorf("a count cannot be negative, got %s", s)
+	case typ == rules.TypeInt && d.Exponent() < 0:
+		return d, fmt.Errorf("a count must be a whole number, got %s", s)
+	case typ == rules.TypeMoney && d.IsNegative():
+		return d, fmt.Errorf("money cannot be negative here, got %s", s)
+	}
+	if whole := 18 - MoneyHeadroom - places; typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
+		return d, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
 	}
 	return d, nil
+}
+
+// trimZeros drops the trailing zeros of d's fraction: 18.500 becomes 18.5
+// and 20.00 becomes 20.
+func trimZeros(d decimal.Decimal) decimal.Decimal {
+	if d.IsZero() {
+		return decimal.Zero
+	}
+	c, e := d.Coefficient(), d.Exponent()
+	ten, r := big.NewInt(10), new(big.Int)
+	for e < 0 {
+		q, _ := new(big.Int).QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, e = q, e+1
+	}
+	return decimal.NewFromBigInt(c, e)
 }
 
 // finish sorts the lots and their months and checks that every lot has

@@ -39,6 +39,20 @@ func TestReadCSV(t *testing.T) {
 	require.Equal(t, "-1.5", r.Values[3].(rules.Decimal).String())
 }
 
+// Trailing zeros are not decimal places: Parquet DECIMAL(18,4) money,
+// DECIMAL(10,2) counts and DECIMAL(38,18) measures are read as their
+// values; a count of -0 (from floating point) is 0.
+func TestReadCSVTrailingZeros(t *testing.T) {
+	ds, err := runner.ReadCSV(small(t), "d.csv", strings.NewReader(header+
+		"A,North,2025-01,10000.0000,20.00,-0,18.500000000000000000\n"))
+	require.NoError(t, err)
+	v := ds.Lots[0].Rows[0].Values
+	for i, want := range []string{"10000", "20", "0", "18.5"} {
+		require.Equal(t, want, v[i].(rules.Decimal).String(), "column %d", i)
+	}
+	require.Equal(t, int32(0), v[1].(rules.Decimal).Exponent(), "a count is held whole")
+}
+
 // Every problem names the file, line and column, and is an *InputError.
 func TestReadCSVErrors(t *testing.T) {
 	cases := []struct{ name, src, want string }{
