@@ -116,6 +116,8 @@ kpis:
 	// the scenario, not at the top of the rulebook.
 	err = rb.ReadScenarios("pv.yaml", strings.NewReader("scenarios:\n  - id: nopv\n    point_value: null\n"))
 	require.EqualError(t, err, "pv.yaml:2:5: scenarios.nopv.point_value: missing: KPI KPI-01 uses a points scheme outside a service area")
+	err = rb.ReadScenarios("rm.yaml", strings.NewReader("- {id: rmall, remove: [KPI-01, KPI-02]}\n"))
+	require.EqualError(t, err, "rm.yaml:1:15: scenarios.rmall.kpis: must list at least one KPI")
 }
 
 // A null in an override removes the key: here the serious bound, and with

@@ -413,6 +413,16 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 	}
 	out := *base
 	out.Content = items
+	if len(items) == 0 { // the scenario removed every KPI: say so at the scenario
+		at := spec.node
+		if e, ok := m["remove"]; ok {
+			at = e.key
+		}
+		out.Line, out.Column = at.Line, at.Column
+		if rd.files != nil {
+			rd.files[&out] = spec.file
+		}
+	}
 	return &out
 }
 

@@ -112,11 +112,14 @@ func checkSchema(schema []format.SchemaElement) ([]*format.SchemaElement, error)
 	return leaves, nil
 }
 
+// errNested is a valid file with a column kind the reader does not take.
+var errNested = errors.New("nested and repeated columns are not supported")
+
 // checkLeaf checks one top-level column.
 func checkLeaf(e *format.SchemaElement) error {
 	if !e.Type.Valid || e.NumChildren.V != 0 ||
 		(e.RepetitionType.Valid && e.RepetitionType.V == format.Repeated) {
-		return errors.New("nested and repeated columns are not supported")
+		return errNested
 	}
 	t := e.Type.V
 	if t < format.Boolean || t > format.FixedLenByteArray {

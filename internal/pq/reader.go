@@ -35,7 +35,9 @@ import (
 // Other types, nested and repeated columns are errors naming the column; a
 // malformed file is an error.
 func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, row func(n int64, cells []string) error) error {
-	if err := checkFile(r, size); err != nil {
+	if err := checkFile(r, size); errors.Is(err, errNested) {
+		return err // a valid file, with a column the reader does not take
+	} else if err != nil {
 		return fmt.Errorf("not a valid Parquet file: %w", err)
 	}
 	// Rows are read in order: the page index and bloom filters are not used.
