@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/kpicredit/kpicredit/rules"
 )
 
 // Version is the version of kpicredit recorded in every manifest.
@@ -64,7 +67,7 @@ type ManifestSweep struct {
 	Value string `json:"value"`
 }
 
-func manifest(res *Result, inputs []Input, rows map[string]int, files []file) ([]byte, error) {
+func manifest(ctx context.Context, res *Result, inputs []Input, rows map[string]int, files []file) ([]byte, error) {
 	m := Manifest{Tool: "kpicredit", Version: Version, Contract: res.Rules.Contract, Rows: rows,
 		Inputs: []ManifestInput{}, Scenarios: []ManifestScenario{}}
 	for _, in := range inputs {
@@ -81,25 +84,35 @@ func manifest(res *Result, inputs []Input, rows map[string]int, files []file) ([
 	if m.Rulebook, err = rulesEntry(res.Rules.YAML, true); err != nil {
 		return nil, err
 	}
-	for _, run := range res.Runs[1:] {
-		s := run.Scenario
-		e := ManifestScenario{ID: s.ID, Description: s.Description}
-		if s.From.Set {
-			e.From = s.From.Month.String()
-		}
-		if p := s.Sweep; p != nil {
-			e.Sweep = &ManifestSweep{Sweep: p.Sweep, KPI: p.KPI, Field: p.Field, Value: p.Value.String()}
-		}
-		if e.Rulebook, err = rulesEntry(s.Rules().YAML, s.Sweep == nil); err != nil {
-			return nil, err
-		}
-		m.Scenarios = append(m.Scenarios, e)
+	// Each scenario's rulebook is marshalled to be hashed: in parallel, as a
+	// sweep has thousands.
+	runs := res.Runs[1:]
+	m.Scenarios = make([]ManifestScenario, len(runs))
+	err = parallel(ctx, 0, len(runs), func(i int) (err error) {
+		m.Scenarios[i], err = scenarioEntry(runs[i].Scenario)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, f := range files {
 		m.Outputs = append(m.Outputs, ManifestInput{Path: f.name, SHA256: hashBytes(f.data)})
 	}
 	out, err := json.MarshalIndent(m, "", "  ")
 	return append(out, '\n'), err
+}
+
+func scenarioEntry(s *rules.Scenario) (ManifestScenario, error) {
+	e := ManifestScenario{ID: s.ID, Description: s.Description}
+	if s.From.Set {
+		e.From = s.From.Month.String()
+	}
+	if p := s.Sweep; p != nil {
+		e.Sweep = &ManifestSweep{Sweep: p.Sweep, KPI: p.KPI, Field: p.Field, Value: p.Value.String()}
+	}
+	var err error
+	e.Rulebook, err = rulesEntry(s.Rules().YAML, s.Sweep == nil)
+	return e, err
 }
 
 func rulesEntry(yamlOf func() ([]byte, error), withText bool) (ManifestRules, error) {

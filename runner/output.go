@@ -183,7 +183,7 @@ func render(ctx context.Context, res *Result, out Output) ([]file, error) {
 	for i, t := range tables {
 		counts[t.name] = rows[i]
 	}
-	m, err := manifest(res, out.Inputs, counts, files)
+	m, err := manifest(ctx, res, out.Inputs, counts, files)
 	if err != nil {
 		return nil, err
 	}
