@@ -149,10 +149,22 @@ func TestMonth(t *testing.T) {
 func TestAddOverlayErrors(t *testing.T) {
 	rb, err := rules.Load("testdata/basic.yaml")
 	require.NoError(t, err)
+	n := len(rb.Scenarios)
 	_, err = rb.AddOverlay(rules.Overlay{ID: "x", KPIs: map[string]map[string]any{"KPI-09": {"target": 1}}})
 	require.EqualError(t, err, `overlay x: scenarios.x.kpis.KPI-09: KPI "KPI-09" is not defined in the baseline`)
 	_, err = rb.AddOverlay(rules.Overlay{ID: "y", KPIs: map[string]map[string]any{"KPI-01": {"target": struct{}{}}}})
-	require.EqualError(t, err, "overlay y: cannot use a struct {} in an overlay")
+	require.EqualError(t, err, "overlay y: cannot use a value of type struct {} in an overlay")
+	var ve *rules.ValidationError
+	require.ErrorAs(t, err, &ve)
+	_, err = rb.AddOverlay(rules.Overlay{ID: "baseline"})
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, rb.Scenarios, n, "a failed overlay adds nothing")
+
+	// Fixed, the same id goes in; a float64 is its shortest decimal form.
+	sc, err := rb.AddOverlay(rules.Overlay{ID: "x", KPIs: map[string]map[string]any{"KPI-01": {"target": 0.97}}})
+	require.NoError(t, err)
+	require.Equal(t, "0.97", sc.Rules().KPI("KPI-01").Target.String())
+	require.Len(t, rb.Scenarios, n+1)
 	_, err = rb.AddOverlay(rules.Overlay{ID: "z", Remove: []string{"KPI-02"}, Add: []map[string]any{
 		{"id": "KPI-03", "measure": "moves_with_5_days_notice / moves", "target": d("0.9"), "credit": map[string]any{"fixed": map[string]any{"minor": 100}}}}})
 	require.NoError(t, err)

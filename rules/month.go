@@ -9,7 +9,9 @@ import (
 // consecutive months differ by one. The zero value is January of year 0.
 type Month int32
 
-// NewMonth returns the month for a year and a month number (1-12).
+// NewMonth returns the month for a year and a month number (1-12). A
+// month number out of range counts on from the year: NewMonth(2025, 13)
+// is January 2026, as Add would give.
 func NewMonth(year, month int) Month {
 	return Month(year*12 + month - 1)
 }

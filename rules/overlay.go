@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -10,13 +11,16 @@ import (
 )
 
 // Overlay is a scenario built in code rather than read from a file. Its
-// fields mean what the keys of a scenario file mean; values are Go strings,
-// numbers (int, decimal.Decimal), bools, []any, []string and map[string]any,
-// written as they would be in YAML.
+// fields mean what the same keys of a scenario file mean (a file can also
+// replace point_value, service_areas and earn_back, and sweep); values are
+// Go strings, numbers (int, int64, float64, decimal.Decimal or a pointer to
+// one), bools, []any, []string and map[string]any, written as they would
+// be in YAML. A float64 is taken as its shortest decimal form: 0.97 is
+// exactly 0.97.
 type Overlay struct {
 	ID          string
 	Description string
-	From        Month                     // 0 for none: the overlay applies from the first month
+	From        Month                     // 0 (January of year 0) for none: the overlay applies from the first month
 	KPIs        map[string]map[string]any // partial overrides by KPI id
 	Remove      []string                  // KPI ids
 	Add         []map[string]any          // whole new KPIs
@@ -24,7 +28,9 @@ type Overlay struct {
 }
 
 // AddOverlay applies an overlay to the rulebook and adds it as a scenario,
-// reporting problems as a *ValidationError placed at "overlay <id>".
+// reporting problems, a value of a type it cannot use included, as a
+// *ValidationError placed at "overlay <id>"; on a problem the rulebook is
+// left as it was.
 func (b *Rulebook) AddOverlay(o Overlay) (*Scenario, error) {
 	m := map[string]any{"id": o.ID}
 	if o.Description != "" {
@@ -53,11 +59,11 @@ func (b *Rulebook) AddOverlay(o Overlay) (*Scenario, error) {
 	if o.Caps != nil {
 		m["caps"] = o.Caps
 	}
+	name := "overlay " + o.ID
 	node, err := toNode(m)
 	if err != nil {
-		return nil, fmt.Errorf("overlay %s: %w", o.ID, err)
+		return nil, &ValidationError{Problems: []*Problem{{Pos: Pos{File: name}, Msg: err.Error()}}}
 	}
-	name := "overlay " + o.ID
 	rd := &reader{problems: problems{file: name}}
 	specs := rd.scenarios(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{node}})
 	n := len(b.Scenarios)
@@ -80,7 +86,19 @@ func toNode(v any) (*yaml.Node, error) {
 		return scalar("!!bool", strconv.FormatBool(x)), nil
 	case int:
 		return scalar("!!int", strconv.Itoa(x)), nil
+	case int64:
+		return scalar("!!int", strconv.FormatInt(x, 10)), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%v is not a number an overlay can use", x)
+		}
+		return scalar("!!float", strconv.FormatFloat(x, 'f', -1, 64)), nil
 	case decimal.Decimal:
+		return scalar("!!float", x.String()), nil
+	case *decimal.Decimal:
+		if x == nil {
+			return scalar("!!null", "null"), nil
+		}
 		return scalar("!!float", x.String()), nil
 	case Month:
 		return scalar("!!str", x.String()), nil
@@ -116,5 +134,5 @@ func toNode(v any) (*yaml.Node, error) {
 		}
 		return n, nil
 	}
-	return nil, fmt.Errorf("cannot use a %T in an overlay", v)
+	return nil, fmt.Errorf("cannot use a value of type %T in an overlay", v)
 }

@@ -205,7 +205,8 @@ type Caps struct {
 	// monthly charge; nil for no monthly cap.
 	MonthlyPercent *Decimal
 	// AnnualPercent caps a lot's credits in a contract year at this percent
-	// of its charges in that year to date; nil for none.
+	// of the year's charges, projected from those known by each month (see
+	// package credits); nil for none.
 	AnnualPercent *Decimal
 	// AnnualAmount caps a lot's credits in a contract year at this amount;
 	// nil for none.

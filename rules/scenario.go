@@ -220,7 +220,8 @@ func (r *reader) sweepRange(m map[string]entry, n *yaml.Node, key string) []*yam
 }
 
 // addScenarios applies each scenario's overlay to the baseline, expanding
-// sweeps, and appends them; it reports every problem the overlays cause.
+// sweeps, and appends them; it reports every problem the overlays cause,
+// and then adds none of them.
 func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	ps := &problems{file: b.File, list: found}
 	ids := map[string]bool{}
@@ -230,6 +231,7 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	if !b.checkSpecs(specs, ps) {
 		return ps.err()
 	}
+	var added []*Scenario
 	for _, spec := range specs {
 		for _, sc := range b.expand(spec, ps) {
 			if ids[sc.ID] {
@@ -237,10 +239,14 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 				continue
 			}
 			ids[sc.ID] = true
-			b.Scenarios = append(b.Scenarios, sc)
+			added = append(added, sc)
 		}
 	}
-	return ps.err()
+	if err := ps.err(); err != nil {
+		return err // the rulebook is left as it was
+	}
+	b.Scenarios = append(b.Scenarios, added...)
+	return nil
 }
 
 // checkSpecs checks what the scenarios ask for against the baseline before
@@ -526,7 +532,7 @@ func (b *Rulebook) LoadScenarios(path string) error {
 
 // ReadScenarios reads scenarios from r and adds them to the rulebook. The
 // document is a scenario, a list of scenarios, or a mapping whose only key
-// is scenarios; name is used in messages.
+// is scenarios; name is used in messages. On any problem it adds none.
 func (b *Rulebook) ReadScenarios(name string, r io.Reader) error {
 	root, err := readDocument(name, r)
 	if err != nil {
