@@ -278,3 +278,53 @@ func gap(lot *LotData, first, last rules.Month) (rules.Month, bool) {
 	}
 	return m, m <= last
 }
+
+// check reports what makes a Dataset built in code unfit for a run: every
+// lot needs its key values and one row a month from First to Last, each
+// with a value of its field's type (rules.Decimal for numbers, string for
+// text). Datasets read by ReadCSV and ReadParquet always pass.
+func (d *Dataset) check(rb *rules.Rulebook) error {
+	if d.Last < d.First {
+		return fmt.Errorf("runner: dataset: last month %s is before the first %s", d.Last, d.First)
+	}
+	for _, l := range d.Lots {
+		if l == nil || len(l.Keys) != len(rb.Keys) {
+			return fmt.Errorf("runner: dataset: a lot needs %d key values (%s)", len(rb.Keys), strings.Join(rb.Keys, ", "))
+		}
+		if len(l.Rows) != d.Months() {
+			return fmt.Errorf("runner: dataset: lot %s has %d rows for the %d months %s to %s", l.Name(), len(l.Rows), d.Months(), d.First, d.Last)
+		}
+		for i := range l.Rows {
+			if err := checkRow(rb, &l.Rows[i], d.First.Add(i)); err != nil {
+				return fmt.Errorf("runner: dataset: lot %s, %s: %w", l.Name(), d.First.Add(i), err)
+			}
+		}
+	}
+	return nil
+}
+
+func checkRow(rb *rules.Rulebook, r *kpi.Row, want rules.Month) error {
+	if r.Month != want {
+		return fmt.Errorf("the row is for %s", r.Month)
+	}
+	if len(r.Keys) != len(rb.Keys) {
+		return fmt.Errorf("%d key values for %d keys", len(r.Keys), len(rb.Keys))
+	}
+	if len(r.Values) != len(rb.Fields) {
+		return fmt.Errorf("%d values for %d fields", len(r.Values), len(rb.Fields))
+	}
+	for i, f := range rb.Fields {
+		switch r.Values[i].(type) {
+		case rules.Decimal:
+			if f.Type != rules.TypeString {
+				continue
+			}
+		case string:
+			if f.Type == rules.TypeString {
+				continue
+			}
+		}
+		return fmt.Errorf("field %s holds a %T", f.Name, r.Values[i])
+	}
+	return nil
+}

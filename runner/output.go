@@ -54,6 +54,9 @@ var ErrForeignFiles = errors.New("the output directory holds files kpicredit did
 // system cannot exchange directories, or --force keeps other files in
 // out.Dir, each file is renamed into place on its own instead.
 func Write(ctx context.Context, res *Result, out Output) error {
+	if err := res.check(); err != nil {
+		return err
+	}
 	foreign, err := prepareDir(out)
 	if err != nil {
 		return err
@@ -84,8 +87,20 @@ func Write(ctx context.Context, res *Result, out Output) error {
 // finds what Write would fail on, such as a value too large for its
 // column, without touching the disk.
 func Verify(ctx context.Context, res *Result) error {
+	if err := res.check(); err != nil {
+		return err
+	}
 	_, err := render(ctx, res, Output{})
 	return err
+}
+
+// check reports a Result that Run did not make: nil, or without its
+// rulebook, data or baseline.
+func (r *Result) check() error {
+	if r == nil || r.Rules == nil || r.Data == nil || len(r.Runs) == 0 || r.Runs[0] == nil {
+		return errors.New("runner: not a result of Run: it lacks its rulebook, data or baseline")
+	}
+	return nil
 }
 
 // errNoExchange says the system cannot swap two directories atomically.

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -36,6 +38,20 @@ type Job struct {
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
+}
+
+// check reports a Job that cannot run: no rulebook, no data, a nil
+// scenario, or data unfit for the rulebook (see Dataset).
+func (j *Job) check() error {
+	switch {
+	case j.Rules == nil:
+		return errors.New("runner: the job has no rulebook")
+	case j.Data == nil:
+		return errors.New("runner: the job has no data")
+	case slices.Contains(j.Scenarios, nil):
+		return errors.New("runner: the job lists a nil scenario")
+	}
+	return j.Data.check(j.Rules)
 }
 
 // Result is a finished run: the baseline first, then each scenario.
@@ -70,6 +86,9 @@ func (r *ScenarioRun) Detailed() bool { return r.Lots != nil }
 // scenario evaluates only the KPIs whose expressions it changes. Scenarios
 // run in parallel; the result does not depend on how they are scheduled.
 func Run(ctx context.Context, job Job) (*Result, error) {
+	if err := job.check(); err != nil {
+		return nil, err
+	}
 	base, err := Compile(job.Rules)
 	if err != nil {
 		return nil, err
@@ -214,7 +233,7 @@ func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 	for range min(workers, n) {
 		wg.Go(func() {
 			for i := range next {
-				if err := fn(i); err != nil {
+				if err := protect(fn, i); err != nil {
 					once.Do(func() { first = err; cancel() })
 				}
 			}
@@ -232,6 +251,17 @@ func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 		return first
 	}
 	return ctx.Err()
+}
+
+// protect calls fn(i), turning a panic into an error: a worker goroutine
+// is the library's, and a panic there would end the caller's process.
+func protect(fn func(int) error, i int) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("kpicredit: internal error: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return fn(i)
 }
 
 // placeEvalError names the scenario and lot in an expression's failure,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,6 +110,39 @@ kpis:
 	require.Equal(t, 2, kc.Streak)
 	require.Equal(t, "3", kc.Multiplier.String())
 	require.Equal(t, "1500.00", kc.Amount.StringFixed(2))
+}
+
+// A Job built in code is checked before it runs: what would otherwise
+// panic in a worker goroutine is an error the caller can handle.
+func TestRunChecksTheJob(t *testing.T) {
+	job := smallJob(t)
+	lot := job.Data.Lots[0]
+	withValue := func(v any) *runner.Dataset {
+		rows := slices.Clone(lot.Rows)
+		rows[1].Values = slices.Clone(rows[1].Values)
+		rows[1].Values[2] = v
+		return &runner.Dataset{Rules: job.Rules, Lots: []*runner.LotData{{Keys: lot.Keys, Rows: rows}},
+			First: job.Data.First, Last: job.Data.Last}
+	}
+	short := &runner.Dataset{Rules: job.Rules, Lots: []*runner.LotData{{Keys: lot.Keys, Rows: lot.Rows[:2]}},
+		First: job.Data.First, Last: job.Data.Last}
+	for _, tc := range []struct {
+		name string
+		job  runner.Job
+		err  string
+	}{
+		{"no rulebook", runner.Job{Data: job.Data}, "runner: the job has no rulebook"},
+		{"no data", runner.Job{Rules: job.Rules}, "runner: the job has no data"},
+		{"nil scenario", runner.Job{Rules: job.Rules, Data: job.Data, Scenarios: []*rules.Scenario{nil}}, "runner: the job lists a nil scenario"},
+		{"a float", runner.Job{Rules: job.Rules, Data: withValue(17.0)}, "runner: dataset: lot Acme / North, 2025-02: field fixed holds a float64"},
+		{"a missing month", runner.Job{Rules: job.Rules, Data: short}, "runner: dataset: lot Acme / North has 2 rows for the 4 months 2025-01 to 2025-04"},
+		{"no months", runner.Job{Rules: job.Rules, Data: &runner.Dataset{Rules: job.Rules, First: 5, Last: 4}}, "runner: dataset: last month"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := runner.Run(t.Context(), tc.job)
+			require.ErrorContains(t, err, tc.err)
+		})
+	}
 }
 
 func TestRunCancelled(t *testing.T) {

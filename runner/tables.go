@@ -215,7 +215,7 @@ func (r *Result) Comparisons() []Comparison {
 	for _, run := range r.Runs[1:] {
 		for li, lot := range r.Data.Lots {
 			for _, c := range compareLot(r.Runs[0].KPIs[li], run.KPIs[li]) {
-				out = append(out, Comparison{Scenario: run.ID, Lot: lot.Keys, KPI: c.kpi, Baseline: c.base,
+				out = append(out, Comparison{Scenario: run.ID, Lot: slices.Clone(lot.Keys), KPI: c.kpi, Baseline: c.base,
 					Credit: c.scen, Difference: c.scen.Sub(c.base), BaselineFailures: c.baseFail, Failures: c.scenFail})
 			}
 		}

@@ -1,0 +1,27 @@
+package runner
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A panic in a worker goroutine comes back as an error: the caller's
+// recover could not reach it, and the process would end.
+func TestParallelRecoversPanics(t *testing.T) {
+	err := parallel(context.Background(), 2, 10, func(i int) error {
+		if i == 7 {
+			panic("boom")
+		}
+		return nil
+	})
+	require.ErrorContains(t, err, "kpicredit: internal error: boom")
+}
+
+func TestWriteNeedsAResult(t *testing.T) {
+	for _, res := range []*Result{nil, {}} {
+		require.ErrorContains(t, Write(context.Background(), res, Output{Dir: t.TempDir()}), "runner: not a result of Run")
+		require.ErrorContains(t, Verify(context.Background(), res), "runner: not a result of Run")
+	}
+}
