@@ -155,6 +155,11 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	case charge.IsNegative():
 		return nil, fmt.Errorf("credits: %s: negative charge %s", month, charge)
 	}
+	for i, o := range obs {
+		if k := c.rb.KPIs[i]; o.Status.Failed() && o.Status != rules.Minor && k.Bound(o.Status) == nil {
+			return nil, fmt.Errorf("credits: %s: KPI %s is %s, a level it has no bound for", month, k.ID, o.Status)
+		}
+	}
 	l.last, l.begun = month, true
 	lm := &LotMonth{Month: month, Charge: charge, KPIs: make([]KPICredit, len(obs))}
 	for i, o := range obs {

@@ -297,6 +297,10 @@ func TestMonthErrors(t *testing.T) {
 	require.ErrorContains(t, err, "0 observations for 1 KPIs")
 	_, err = lot.Month(jan, d("-1"), []credits.Observation{obs(rules.Met, "1")})
 	require.ErrorContains(t, err, "negative charge -1")
+	// A has no serious bound, so no amount for serious: an observation at
+	// that level is an error, not a panic or a credit of nothing.
+	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Serious, "0.5")})
+	require.EqualError(t, err, "credits: 2025-01: KPI A is serious, a level it has no bound for")
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Met, "1")})
 	require.NoError(t, err)
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Met, "1")})
