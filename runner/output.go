@@ -94,6 +94,20 @@ func Verify(ctx context.Context, res *Result) error {
 	return err
 }
 
+// cancellable makes a table's rows stop, with the context's error, soon
+// after ctx is done.
+func cancellable(ctx context.Context, rows func(yield func([]any) error) error) func(yield func([]any) error) error {
+	return func(yield func([]any) error) error {
+		n := 0
+		return rows(func(row []any) error {
+			if n++; n%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return yield(row)
+		})
+	}
+}
+
 // check reports a Result that Run did not make: nil, or without its
 // rulebook, data or baseline.
 func (r *Result) check() error {
@@ -161,6 +175,9 @@ type file struct {
 func render(ctx context.Context, res *Result, out Output) ([]file, error) {
 	places := res.Rules.MinorUnits
 	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res)}
+	for i := range tables {
+		tables[i].rows = cancellable(ctx, tables[i].rows)
+	}
 	var jobs []func() ([]file, error)
 	rows := make([]int, len(tables))
 	for i, t := range tables {
