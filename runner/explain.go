@@ -25,6 +25,9 @@ type Query struct {
 // credit arose: its inputs, the measure's arithmetic, status, streak,
 // scheme, escalation, service area, caps and the final credit.
 func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
+	if err := job.check(); err != nil {
+		return err
+	}
 	lot, err := findLot(job.Data, q.Lot)
 	if err != nil {
 		return err

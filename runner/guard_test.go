@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,4 +43,9 @@ func TestRenderHonoursCancel(t *testing.T) {
 	})
 	require.ErrorIs(t, table(func([]any) error { return nil }), context.Canceled)
 	require.Equal(t, 1024, rows)
+}
+
+func TestExplainNeedsData(t *testing.T) {
+	err := Explain(context.Background(), io.Discard, Job{}, Query{})
+	require.EqualError(t, err, "runner: the job has no rulebook")
 }
