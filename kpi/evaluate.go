@@ -13,7 +13,7 @@ import (
 // Row is one lot's data for one month.
 type Row struct {
 	Keys  []string    // the key columns' values, in the rulebook's key order
-	Month rules.Month //
+	Month rules.Month // the month the row reports
 	// Values holds each declared field's value, in the rulebook's field
 	// order: a decimal.Decimal for numeric fields, a string for text fields.
 	Values []any

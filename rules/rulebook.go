@@ -102,17 +102,17 @@ func (e Expr) IsZero() bool { return e.Source == "" }
 type KPI struct {
 	ID         string
 	Name       string
-	Measure    Expr      // the measure, e.g. fixed_24h / jobs
-	Volume     Expr      // optional: the number of events measured
-	MinVolume  *Decimal  // optional: a volume below it is not_measured
-	Applies    Expr      // optional: a boolean; false makes the KPI not_applicable
-	Direction  Direction // which way is better
-	Target     Decimal   // met at or better than this
-	Bounds     [4]*Decimal
+	Measure    Expr        // the measure, e.g. fixed_24h / jobs
+	Volume     Expr        // optional: the number of events measured
+	MinVolume  *Decimal    // optional: a volume below it is not_measured
+	Applies    Expr        // optional: a boolean; false makes the KPI not_applicable
+	Direction  Direction   // which way is better
+	Target     Decimal     // met at or better than this
+	Bounds     [4]*Decimal // by level - Minor: [1] serious, [2] severe, [3] critical; nil for none ([0] is unused)
 	Credit     Scheme
-	Escalation []Decimal // multiplier of the n-th consecutive failure; the last repeats
-	EarnBack   *EarnBack // nil for none
-	Area       *ServiceArea
+	Escalation []Decimal    // multiplier of the n-th consecutive failure; the last repeats
+	EarnBack   *EarnBack    // nil for none
+	Area       *ServiceArea // the service area pooling its points; nil for none
 	Pos        Pos
 }
 

@@ -30,10 +30,10 @@ func (m *MonthTotal) Capped() bool { return m.HasCap && m.BeforeCap.GreaterThan(
 type KPITotal struct {
 	KPI         string
 	Credits     decimal.Decimal // after caps, before earn-back
-	Failures    int
-	Met         int
-	NotMeasured int
-	Excused     int
+	Failures    int             // lot-months at minor, serious, severe or critical
+	Met         int             // lot-months met
+	NotMeasured int             // lot-months not measured (no value, or below min_volume)
+	Excused     int             // lot-months excused by relief
 }
 
 // totalMonth condenses a lot-month.
@@ -79,12 +79,12 @@ func addKPIs(totals []KPITotal, lm *LotMonth) []KPITotal {
 
 // RunTotal is a run's figures over every lot and month.
 type RunTotal struct {
-	Charge       decimal.Decimal
+	Charge       decimal.Decimal // the charges of every lot-month
 	Credits      decimal.Decimal // after caps
 	EarnBack     decimal.Decimal // <= 0
-	Failures     int
-	Measured     int
-	CappedMonths int
+	Failures     int             // KPI-months failed
+	Measured     int             // KPI-months met or failed
+	CappedMonths int             // lot-months the monthly cap cut
 }
 
 func (t *RunTotal) add(m *MonthTotal) {

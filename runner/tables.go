@@ -202,10 +202,10 @@ type Comparison struct {
 	Scenario         string
 	Lot              []string // key values
 	KPI              string
-	Baseline, Credit decimal.Decimal
+	Baseline, Credit decimal.Decimal // the KPI's credits over the run, after caps and before earn-back
 	Difference       decimal.Decimal // Credit - Baseline
-	BaselineFailures int
-	Failures         int
+	BaselineFailures int             // failed months under the baseline
+	Failures         int             // failed months under the scenario
 }
 
 // Comparisons lists every scenario's comparison with the baseline by lot
