@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -260,6 +262,18 @@ var (
 	hundred = decimal.NewFromInt(100)
 	one     = decimal.NewFromInt(1)
 )
+
+// InTerm reports a month outside the contract term (start to end, where
+// given) as an error saying which end it passes.
+func (b *Rulebook) InTerm(m Month) error {
+	if s := b.Start; s.Set && m < s.Month {
+		return fmt.Errorf("%s is before the contract starts (%s)", m, s.Month)
+	}
+	if e := b.End; e.Set && m > e.Month {
+		return fmt.Errorf("%s is after the contract ends (%s)", m, e.Month)
+	}
+	return nil
+}
 
 // YAML returns the rulebook as YAML: for a scenario, the baseline with the
 // scenario's overlay applied. Comments are not kept.

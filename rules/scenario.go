@@ -256,11 +256,10 @@ func (b *Rulebook) checkSpecs(specs []*scenarioSpec, ps *problems) bool {
 	total := len(b.Scenarios)
 	for _, spec := range specs {
 		key := "scenarios." + spec.ID
-		switch from := spec.From; {
-		case from.Set && b.Start.Set && from.Month < b.Start.Month:
-			ps.add(spec.fromPos, key+".from", "%s is before the contract starts (%s)", from.Month, b.Start.Month)
-		case from.Set && b.End.Set && from.Month > b.End.Month:
-			ps.add(spec.fromPos, key+".from", "%s is after the contract ends (%s)", from.Month, b.End.Month)
+		if spec.From.Set {
+			if err := b.InTerm(spec.From.Month); err != nil {
+				ps.add(spec.fromPos, key+".from", "%v", err)
+			}
 		}
 		if total++; spec.sweep != nil {
 			total += len(spec.sweep.values) - 1

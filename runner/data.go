@@ -114,7 +114,7 @@ func (t *table) row(n int, cells []string) error {
 		switch {
 		case c.month:
 			r.Month = v.(rules.Month)
-			if err := t.inTerm(r.Month); err != nil {
+			if err := t.rb.InTerm(r.Month); err != nil {
 				return t.errorf(n, i+1, c.name, "%v", err)
 			}
 		case c.key >= 0:
@@ -140,16 +140,6 @@ func (t *table) row(n int, cells []string) error {
 		t.lots[lotKey] = lot
 	}
 	lot.Rows = append(lot.Rows, r)
-	return nil
-}
-
-func (t *table) inTerm(m rules.Month) error {
-	if s := t.rb.Start; s.Set && m < s.Month {
-		return fmt.Errorf("%s is before the contract starts (%s)", m, s.Month)
-	}
-	if e := t.rb.End; e.Set && m > e.Month {
-		return fmt.Errorf("%s is after the contract ends (%s)", m, e.Month)
-	}
 	return nil
 }
 
