@@ -345,10 +345,7 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 	setKey(root, "scenarios", nil)
 	// A problem of the document as a whole (a key the scenario removed and
 	// something still needs) is the scenario's: place it there.
-	root.Line, root.Column = spec.node.Line, spec.node.Column
-	if rd.files != nil {
-		rd.files[root] = spec.file
-	}
+	rd.placeAt(root, spec.node, spec.file)
 	m := rd.mapping(spec.node, "")
 	kpis := b.overlayKPIs(rd, spec, m, sweep)
 	setKey(root, "kpis", kpis)
@@ -423,12 +420,18 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 		if e, ok := m["remove"]; ok {
 			at = e.key
 		}
-		out.Line, out.Column = at.Line, at.Column
-		if rd.files != nil {
-			rd.files[&out] = spec.file
-		}
+		rd.placeAt(&out, at, spec.file)
 	}
 	return &out
+}
+
+// placeAt gives a node the overlay built the position of at, in file, so
+// that a problem found in it is placed where the scenario caused it.
+func (rd *reader) placeAt(n, at *yaml.Node, file string) {
+	n.Line, n.Column = at.Line, at.Column
+	if rd.files != nil {
+		rd.files[n] = file
+	}
 }
 
 // merge overlays mapping over on mapping base: a key in over replaces the
