@@ -101,6 +101,18 @@ func matchHeader(cells, want []string) ([]int, *InputError) {
 	return idx, nil
 }
 
+// cellText says what is wrong with the text of a value cell (trimmed), if
+// anything: it is not UTF-8, or it is empty.
+func cellText(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "the value is not valid UTF-8 text"
+	case s == "":
+		return "missing value"
+	}
+	return ""
+}
+
 // headerText says what is wrong with the text of a header cell, if
 // anything: the usual signs of a file saved in another encoding, with old
 // Mac line ends or with another delimiter.

@@ -1,12 +1,12 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
@@ -150,11 +150,8 @@ var (
 // cell reads one value: text for keys and string fields, a month, or an
 // exact decimal checked against its field's type.
 func (t *table) cell(c column, s string) (any, error) {
-	if !utf8.ValidString(s) {
-		return nil, fmt.Errorf("the value is not valid UTF-8 text")
-	}
-	if s == "" {
-		return nil, fmt.Errorf("missing value")
+	if msg := cellText(s); msg != "" {
+		return nil, errors.New(msg)
 	}
 	switch {
 	case c.month:

@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kpicredit/kpicredit/rules"
 )
@@ -98,11 +97,8 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	get := func(i int) string { return strings.TrimSpace(cells[rr.idx[i]]) }
 	for i, w := range rr.want {
-		switch v := get(i); {
-		case !utf8.ValidString(v):
-			return rr.fail(line, rr.idx[i]+1, w, "the value is not valid UTF-8 text")
-		case v == "":
-			return rr.fail(line, rr.idx[i]+1, w, "missing value")
+		if msg := cellText(get(i)); msg != "" {
+			return rr.fail(line, rr.idx[i]+1, w, "%s", msg)
 		}
 	}
 	n := len(rr.ds.Rules.Keys)
