@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -197,7 +198,7 @@ func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
 	case typ == rules.TypeMoney && d.IsNegative():
 		return d, fmt.Errorf("money cannot be negative here, got %s", s)
 	}
-	if whole := 18 - MoneyHeadroom - places; typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
+	if whole := pq.Precision - MoneyHeadroom - places; typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
 		return d, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
 	}
 	return d, nil
