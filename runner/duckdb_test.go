@@ -15,12 +15,7 @@ import (
 func TestDuckDBReadsOutputs(t *testing.T) {
 	dir := t.TempDir()
 	job, inputs := exampleJob(t)
-	res := func() *runner.Result {
-		r, err := runner.Run(t.Context(), job)
-		require.NoError(t, err)
-		require.NoError(t, runner.Write(t.Context(), r, runner.Output{Dir: dir, Inputs: inputs}))
-		return r
-	}()
+	res := runInto(t, job, inputs, dir)
 	f := func(name string) string { return filepath.Join(dir, name) }
 	out := duckdbtest.Query(t,
 		"DESCRIBE SELECT * FROM '"+f("kpi_results.parquet")+"'",

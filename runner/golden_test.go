@@ -16,11 +16,12 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // runInto runs a job and writes its outputs, with CSV copies, into dir.
-func runInto(t testing.TB, job runner.Job, inputs []runner.Input, dir string) {
+func runInto(t testing.TB, job runner.Job, inputs []runner.Input, dir string) *runner.Result {
 	t.Helper()
 	res, err := runner.Run(context.Background(), job)
 	require.NoError(t, err)
 	require.NoError(t, runner.Write(context.Background(), res, runner.Output{Dir: dir, CSV: true, Inputs: inputs}))
+	return res
 }
 
 func exampleJob(t testing.TB) (runner.Job, []runner.Input) {
