@@ -55,7 +55,8 @@
 // month's charge for each of its other months (those to come, and those
 // before the data starts when it starts mid-year) — so a month's figures
 // never change when later months arrive. A last year cut short by the
-// rulebook's end has only its months. A month gets what the annual cap has left after earlier months.
+// rulebook's end has only its months. A month gets what the annual cap has
+// left after earlier months.
 //
 // # Spreading a total back over KPIs
 //
