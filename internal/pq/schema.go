@@ -20,7 +20,7 @@ import (
 type Kind uint8
 
 const (
-	// String is a UTF-8 string (BYTE_ARRAY annotated STRING), dictionary
+	// String is a UTF-8 string (BYTE_ARRAY annotated STRING), PLAIN
 	// encoded. Write takes a Go string.
 	String Kind = iota
 	// Month is a calendar month stored as a DATE holding the first day of the
@@ -131,7 +131,12 @@ func (c Column) node() parquet.Node {
 	var n parquet.Node
 	switch c.Kind {
 	case String:
-		n = parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+		// PLAIN, not RLE_DICTIONARY: parquet-go's AVX2 routine that finds
+		// runs of dictionary indexes splits runs that its portable code
+		// keeps whole, so dictionary pages would differ in their bytes
+		// between CPUs with and without AVX2 (and every non-x86 CPU).
+		// zstd compresses the repeated strings almost as well.
+		n = parquet.String()
 	case Month:
 		n = parquet.Date()
 	case Decimal:

@@ -21,7 +21,7 @@ const CreatedBy = "kpicredit"
 const MaxRowsPerRowGroup = 1 << 20
 
 // Writer writes rows of typed values to a Parquet file: zstd compression for
-// every column, dictionary encoding for strings, columns in the order given to
+// every column, PLAIN encoding for strings, columns in the order given to
 // NewWriter. The same rows always give the same bytes. A Writer is not safe
 // for concurrent use.
 type Writer struct {
@@ -48,6 +48,7 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(MaxRowsPerRowGroup),
 	}
+	opts = append(opts, skipWideBounds(cols)...)
 	if _, err := parquet.NewWriterConfig(opts...); err != nil {
 		return nil, err // parquet.NewGenericWriter would panic
 	}
@@ -59,6 +60,25 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 		rows:    []parquet.Row{row},
 		scratch: make([][]byte, len(cols)),
 	}, nil
+}
+
+// skipWideBounds leaves the minimum and maximum out of the statistics of
+// every WideDecimal column, in the footer and in the page headers. The
+// Parquet library finds them with an AVX-512 routine on CPUs that have it,
+// and that routine returns wrong values (a minimum above the maximum), so
+// the bytes of a file would depend on the CPU; and it compares the 16 bytes
+// unsigned, where a DECIMAL's order is signed, so a negative value would be
+// recorded as the largest. Without bounds a reader scans the column instead
+// of trusting a wrong range. Decimal (INT64) columns keep their statistics:
+// they are compared as signed integers by the same code on every CPU.
+func skipWideBounds(cols []Column) []parquet.WriterOption {
+	var opts []parquet.WriterOption
+	for _, c := range cols {
+		if c.Kind == WideDecimal {
+			opts = append(opts, parquet.SkipPageBounds(c.Name), parquet.SkipPageStatistics(c.Name))
+		}
+	}
+	return opts
 }
 
 // createdBy is a writer option setting created_by verbatim (parquet.CreatedBy

@@ -302,7 +302,11 @@ func TestFileLayout(t *testing.T) {
 		assert.Equal(t, []string{c.Name}, []string(m.PathInSchema))
 		assert.Equal(t, format.Zstd, m.Codec, c.Name)
 		if c.Kind == String {
-			assert.Contains(t, m.Encoding, format.RLEDictionary, c.Name)
+			assert.NotContains(t, m.Encoding, format.RLEDictionary, c.Name)
+		}
+		if c.Kind == WideDecimal {
+			assert.Nil(t, m.Statistics.MinValue, c.Name)
+			assert.Nil(t, m.Statistics.MaxValue, c.Name)
 		}
 	}
 	types := map[string]string{}
