@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 
 	"github.com/kpicredit/kpicredit/rules"
 )
@@ -26,10 +27,13 @@ type Manifest struct {
 	Outputs   []ManifestInput    `json:"outputs"`
 }
 
-// ManifestInput is a file and its SHA-256.
+// ManifestInput is a file and its SHA-256. File is the file's name without
+// its directory, so that a run gives the same manifest whichever directory
+// it runs in and however its inputs' paths are written; the hash, not the
+// name, identifies the contents.
 type ManifestInput struct {
 	Role   string `json:"role,omitempty"`
-	Path   string `json:"path"`
+	File   string `json:"file"`
 	SHA256 string `json:"sha256"`
 }
 
@@ -75,7 +79,7 @@ func manifest(ctx context.Context, res *Result, inputs []Input, rows map[string]
 		if err != nil {
 			return nil, fmt.Errorf("manifest: %w", err)
 		}
-		m.Inputs = append(m.Inputs, ManifestInput{Role: in.Role, Path: in.Path, SHA256: h})
+		m.Inputs = append(m.Inputs, ManifestInput{Role: in.Role, File: filepath.Base(in.Path), SHA256: h})
 	}
 	ds := res.Data
 	m.Data = ManifestData{FirstMonth: ds.First.String(), LastMonth: ds.Last.String(), Lots: len(ds.Lots),
@@ -96,7 +100,7 @@ func manifest(ctx context.Context, res *Result, inputs []Input, rows map[string]
 		return nil, err
 	}
 	for _, f := range files {
-		m.Outputs = append(m.Outputs, ManifestInput{Path: f.name, SHA256: hashBytes(f.data)})
+		m.Outputs = append(m.Outputs, ManifestInput{File: f.name, SHA256: hashBytes(f.data)})
 	}
 	out, err := json.MarshalIndent(m, "", "  ")
 	return append(out, '\n'), err
