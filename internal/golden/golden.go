@@ -113,7 +113,10 @@ func decode(data []byte) (*table, error) {
 	t := &table{}
 	err := pq.ReadTable(bytes.NewReader(data), int64(len(data)),
 		func(h []string) error { t.header = append([]string(nil), h...); return nil },
-		func(_ int64, cells []string) error { t.rows = append(t.rows, append([]string(nil), cells...)); return nil })
+		func(_ int64, cells []string) error {
+			t.rows = append(t.rows, append([]string(nil), cells...))
+			return nil
+		})
 	return t, err
 }
 
