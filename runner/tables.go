@@ -11,7 +11,7 @@ import (
 type kind uint8
 
 const (
-	kString  kind = iota // text, dictionary-encoded in Parquet
+	kString  kind = iota // text, PLAIN-encoded in Parquet
 	kMonth               // a rules.Month; DATE (first of the month) in Parquet
 	kMoney               // decimal.Decimal at the currency's minor unit
 	kMeasure             // decimal.Decimal at MeasurePlaces
