@@ -158,8 +158,12 @@ func (l *Lot) capYear(lm *LotMonth) {
 	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 }
 
-// earnBack pools each failure's final credit per KPI and, on the KPI's
-// N-th consecutive met month, refunds the earn-back share of the pool.
+// earnBack pools each failure's final credit per KPI and refunds the
+// earn-back share of the pool on a met month that brings the KPI's run of
+// consecutive met months to at least N, emptying the pool. The run is
+// usually exactly N then, since a failure both feeds the pool and ends the
+// run; it is beyond N when a scenario lowered N during a run, and the pool
+// is refunded at the first met month under the new rules.
 func (l *Lot) earnBack(lm *LotMonth) {
 	lm.EarnBack = zero
 	for i := range lm.KPIs {
@@ -170,10 +174,11 @@ func (l *Lot) earnBack(lm *LotMonth) {
 		if !kc.Credit.IsZero() {
 			s.pool = s.pool.Add(kc.Credit)
 		}
-		if kc.Status != rules.Met || s.metRun != eb.AfterMetMonths || !s.pool.IsPositive() {
+		if kc.Status != rules.Met || s.metRun < eb.AfterMetMonths || !s.pool.IsPositive() {
 			continue
 		}
 		kc.EarnBack = l.calc.round(s.pool.Mul(eb.Percent), hundred).Neg()
+		kc.metRun = s.metRun
 		lm.EarnBack = lm.EarnBack.Add(kc.EarnBack)
 		s.pool = zero
 	}

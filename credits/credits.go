@@ -29,6 +29,8 @@ type KPICredit struct {
 	Credit      decimal.Decimal // credit after the monthly and annual caps
 	EarnBack    decimal.Decimal // a refund (<= 0) earned this month, else 0
 	Explanation string
+
+	metRun int // the run of met months that earned EarnBack
 }
 
 // AreaCredit is a service area's pooled points and credit for a lot-month.
