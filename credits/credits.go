@@ -170,6 +170,7 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	c.pool(lm)
 	c.capMonth(lm)
 	l.capYear(lm)
+	c.spread(lm)
 	l.earnBack(lm)
 	for i := range lm.KPIs {
 		if l.Explain {
