@@ -300,7 +300,7 @@ func TestMonthErrors(t *testing.T) {
 	// A has no serious bound, so no amount for serious: an observation at
 	// that level is an error, not a panic or a credit of nothing.
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Serious, "0.5")})
-	require.EqualError(t, err, "credits: 2025-01: KPI A is serious, a level it has no bound for")
+	require.EqualError(t, err, "credits: 2025-01: KPI A is serious, a level it cannot reach")
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Met, "1")})
 	require.NoError(t, err)
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Met, "1")})

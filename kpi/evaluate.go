@@ -209,7 +209,9 @@ func Judge(k *rules.KPI, v Value) Result {
 
 // Classify returns the status of a measure against the KPI's target and
 // bounds. A measure exactly at the target is met; exactly at a bound, it
-// belongs to the better level.
+// belongs to the better level. When a bound equals the one before it, the
+// level between is never returned: with target 1 and serious 1, 1 is met
+// and any measure below it serious (see rules.KPI.Reaches).
 func Classify(k *rules.KPI, m decimal.Decimal) rules.Status {
 	worse := func(a, b decimal.Decimal) bool { // a is worse than b
 		if k.Direction == rules.Lower {

@@ -235,3 +235,45 @@ func TestWorstCaseEvaluationIsBounded(t *testing.T) {
 	require.NoError(t, err)
 	require.Less(t, len(res[0].Measure.Coefficient().String()), 241*30+1)
 }
+
+// A measure exactly at a bound belongs to the better side, also when a
+// bound equals the one before it and the level between has an empty band:
+// with target 1 and serious 1, 1 is met and any measure below it serious,
+// never minor. Classify never returns a level the KPI cannot reach.
+func TestClassifyEqualBounds(t *testing.T) {
+	for _, tc := range []struct {
+		bounds string
+		want   map[string]rules.Status // measure -> status
+	}{
+		{"target: 1, serious: 1", map[string]rules.Status{
+			"1": rules.Met, "1.5": rules.Met, "0.9999": rules.Serious, "0": rules.Serious}},
+		{"target: 1, serious: 1, severe: 0.5", map[string]rules.Status{
+			"1": rules.Met, "0.99": rules.Serious, "0.5": rules.Serious, "0.4999": rules.Severe}},
+		// The serious band [0.9, 0.9) is empty: 0.9 is minor, below it severe.
+		{"target: 1, serious: 0.9, severe: 0.9", map[string]rules.Status{
+			"0.95": rules.Minor, "0.9": rules.Minor, "0.8999": rules.Severe}},
+		{"target: 1, serious: 1, severe: 1, critical: 1", map[string]rules.Status{
+			"1": rules.Met, "0.9999": rules.Critical}},
+		{"direction: lower, target: 20, serious: 20", map[string]rules.Status{
+			"20": rules.Met, "19": rules.Met, "20.0001": rules.Serious}},
+	} {
+		t.Run(tc.bounds, func(t *testing.T) {
+			rb, err := rules.Parse("r.yaml", strings.NewReader(`contract: X
+currency: GBP
+keys: [provider, region]
+charge: charge
+fields: {charge: money, a: decimal}
+kpis:
+  - {id: K, measure: a, `+tc.bounds+`, credit: {sliding: {max_percent_of_charge: 2, floor: `+
+				map[bool]string{true: "30", false: "0"}[strings.Contains(tc.bounds, "lower")]+`}}}
+`))
+			require.NoError(t, err)
+			k := rb.KPIs[0]
+			for m, want := range tc.want {
+				got := kpi.Classify(k, d(m))
+				require.Equal(t, want, got, "measure %s", m)
+				require.True(t, got == rules.Met || k.Reaches(got), "measure %s: %s is not reachable", m, got)
+			}
+		})
+	}
+}
