@@ -211,14 +211,50 @@ func TestEvalErrors(t *testing.T) {
 	require.ErrorContains(t, err, "row has 0 keys and 0 values")
 }
 
+// Relief excuses every status but not_applicable, and the excused result
+// reports the measure and volume whenever they are defined: also below
+// min_volume, where the unexcused result reports no measure. K is done /
+// jobs with volume jobs and min_volume 5.
 func TestExcuse(t *testing.T) {
-	r := kpi.Result{Status: rules.Minor}
-	r.Excuse("storm")
-	require.Equal(t, rules.Excused, r.Status)
-	require.Equal(t, "storm", r.Reason)
-	r = kpi.Result{Status: rules.NotApplicable}
-	r.Excuse("storm")
-	require.Equal(t, rules.NotApplicable, r.Status)
+	p, err := compile(t, "  - {id: K, measure: done / jobs, volume: jobs, min_volume: 5, applies: region != \"Wales\", target: 0.98, credit: {fixed: {minor: 1}}}\n")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name                     string
+		row                      *kpi.Row
+		judged, excused          rules.Status
+		measure, volume          string // "" for none, after Excuse
+		judgedMeasure, judgedVol bool   // reported before Excuse
+	}{
+		// 9 / 10 = 0.9 < 0.98
+		{"measured", row("N", "9", "10", "0"), rules.Minor, rules.Excused, "0.9", "10", true, true},
+		// 1 / 4 = 0.25, volume 4 < 5: not measured, the measure withheld
+		{"below min_volume", row("N", "1", "4", "0"), rules.NotMeasured, rules.Excused, "0.25", "4", false, true},
+		// 0 / 0 undefined, volume 0 < 5: nothing to report but the volume
+		{"below min_volume, undefined", row("N", "0", "0", "0"), rules.NotMeasured, rules.Excused, "", "0", false, true},
+		{"not applicable", row("Wales", "9", "10", "0"), rules.NotApplicable, rules.NotApplicable, "", "", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := p.NewEvaluator().Evaluate(tc.row, nil)
+			require.NoError(t, err)
+			r := res[0]
+			require.Equal(t, tc.judged, r.Status)
+			require.Equal(t, tc.judgedMeasure, r.HasMeasure)
+			require.Equal(t, tc.judgedVol, r.HasVolume)
+			r.Excuse("storm")
+			require.Equal(t, tc.excused, r.Status)
+			require.Equal(t, tc.measure != "", r.HasMeasure)
+			if tc.measure != "" {
+				require.True(t, d(tc.measure).Equal(r.Measure), "measure %s", r.Measure)
+			}
+			require.Equal(t, tc.volume != "", r.HasVolume)
+			if tc.volume != "" {
+				require.True(t, d(tc.volume).Equal(r.Volume), "volume %s", r.Volume)
+			}
+			if tc.excused == rules.Excused {
+				require.Equal(t, "storm", r.Reason)
+			}
+		})
+	}
 }
 
 // The costliest expression the limits allow — as many multiplications of
