@@ -35,10 +35,11 @@
 --   area      the `property` area: pooled points, tiers, credit, and its
 --             largest-remainder split back over KPI-01..03
 --   amounts   the 15 amounts before caps
---   mcap      the monthly cap (7.5% of charge), spread back by largest remainder
+--   m_tot     the monthly cap (7.5% of charge) and the amounts' sum
 --   lot_year  the annual cap's limit (5% of the projected contract-year charges)
 --   ywalk     a recursive walk through each lot's contract year applying it
---   acap      the annual cap's left-over spread back by largest remainder
+--   acap      the month's total after both caps, spread once over the amounts
+--             before caps by largest remainder
 --   eb        KPI-06's earn-back (50% of its pool after 3 met months running)
 WITH RECURSIVE
 -- ---------------------------------------------------------------------------
@@ -289,8 +290,9 @@ amounts AS (
     FROM priced p LEFT JOIN area_share s USING (provider, region, month, kpi)
 ),
 -- ---------------------------------------------------------------------------
--- Monthly cap: 7.5% of the charge, rounded once; when the amounts exceed it
--- the cap is spread over them by largest remainder.
+-- Monthly cap: 7.5% of the charge, rounded once. The month's total is
+-- min(amounts' sum, cap); it is spread over the KPIs below, once the annual
+-- cap is applied too.
 -- ---------------------------------------------------------------------------
 m_tot AS (
     SELECT *,
@@ -298,21 +300,6 @@ m_tot AS (
            (2 * charge_p * 75 + 1000) // 2000 AS mcap_p
     FROM amounts
     WINDOW w_lm AS (PARTITION BY provider, region, month)
-),
-m_split AS (
-    SELECT *,
-           CASE WHEN before_p > mcap_p THEN (mcap_p * amount_p) // before_p END AS fl,
-           CASE WHEN before_p > mcap_p THEN (mcap_p * amount_p) %  before_p END AS rem
-    FROM m_tot
-),
-mcap AS (
-    SELECT provider, region, month, d, charge_p, kpi, lvl, met_run, before_p, mcap_p,
-           CASE WHEN before_p <= mcap_p THEN amount_p
-                ELSE fl + CASE WHEN row_number() OVER w_rank <= mcap_p - sum(fl) OVER w_month THEN 1 ELSE 0 END
-           END AS mcredit_p
-    FROM m_split
-    WINDOW w_month AS (PARTITION BY provider, region, month),
-           w_rank AS (PARTITION BY provider, region, month ORDER BY rem DESC, kpi)
 ),
 -- ---------------------------------------------------------------------------
 -- Annual cap: contract years run from 2024-09. In month i (0..11) of year y
@@ -327,8 +314,8 @@ lot_month AS (
     SELECT provider, region, month, any_value(charge_p) AS charge_p,
            any_value(d) // 12 AS cy,       -- contract year (d >= 0: kpicredit rejects
            any_value(d) % 12  AS mi,       --   data before start); month in it, 0..11
-           sum(mcredit_p) AS c_p
-    FROM mcap GROUP BY ALL
+           least(any_value(before_p), any_value(mcap_p)) AS c_p
+    FROM m_tot GROUP BY ALL
 ),
 lot_year AS (
     SELECT *,
@@ -352,16 +339,17 @@ ywalk AS (
     FROM ywalk w JOIN lot_year n
       ON n.provider = w.provider AND n.region = w.region AND n.cy = w.cy AND n.step = w.step + 1
 ),
--- spread what the annual cap left over the KPIs by largest remainder
+-- spread the month's total after both caps over the amounts before caps,
+-- once, by largest remainder
 a_split AS (
-    SELECT m.*, y.c_p, y.credits_p,
-           CASE WHEN y.c_p > y.credits_p THEN (y.credits_p * m.mcredit_p) // y.c_p END AS fl,
-           CASE WHEN y.c_p > y.credits_p THEN (y.credits_p * m.mcredit_p) %  y.c_p END AS rem
-    FROM mcap m JOIN ywalk y USING (provider, region, month)
+    SELECT m.*, y.credits_p,
+           CASE WHEN m.before_p > y.credits_p THEN (y.credits_p * m.amount_p) // m.before_p END AS fl,
+           CASE WHEN m.before_p > y.credits_p THEN (y.credits_p * m.amount_p) %  m.before_p END AS rem
+    FROM m_tot m JOIN ywalk y USING (provider, region, month)
 ),
 acap AS (
     SELECT provider, region, month, kpi, lvl, met_run, credits_p,
-           CASE WHEN c_p <= credits_p THEN mcredit_p
+           CASE WHEN before_p <= credits_p THEN amount_p
                 ELSE fl + CASE WHEN row_number() OVER (PARTITION BY provider, region, month ORDER BY rem DESC, kpi)
                                     <= credits_p - sum(fl) OVER (PARTITION BY provider, region, month)
                                THEN 1 ELSE 0 END

@@ -68,38 +68,39 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Deci
 	return weighted, how
 }
 
-// capMonth limits the lot's credits to the monthly cap, spreading the cap
-// back over the KPIs pro rata to their amounts.
+// capMonth limits the lot's credits to the monthly cap. The KPIs' shares
+// are left to spread, once every cap is known.
 func (c *Calculator) capMonth(lm *LotMonth) {
 	lm.BeforeCap = zero
 	for i := range lm.KPIs {
-		kc := &lm.KPIs[i]
-		kc.Credit = kc.Amount
-		if !kc.Amount.IsZero() {
+		if kc := &lm.KPIs[i]; !kc.Amount.IsZero() {
 			lm.BeforeCap = lm.BeforeCap.Add(kc.Amount)
 		}
 	}
 	lm.Credits = lm.BeforeCap
 	if pct := c.rb.Caps.MonthlyPercent; pct != nil {
 		lm.Cap, lm.HasCap = c.round(lm.Charge.Mul(*pct), hundred), true
-		c.capTo(lm, lm.Cap)
+		lm.Credits = decimal.Min(lm.Credits, lm.Cap)
 	}
 }
 
-// capTo lowers the month's credits to limit when they exceed it, spreading
-// the limit back over the KPIs pro rata to their credits so far.
-func (c *Calculator) capTo(lm *LotMonth, limit decimal.Decimal) {
-	if !lm.Credits.GreaterThan(limit) {
+// spread sets each KPI's credit: its amount when no cap bound, else its
+// share of the capped total, spread once pro rata to the amounts before
+// any cap, so that a KPI priced higher never ends with less.
+func (c *Calculator) spread(lm *LotMonth) {
+	if !lm.Credits.LessThan(lm.BeforeCap) {
+		for i := range lm.KPIs {
+			lm.KPIs[i].Credit = lm.KPIs[i].Amount
+		}
 		return
 	}
-	credits := make([]decimal.Decimal, len(lm.KPIs))
+	amounts := make([]decimal.Decimal, len(lm.KPIs))
 	for i := range lm.KPIs {
-		credits[i] = lm.KPIs[i].Credit
+		amounts[i] = lm.KPIs[i].Amount
 	}
-	for i, v := range allocate(limit, credits, c.places) {
+	for i, v := range allocate(lm.Credits, amounts, c.places) {
 		lm.KPIs[i].Credit = v
 	}
-	lm.Credits = limit
 }
 
 // contractYear numbers the contract year holding m, and says how many
@@ -128,8 +129,7 @@ func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 // projected from what is known by the month: the charges of the year's
 // months so far, plus this month's charge for each of its other months
 // (those to come, and those before the data starts), so a month's figures
-// never depend on later data. A month gets what the cap has left, spread
-// over its KPIs pro rata.
+// never depend on later data. A month gets what the cap has left.
 func (l *Lot) capYear(lm *LotMonth) {
 	c := l.calc
 	y, months := c.contractYear(lm.Month)
@@ -154,12 +154,16 @@ func (l *Lot) capYear(lm *LotMonth) {
 	}
 	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))
 	lm.AnnualCapLeft, lm.HasAnnualCap = remaining, true
-	c.capTo(lm, remaining)
+	lm.Credits = decimal.Min(lm.Credits, remaining)
 	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 }
 
-// earnBack pools each failure's final credit per KPI and, on the KPI's
-// N-th consecutive met month, refunds the earn-back share of the pool.
+// earnBack pools each failure's final credit per KPI and refunds the
+// earn-back share of the pool on a met month that brings the KPI's run of
+// consecutive met months to at least N, emptying the pool. The run is
+// usually exactly N then, since a failure both feeds the pool and ends the
+// run; it is beyond N when a scenario lowered N during a run, and the pool
+// is refunded at the first met month under the new rules.
 func (l *Lot) earnBack(lm *LotMonth) {
 	lm.EarnBack = zero
 	for i := range lm.KPIs {
@@ -170,10 +174,11 @@ func (l *Lot) earnBack(lm *LotMonth) {
 		if !kc.Credit.IsZero() {
 			s.pool = s.pool.Add(kc.Credit)
 		}
-		if kc.Status != rules.Met || s.metRun != eb.AfterMetMonths || !s.pool.IsPositive() {
+		if kc.Status != rules.Met || s.metRun < eb.AfterMetMonths || !s.pool.IsPositive() {
 			continue
 		}
 		kc.EarnBack = l.calc.round(s.pool.Mul(eb.Percent), hundred).Neg()
+		kc.metRun = s.metRun
 		lm.EarnBack = lm.EarnBack.Add(kc.EarnBack)
 		s.pool = zero
 	}

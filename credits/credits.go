@@ -29,6 +29,8 @@ type KPICredit struct {
 	Credit      decimal.Decimal // credit after the monthly and annual caps
 	EarnBack    decimal.Decimal // a refund (<= 0) earned this month, else 0
 	Explanation string
+
+	metRun int // the run of met months that earned EarnBack
 }
 
 // AreaCredit is a service area's pooled points and credit for a lot-month.
@@ -144,7 +146,8 @@ func (l *Lot) Use(c *Calculator) {
 }
 
 // Month works out the lot's credits for a month from its charge and one
-// observation per KPI, in rulebook order.
+// observation per KPI, in rulebook order. An observation at a failure
+// level the KPI cannot reach (rules.KPI.Reaches) is an error.
 func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation) (*LotMonth, error) {
 	c := l.calc
 	switch {
@@ -156,8 +159,8 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 		return nil, fmt.Errorf("credits: %s: negative charge %s", month, charge)
 	}
 	for i, o := range obs {
-		if k := c.rb.KPIs[i]; o.Status.Failed() && o.Status != rules.Minor && k.Bound(o.Status) == nil {
-			return nil, fmt.Errorf("credits: %s: KPI %s is %s, a level it has no bound for", month, k.ID, o.Status)
+		if k := c.rb.KPIs[i]; o.Status.Failed() && !k.Reaches(o.Status) {
+			return nil, fmt.Errorf("credits: %s: KPI %s is %s, a level it cannot reach", month, k.ID, o.Status)
 		}
 	}
 	l.last, l.begun = month, true
@@ -168,6 +171,7 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	c.pool(lm)
 	c.capMonth(lm)
 	l.capYear(lm)
+	c.spread(lm)
 	l.earnBack(lm)
 	for i := range lm.KPIs {
 		if l.Explain {

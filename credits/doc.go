@@ -64,14 +64,19 @@
 // each KPI gets its pro-rata share rounded down to the minor unit, and the
 // units left over go one each to the largest remainders, ties to the KPI
 // listed first (the largest-remainder method). The shares sum exactly to
-// the total, and no KPI gets more than its amount before the cap.
+// the total, and no KPI gets more than its amount before the cap. A capped
+// month is spread once: its total, the least of the KPIs' amounts, the
+// monthly cap and what the annual cap leaves, is spread pro rata to the
+// amounts before any cap, so a KPI priced higher never ends with less.
 //
 // # Earn-back
 //
 // With earn_back {percent, after_met_months}, a KPI's credits after caps
-// accumulate in a pool. On the KPI's after_met_months-th consecutive met
-// month, percent% of the pool is refunded — a negative EarnBack entry that
-// month — and the pool empties. A failure restarts the count of met months
+// accumulate in a pool. On a met month that brings the KPI's run of
+// consecutive met months to after_met_months or more, percent% of the pool
+// is refunded — a negative EarnBack entry that month — and the pool
+// empties. (The run exceeds after_met_months only when a scenario lowered
+// it during the run; the refund is then due at once.) A failure restarts the count of met months
 // but keeps the pool; not_measured, not_applicable and excused months
 // leave both alone. Refunds do not count against the caps.
 //

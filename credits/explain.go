@@ -31,8 +31,11 @@ func (c *Calculator) explain(lm *LotMonth, i int) string {
 	}
 	if kc.EarnBack.IsNegative() {
 		eb := c.earnBack[i]
-		fmt.Fprintf(&b, "; earn-back after %d met months: %s%% of credits since the last = %s",
-			eb.AfterMetMonths, eb.Percent, c.money(kc.EarnBack))
+		fmt.Fprintf(&b, "; earn-back after %s", plural(eb.AfterMetMonths, "met month"))
+		if kc.metRun > eb.AfterMetMonths { // a scenario lowered the threshold during the run
+			fmt.Fprintf(&b, " (%s running)", plural(kc.metRun, "met month"))
+		}
+		fmt.Fprintf(&b, ": %s%% of credits since the last = %s", eb.Percent, c.money(kc.EarnBack))
 	}
 	return b.String()
 }
@@ -101,6 +104,14 @@ func Measure(m, ref decimal.Decimal) string {
 		}
 	}
 	return m.String()
+}
+
+// plural writes a count of things, e.g. "1 met month", "3 met months".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func ordinal(n int) string {

@@ -300,9 +300,53 @@ func TestMonthErrors(t *testing.T) {
 	// A has no serious bound, so no amount for serious: an observation at
 	// that level is an error, not a panic or a credit of nothing.
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Serious, "0.5")})
-	require.EqualError(t, err, "credits: 2025-01: KPI A is serious, a level it has no bound for")
+	require.EqualError(t, err, "credits: 2025-01: KPI A is serious, a level it cannot reach")
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Met, "1")})
 	require.NoError(t, err)
 	_, err = lot.Month(jan, d("1"), []credits.Observation{obs(rules.Met, "1")})
 	require.ErrorIs(t, err, credits.ErrOrder)
+}
+
+// The capped total is spread once, pro rata to the amounts before any cap,
+// whichever caps bind. A is priced 100.00 and B 100.01 (200.01 in all) on a
+// charge of 1,000.00; in pence the shares of a total T are T x 10000/20001
+// and T x 10001/20001, the spare penny to the larger remainder.
+func TestCapsSpreadOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name, caps   string
+		total, a, b  string
+		annualBinds  bool
+		monthlyBinds bool
+	}{
+		// No cap: the amounts.
+		{"none", "{}", "200.01", "100.00", "100.01", false, false},
+		// Monthly cap 10% = 100.00: 10000 x 10000/20001 = 4999.75 and
+		// 10000 x 10001/20001 = 5000.25; floors 4999 + 5000 = 9999, the
+		// spare penny to A's larger remainder (.75): 50.00 and 50.00.
+		{"monthly", "{monthly_percent_of_charge: 10}", "100.00", "50.00", "50.00", false, true},
+		// Annual cap 66.67: 6667 x 10000/20001 = 3333.33 and 6667 x
+		// 10001/20001 = 3333.67; floors 6666, the penny to B: 33.33, 33.34.
+		{"annual", "{annual_amount: 66.67}", "66.67", "33.33", "33.34", true, false},
+		// Both: min(200.01, 100.00, 66.67) = 66.67, spread over the amounts
+		// as above: 33.33, 33.34. Spreading 66.67 over the monthly shares
+		// 50.00 and 50.00 instead tied at 33.335 and gave A the penny.
+		{"both, annual tighter", "{monthly_percent_of_charge: 10, annual_amount: 66.67}", "66.67", "33.33", "33.34", true, true},
+		// Both, the monthly cap tighter: 100.00 as for the monthly cap alone.
+		{"both, monthly tighter", "{monthly_percent_of_charge: 10, annual_amount: 150.00}", "100.00", "50.00", "50.00", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := book(t, `kpis:
+  - {id: A, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 100.00}}}
+  - {id: B, measure: done / jobs, target: 0.98, credit: {fixed: {minor: 100.01}}}
+caps: `+tc.caps+"\n")
+			fail := obs(rules.Minor, "0.9")
+			lm := month(t, credits.New(rb).NewLot(), "2025-01", "1000", fail, fail)
+			requireMoney(t, "200.01", lm.BeforeCap)
+			requireMoney(t, tc.total, lm.Credits)
+			requireMoney(t, tc.a, lm.KPIs[0].Credit)
+			requireMoney(t, tc.b, lm.KPIs[1].Credit)
+			require.Equal(t, tc.monthlyBinds, lm.HasCap && lm.Cap.LessThan(lm.BeforeCap))
+			require.Equal(t, tc.annualBinds, lm.HasAnnualCap && lm.Credits.Equal(lm.AnnualCapLeft))
+		})
+	}
 }

@@ -50,7 +50,9 @@ func TestPropertyWorseNeverCheaper(t *testing.T) {
 }
 
 // No lot-month's credits exceed its cap; the KPIs' credits sum to the
-// month's; no credit is negative or above what the KPI was priced at.
+// month's; no credit is negative or above what the KPI was priced at; and
+// a KPI priced higher never ends with a smaller credit than one priced
+// lower, however the monthly and annual caps bind.
 func TestPropertyCapsHold(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range 100 {
@@ -82,8 +84,60 @@ func TestPropertyCapsHold(t *testing.T) {
 				sum = sum.Add(kc.Credit)
 			}
 			require.True(t, sum.Equal(lm.Credits), "case %d %s: KPIs sum to %s, month says %s", i, month, sum, lm.Credits)
+			requireOrderKept(t, lm, fmt.Sprintf("case %d %s", i, month))
 			yearTotal[month.Year()] = yearTotal[month.Year()].Add(lm.Credits)
 			require.False(t, yearTotal[month.Year()].GreaterThan(*rb.Caps.AnnualAmount))
+		}
+	}
+}
+
+// requireOrderKept fails when a KPI priced higher than another ends with a
+// smaller credit.
+func requireOrderKept(t *testing.T, lm *credits.LotMonth, where string) {
+	t.Helper()
+	for _, a := range lm.KPIs {
+		for _, b := range lm.KPIs {
+			require.Falsef(t, a.Amount.GreaterThan(b.Amount) && a.Credit.LessThan(b.Credit),
+				"%s: %s priced %s gets %s, less than %s priced %s gets %s (before cap %s, cap %s, annual left %s)",
+				where, a.KPI.ID, a.Amount, a.Credit, b.KPI.ID, b.Amount, b.Credit, lm.BeforeCap, lm.Cap, lm.AnnualCapLeft)
+		}
+	}
+}
+
+// Both caps binding in the same month spread the capped total once: a KPI
+// priced higher never ends with less. The rulebooks mix random KPIs with
+// fixed amounts a cent or two apart, where spreading twice (first the
+// monthly cap, then the annual cap over the rounded shares) inverted the
+// order; the annual cap is small enough to bind in the first months.
+func TestPropertyCapsKeepOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 300 {
+		var body strings.Builder
+		body.WriteString("kpis:\n")
+		n := 2 + r.IntN(5)
+		base := 1000 + r.IntN(100000) // cents
+		for j := range n {
+			if r.IntN(4) == 0 {
+				body.WriteString(randomKPI(r, fmt.Sprintf("K%d", j)))
+				continue
+			}
+			fmt.Fprintf(&body, "  - {id: K%d, measure: done / jobs * 100, target: 50, credit: {fixed: {minor: %s}}}\n",
+				j, decimal.New(int64(base+r.IntN(3)), -2))
+		}
+		fmt.Fprintf(&body, "caps: {monthly_percent_of_charge: %d, annual_amount: %s}\n",
+			1+r.IntN(15), decimal.New(int64(r.IntN(base*n)), -2))
+		rb := book(t, body.String())
+		lot := credits.New(rb).NewLot()
+		for m := range 3 {
+			charge := decimal.New(int64(r.IntN(base*n*10)), -2)
+			o := make([]credits.Observation, n)
+			for j, k := range rb.KPIs {
+				measure := randomMeasure(r)
+				o[j] = credits.Observation{Status: kpi.Classify(k, measure), Measure: measure}
+			}
+			lm, err := lot.Month(rules.NewMonth(2024, 1).Add(m), charge, o)
+			require.NoError(t, err)
+			requireOrderKept(t, lm, fmt.Sprintf("case %d month %d\n%s", i, m, body.String()))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/require"
 )
@@ -94,4 +95,50 @@ func TestExplanation(t *testing.T) {
 	requireMoney(t, "1125.00", lm.KPIs[0].Credit)
 	lm = month(t, lot, "2025-03", "9000", obs(rules.Met, "0.98"))
 	require.Equal(t, "KPI-01 met: 0.98 >= target 0.98", lm.KPIs[0].Explanation)
+}
+
+// "Any miss is serious": target 1 and serious 1 leave minor an empty band.
+// Each scheme prices two consecutive misses, classified by kpi.Classify, on
+// a charge of 10,000.00 with escalation [1, 2]; a met month between runs
+// resets the streak. A minor observation, which no measure gives, is
+// refused rather than priced at nothing.
+func TestAnyMissIsSerious(t *testing.T) {
+	for _, tc := range []struct {
+		name, credit string
+		first, twice string // the 1st miss (streak 1) and the 2nd (x2)
+	}{
+		// 500.00; then 500.00 x 2 = 1,000.00
+		{"fixed", "fixed: {serious: 500.00}", "500.00", "1000.00"},
+		// the minor amount is kept but never earned
+		{"fixed with an unused minor amount", "fixed: {minor: 100.00, serious: 500.00}", "500.00", "1000.00"},
+		// 2% of 10,000.00 = 200.00; x2 = 400.00
+		{"percent_of_charge", "percent_of_charge: {serious: 2}", "200.00", "400.00"},
+		// 3 points x 250.00 = 750.00; x2 = 1,500.00
+		{"points", "points: {serious: 3}", "750.00", "1500.00"},
+		// shortfall 1 - 0.9 = 0.1 of span 1 - 0.5 = 0.5: 10,000.00 x 2% x
+		// 0.1/0.5 = 40.00; x2 = 80.00
+		{"sliding", "sliding: {max_percent_of_charge: 2, floor: 0.5}", "40.00", "80.00"},
+		// 0.1 / 0.01 = 10 units x 1% of 10,000.00 = 1,000.00; x2 = 2,000.00
+		{"per_shortfall", "per_shortfall: {percent_of_charge: 1, per: 0.01}", "1000.00", "2000.00"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rb := book(t, "kpis:\n  - {id: K, measure: done / jobs, target: 1, serious: 1, credit: {"+
+				tc.credit+"}, escalation: [1, 2]}\n")
+			k := rb.KPIs[0]
+			lot := credits.New(rb).NewLot()
+			at := func(m string) credits.Observation { return obs(kpi.Classify(k, d(m)), m) }
+			require.Equal(t, rules.Met, at("1").Status)
+			lm := month(t, lot, "2025-01", "10000", at("0.9"))
+			require.Equal(t, rules.Serious, lm.KPIs[0].Status)
+			requireMoney(t, tc.first, lm.Credits, lm.KPIs[0].Explanation)
+			lm = month(t, lot, "2025-02", "10000", at("0.9"))
+			require.Equal(t, 2, lm.KPIs[0].Streak)
+			requireMoney(t, tc.twice, lm.Credits, lm.KPIs[0].Explanation)
+			requireMoney(t, "0", month(t, lot, "2025-03", "10000", at("1")).Credits)
+			requireMoney(t, tc.first, month(t, lot, "2025-04", "10000", at("0.9")).Credits)
+			mm, _ := rules.ParseMonth("2025-05")
+			_, err := lot.Month(mm, d("10000"), []credits.Observation{obs(rules.Minor, "0.9")})
+			require.EqualError(t, err, "credits: 2025-05: KPI K is minor, a level it cannot reach")
+		})
+	}
 }

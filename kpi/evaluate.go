@@ -27,13 +27,22 @@ type Result struct {
 	Volume     decimal.Decimal // valid when HasVolume
 	HasVolume  bool
 	Reason     string // why the KPI is not measured, or the relief's reason
+
+	// withheld is set when the measure is defined but not reported because
+	// the volume is below min_volume; Measure holds it for Excuse.
+	withheld bool
 }
 
 // Excuse marks the result excused by a relief entry, unless the KPI does
-// not apply at all. The measure, if any, is kept for the record.
+// not apply at all. The measure and volume, whenever they are defined, are
+// reported for the record, even when the volume is below min_volume.
 func (r *Result) Excuse(reason string) {
-	if r.Status != rules.NotApplicable {
-		r.Status, r.Reason = rules.Excused, reason
+	if r.Status == rules.NotApplicable {
+		return
+	}
+	r.Status, r.Reason = rules.Excused, reason
+	if r.withheld {
+		r.HasMeasure, r.withheld = true, false
 	}
 }
 
@@ -192,13 +201,15 @@ func (e *Evaluator) fail(k *rules.KPI, ex rules.Expr, err error, v *Value) error
 
 // Judge turns a KPI's value into its result: not applicable, not measured
 // (an undefined measure, or a volume below min_volume), or classified
-// against the target and bounds.
+// against the target and bounds. A not-measured result reports no measure;
+// one below min_volume keeps it for Excuse to report.
 func Judge(k *rules.KPI, v Value) Result {
 	switch {
 	case !v.Applies:
 		return Result{Status: rules.NotApplicable}
 	case k.MinVolume != nil && v.HasVolume && v.Volume.LessThan(*k.MinVolume):
 		return Result{Status: rules.NotMeasured, Volume: v.Volume, HasVolume: true,
+			Measure: v.Measure, withheld: v.HasMeasure,
 			Reason: fmt.Sprintf("volume %s < min_volume %s", v.Volume, k.MinVolume)}
 	case v.Undefined != "":
 		return Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume}
@@ -209,7 +220,9 @@ func Judge(k *rules.KPI, v Value) Result {
 
 // Classify returns the status of a measure against the KPI's target and
 // bounds. A measure exactly at the target is met; exactly at a bound, it
-// belongs to the better level.
+// belongs to the better level. When a bound equals the one before it, the
+// level between is never returned: with target 1 and serious 1, 1 is met
+// and any measure below it serious (see rules.KPI.Reaches).
 func Classify(k *rules.KPI, m decimal.Decimal) rules.Status {
 	worse := func(a, b decimal.Decimal) bool { // a is worse than b
 		if k.Direction == rules.Lower {

@@ -211,14 +211,50 @@ func TestEvalErrors(t *testing.T) {
 	require.ErrorContains(t, err, "row has 0 keys and 0 values")
 }
 
+// Relief excuses every status but not_applicable, and the excused result
+// reports the measure and volume whenever they are defined: also below
+// min_volume, where the unexcused result reports no measure. K is done /
+// jobs with volume jobs and min_volume 5.
 func TestExcuse(t *testing.T) {
-	r := kpi.Result{Status: rules.Minor}
-	r.Excuse("storm")
-	require.Equal(t, rules.Excused, r.Status)
-	require.Equal(t, "storm", r.Reason)
-	r = kpi.Result{Status: rules.NotApplicable}
-	r.Excuse("storm")
-	require.Equal(t, rules.NotApplicable, r.Status)
+	p, err := compile(t, "  - {id: K, measure: done / jobs, volume: jobs, min_volume: 5, applies: region != \"Wales\", target: 0.98, credit: {fixed: {minor: 1}}}\n")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name                     string
+		row                      *kpi.Row
+		judged, excused          rules.Status
+		measure, volume          string // "" for none, after Excuse
+		judgedMeasure, judgedVol bool   // reported before Excuse
+	}{
+		// 9 / 10 = 0.9 < 0.98
+		{"measured", row("N", "9", "10", "0"), rules.Minor, rules.Excused, "0.9", "10", true, true},
+		// 1 / 4 = 0.25, volume 4 < 5: not measured, the measure withheld
+		{"below min_volume", row("N", "1", "4", "0"), rules.NotMeasured, rules.Excused, "0.25", "4", false, true},
+		// 0 / 0 undefined, volume 0 < 5: nothing to report but the volume
+		{"below min_volume, undefined", row("N", "0", "0", "0"), rules.NotMeasured, rules.Excused, "", "0", false, true},
+		{"not applicable", row("Wales", "9", "10", "0"), rules.NotApplicable, rules.NotApplicable, "", "", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := p.NewEvaluator().Evaluate(tc.row, nil)
+			require.NoError(t, err)
+			r := res[0]
+			require.Equal(t, tc.judged, r.Status)
+			require.Equal(t, tc.judgedMeasure, r.HasMeasure)
+			require.Equal(t, tc.judgedVol, r.HasVolume)
+			r.Excuse("storm")
+			require.Equal(t, tc.excused, r.Status)
+			require.Equal(t, tc.measure != "", r.HasMeasure)
+			if tc.measure != "" {
+				require.True(t, d(tc.measure).Equal(r.Measure), "measure %s", r.Measure)
+			}
+			require.Equal(t, tc.volume != "", r.HasVolume)
+			if tc.volume != "" {
+				require.True(t, d(tc.volume).Equal(r.Volume), "volume %s", r.Volume)
+			}
+			if tc.excused == rules.Excused {
+				require.Equal(t, "storm", r.Reason)
+			}
+		})
+	}
 }
 
 // The costliest expression the limits allow — as many multiplications of
@@ -234,4 +270,46 @@ func TestWorstCaseEvaluationIsBounded(t *testing.T) {
 		Values: []any{d("1"), d("1"), d("1"), d(huge), "n"}}, nil)
 	require.NoError(t, err)
 	require.Less(t, len(res[0].Measure.Coefficient().String()), 241*30+1)
+}
+
+// A measure exactly at a bound belongs to the better side, also when a
+// bound equals the one before it and the level between has an empty band:
+// with target 1 and serious 1, 1 is met and any measure below it serious,
+// never minor. Classify never returns a level the KPI cannot reach.
+func TestClassifyEqualBounds(t *testing.T) {
+	for _, tc := range []struct {
+		bounds string
+		want   map[string]rules.Status // measure -> status
+	}{
+		{"target: 1, serious: 1", map[string]rules.Status{
+			"1": rules.Met, "1.5": rules.Met, "0.9999": rules.Serious, "0": rules.Serious}},
+		{"target: 1, serious: 1, severe: 0.5", map[string]rules.Status{
+			"1": rules.Met, "0.99": rules.Serious, "0.5": rules.Serious, "0.4999": rules.Severe}},
+		// The serious band [0.9, 0.9) is empty: 0.9 is minor, below it severe.
+		{"target: 1, serious: 0.9, severe: 0.9", map[string]rules.Status{
+			"0.95": rules.Minor, "0.9": rules.Minor, "0.8999": rules.Severe}},
+		{"target: 1, serious: 1, severe: 1, critical: 1", map[string]rules.Status{
+			"1": rules.Met, "0.9999": rules.Critical}},
+		{"direction: lower, target: 20, serious: 20", map[string]rules.Status{
+			"20": rules.Met, "19": rules.Met, "20.0001": rules.Serious}},
+	} {
+		t.Run(tc.bounds, func(t *testing.T) {
+			rb, err := rules.Parse("r.yaml", strings.NewReader(`contract: X
+currency: GBP
+keys: [provider, region]
+charge: charge
+fields: {charge: money, a: decimal}
+kpis:
+  - {id: K, measure: a, `+tc.bounds+`, credit: {sliding: {max_percent_of_charge: 2, floor: `+
+				map[bool]string{true: "30", false: "0"}[strings.Contains(tc.bounds, "lower")]+`}}}
+`))
+			require.NoError(t, err)
+			k := rb.KPIs[0]
+			for m, want := range tc.want {
+				got := kpi.Classify(k, d(m))
+				require.Equal(t, want, got, "measure %s", m)
+				require.True(t, got == rules.Met || k.Reaches(got), "measure %s: %s is not reachable", m, got)
+			}
+		})
+	}
 }

@@ -128,16 +128,43 @@ func (k *KPI) Bound(level Status) *Decimal {
 	return k.Bounds[level-Minor]
 }
 
-// Reachable lists the failure levels the KPI can reach: Minor and each
-// level whose bound is set.
+// Reachable lists the failure levels the KPI can reach, from least to
+// most severe (see Reaches).
 func (k *KPI) Reachable() []Status {
-	out := []Status{Minor}
-	for _, l := range Levels[1:] {
-		if k.Bound(l) != nil {
+	var out []Status
+	for _, l := range Levels {
+		if k.Reaches(l) {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// Reaches reports whether some measure fails the KPI at the level. A
+// level's band runs from where it starts (the target for Minor, else its
+// bound) to the next bound that is set, which belongs to the worse level;
+// the worst level's band is unbounded. A level without a bound is never
+// reached, nor is one whose band is empty because the next bound equals
+// where it starts: with target 1 and serious 1 any miss is serious, and
+// none is minor. A measure exactly at a bound belongs to the better side,
+// so the measure 1 is met.
+func (k *KPI) Reaches(level Status) bool {
+	if !level.Failed() {
+		return false
+	}
+	start := &k.Target
+	if level > Minor {
+		start = k.Bound(level)
+	}
+	if start == nil {
+		return false
+	}
+	for _, worse := range Levels[level-Minor+1:] {
+		if b := k.Bound(worse); b != nil {
+			return !b.Equal(*start)
+		}
+	}
+	return true
 }
 
 // Multiplier returns the escalation multiplier for the n-th consecutive

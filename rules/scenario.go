@@ -382,30 +382,26 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entry, sweep *entry) *yaml.Node {
 	base := deref(getKey(b.root, "kpis"))
 	items := slices.Clone(base.Content)
-	find := func(id string) int {
-		return slices.IndexFunc(items, func(n *yaml.Node) bool {
-			idNode := getKey(deref(n), "id")
-			return idNode != nil && idNode.Value == id
-		})
-	}
+	removed := map[string]bool{}
 	if e, ok := m["remove"]; ok {
-		for _, n := range deref(e.value).Content {
-			if i := find(n.Value); i < 0 {
-				rd.errorf(n, "remove", "KPI %q is not defined", n.Value)
-			} else {
-				items = slices.Delete(items, i, i+1)
-			}
-		}
+		items = rd.removeKPIs(items, e.value, removed)
 	}
 	overrides := slices.Clone(spec.kpis)
 	if sweep != nil {
 		overrides = append(overrides, *sweep)
 	}
 	for _, ov := range overrides {
-		if i := find(ov.key.Value); i < 0 {
-			rd.errorf(ov.key, "kpis."+ov.key.Value, "KPI %q is not defined in the baseline", ov.key.Value)
+		id := ov.key.Value
+		if removed[id] {
+			how := "changed"
+			if sweep != nil && ov.key == sweep.key {
+				how = "swept"
+			}
+			rd.errorf(ov.key, "kpis."+id, "%s is both %s and removed by the scenario; do one or the other", id, how)
+		} else if i := findKPI(items, id); i < 0 {
+			rd.errorf(ov.key, "kpis."+id, "KPI %q is not defined in the baseline", id)
 		} else if deref(ov.value).Kind != yaml.MappingNode {
-			rd.errorf(ov.value, "kpis."+ov.key.Value, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
+			rd.errorf(ov.value, "kpis."+id, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
 		} else {
 			items[i] = merge(deref(items[i]), deref(ov.value))
 		}
@@ -423,6 +419,28 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 		rd.placeAt(&out, at, spec.file)
 	}
 	return &out
+}
+
+// findKPI returns the index of the KPI with the id among items, or -1.
+func findKPI(items []*yaml.Node, id string) int {
+	return slices.IndexFunc(items, func(n *yaml.Node) bool {
+		idNode := getKey(deref(n), "id")
+		return idNode != nil && idNode.Value == id
+	})
+}
+
+// removeKPIs deletes from items each KPI the remove list names, noting it
+// in removed; a name not among items is a problem.
+func (rd *reader) removeKPIs(items []*yaml.Node, list *yaml.Node, removed map[string]bool) []*yaml.Node {
+	for _, n := range deref(list).Content {
+		if i := findKPI(items, n.Value); i < 0 {
+			rd.errorf(n, "remove", "KPI %q is not defined", n.Value)
+		} else {
+			items = slices.Delete(items, i, i+1)
+			removed[n.Value] = true
+		}
+	}
+	return items
 }
 
 // placeAt gives a node the overlay built the position of at, in file, so

@@ -43,29 +43,27 @@ func (r *reader) scheme(n *yaml.Node, key string, k *KPI) Scheme {
 }
 
 // levelAmounts reads {minor: x, serious: y, ...}: an amount for each level
-// the KPI can reach, none for a level it cannot, never less for a worse level.
+// the KPI can reach, none for a level it has no bound for, never less for a
+// worse level. A level whose band is empty (its bound equals the one
+// before) needs no amount; one given is kept but never earned, so that a
+// scenario or sweep that closes a band need not remove its amount.
 func (r *reader) levelAmounts(s *Scheme, n *yaml.Node, key string, k *KPI) {
 	m := r.mapping(n, key, "minor", "serious", "severe", "critical")
 	if m == nil {
 		return
 	}
-	reach := k.Reachable()
 	var prev *Decimal
 	var prevLevel Status
 	for _, level := range Levels {
 		name := level.String()
 		e, ok := m[name]
-		reachable := false
-		for _, l := range reach {
-			reachable = reachable || l == level
-		}
 		switch {
-		case !ok && reachable:
+		case !ok && k.Reaches(level):
 			r.errorf(n, key, "no amount for level %s, which the KPI can reach", name)
 			continue
 		case !ok:
 			continue
-		case !reachable:
+		case level > Minor && k.Bound(level) == nil:
 			r.errorf(e.key, key+"."+name, "the KPI has no %s bound, so it never reaches this level", name)
 			continue
 		}

@@ -147,6 +147,24 @@ scenarios:
 		`r.yaml:20:11: scenarios.s4.from: month "2025-13" is not YYYY-MM`,
 		"r.yaml:22:61: scenarios.s5.sweep: from 1 to 0.5 by 0.1 is not an increasing range",
 	}},
+	// K1 both overridden and removed is told so at the override (not that
+	// K1 is undefined); so is K2 both swept and removed, at the sweep. K3,
+	// removed and then added again under the same id, is not overridden.
+	{"scenario that overrides or sweeps a KPI it removes", head + `kpis:
+  - {id: K1, measure: a, target: 1, credit: {fixed: {minor: 1}}}
+  - {id: K2, measure: a, target: 1, credit: {fixed: {minor: 1}}}
+  - {id: K3, measure: a, target: 1, credit: {fixed: {minor: 1}}}
+scenarios:
+  - id: s1
+    kpis:
+      K1: {target: 0.9}
+    remove: [K1]
+  - {id: s2, remove: [K2], sweep: {kpi: K2, field: target, values: [0.9]}}
+  - {id: s3, remove: [K3], add: [{id: K3, measure: a, target: 2, credit: {fixed: {minor: 1}}}]}
+`, []string{
+		"r.yaml:14:7: scenarios.s1.kpis.K1: K1 is both changed and removed by the scenario; do one or the other",
+		"r.yaml:16:35: scenarios.s2.kpis.K2: K2 is both swept and removed by the scenario; do one or the other",
+	}},
 	{"scenario override that is not a mapping", head + `kpis:
   - {id: K1, measure: a, target: 1, credit: {points: {minor: 1}}}
 scenarios:

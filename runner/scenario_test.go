@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/stretchr/testify/require"
 )
@@ -97,4 +98,55 @@ func TestSweepDetail(t *testing.T) {
 		require.Equal(t, s.KPIs, f.KPIs)
 	}
 	require.Equal(t, slim.Comparisons(), full.Comparisons())
+}
+
+// A scenario that lowers after_met_months during a run of met months
+// refunds at its first met month, the run being already past the new
+// threshold. One lot, K priced 100.00 a miss (done < 1), earn-back 50%
+// after 3 met months; the scenario lowers it to 1 from April:
+//
+//	Jan miss: pool 100.00. Feb, Mar met: runs 1, 2, short of 3.
+//	Apr met, run 3: the baseline refunds 50% x 100.00 = 50.00 (run 3 = 3);
+//	  so does the scenario (run 3 >= 1), and its pool is then empty.
+//	May met, run 4: nothing left to refund in either.
+//	Jun miss: pool 100.00 in both.
+//	Jul met, run 1: the scenario refunds 50.00 (1 >= 1); the baseline waits.
+//	Aug, Sep met: runs 2, 3: the baseline refunds 50.00 in September.
+func TestScenarioLowersEarnBackMidRun(t *testing.T) {
+	rb, err := rules.Parse("eb.yaml", strings.NewReader(`contract: Earn-back
+currency: GBP
+keys: [provider, region]
+charge: charge
+fields: {charge: money, done: int}
+earn_back: {percent: 50, after_met_months: 3}
+kpis:
+  - {id: K, measure: done, target: 1, credit: {fixed: {minor: 100.00}}}
+scenarios:
+  - {id: quicker, from: 2025-04, earn_back: {percent: 50, after_met_months: 1}}
+`))
+	require.NoError(t, err)
+	ds, err := runner.ReadCSV(rb, "eb.csv", strings.NewReader(`provider,region,month,charge,done
+P,R,2025-01,1000.00,0
+P,R,2025-02,1000.00,1
+P,R,2025-03,1000.00,1
+P,R,2025-04,1000.00,1
+P,R,2025-05,1000.00,1
+P,R,2025-06,1000.00,0
+P,R,2025-07,1000.00,1
+P,R,2025-08,1000.00,1
+P,R,2025-09,1000.00,1
+`))
+	require.NoError(t, err)
+	res, err := runner.Run(context.Background(), runner.Job{Rules: rb, Data: ds, Scenarios: rb.Scenarios})
+	require.NoError(t, err)
+	earnBack := func(run int) []string {
+		var out []string
+		for _, m := range res.Runs[run].Lots[0] {
+			out = append(out, m.Credits.EarnBack.StringFixed(2))
+		}
+		return out
+	}
+	//                          Jan     Feb     Mar     Apr       May     Jun     Jul       Aug     Sep
+	require.Equal(t, []string{"0.00", "0.00", "0.00", "-50.00", "0.00", "0.00", "0.00", "0.00", "-50.00"}, earnBack(0))
+	require.Equal(t, []string{"0.00", "0.00", "0.00", "-50.00", "0.00", "0.00", "-50.00", "0.00", "0.00"}, earnBack(1))
 }

@@ -1,6 +1,7 @@
 // Package randbook writes random but valid rulebooks and data for property
-// tests: every scheme, direction, failure level, escalation, service
-// areas, caps and earn-back, drawn from a seeded source.
+// tests: every scheme, direction, failure level (bands left empty by a
+// bound equal to the one before included), escalation, service areas, caps
+// and earn-back, drawn from a seeded source.
 package randbook
 
 import (
@@ -14,7 +15,6 @@ import (
 func KPI(r *rand.Rand, id, measure string) string {
 	lower := r.IntN(2) == 0
 	target := 50 + r.IntN(45)
-	step := 1 + r.IntN(10)
 	sign, dir := -1, "higher"
 	if lower {
 		sign, dir, target = 1, "lower", 5+r.IntN(45)
@@ -22,14 +22,23 @@ func KPI(r *rand.Rand, id, measure string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "  - id: %s\n    measure: %s\n    direction: %s\n    target: %d\n", id, measure, dir, target)
 	levels := 1 + r.IntN(4)
+	// empty[i] is true when level i's band is empty: the next bound equals
+	// where the level starts (a step of 0), so no measure reaches it.
+	empty := make([]bool, levels)
+	bound := target
 	for i, name := range []string{"serious", "severe", "critical"}[:levels-1] {
-		fmt.Fprintf(&b, "    %s: %d\n", name, target+sign*step*(i+1))
+		step := r.IntN(11)
+		empty[i], bound = step == 0, bound+sign*step
+		fmt.Fprintf(&b, "    %s: %d\n", name, bound)
 	}
 	amounts := func(scale int) string {
 		var parts []string
 		a := 0
-		for _, name := range []string{"minor", "serious", "severe", "critical"}[:levels] {
+		for i, name := range []string{"minor", "serious", "severe", "critical"}[:levels] {
 			a += r.IntN(scale)
+			if empty[i] && r.IntN(2) == 0 {
+				continue // a level that cannot be reached needs no amount
+			}
 			parts = append(parts, fmt.Sprintf("%s: %d", name, a))
 		}
 		return strings.Join(parts, ", ")
