@@ -136,7 +136,7 @@ func (c Column) node() parquet.Node {
 		// keeps whole, so dictionary pages would differ in their bytes
 		// between CPUs with and without AVX2 (and every non-x86 CPU).
 		// zstd compresses the repeated strings almost as well.
-		n = parquet.String()
+		n = parquet.Encoded(parquet.String(), &parquet.Plain)
 	case Month:
 		n = parquet.Date()
 	case Decimal:

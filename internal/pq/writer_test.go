@@ -305,6 +305,8 @@ func TestFileLayout(t *testing.T) {
 		assert.Equal(t, format.Zstd, m.Codec, c.Name)
 		if c.Kind == String {
 			assert.NotContains(t, m.Encoding, format.RLEDictionary, c.Name)
+			assert.NotContains(t, m.Encoding, format.DeltaLengthByteArray, c.Name)
+			assert.Contains(t, m.Encoding, format.Plain, c.Name)
 		}
 		if c.Kind == WideDecimal {
 			assert.Nil(t, m.Statistics.MinValue, c.Name)
