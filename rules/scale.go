@@ -50,10 +50,10 @@ func (r *reader) checkScale(k *KPI, key string) {
 	}
 	for _, i := range odd {
 		v := vals[i]
-		msg := fmt.Sprintf("%s is a percent beside %s %s, a share: write %s, or declare the KPI's unit (percent or number) if the measure is not a share",
+		msg := fmt.Sprintf("%s looks like a percent beside %s %s, a share: write %s, or declare the KPI's unit (percent or number) if the measure is not a share",
 			v.d, other.name, other.d, scaled[i].d)
 		if k.Unit == Percent {
-			msg = fmt.Sprintf("%s is a share beside %s %s, a percent (unit percent): write %s", v.d, other.name, other.d, scaled[i].d)
+			msg = fmt.Sprintf("%s looks like a share beside %s %s, a percent (unit percent): write %s", v.d, other.name, other.d, scaled[i].d)
 		}
 		r.add(k.at[v.at].Pos, valueKey(key, v), "%s", msg)
 	}
