@@ -60,13 +60,20 @@ func (r Range) String() string {
 	return "[" + end(r.Lo) + ", " + end(r.Hi) + "]"
 }
 
-// unitRanges are the ranges the bounded units imply.
-var unitRanges = map[Unit]Range{
-	Share:   {Lo: ptr(decimal.Zero), Hi: ptr(one)},
-	Percent: {Lo: ptr(decimal.Zero), Hi: ptr(hundred)},
+// unitRange returns the range a unit implies: 0 to 1 for a share, 0 to
+// 100 for a percent, every number otherwise.
+func unitRange(u Unit) Range {
+	zero := decimal.Zero
+	switch u {
+	case Share:
+		hi := one
+		return Range{Lo: &zero, Hi: &hi}
+	case Percent:
+		hi := hundred
+		return Range{Lo: &zero, Hi: &hi}
+	}
+	return Range{}
 }
-
-func ptr(d Decimal) *Decimal { return &d }
 
 // describeUnit says how the KPI's declared range is known, for messages.
 func (k *KPI) describeUnit() string {
@@ -88,13 +95,13 @@ func (r *reader) unit(k *KPI, m map[string]entry, key string) {
 			r.errorf(e.value, key+".unit", "unknown unit %q (expected share, percent or number)", s)
 		}
 	}
+	k.Range = unitRange(k.Unit)
 	e, ok := m["range"]
 	if !ok {
-		k.Range = unitRanges[k.Unit]
 		return
 	}
 	if k.Unit == Share || k.Unit == Percent {
-		r.errorf(e.key, key+".range", "a %s is always %s; range is for unit number", k.Unit, unitRanges[k.Unit])
+		r.errorf(e.key, key+".range", "a %s is always %s; range is for unit number", k.Unit, unitRange(k.Unit))
 		return
 	}
 	k.Unit = Number
@@ -138,6 +145,7 @@ func (r *reader) rangeValue(n *yaml.Node, key string) Range {
 	switch {
 	case rg.Lo != nil && rg.Hi != nil && !rg.Lo.LessThan(*rg.Hi):
 		r.errorf(n, key, "%s is not a range: the lowest value must be below the highest", rg)
+		return Range{}
 	case nulls == 2:
 		r.errorf(n, key, "[null, null] bounds nothing; leave range out")
 	}
