@@ -17,6 +17,12 @@
 //
 // A measure with no value, such as 0/0, makes the KPI not_measured; it is
 // never an error, Inf or a panic.
+//
+// Compile also works out the values each measure can give from its
+// expression (int and money fields are never negative; literals, each
+// operator and helper, both branches of a condition) and reports a target,
+// bound or floor that range puts out of reach. A measure outside the range
+// of its KPI's declared unit is an *EvalError wrapping ErrOutOfRange.
 package kpi
 
 import (
