@@ -23,7 +23,7 @@ func (r *reader) checkScale(k *KPI, key string) {
 	if !k.ordered(vals) {
 		return
 	}
-	var fractions, wholes []int // indexes into vals
+	var fractions, percents []int // indexes into vals
 	for i, v := range vals {
 		switch {
 		case v.d.IsNegative() || v.d.GreaterThan(hundred):
@@ -31,15 +31,15 @@ func (r *reader) checkScale(k *KPI, key string) {
 		case v.d.IsPositive() && v.d.LessThan(one):
 			fractions = append(fractions, i)
 		case v.d.GreaterThan(one):
-			wholes = append(wholes, i)
+			percents = append(percents, i)
 		}
 	}
-	if len(fractions) == 0 || len(wholes) == 0 {
+	if len(fractions) == 0 || len(percents) == 0 {
 		return
 	}
-	odd, other, factor := wholes, vals[fractions[0]], decimal.New(1, -2)
+	odd, other, factor := percents, vals[fractions[0]], decimal.New(1, -2)
 	if k.Unit == Percent {
-		odd, other, factor = fractions, vals[wholes[0]], hundred
+		odd, other, factor = fractions, vals[percents[0]], hundred
 	}
 	scaled := append([]scaleValue(nil), vals...)
 	for _, i := range odd {
@@ -63,12 +63,7 @@ func (r *reader) checkScale(k *KPI, key string) {
 // the loader requires: each bound at or beyond the one before in the KPI's
 // direction, and the floor beyond the target.
 func (k *KPI) ordered(vals []scaleValue) bool {
-	worse := func(a, b Decimal) bool {
-		if k.Direction == Lower {
-			return a.GreaterThan(b)
-		}
-		return a.LessThan(b)
-	}
+	worse := k.worse
 	var target, prev *Decimal
 	for i := range vals {
 		v := &vals[i]

@@ -40,7 +40,7 @@ func (r Range) Bounded() bool { return r.Lo != nil || r.Hi != nil }
 
 // Contains reports whether d lies within the range, ends included.
 func (r Range) Contains(d Decimal) bool {
-	return (r.Lo == nil || !d.LessThan(*r.Lo)) && (r.Hi == nil || !d.GreaterThan(*r.Hi))
+	return (r.Lo == nil || d.Cmp(*r.Lo) >= 0) && (r.Hi == nil || d.Cmp(*r.Hi) <= 0)
 }
 
 // Equal reports whether two ranges have the same ends.
@@ -206,8 +206,8 @@ func (k *KPI) Unreachable(rg Range, measure string) []*Problem {
 func (k *KPI) unreachableAt(rg Range, measure, key string, at func(scaleValue) Pos) []*Problem {
 	var out []*Problem
 	for _, v := range k.scaleValues() {
-		if msg := k.unreachable(v, rg); msg != "" {
-			out = append(out, &Problem{Pos: at(v), Key: valueKey(key, v), Msg: fmt.Sprintf(msg, measure)})
+		if msg := k.unreachable(v, rg, measure); msg != "" {
+			out = append(out, &Problem{Pos: at(v), Key: valueKey(key, v), Msg: msg})
 		}
 	}
 	return out
@@ -229,27 +229,33 @@ func (r *reader) checkUnit(k *KPI, key string) {
 	r.list = append(r.list, k.unreachableAt(k.Range, "the measure ("+k.describeUnit()+")", key, at)...)
 }
 
-// unreachable says, with %s for the measure, why a value is never
-// reached or the target never missed; "" when it is not so.
-func (k *KPI) unreachable(v scaleValue, rg Range) string {
-	worse := func(a, b Decimal) bool { // a is a worse measure than b
-		if k.Direction == Lower {
-			return a.GreaterThan(b)
-		}
-		return a.LessThan(b)
-	}
+// unreachable says why a value is never reached, or the target never
+// missed, by a measure within rg; "" when it is not so.
+func (k *KPI) unreachable(v scaleValue, rg Range, measure string) string {
+	worse := k.worse
 	best, worst, bestSide, worstSide := rg.Hi, rg.Lo, "above", "below"
 	if k.Direction == Lower {
 		best, worst, bestSide, worstSide = rg.Lo, rg.Hi, "below", "above"
 	}
+	verdict, side, end := "is never reached", worstSide, worst
 	switch {
 	case v.at == 0 && best != nil && worse(*best, v.d):
-		return fmt.Sprintf("%s can never be met: %%s is never %s %s", v.d, bestSide, best)
+		verdict, side, end = "can never be met", bestSide, best
 	case v.at == 0 && worst != nil && !worse(*worst, v.d):
-		return fmt.Sprintf("%s is always met: %%s is never %s %s", v.d, worstSide, worst)
-	case v.at == floorAt && worst != nil && worse(v.d, *worst),
-		v.at != 0 && v.at != floorAt && worst != nil && !worse(*worst, v.d):
-		return fmt.Sprintf("%s is never reached: %%s is never %s %s", v.d, worstSide, worst)
+		verdict = "is always met"
+	case v.at == floorAt && worst != nil && worse(v.d, *worst), // the floor lies beyond the worst measure
+		v.at != 0 && v.at != floorAt && worst != nil && !worse(*worst, v.d): // no measure is worse than the bound
+		// never reached, as set above
+	default:
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("%s %s: %s is never %s %s", v.d, verdict, measure, side, end)
+}
+
+// worse reports whether measure a is worse than b in the KPI's direction.
+func (k *KPI) worse(a, b Decimal) bool {
+	if k.Direction == Lower {
+		return a.GreaterThan(b)
+	}
+	return a.LessThan(b)
 }
