@@ -54,8 +54,8 @@ func (e *Engine) CompileScenario(s *rules.Scenario) (*Engine, error) {
 
 // Check compiles the expressions of a rulebook and of every scenario,
 // reporting every problem in one *rules.ValidationError. Of a sweep, only
-// the first member with problems is reported: the rest share its
-// expressions, and their values are placed at the same sweep.
+// the first member with problems is reported, as the loader does: the
+// members differ only in the swept value.
 func Check(rb *rules.Rulebook) error {
 	base, err := Compile(rb)
 	if err != nil {
