@@ -166,7 +166,23 @@ func (e *Evaluator) Value(i int) (Value, error) {
 		return v, e.fail(k, k.Measure, err, &v)
 	}
 	v.Measure, v.HasMeasure = places(out.(decimal.Decimal)), true
+	if !k.Range.Contains(v.Measure) {
+		return v, &EvalError{KPI: k.ID, Field: "measure", Month: e.month, Expr: k.Measure, Err: outOfRange(k, v.Measure)}
+	}
 	return v, nil
+}
+
+// ErrOutOfRange is wrapped by the evaluation error of a measure outside
+// the range its KPI's unit allows, such as a share of 1.2 from data that
+// report more jobs fixed than jobs.
+var ErrOutOfRange = errors.New("measure out of range")
+
+func outOfRange(k *rules.KPI, m decimal.Decimal) error {
+	what := "the KPI's range"
+	if k.Unit != rules.Number {
+		what = "the range of a " + k.Unit.String()
+	}
+	return fmt.Errorf("gives %s, outside %s, %s: %w", ShortString(m), k.Range, what, ErrOutOfRange)
 }
 
 // places rounds a measure or volume with more than DivisionPlaces decimal

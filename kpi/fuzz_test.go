@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzEvaluate compiles arbitrary measure expressions and evaluates those
-// that compile with arbitrary values: nothing may panic, and a result is
-// either a status or an error.
+// that compile with arbitrary values: nothing may panic, a result is
+// either a status or an error, and a measure from counts the data allow
+// (never negative) lies within the range the expression gives.
 func FuzzEvaluate(f *testing.F) {
 	for _, s := range []string{
 		"done / jobs", "0.1 + 0.2 == 0.3 ? 1 : 0", "max(done, jobs, 1) - min(rate, 2)",
@@ -37,7 +38,9 @@ kpis:
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, src string, done, jobs int64, rate string) {
-		rb.KPIs[0].Measure = rules.Expr{Source: src, Pos: rules.Pos{File: "fuzz.yaml", Line: 8, Column: 14}}
+		// A KPI built in code has no written target or bounds for the
+		// measure's range to put out of reach.
+		rb.KPIs[0] = &rules.KPI{ID: "K", Measure: rules.Expr{Source: src, Pos: rules.Pos{File: "fuzz.yaml", Line: 8, Column: 14}}}
 		p, err := kpi.Compile(rb)
 		if err != nil {
 			return
@@ -51,6 +54,9 @@ kpis:
 		res, err := p.NewEvaluator().Evaluate(row, nil)
 		if err == nil && len(res) != 1 {
 			t.Fatalf("%q gave %d results", src, len(res))
+		}
+		if rng := p.MeasureRange(0); err == nil && done >= 0 && jobs >= 0 && res[0].HasMeasure && !rng.Contains(res[0].Measure) {
+			t.Fatalf("%q gives %s for done %d, jobs %d, rate %s: outside %s", src, res[0].Measure, done, jobs, r, rng)
 		}
 	})
 }

@@ -17,6 +17,12 @@
 //
 // A measure with no value, such as 0/0, makes the KPI not_measured; it is
 // never an error, Inf or a panic.
+//
+// Compile also works out the values each measure can give from its
+// expression (int and money fields are never negative; literals, each
+// operator and helper, both branches of a condition) and reports a target,
+// bound or floor that range puts out of reach. A measure outside the range
+// of its KPI's declared unit is an *EvalError wrapping ErrOutOfRange.
 package kpi
 
 import (
@@ -51,6 +57,9 @@ type Program struct {
 
 type compiled struct {
 	measure, volume, applies *vm.Program
+	// rng holds the values the measure can give, as its expression and
+	// the fields' types imply.
+	rng rules.Range
 }
 
 // Compile compiles every KPI's measure, volume and applies expression,
@@ -70,11 +79,13 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 	p := &Program{rb: rb, kpis: make([]compiled, len(rb.KPIs))}
 	env := sampleEnv(rb)
 	known := map[string]*vm.Program{}
+	ranges := map[string]rules.Range{} // by measure source
 	if base != nil {
 		for i, k := range base.rb.KPIs {
 			c := base.kpis[i]
 			known["number "+k.Measure.Source], known["number "+k.Volume.Source] = c.measure, c.volume
 			known["bool "+k.Applies.Source] = c.applies
+			ranges[k.Measure.Source] = c.rng
 		}
 	}
 	var problems []*rules.Problem
@@ -96,11 +107,17 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 		if k.Measure.IsZero() {
 			problems = append(problems, &rules.Problem{Pos: k.Pos, Key: k.ID + ".measure", Msg: "the KPI has no measure"})
 		}
-		p.kpis[i] = compiled{
+		c := compiled{
 			measure: do(k.Measure, k.ID+".measure", "number"),
 			volume:  do(k.Volume, k.ID+".volume", "number"),
 			applies: do(k.Applies, k.ID+".applies", "bool"),
 		}
+		if c.measure != nil {
+			var unreachable []*rules.Problem
+			c.rng, unreachable = checkRange(rb, k, c.measure, ranges)
+			problems = append(problems, unreachable...)
+		}
+		p.kpis[i] = c
 	}
 	if problems != nil {
 		return nil, &rules.ValidationError{Problems: problems}
@@ -108,8 +125,26 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 	return p, nil
 }
 
+// checkRange works out the values the KPI's measure can give, reusing
+// the range of the same source in ranges, and reports the target, bounds
+// and floor the range puts out of reach.
+func checkRange(rb *rules.Rulebook, k *rules.KPI, measure *vm.Program, ranges map[string]rules.Range) (rules.Range, []*rules.Problem) {
+	rng, ok := ranges[k.Measure.Source]
+	if !ok {
+		rng = measureRange(rb, measure.Node())
+		ranges[k.Measure.Source] = rng
+	}
+	return rng, k.Unreachable(rng, "the measure "+quoteShort(k.Measure.Source))
+}
+
 // Rules returns the rulebook the program was compiled from.
 func (p *Program) Rules() *rules.Rulebook { return p.rb }
+
+// MeasureRange returns the values the i-th KPI's measure can give, as its
+// expression and the fields' types imply: int and money fields are never
+// negative, so fixed / jobs is never below 0. A KPI's declared unit is not
+// taken into account; its Range holds that.
+func (p *Program) MeasureRange(i int) rules.Range { return p.kpis[i].rng }
 
 // sampleEnv declares each name an expression may use with a value of its type.
 func sampleEnv(rb *rules.Rulebook) map[string]any {

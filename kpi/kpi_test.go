@@ -85,7 +85,7 @@ func TestEvaluate(t *testing.T) {
 			row("North", "1", "1", "0"), rules.Met, "1", ""},
 		{"exact sum", `{id: K, measure: "0.1 + 0.2 == 0.3 ? 1 : 0", target: 1, credit: {fixed: {minor: 1}}}`,
 			row("N", "0", "0", "0"), rules.Met, "1", ""},
-		{"helpers", `{id: K, measure: "max(done, 1) - min(jobs, 2, 3) + abs(-rate) + round(2.345, 2)", target: 1, credit: {fixed: {minor: 1}}}`,
+		{"helpers", `{id: K, measure: "max(done, 1) - min(jobs, 2, 3) + abs(-rate) + round(2.345, 2)", target: 2, credit: {fixed: {minor: 1}}}`,
 			row("N", "5", "7", "0.5"), rules.Met, "5.85", ""}, // 5 - 2 + 0.5 + 2.35 (half away from zero)
 		{"pct", `{id: K, measure: "pct(done, jobs)", target: 95, credit: {fixed: {minor: 1}}}`,
 			row("N", "1", "3", "0"), rules.Minor, "33.3333333333333333", ""}, // 100/3 to 16 places

@@ -7,6 +7,14 @@
 // and key. Numbers are read exactly from their text. Expressions are kept
 // as source with their position; package kpi compiles them.
 //
+// A KPI's unit says what its measure is: a share (0 to 1), a percent (0 to
+// 100) or a number, with an optional range; KPI.Unit and KPI.Range hold
+// it. The loader rejects a target, bound or sliding floor that the range
+// puts out of reach, and, where no unit says otherwise, a whole percent
+// such as 95 written beside shares such as 0.90. KPI.Unreachable applies
+// the same check to a range worked out elsewhere: package kpi passes the
+// range a measure's expression gives.
+//
 // A Scenario is the baseline rulebook with an overlay applied — from a
 // rulebook's scenarios section, a separate file (ReadScenarios) or code
 // (AddOverlay) — and validated like the baseline. An override merges into

@@ -23,6 +23,9 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range validationCases {
 		f.Add(tc.src)
 	}
+	for _, tc := range unitCases {
+		f.Add(tc.src)
+	}
 	f.Add("a: &x [*x]\n")
 	f.Add("kpis: &k\n  - *k\n")
 	f.Fuzz(func(t *testing.T, src string) {

@@ -8,7 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var kpiKeys = []string{"id", "name", "description", "measure", "volume", "min_volume", "direction",
+var kpiKeys = []string{"id", "name", "description", "measure", "unit", "range", "volume", "min_volume", "direction",
 	"target", "serious", "severe", "critical", "applies", "credit", "escalation", "earn_back"}
 
 // kpis reads the KPI list, reporting repeated ids.
@@ -54,6 +54,7 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	if e, ok := m["measure"]; ok {
 		k.Measure = r.expr(e.value, key+".measure")
 	}
+	r.unit(k, m, key)
 	if e, ok := m["volume"]; ok {
 		k.Volume = r.expr(e.value, key+".volume")
 	}
@@ -77,7 +78,9 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	}
 	targetOK := false
 	if e, ok := m["target"]; ok {
-		k.Target, targetOK = r.dec(e.value, key+".target")
+		if k.Target, targetOK = r.dec(e.value, key+".target"); targetOK {
+			k.at[0] = r.place(e.value)
+		}
 	}
 	r.bounds(k, m, key, targetOK)
 	if e, ok := m["credit"]; ok {
@@ -90,6 +93,8 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	if e, ok := m["earn_back"]; ok {
 		k.EarnBack = r.earnBack(e.value, key+".earn_back")
 	}
+	r.checkUnit(k, key)
+	r.checkScale(k, key)
 	return k
 }
 
@@ -111,7 +116,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 		if !ok {
 			continue
 		}
-		k.Bounds[level-Minor] = &d
+		k.Bounds[level-Minor], k.at[level-Minor] = &d, r.place(e.value)
 		if !targetOK {
 			continue
 		}

@@ -29,6 +29,8 @@ func TestLoadDesignExample(t *testing.T) {
 	require.NotNil(t, k)
 	require.Equal(t, "emergency_fixed_24h / emergency_jobs", k.Measure.Source)
 	require.Equal(t, rules.Pos{File: "testdata/basic.yaml", Line: 16, Column: 14}, k.Measure.Pos)
+	require.Equal(t, rules.Share, k.Unit)
+	require.Equal(t, "[0, 1]", k.Range.String())
 	require.Equal(t, `region != "Wales"`, k.Applies.Source)
 	require.True(t, d("0.98").Equal(k.Target))
 	require.True(t, d("0.90").Equal(*k.Bound(rules.Serious)))
@@ -42,6 +44,8 @@ func TestLoadDesignExample(t *testing.T) {
 	require.True(t, d("2").Equal(k.Multiplier(7)), "the last entry repeats")
 	require.True(t, d("10").Equal(*k.MinVolume))
 
+	require.Equal(t, rules.NoUnit, rb.KPI("KPI-02").Unit)
+	require.False(t, rb.KPI("KPI-02").Range.Bounded())
 	s := rb.KPI("KPI-02").Credit
 	require.Equal(t, rules.Sliding, s.Kind)
 	require.True(t, d("0.80").Equal(s.Floor))

@@ -105,6 +105,8 @@ type KPI struct {
 	ID         string
 	Name       string
 	Measure    Expr        // the measure, e.g. fixed_24h / jobs
+	Unit       Unit        // what the measure is (share, percent, number); NoUnit when not declared
+	Range      Range       // the values the unit allows: 0 to 1 for a share, 0 to 100 for a percent, a number's range
 	Volume     Expr        // optional: the number of events measured
 	MinVolume  *Decimal    // optional: a volume below it is not_measured
 	Applies    Expr        // optional: a boolean; false makes the KPI not_applicable
@@ -116,6 +118,18 @@ type KPI struct {
 	EarnBack   *EarnBack    // nil for none
 	Area       *ServiceArea // the service area pooling its points; nil for none
 	Pos        Pos
+
+	// at holds where the target ([0]), the bounds (by level - Minor) and a
+	// sliding floor ([floorAt]) were written, nil for those not read; unitAt
+	// where unit or range was.
+	at     [floorAt + 1]*placed
+	unitAt *placed
+}
+
+// placed is where a value was written, and whether a scenario brought it.
+type placed struct {
+	Pos
+	overlay bool
 }
 
 // Bound returns the bound at which the failure level starts (Serious,

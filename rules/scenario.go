@@ -24,7 +24,7 @@ const BaselineID = "baseline"
 
 // textFields are KPI fields that hold text or expressions, which a sweep
 // of numbers cannot set.
-var textFields = []string{"id", "name", "description", "measure", "volume", "applies", "direction"}
+var textFields = []string{"id", "name", "description", "measure", "unit", "range", "volume", "applies", "direction"}
 
 // Scenario is a what-if: the baseline rulebook with an overlay applied from
 // a given month on. A sweep in a rulebook expands to one Scenario per value.

@@ -106,7 +106,7 @@ func (r *reader) sliding(n *yaml.Node, key string, k *KPI) Scheme {
 	}
 	if e, ok := m["floor"]; ok {
 		if d, ok := r.dec(e.value, key+".floor"); ok {
-			s.Floor = d
+			s.Floor, k.at[floorAt] = d, r.place(e.value)
 			if k.Direction == Higher && !d.LessThan(k.Target) || k.Direction == Lower && !d.GreaterThan(k.Target) {
 				side := "below"
 				if k.Direction == Lower {

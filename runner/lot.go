@@ -53,17 +53,26 @@ func (e *Engine) CompileScenario(s *rules.Scenario) (*Engine, error) {
 }
 
 // Check compiles the expressions of a rulebook and of every scenario,
-// reporting every problem in one *rules.ValidationError.
+// reporting every problem in one *rules.ValidationError. Of a sweep, only
+// the first member with problems is reported, as the loader does: the
+// members differ only in the swept value.
 func Check(rb *rules.Rulebook) error {
 	base, err := Compile(rb)
 	if err != nil {
 		return err
 	}
 	var all []*rules.Problem
+	failed := map[string]bool{} // sweeps with a member reported
 	for _, s := range rb.Scenarios {
+		if s.Sweep != nil && failed[s.Sweep.Sweep] {
+			continue
+		}
 		var ve *rules.ValidationError
 		if _, err := base.CompileScenario(s); errors.As(err, &ve) {
 			all = append(all, ve.Problems...)
+			if s.Sweep != nil {
+				failed[s.Sweep.Sweep] = true
+			}
 		} else if err != nil {
 			return err
 		}
@@ -160,14 +169,16 @@ func (l *Lot) month(row *kpi.Row, relief Relief, cached []kpi.Value, reuse []int
 }
 
 // reuseFrom maps each of the engine's KPIs to the baseline KPI with the
-// same measure, volume and applies expressions, or -1 when there is none.
+// same measure, volume and applies expressions and measure range, or -1
+// when there is none.
 func (e *Engine) reuseFrom(base *Engine) []int {
 	b := base.Rules().KPIs
 	out := make([]int, len(e.Rules().KPIs))
 	for i, k := range e.Rules().KPIs {
 		out[i] = -1
 		for j, bk := range b {
-			if k.Measure.Source == bk.Measure.Source && k.Volume.Source == bk.Volume.Source && k.Applies.Source == bk.Applies.Source {
+			if k.Measure.Source == bk.Measure.Source && k.Volume.Source == bk.Volume.Source && k.Applies.Source == bk.Applies.Source &&
+				k.Range.Equal(bk.Range) { // the baseline's values were checked against its range
 				out[i] = j
 				if k.ID == bk.ID {
 					break
