@@ -20,5 +20,5 @@ func exchange(a, b string) error {
 	case errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EINVAL), errors.Is(err, unix.EOPNOTSUPP):
 		return errNoExchange
 	}
-	return err
+	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: err}
 }

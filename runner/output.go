@@ -6,18 +6,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // Output says where and how to write a run's files.
 type Output struct {
-	Dir string
-	CSV bool // also write the tables as CSV
+	Dir string // the output directory; a symbolic link is written through
+	CSV bool   // also write the tables as CSV
 	// Force lets the run write into a directory that holds files other
 	// than a run's outputs.
 	Force bool
@@ -38,49 +37,98 @@ var outputNames = []string{
 	"summary.md", "summary.html", "manifest.json",
 }
 
-// ErrNotDirectory is returned when the output directory's path names a
-// file.
+// ErrNotDirectory is wrapped in the *OutputError returned when the output
+// directory's path names a file.
 var ErrNotDirectory = errors.New("the output path is a file, not a directory")
 
-// ErrForeignFiles is returned when the output directory holds files that
-// a run did not write, and Force is not set.
+// ErrForeignFiles is wrapped in the *OutputError returned when the output
+// directory holds files that a run did not write, and Force is not set.
 var ErrForeignFiles = errors.New("the output directory holds files kpicredit did not write")
 
 // Write writes the run's outputs into out.Dir, replacing the previous
 // run's as a whole: the new files are written and synced in a sibling
 // directory, which is then exchanged with out.Dir in one atomic rename. A
 // run that fails or is killed at any point leaves out.Dir as it was, and
-// the next run removes what the killed one left beside it. Where the
-// system cannot exchange directories, or --force keeps other files in
-// out.Dir, each file is renamed into place on its own instead.
+// creates nothing: the parents of out.Dir are made only once the outputs
+// are rendered, and removed again if writing them fails.
+//
+// A symbolic link given as out.Dir is written through: its target is
+// replaced, and the link kept. Runs into one directory take a lock on it
+// (a file beside it), and the second fails at once with a *BusyError.
+// Holding it, a run removes what killed runs left beside the directory.
+//
+// Where the system cannot exchange directories, where out.Force keeps
+// other files in out.Dir, or where out.Dir is the working directory or
+// holds it, each file is renamed into place on its own instead.
 func Write(ctx context.Context, res *Result, out Output) error {
 	if err := res.check(); err != nil {
 		return err
 	}
-	foreign, err := prepareDir(out)
+	t, err := resolveTarget(out.Dir)
 	if err != nil {
+		return err
+	}
+	if _, err := t.foreign(out.Force); err != nil {
 		return err
 	}
 	files, err := render(ctx, res, out)
 	if err != nil {
 		return err
 	}
-	staging, err := stage(out.Dir, files)
+	return t.write(ctx, out.Force, files)
+}
+
+// write creates t's parents, takes its lock and puts the files in place.
+// When it fails it removes the parents it created.
+func (t target) write(ctx context.Context, force bool, files []file) (err error) {
+	created, err := makeParents(t.dir)
+	defer func() {
+		if err != nil {
+			removeDirs(created)
+		}
+	}()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(staging)
+	unlock, err := t.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return t.replace(ctx, force, files)
+}
+
+// replace, holding t's lock, stages the files beside t and swaps them in.
+func (t target) replace(ctx context.Context, force bool, files []file) error {
+	foreign, err := t.foreign(force)
+	if err != nil {
+		return err
+	}
+	if err := t.removeStaging(); err != nil {
+		return err
+	}
+	staging, err := t.stage(files)
+	if staging != "" {
+		defer os.RemoveAll(staging)
+	}
+	if err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !foreign {
-		if err := exchange(staging, out.Dir); err == nil {
-			return nil
-		} else if !errors.Is(err, errNoExchange) {
+	if _, err := os.Lstat(t.dir); errors.Is(err, fs.ErrNotExist) {
+		return renameSynced(staging, t.dir)
+	}
+	if !foreign && !t.inUse {
+		if err := exchange(staging, t.dir); !errors.Is(err, errNoExchange) {
+			if err == nil {
+				err = syncDir(t.parent())
+			}
 			return err
 		}
 	}
-	return replaceFiles(staging, out.Dir, files)
+	return replaceFiles(staging, t.dir, files)
 }
 
 // Verify renders every output of a run in memory and discards it: it
@@ -120,27 +168,13 @@ func (r *Result) check() error {
 // errNoExchange says the system cannot swap two directories atomically.
 var errNoExchange = errors.New("directories cannot be exchanged atomically here")
 
-// stage writes every file, synced, into a new directory beside dir, after
-// removing any such directory an interrupted run left.
-func stage(dir string, files []file) (string, error) {
-	parent, base := filepath.Split(filepath.Clean(dir))
-	if parent == "" {
-		parent = "."
-	}
-	prefix := "." + base + stagingSuffix
-	if old, _ := filepath.Glob(filepath.Join(parent, prefix+"*")); len(old) > 0 {
-		for _, o := range old {
-			if err := os.RemoveAll(o); err != nil {
-				return "", err
-			}
-		}
-	}
-	staging, err := os.MkdirTemp(parent, prefix)
+// stage writes every file, synced, into a new staging directory beside
+// t. It returns the directory, for the caller to remove, even when it
+// fails.
+func (t target) stage(files []file) (string, error) {
+	staging, err := t.mkStaging()
 	if err != nil {
 		return "", err
-	}
-	if err := os.Chmod(staging, 0o755); err != nil {
-		return staging, err
 	}
 	for _, f := range files {
 		if err := writeSynced(filepath.Join(staging, f.name), f.data); err != nil {
@@ -150,7 +184,13 @@ func stage(dir string, files []file) (string, error) {
 	return staging, syncDir(staging)
 }
 
-const stagingSuffix = ".kpicredit-"
+// renameSynced renames a directory and syncs the parent it is now in.
+func renameSynced(from, to string) error {
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(to))
+}
 
 // replaceFiles renames each staged file into dir, then removes outputs of
 // an earlier run that this one did not write.
@@ -160,7 +200,10 @@ func replaceFiles(staging, dir string, files []file) error {
 			return err
 		}
 	}
-	return removeStale(dir, files)
+	if err := removeStale(dir, files); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }
 
 // file is one finished output.
@@ -222,33 +265,6 @@ func render(ctx context.Context, res *Result, out Output) ([]file, error) {
 	return append(files, file{"manifest.json", m}), nil
 }
 
-// prepareDir creates the directory, or checks that it holds nothing but a
-// run's outputs unless out.Force is set. It reports whether other files
-// are there (which --force keeps).
-func prepareDir(out Output) (foreign bool, err error) {
-	if st, err := os.Stat(out.Dir); err == nil && !st.IsDir() {
-		return false, fmt.Errorf("%s: %w", out.Dir, ErrNotDirectory)
-	}
-	entries, err := os.ReadDir(out.Dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, os.MkdirAll(filepath.Dir(filepath.Clean(out.Dir)), 0o755)
-	}
-	if err != nil {
-		return false, err
-	}
-	var names []string
-	for _, e := range entries {
-		if !slices.Contains(outputNames, e.Name()) {
-			names = append(names, e.Name())
-		}
-	}
-	if len(names) > 0 && !out.Force {
-		return true, fmt.Errorf("%s: %w (%s); choose an empty directory or pass --force",
-			out.Dir, ErrForeignFiles, strings.Join(names, ", "))
-	}
-	return len(names) > 0, nil
-}
-
 // writeSynced writes a new file and syncs it to disk.
 func writeSynced(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -265,6 +281,7 @@ func writeSynced(path string, data []byte) error {
 	return err
 }
 
+// syncDir syncs a directory, so that the names in it are on disk.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {

@@ -41,7 +41,8 @@ type Job struct {
 }
 
 // check reports a Job that cannot run: no rulebook, no data, a nil
-// scenario, or data unfit for the rulebook (see Dataset).
+// scenario, a negative number of workers, or data unfit for the rulebook
+// (see Dataset).
 func (j *Job) check() error {
 	switch {
 	case j.Rules == nil:
@@ -50,6 +51,8 @@ func (j *Job) check() error {
 		return errors.New("runner: the job has no data")
 	case slices.Contains(j.Scenarios, nil):
 		return errors.New("runner: the job lists a nil scenario")
+	case j.Workers < 0:
+		return fmt.Errorf("runner: the job's Workers is %d; it must be 0 (one per CPU) or more", j.Workers)
 	}
 	return j.Data.check(j.Rules)
 }

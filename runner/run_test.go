@@ -134,6 +134,7 @@ func TestRunChecksTheJob(t *testing.T) {
 		{"no rulebook", runner.Job{Data: job.Data}, "runner: the job has no rulebook"},
 		{"no data", runner.Job{Rules: job.Rules}, "runner: the job has no data"},
 		{"nil scenario", runner.Job{Rules: job.Rules, Data: job.Data, Scenarios: []*rules.Scenario{nil}}, "runner: the job lists a nil scenario"},
+		{"negative workers", runner.Job{Rules: job.Rules, Data: job.Data, Workers: -5}, "runner: the job's Workers is -5; it must be 0 (one per CPU) or more"},
 		{"a float", runner.Job{Rules: job.Rules, Data: withValue(17.0)}, "runner: dataset: lot Acme / North, 2025-02: field fixed holds a float64"},
 		{"a missing month", runner.Job{Rules: job.Rules, Data: short}, "runner: dataset: lot Acme / North has 2 rows for the 4 months 2025-01 to 2025-04"},
 		{"no months", runner.Job{Rules: job.Rules, Data: &runner.Dataset{Rules: job.Rules, First: 5, Last: 4}}, "runner: dataset: last month"},
@@ -153,8 +154,8 @@ func TestRunCancelled(t *testing.T) {
 }
 
 // A number the data files allow can still lead to a value no output column
-// holds: the run fails with a *RangeError naming the row, and writes
-// nothing.
+// holds: the run fails with a *RangeError naming the row, and creates
+// nothing: not the directory, nor its parents.
 func TestWriteValueTooLarge(t *testing.T) {
 	src, err := os.ReadFile("testdata/small.csv")
 	require.NoError(t, err)
@@ -166,8 +167,8 @@ func TestWriteValueTooLarge(t *testing.T) {
 	require.NoError(t, err)
 	res, err := runner.Run(t.Context(), runner.Job{Rules: ds.Rules, Data: ds})
 	require.NoError(t, err)
-	dir := filepath.Join(t.TempDir(), "out")
-	err = runner.Write(t.Context(), res, runner.Output{Dir: dir})
+	root := t.TempDir()
+	err = runner.Write(t.Context(), res, runner.Output{Dir: filepath.Join(root, "a", "b", "out")})
 	var re *runner.RangeError
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, "kpi_results.parquet", re.File)
@@ -175,5 +176,7 @@ func TestWriteValueTooLarge(t *testing.T) {
 	require.Equal(t, "DECIMAL(38,16)", re.Type)
 	require.Equal(t, []string{"scenario=baseline", "provider=Acme", "region=North", "month=2025-02", "kpi=K2"}, re.Row)
 	require.True(t, runner.IsInvalidInput(err))
-	require.NoDirExists(t, dir)
+	entries, err := os.ReadDir(root)
+	require.NoError(t, err)
+	require.Empty(t, entries)
 }

@@ -179,6 +179,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *out == "" {
 		return &usageError{"--out is required"}
 	}
+	if *workers < 0 {
+		return &usageError{fmt.Sprintf("--workers must be 0 (one per CPU) or more, not %d", *workers)}
+	}
 	stop, err := profile(*cpuprofile, *memprofile)
 	if err != nil {
 		return err
@@ -186,6 +189,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer stop()
 	job, err := in.load(true)
 	if err != nil {
+		return err
+	}
+	output := runner.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: in.manifestInputs()}
+	if err := runner.CheckOutput(output); err != nil {
 		return err
 	}
 	job.Workers, job.SweepDetail = *workers, *sweepDetail
@@ -196,8 +203,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	err = runner.Write(ctx, res, runner.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: in.manifestInputs()})
-	if err != nil {
+	if err := runner.Write(ctx, res, output); err != nil {
 		return err
 	}
 	t := res.Runs[0].Total
@@ -245,12 +251,13 @@ func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // isInvalid reports errors that are the user's to fix: invalid input, an
-// input file that cannot be read, or an output directory that is a file
-// or holds other files.
+// input file that cannot be read, or an output path that cannot be a
+// run's output directory (a file, under a file, a link to nothing) or
+// holds other files.
 func isInvalid(err error) bool {
 	var ue *unreadableError
-	return runner.IsInvalidInput(err) || errors.As(err, &ue) ||
-		errors.Is(err, runner.ErrForeignFiles) || errors.Is(err, runner.ErrNotDirectory)
+	var oe *runner.OutputError
+	return runner.IsInvalidInput(err) || errors.As(err, &ue) || errors.As(err, &oe)
 }
 
 // unreadableError is an input file that cannot be opened or read: missing,

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpicredit/kpicredit/runner"
 	"github.com/stretchr/testify/require"
 )
 
@@ -50,12 +55,8 @@ func TestKilledRunLeavesOutputsIntact(t *testing.T) {
 	before := snapshot(t, dir)
 
 	// A different run (no relief) so that a completed one would change the files.
-	args := strings.Join([]string{"run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--csv", "--quiet"}, " ")
 	start := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "KPICREDIT_RUN_MAIN=1", "KPICREDIT_ARGS="+args)
-		require.NoError(t, cmd.Start())
-		return cmd
+		return startKpicredit(t, nil, "run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--csv", "--quiet")
 	}
 	t0 := time.Now()
 	full := start()
@@ -81,9 +82,82 @@ func TestKilledRunLeavesOutputsIntact(t *testing.T) {
 		code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--relief", reliefPath, "--out", dir, "--csv")
 		require.Equal(t, 0, code, stderr)
 	}
-	siblings, err := filepath.Glob(filepath.Join(filepath.Dir(dir), ".out.kpicredit-*"))
+	entries, err := os.ReadDir(filepath.Dir(dir))
 	require.NoError(t, err)
-	require.Empty(t, siblings, "a completed run removes what killed runs left beside --out")
+	require.Len(t, entries, 1, "a completed run removes what killed runs left beside --out: staging directories, lock file")
+}
+
+// startKpicredit starts this binary as the kpicredit command, its stderr
+// going to stderr when not nil.
+func startKpicredit(t *testing.T, stderr *bytes.Buffer, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "KPICREDIT_RUN_MAIN=1", "KPICREDIT_ARGS="+strings.Join(args, " "))
+	if stderr != nil {
+		cmd.Stderr = stderr
+	}
+	require.NoError(t, cmd.Start())
+	return cmd
+}
+
+// exitCode waits for a started command and returns its exit status.
+func exitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	err := cmd.Wait()
+	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	require.NoError(t, err)
+	return 0
+}
+
+// Runs started at once into one --out each succeed, or fail with exit 1
+// because another is writing it; --out then holds one run's outputs,
+// whole, and nothing is left beside it.
+func TestConcurrentRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts several processes")
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	cmds := make([]*exec.Cmd, 6)
+	stderrs := make([]bytes.Buffer, len(cmds))
+	for i := range cmds {
+		args := []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", dir}
+		if i%2 == 0 {
+			args = append(args, "--relief", reliefPath, "--csv") // different outputs, more files
+		}
+		cmds[i] = startKpicredit(t, &stderrs[i], args...)
+	}
+	ok := 0
+	for i, cmd := range cmds {
+		switch code := exitCode(t, cmd); code {
+		case 0:
+			ok++
+		case 1:
+			require.Equal(t, "kpicredit: another kpicredit run is writing "+dir+"; try again when it has finished\n", stderrs[i].String())
+		default:
+			t.Fatalf("run %d: exit %d: %s", i, code, stderrs[i].String())
+		}
+	}
+	require.Positive(t, ok)
+	requireComplete(t, dir)
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "nothing beside --out")
+}
+
+// requireComplete checks that dir holds exactly the outputs its manifest
+// lists, each with the manifest's hash: one run's outputs, whole.
+func requireComplete(t *testing.T, dir string) {
+	t.Helper()
+	files := snapshot(t, dir)
+	var m runner.Manifest
+	require.NoError(t, json.Unmarshal(files["manifest.json"], &m))
+	require.Len(t, files, len(m.Outputs)+1)
+	for _, o := range m.Outputs {
+		h := sha256.Sum256(files[o.Path])
+		require.Equal(t, o.SHA256, hex.EncodeToString(h[:]), o.Path)
+	}
 }
 
 func equalSnapshots(a, b map[string][]byte) bool {

@@ -6,10 +6,11 @@
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
 //
-// Exit status: 0 on success, 1 when the run fails, 2 for bad usage or
-// invalid input (a rulebook, scenario, data or relief file, or inputs that
-// fail together: an expression failing on a row, a value too large for an
-// output column).
+// Exit status: 0 on success, 1 when the run fails (or another run is
+// writing the same --out), 2 for bad usage (a flag value out of range, an
+// --out that cannot be a directory) or invalid input (a rulebook,
+// scenario, data or relief file, or inputs that fail together: an
+// expression failing on a row, a value too large for an output column).
 package main
 
 import (

@@ -78,7 +78,8 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-// Bad usage and bad input exit with 2 and leave nothing in --out.
+// Bad usage and bad input exit with 2 and create nothing: not --out, nor
+// its parents.
 func TestExitCodes(t *testing.T) {
 	bad := t.TempDir()
 	badData := filepath.Join(bad, "data.csv")
@@ -87,6 +88,7 @@ func TestExitCodes(t *testing.T) {
 	require.NoError(t, os.WriteFile(badData, bytes.Replace(src, []byte(",2024-10,"), []byte(",2024-13,"), 1), 0o644))
 	badRules := filepath.Join(bad, "rules.yaml")
 	require.NoError(t, os.WriteFile(badRules, []byte("contract: X\n"), 0o644))
+	require.NoError(t, os.Symlink("gone", filepath.Join(bad, "dangling")))
 
 	for _, tc := range []struct {
 		name   string
@@ -112,15 +114,28 @@ func TestExitCodes(t *testing.T) {
 			"none.csv: cannot read the file: no such file or directory"},
 		{"out is a file", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", badRules}, 2,
 			badRules + ": the output path is a file, not a directory"},
+		{"out is under a file", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", filepath.Join(badRules, "sub")}, 2,
+			filepath.Join(badRules, "sub") + ": " + badRules + " is a file, not a directory"},
+		{"out is a link to nothing", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", filepath.Join(bad, "dangling")}, 2,
+			filepath.Join(bad, "dangling") + ": " + filepath.Join(bad, "dangling") + " is a symbolic link to gone, which does not exist"},
+		{"out is the root", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", "/"}, 2,
+			"/: the output directory cannot be the root of the file system"},
+		{"negative workers", []string{"run", "--rules", rulesPath, "--data", dataPath, "--workers", "-5"}, 2,
+			"--workers must be 0 (one per CPU) or more, not -5"},
+		{"workers not a number", []string{"run", "--rules", rulesPath, "--data", dataPath, "--workers", "many"}, 2,
+			`invalid value "many" for flag -workers`},
 		// validate with data runs the job in memory: it fails where run would.
 		{"validate: expression fails on the data", []string{"validate", "--rules", "../../testdata/bad/o-round-places-from-data/rules.yaml",
 			"--data", "../../testdata/bad/o-round-places-from-data/data.csv"}, 2, "round(nights, jobs - 20) failed for lot Acme / North, 2025-03"},
 		{"validate: value too large to write", []string{"validate", "--rules", "../../testdata/bad/_base/rules.yaml",
 			"--data", "../../testdata/bad/o-measure-too-large/data.csv"}, 2, "kpi_results.parquet: column measure: 10000000000000000000000000 is too large"},
+		{"run: value too large to write", []string{"run", "--rules", "../../testdata/bad/_base/rules.yaml",
+			"--data", "../../testdata/bad/o-measure-too-large/data.csv"}, 2, "kpi_results.parquet: column measure: 10000000000000000000000000 is too large"},
 		{"version", []string{"version"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "out")
+			root := t.TempDir()
+			out := filepath.Join(root, "new", "out")
 			args := tc.args
 			if len(args) > 0 && args[0] == "run" && !strings.Contains(strings.Join(args, " "), "--out") && tc.stderr != "--out is required" {
 				args = append(args, "--out", out)
@@ -128,8 +143,10 @@ func TestExitCodes(t *testing.T) {
 			code, _, stderr := kpicredit(args...)
 			require.Equal(t, tc.code, code, stderr)
 			require.Contains(t, stderr, tc.stderr)
-			_, err := os.Stat(out)
-			require.True(t, os.IsNotExist(err), "nothing is written for a failed run")
+			entries, err := os.ReadDir(root)
+			require.NoError(t, err)
+			require.Empty(t, entries, "a failed run creates nothing, not even the parents of --out")
+			require.NoFileExists(t, filepath.Join(bad, "gone"))
 		})
 	}
 }
@@ -179,4 +196,70 @@ func TestExplainSweepMember(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stdout, "KPI-07 Service users given at least five days' notice of a move — notice-target-sweep/target=0.97")
 	require.Contains(t, stdout, "target:   0.97")
+}
+
+// --out naming the working directory, or one above it, is written file by
+// file: the directory stays where it is. Here the working directory is
+// out/sub.
+func TestRunIntoWorkingDirectory(t *testing.T) {
+	rules, err := filepath.Abs(rulesPath)
+	require.NoError(t, err)
+	data, err := filepath.Abs(dataPath)
+	require.NoError(t, err)
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	t.Chdir(filepath.Join(dir, "sub"))
+	sub, err := os.Stat(".")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"--out", ".."}, 2, "..: the output directory holds files kpicredit did not write (sub)"},
+		{[]string{"--out", "..", "--force"}, 0, ""},
+		{[]string{"--out", ".", "--csv"}, 0, ""},
+		{[]string{"--out", "."}, 0, ""},
+		{[]string{"--out", filepath.Join(dir, "sub"), "--csv"}, 0, ""},
+	} {
+		code, _, stderr := kpicredit(append([]string{"run", "--rules", rules, "--data", data}, tc.args...)...)
+		require.Equal(t, tc.code, code, stderr)
+		require.Contains(t, stderr, tc.stderr)
+		if code == 0 {
+			wd, err := os.Stat(".")
+			require.NoError(t, err)
+			require.True(t, os.SameFile(sub, wd), "the working directory is still out/sub")
+		}
+	}
+	for _, tc := range []struct {
+		dir     string
+		entries int
+	}{{".", 9}, {dir, 7}, {root, 1}} { // sub and the outputs of --out .. --force; out alone
+		entries, err := os.ReadDir(tc.dir)
+		require.NoError(t, err)
+		require.Len(t, entries, tc.entries, tc.dir)
+	}
+}
+
+// --out naming a symbolic link writes through it: the link stays and its
+// target gets the outputs.
+func TestRunThroughSymlink(t *testing.T) {
+	root := t.TempDir()
+	target := filepath.Join(root, "runs", "2025-03")
+	require.NoError(t, os.MkdirAll(target, 0o755))
+	link := filepath.Join(root, "latest")
+	require.NoError(t, os.Symlink(filepath.Join("runs", "2025-03"), link))
+	for _, csv := range []string{"--csv", "--quiet"} {
+		code, stdout, stderr := kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", link, csv)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stdout, link+": 7 lots x 24 months")
+	}
+	st, err := os.Lstat(link)
+	require.NoError(t, err)
+	require.Equal(t, os.ModeSymlink, st.Mode().Type(), "--out is still a link")
+	require.Len(t, snapshot(t, target), 6)
+	entries, err := os.ReadDir(root)
+	require.NoError(t, err)
+	require.Len(t, entries, 2, "latest and runs")
 }
