@@ -42,11 +42,11 @@ func requireComplete(t *testing.T, dir string) {
 	require.NoError(t, json.Unmarshal(b, &m))
 	want := []string{"manifest.json"}
 	for _, o := range m.Outputs {
-		data, err := os.ReadFile(filepath.Join(dir, o.Path))
+		data, err := os.ReadFile(filepath.Join(dir, o.File))
 		require.NoError(t, err)
 		h := sha256.Sum256(data)
-		require.Equal(t, o.SHA256, hex.EncodeToString(h[:]), o.Path)
-		want = append(want, o.Path)
+		require.Equal(t, o.SHA256, hex.EncodeToString(h[:]), o.File)
+		want = append(want, o.File)
 	}
 	require.ElementsMatch(t, want, names(t, dir))
 }

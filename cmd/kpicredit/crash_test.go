@@ -155,8 +155,8 @@ func requireComplete(t *testing.T, dir string) {
 	require.NoError(t, json.Unmarshal(files["manifest.json"], &m))
 	require.Len(t, files, len(m.Outputs)+1)
 	for _, o := range m.Outputs {
-		h := sha256.Sum256(files[o.Path])
-		require.Equal(t, o.SHA256, hex.EncodeToString(h[:]), o.Path)
+		h := sha256.Sum256(files[o.File])
+		require.Equal(t, o.SHA256, hex.EncodeToString(h[:]), o.File)
 	}
 }
 
