@@ -54,7 +54,9 @@ type Config struct {
 // A Calendar tells working days and working hours apart for one nation's
 // bank holidays, a contract's non-working days and a time zone. It keeps a
 // table per year, built on first use, so that its questions cost O(1) or
-// O(log n) and allocate nothing. A Calendar is safe for concurrent use.
+// O(log n) and allocate nothing. It answers for the years MinYear to 2261
+// and panics outside them. Make one with NewCalendar; it is safe for
+// concurrent use.
 type Calendar struct {
 	nation             Nation
 	loc                *time.Location
@@ -109,8 +111,7 @@ func (c *Calendar) WorkingHours() (start, end time.Duration) {
 func (c *Calendar) Holidays(year int) []Holiday { return holidays(c.nation, year) }
 
 // IsWorkingDay reports whether d is a working day: Monday to Friday, not a
-// bank holiday and not a contract non-working day. It panics if d is not a
-// valid date from MinYear to 2261.
+// bank holiday and not a contract non-working day.
 func (c *Calendar) IsWorkingDay(d Date) bool {
 	y, i := c.locate(c.dayNumberOf(d))
 	return y.working(i)
@@ -138,7 +139,7 @@ func (c *Calendar) DeadlineDate(t time.Time) Date {
 
 // WorkingTime returns the working hours from a to b: the time between
 // them that falls within the working hours of working days. It is 0 when b
-// is not after a.
+// is not after a. It panics if a or b is outside the calendar's years.
 func (c *Calendar) WorkingTime(a, b time.Time) time.Duration {
 	u, v := nanos(a), nanos(b)
 	if v <= u {

@@ -184,32 +184,35 @@ func TestDeadlineClockChanges(t *testing.T) {
 		// Sunday 30 March counts whole (23 hours); ends Monday 00:00 BST.
 		{name: "March, days 1", kind: sla.Days, limit: sla.Day,
 			start: "2025-03-29 12:00", want: "2025-03-31 00:00", month: "2025-03-30"},
-		// A 1h stop on the 23-hour Sunday: the deadline moves on 1h.
+		// A day counts one day however long, and a part of a day its share:
+		// a 23-minute stop on the 23-hour Sunday removes 1/60 day, and the
+		// deadline moves on 1/60 of the 24-hour Monday, 24 minutes.
 		{name: "March, days 1, stop", kind: sla.Days, limit: sla.Day,
-			start: "2025-03-29 12:00", stops: [][2]string{{"2025-03-30 10:00", "2025-03-30 11:00"}},
-			want: "2025-03-31 01:00"},
+			start: "2025-03-29 12:00", stops: [][2]string{{"2025-03-30 10:00", "2025-03-30 10:23"}},
+			want: "2025-03-31 00:24"},
 		// Friday 28 March 13:00-17:00 is 4h; Monday 31 09:00 BST + 4h.
 		{name: "March, working hours", kind: sla.WorkingHours, limit: 8 * time.Hour,
 			start: "2025-03-28 13:00", want: "2025-03-31 13:00"},
 		// 13:00 GMT Friday + 48h real = 13:00 GMT Sunday = 14:00 BST.
 		{name: "March, hours 48", kind: sla.Hours, limit: 48 * time.Hour,
 			start: "2025-03-28 13:00", want: "2025-03-30 14:00"},
-		// A 1h stop on Saturday pushes a Days clock from Saturday 00:00 GMT 1h
-		// of real time into Sunday: 01:00 GMT, which is 02:00 BST.
+		// The other way round: a 1h stop on Saturday removes 1/24 day, and
+		// 1/24 of the 23-hour Sunday is 57m30s.
 		{name: "March, days from Friday, stop", kind: sla.Days, limit: sla.Day,
 			start: "2025-03-28 12:00", stops: [][2]string{{"2025-03-29 10:00", "2025-03-29 11:00"}},
-			want: "2025-03-30 02:00"},
+			want: "2025-03-30 00:57:30"},
 		// 12:00 BST Saturday (11:00 GMT) + 24h = 11:00 GMT Sunday.
 		{name: "October, hours 24", kind: sla.Hours, limit: 24 * time.Hour,
 			start: "2025-10-25 12:00", want: "2025-10-26 11:00"},
 		// Sunday 26 October counts whole (25 hours); ends Monday 00:00 GMT.
 		{name: "October, days 1", kind: sla.Days, limit: sla.Day,
 			start: "2025-10-25 12:00", want: "2025-10-27 00:00"},
-		// A stop from 00:30 BST to 01:30 GMT is 2h of real time: Monday 02:00.
+		// A stop from 00:30 BST to 01:30 GMT is 2h of the 25-hour Sunday,
+		// 2/25 day; 2/25 of the 24-hour Monday is 1h55m12s.
 		{name: "October, days 1, stop over the repeated hour", kind: sla.Days, limit: sla.Day,
 			start: "2025-10-25 12:00",
 			stops: [][2]string{{"2025-10-26 00:30", "2025-10-26T01:30:00Z"}},
-			want:  "2025-10-27 02:00"},
+			want:  "2025-10-27 01:55:12"},
 		// Friday 24 Oct 13:00-17:00 BST is 4h, Monday 27 09:00 GMT + 4h.
 		{name: "October, working hours", kind: sla.WorkingHours, limit: 8 * time.Hour,
 			start: "2025-10-24 13:00", want: "2025-10-27 13:00"},

@@ -120,24 +120,16 @@ func (c Clock) deadline(s int64, stops []Interval) int64 {
 			spans[j], spans[j-1] = spans[j-1], spans[j]
 		}
 	}
-	origin, limit := c.origin(s)
-	return c.walk(origin, limit, spans)
+	return c.walk(c.origin(s), int64(c.Limit), spans)
 }
 
 // origin returns the instant the clock starts counting for an event that
-// started at s, and its limit as counted time from there.
-func (c Clock) origin(s int64) (origin, limit int64) {
+// started at s: s, or for WorkingDays and Days 00:00 of the next day.
+func (c Clock) origin(s int64) int64 {
 	if !c.Kind.inDays() {
-		return s, int64(c.Limit)
+		return s
 	}
-	cal, n := c.Calendar, int(c.Limit/Day)
-	d0 := cal.dayOf(s)
-	last := d0 + n
-	if c.Kind == WorkingDays {
-		last = cal.addWorkingDays(d0, n)
-	}
-	origin = cal.dayStart(d0+1) * 1e9
-	return origin, c.counted(origin, cal.dayStart(last+1)*1e9)
+	return c.Calendar.dayStart(c.Calendar.dayOf(s)+1) * 1e9
 }
 
 // walk returns the earliest instant at which the counted time from t,
@@ -165,7 +157,7 @@ func (c Clock) walk(t, rem int64, stops []span) int64 {
 // counted returns the clock's counted time from u to v (u <= v), stops
 // aside.
 func (c Clock) counted(u, v int64) int64 {
-	if c.Kind == Hours || c.Kind == Days {
+	if c.Kind == Hours {
 		return v - u
 	}
 	return c.Calendar.counted(c.Kind, u, v)
@@ -174,7 +166,10 @@ func (c Clock) counted(u, v int64) int64 {
 // advance returns the earliest instant from u at which the clock's
 // counted time from u, stops aside, is x.
 func (c Clock) advance(u, x int64) int64 {
-	if c.Kind == Hours || c.Kind == Days {
+	if c.Kind == Hours {
+		if u > math.MaxInt64-x {
+			return math.MaxInt64
+		}
 		return u + x
 	}
 	return c.Calendar.advance(c.Kind, u, x)

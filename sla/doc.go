@@ -34,10 +34,21 @@
 //
 // Stops (intervals in which the clock is paused, such as no access to the
 // property) may overlap and come in any order: they are merged, clipped to
-// the clock's interval, and the counted time within them is not counted,
-// for day clocks too, to the second. A stop so removes from a WorkingDays
-// clock only the time it covers on working days, and the deadline moves on
-// by that much time on the working days that follow.
+// the clock's interval, and the time within them is not counted, for day
+// clocks too, to the second (indeed the nanosecond). A stop so removes from
+// a WorkingDays clock only the time it covers on working days, and the
+// deadline moves on into the working days that follow.
+//
+// On WorkingDays and Days clocks the day is the unit: a whole day counts
+// one day however long it is (23 or 25 hours at a clock change), and a part
+// of a day counts its share of the day's real length. A stop of one hour on
+// an ordinary day moves the deadline on one hour of an ordinary day; 23
+// minutes of the 23-hour day in March are 1/60 day, and move it on 24
+// minutes of a 24-hour day. (Counting real seconds instead would make the
+// limit's length depend on which days it spans, and an event that started
+// later could fall due earlier.) Away from the clock changes, and always on
+// WorkingDays clocks in the UK (the clocks change on Sundays), a day is 24
+// hours and counted time is real time.
 //
 // A deadline at 24:00 belongs to the day, and the month, that ends there:
 // see Calendar.DeadlineDate.

@@ -66,9 +66,12 @@ func (e *TimeError) Unwrap() error { return e.Err }
 // in loc written "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH:MM:SS". A local time
 // that does not exist in loc (skipped when the clocks go forward) or that
 // is ambiguous (repeated when they go back) is an error: such an event
-// time must carry an explicit offset. The result is in loc. Every error is
-// a *TimeError.
+// time must carry an explicit offset. The result is in loc; a nil loc means
+// Europe/London. Every error is a *TimeError.
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = London()
+	}
 	fail := func(err error, reason string) (time.Time, error) {
 		return time.Time{}, &TimeError{Value: s, Zone: loc.String(), Err: err, reason: reason}
 	}
