@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -159,4 +160,54 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("%q: read as %v, whose local time fails: %v", s, got, err)
 		}
 	})
+}
+
+// Every instant's local time reads back as that instant, or as ambiguous
+// between it and one other, in zones with clock changes at 01:00 UTC
+// (London), at midnight (São Paulo until 2019) and of half an hour (Lord
+// Howe Island).
+func TestParseTimeRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, name := range []string{"Europe/London", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		var ambiguous, gaps int
+		for range 20000 {
+			// Half the instants within two hours of a clock change.
+			u := time.Unix(946684800+r.Int64N(20*365*86400), 0).In(loc)
+			if r.IntN(2) == 0 {
+				_, end := u.ZoneBounds()
+				if !end.IsZero() {
+					u = end.Add(time.Duration(r.IntN(4*3600)-2*3600) * time.Second)
+				}
+			}
+			wall := u.Format("2006-01-02 15:04:05")
+			got, err := sla.ParseTime(wall, loc)
+			var te *sla.TimeError
+			switch {
+			case err == nil:
+				require.True(t, got.Equal(u), "%s %s: %v, want %v", name, wall, got, u)
+			case errors.As(err, &te) && te.Err == sla.ErrAmbiguous:
+				ambiguous++
+				require.True(t, te.Earlier.Equal(u) || te.Later.Equal(u), "%s %s: %v", name, wall, err)
+				require.True(t, te.Earlier.Before(te.Later))
+				require.Equal(t, wall, te.Later.Format("2006-01-02 15:04:05"))
+			default:
+				t.Fatalf("%s %s: %v", name, wall, err)
+			}
+			// The wall clock run on 30 minutes as if it never changed: at a
+			// change forward, sometimes a time that does not exist.
+			zone, off := u.Zone()
+			shifted := u.Add(30 * time.Minute).In(time.FixedZone(zone, off)).Format("2006-01-02 15:04:05")
+			if _, err := sla.ParseTime(shifted, loc); errors.Is(err, sla.ErrNonexistent) {
+				gaps++
+			} else if err != nil {
+				require.ErrorIs(t, err, sla.ErrAmbiguous, "%s %s", name, shifted)
+			}
+		}
+		if name != "UTC" {
+			require.Positive(t, ambiguous, name)
+			require.Positive(t, gaps, name)
+		}
+	}
 }
