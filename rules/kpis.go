@@ -9,7 +9,7 @@ import (
 )
 
 var kpiKeys = []string{"id", "name", "description", "measure", "unit", "range", "volume", "min_volume", "direction",
-	"target", "serious", "severe", "critical", "applies", "credit", "escalation", "earn_back"}
+	"target", "serious", "severe", "critical", "applies", "credit", "escalation", "earn_back", "at_risk_percent"}
 
 // kpis reads the KPI list, reporting repeated ids.
 func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
@@ -92,6 +92,9 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	}
 	if e, ok := m["earn_back"]; ok {
 		k.EarnBack = r.earnBack(e.value, key+".earn_back")
+	}
+	if e, ok := m["at_risk_percent"]; ok {
+		k.AtRisk = r.percent(e.value, key+".at_risk_percent")
 	}
 	r.checkUnit(k, key)
 	r.checkScale(k, key)

@@ -138,6 +138,21 @@ kpis:
 	require.Equal(t, []rules.Status{rules.Minor}, k.Reachable())
 }
 
+// at_risk_percent is optional; a scenario can set, change or remove it.
+func TestAtRiskPercent(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml")
+	require.NoError(t, err)
+	require.Nil(t, rb.KPI("KPI-01").AtRisk, "not declared")
+	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`- {id: set, kpis: {KPI-01: {at_risk_percent: 2.5}}}
+- {id: zero, kpis: {KPI-01: {at_risk_percent: 0}}}
+`)))
+	n := len(rb.Scenarios)
+	require.True(t, d("2.5").Equal(*rb.Scenarios[n-2].Rules().KPI("KPI-01").AtRisk))
+	require.True(t, d("0").Equal(*rb.Scenarios[n-1].Rules().KPI("KPI-01").AtRisk))
+	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`{id: unset, kpis: {KPI-01: {at_risk_percent: null}}}`)))
+	require.Nil(t, rb.Scenarios[n].Rules().KPI("KPI-01").AtRisk)
+}
+
 func TestMonth(t *testing.T) {
 	m, err := rules.ParseMonth("2025-03")
 	require.NoError(t, err)

@@ -117,7 +117,12 @@ type KPI struct {
 	Escalation []Decimal    // multiplier of the n-th consecutive failure; the last repeats
 	EarnBack   *EarnBack    // nil for none
 	Area       *ServiceArea // the service area pooling its points; nil for none
-	Pos        Pos
+	// AtRisk is the percent (0-100) of the monthly charge the contract
+	// means the KPI to put at risk, from at_risk_percent; nil when not
+	// declared. Credits ignore it; package curves flags a KPI whose
+	// credit can exceed it.
+	AtRisk *Decimal
+	Pos    Pos
 
 	// at holds where the target ([0]), the bounds (by level - Minor) and a
 	// sliding floor ([floorAt]) were written, nil for those not read; unitAt

@@ -51,7 +51,7 @@ caps: {monthly_percent_of_charge: 120}
 		`r.yaml:10:5: K1: duplicate KPI id "K1"`,
 		"r.yaml:10:47: K1.credit: needs one credit scheme (one of: fixed, percent_of_charge, points, sliding, per_shortfall)",
 		"r.yaml:11:47: K2.credit: has 2 credit schemes (fixed, points); a KPI has exactly one",
-		"r.yaml:11:88: K2.colour: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back)",
+		"r.yaml:11:88: K2.colour: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back, at_risk_percent)",
 		"r.yaml:12:64: K3.serious: 4 is below target 5: for a lower-is-better KPI each bound must be at or beyond the one before",
 		"r.yaml:12:103: K3.credit.percent_of_charge.minor: must not be negative, got -1",
 		"r.yaml:13:80: K4.escalation: must list at least one multiplier",
@@ -142,7 +142,7 @@ scenarios:
 		"r.yaml:12:37: scenarios.s1.K1.serious: 3 is above target 2: for a higher-is-better KPI each bound must be at or beyond the one before",
 		`r.yaml:12:41: scenarios.s1.kpis.K7: KPI "K7" is not defined in the baseline`,
 		`r.yaml:13:14: scenarios.s1.remove: KPI "K8" is not defined`,
-		"r.yaml:15:29: scenarios.s2.K2.targte: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back)",
+		"r.yaml:15:29: scenarios.s2.K2.targte: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back, at_risk_percent)",
 		`r.yaml:18:5: scenarios.s3: duplicate scenario id "s3"`,
 		`r.yaml:20:11: scenarios.s4.from: month "2025-13" is not YYYY-MM`,
 		"r.yaml:22:61: scenarios.s5.sweep: from 1 to 0.5 by 0.1 is not an increasing range",
@@ -224,6 +224,23 @@ caps: {annual_percent_of_charge: 5, annual_amount: 10}
 		"r.yaml:9:22: earn_back.percent: must be at most 100, got 150",
 		"r.yaml:9:45: earn_back.after_met_months: must be at least 1, got 0",
 		"r.yaml:10:37: caps: give annual_percent_of_charge or annual_amount, not both",
+	}},
+	{"at_risk_percent", head + `kpis:
+  - {id: K1, measure: a, target: 1, credit: {fixed: {minor: 1}}, at_risk_percent: -1}
+  - {id: K2, measure: a, target: 1, credit: {fixed: {minor: 1}}, at_risk_percent: 100.5}
+  - {id: K3, measure: a, target: 1, credit: {fixed: {minor: 1}}, at_risk_percent: half}
+  - {id: K4, measure: a, target: 1, credit: {fixed: {minor: 1}}, at_risk_percent: 100}
+`, []string{
+		"r.yaml:8:83: K1.at_risk_percent: must not be negative, got -1",
+		"r.yaml:9:83: K2.at_risk_percent: must be at most 100, got 100.5",
+		`r.yaml:10:83: K3.at_risk_percent: must be a number, not "half"`,
+	}},
+	{"at_risk_percent in a scenario", head + `kpis:
+  - {id: K1, measure: a, target: 1, credit: {fixed: {minor: 1}}, at_risk_percent: 100}
+scenarios:
+  - {id: s1, kpis: {K1: {at_risk_percent: 101}}}
+`, []string{
+		"r.yaml:10:43: scenarios.s1.K1.at_risk_percent: must be at most 100, got 101",
 	}},
 	{"not YAML", "contract: [unclosed\n", []string{"r.yaml:2: invalid YAML: did not find expected ',' or ']'"}},
 	{"empty", "", []string{"r.yaml:1: the file is empty"}},

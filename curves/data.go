@@ -1,0 +1,95 @@
+package curves
+
+import (
+	"slices"
+
+	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Data is what the curves need from a contract's data: each lot's monthly
+// charges, for the typical charge, and each KPI's measures in the months
+// it was judged, for the levels no month reached. A caller that runs the
+// data feeds it one lot-month at a time; the zero value is not useful, use
+// NewData. A Data is not safe for concurrent use.
+type Data struct {
+	charges  map[string][]decimal.Decimal          // lot -> its monthly charges
+	measures map[string]map[string]decimal.Decimal // KPI id -> distinct measures by their text
+}
+
+// NewData returns an empty Data.
+func NewData() *Data {
+	return &Data{charges: map[string][]decimal.Decimal{}, measures: map[string]map[string]decimal.Decimal{}}
+}
+
+// AddCharge records a lot's charge for one month; lot is any text that
+// tells the lots apart, e.g. the key values joined.
+func (d *Data) AddCharge(lot string, charge decimal.Decimal) {
+	d.charges[lot] = append(d.charges[lot], charge)
+}
+
+// AddMeasure records a KPI's measure in a month it was judged: met or at
+// a failure level. Measures of months not measured (below min_volume),
+// not applicable or excused are not judgements and are left out.
+func (d *Data) AddMeasure(kpiID string, measure decimal.Decimal) {
+	m := d.measures[kpiID]
+	if m == nil {
+		m = map[string]decimal.Decimal{}
+		d.measures[kpiID] = m
+	}
+	m[measure.String()] = measure
+}
+
+// AddResult records a KPI's result for a lot-month: its measure when it
+// was judged (met or failed), nothing otherwise.
+func (d *Data) AddResult(kpiID string, r kpi.Result) {
+	if r.HasMeasure && (r.Status == rules.Met || r.Status.Failed()) {
+		d.AddMeasure(kpiID, r.Measure)
+	}
+}
+
+// Measures returns the distinct measures recorded for the KPI, ascending;
+// nil when none were.
+func (d *Data) Measures(kpiID string) []decimal.Decimal {
+	m := d.measures[kpiID]
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]decimal.Decimal, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, decimal.Decimal.Cmp)
+	return out
+}
+
+// TypicalCharge is the median, across lots, of each lot's median monthly
+// charge, computed exactly (the median of an even count is the mean of the
+// middle two) and rounded once to places with the mode. lots is how many
+// lots it was taken over; ok is false when no charge was recorded.
+func (d *Data) TypicalCharge(places int32, mode rules.Rounding) (charge decimal.Decimal, lots int, ok bool) {
+	var medians []decimal.Decimal
+	for _, cs := range d.charges {
+		if len(cs) > 0 {
+			medians = append(medians, median(cs))
+		}
+	}
+	if len(medians) == 0 {
+		return decimal.Zero, 0, false
+	}
+	return credits.Round(median(medians), places, mode), len(medians), true
+}
+
+// median returns the exact median of a non-empty list, which it leaves
+// as it was.
+func median(list []decimal.Decimal) decimal.Decimal {
+	s := slices.Clone(list)
+	slices.SortFunc(s, decimal.Decimal.Cmp)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return s[n/2-1].Add(s[n/2]).Mul(decimal.RequireFromString("0.5"))
+}

@@ -1,0 +1,95 @@
+package curves_test
+
+import (
+	"testing"
+
+	"github.com/kpicredit/kpicredit/curves"
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTypicalCharge(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		lots   map[string][]string
+		mode   rules.Rounding
+		want   string
+		nLots  int
+		absent bool
+	}{
+		{name: "no charges", absent: true},
+		{name: "one lot, odd months: the middle one", lots: map[string][]string{"A": {"100.00", "300.00", "200.00"}},
+			want: "200", nLots: 1},
+		// (100.00 + 200.01) / 2 = 150.005, rounded once.
+		{name: "even months, half up", lots: map[string][]string{"A": {"200.01", "100.00"}}, want: "150.01", nLots: 1},
+		{name: "even months, half even", lots: map[string][]string{"A": {"200.01", "100.00"}}, mode: rules.HalfEven,
+			want: "150", nLots: 1},
+		// Medians 15 and 30 (one month): their median is (15 + 30) / 2.
+		{name: "median of the lots' medians", lots: map[string][]string{"A": {"10", "20"}, "B": {"30"}},
+			want: "22.5", nLots: 2},
+		// Medians 15 (A), 1000 (B, its 3 months), 40 (C): the middle is 40,
+		// not the median of all 6 months ((20 + 40) / 2 = 30).
+		{name: "each lot counts once", lots: map[string][]string{"A": {"10", "20"}, "B": {"1000", "1000", "1000"}, "C": {"40"}},
+			want: "40", nLots: 3},
+		// The inner medians keep their third place: 100.005 and 100.015
+		// average to 100.01 exactly; rounded first (100.01 and 100.02) they
+		// would give 100.015, rounded to 100.02.
+		{name: "rounded once, at the end", lots: map[string][]string{"A": {"100.00", "100.01"}, "B": {"100.01", "100.02"}},
+			want: "100.01", nLots: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := curves.NewData()
+			for lot, cs := range tc.lots {
+				for _, c := range cs {
+					data.AddCharge(lot, d(c))
+				}
+			}
+			got, n, ok := data.TypicalCharge(2, tc.mode)
+			require.Equal(t, !tc.absent, ok)
+			if tc.absent {
+				return
+			}
+			require.Equal(t, tc.want, got.String())
+			require.Equal(t, tc.nLots, n)
+		})
+	}
+}
+
+func TestTypicalChargeOfTheExample(t *testing.T) {
+	rb := example(t)
+	// Medians per lot, from data.csv: 1,315,326.285 (Wales),
+	// 1,935,814.17, 2,433,009.43, 3,167,787.595 (Yorkshire and the
+	// Humber), 4,468,033.85, 5,704,423.52, 6,020,197.785; the middle one,
+	// rounded half up.
+	got, n, ok := exampleData(t, rb).TypicalCharge(rb.MinorUnits, rb.Rounding)
+	require.True(t, ok)
+	require.Equal(t, 7, n)
+	require.Equal(t, "3167787.6", got.String())
+}
+
+// Only judged months (met or failed) give a measure; repeats count once,
+// and Measures sorts them.
+func TestDataMeasures(t *testing.T) {
+	data := curves.NewData()
+	for _, r := range []kpi.Result{
+		{Status: rules.Met, Measure: d("0.97"), HasMeasure: true},
+		{Status: rules.Serious, Measure: d("0.80"), HasMeasure: true},
+		{Status: rules.Minor, Measure: d("0.9"), HasMeasure: true},
+		{Status: rules.Met, Measure: d("0.970"), HasMeasure: true},
+		{Status: rules.Excused, Measure: d("0.1"), HasMeasure: true},
+		{Status: rules.NotMeasured, Reason: "volume 3 < min_volume 10"},
+		{Status: rules.NotApplicable},
+	} {
+		data.AddResult("K1", r)
+	}
+	var got []string
+	for _, m := range data.Measures("K1") {
+		got = append(got, m.String())
+	}
+	require.Equal(t, []string{"0.8", "0.9", "0.97"}, got)
+	require.Nil(t, data.Measures("K2"))
+	data.AddMeasure("K2", decimal.NewFromInt(3))
+	require.Len(t, data.Measures("K2"), 1)
+}
