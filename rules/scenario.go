@@ -7,16 +7,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
 
 // MaxSweepValues bounds the scenarios one sweep may expand to.
-const MaxSweepValues = 10000
+const MaxSweepValues = limits.MaxSweepValues
 
 // MaxScenarios bounds the scenarios of a rulebook, sweeps expanded, so
 // that a short file cannot ask for a run of unbounded time and memory.
-const MaxScenarios = 10000
+const MaxScenarios = limits.MaxScenarios
 
 // BaselineID names the rulebook's own results among the scenarios'; no
 // scenario may take it.
@@ -96,7 +97,7 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 	s.Pos = r.pos(n)
 	r.required(m, n, key, "id")
 	if e, ok := m["id"]; ok {
-		if id, ok := r.str(e.value, key+".id"); ok {
+		if id, ok := r.id(e.value, key+".id"); ok {
 			s.ID, key = id, "scenarios."+id
 			if strings.ContainsAny(id, "/=") {
 				r.errorf(e.value, key, "scenario ids may not contain / or = (they name sweep members)")
@@ -235,7 +236,7 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	for _, spec := range specs {
 		for _, sc := range b.expand(spec, ps) {
 			if ids[sc.ID] {
-				ps.add(sc.Pos, "scenarios."+sc.ID, "duplicate scenario id %q", sc.ID)
+				ps.add(sc.Pos, "scenarios."+sc.ID, "duplicate scenario id %s", limits.Quote(sc.ID))
 				continue
 			}
 			ids[sc.ID] = true
@@ -391,7 +392,7 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 	if e, ok := m["remove"]; ok {
 		for _, n := range deref(e.value).Content {
 			if i := find(n.Value); i < 0 {
-				rd.errorf(n, "remove", "KPI %q is not defined", n.Value)
+				rd.errorf(n, "remove", "KPI %s is not defined", limits.Quote(n.Value))
 			} else {
 				items = slices.Delete(items, i, i+1)
 			}
@@ -403,7 +404,7 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 	}
 	for _, ov := range overrides {
 		if i := find(ov.key.Value); i < 0 {
-			rd.errorf(ov.key, "kpis."+ov.key.Value, "KPI %q is not defined in the baseline", ov.key.Value)
+			rd.errorf(ov.key, "kpis."+ov.key.Value, "KPI %s is not defined in the baseline", limits.Quote(ov.key.Value))
 		} else if deref(ov.value).Kind != yaml.MappingNode {
 			rd.errorf(ov.value, "kpis."+ov.key.Value, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
 		} else {

@@ -10,12 +10,13 @@ import (
 
 	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
 
 // MaxDigits bounds the digits of a number in a data file.
-const MaxDigits = 30
+const MaxDigits = limits.MaxDigits
 
 // MoneyHeadroom is how many digits of a DECIMAL(18, minor units) output
 // column a data file's money leaves free, so that a lot's credits summed
