@@ -40,8 +40,8 @@ const (
 	// MaxFileBytes is the largest data or relief file, as stored.
 	MaxFileBytes = 256 << 20
 	// MaxRows bounds the data rows of a data file (one a lot and month:
-	// 8,000 lots over 10 years), and the entries of a relief file.
-	MaxRows = 1_000_000
+	// 16,000 lots over 10 years), and the entries of a relief file.
+	MaxRows = 2_000_000
 	// MaxCells bounds a data file's rows times its columns.
 	MaxCells = 10_000_000
 	// MaxColumns bounds the columns of a file.

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -32,7 +33,8 @@ func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 }
 
 // ReadParquet reads monthly data from a Parquet file with the same columns
-// as the CSV form; name is used in messages.
+// as the CSV form; name is used in messages. The file is read within the
+// limits of package limits.
 func ReadParquet(rb *rules.Rulebook, name string, r io.ReaderAt, size int64) (*Dataset, error) {
 	t := newTable(rb, name, true)
 	err := pq.ReadTable(r, size, func(h []string) error {
@@ -40,10 +42,14 @@ func ReadParquet(rb *rules.Rulebook, name string, r io.ReaderAt, size int64) (*D
 	}, func(n int64, cells []string) error {
 		return t.row(int(n), cells)
 	})
-	if err != nil {
-		if IsInvalidInput(err) {
-			return nil, err
-		}
+	var le *pq.LimitError
+	switch {
+	case err == nil:
+	case IsInvalidInput(err):
+		return nil, err
+	case errors.As(err, &le):
+		return nil, &InputError{File: name, Row: int(le.Row), Column: le.Column, Msg: le.Msg, parquet: true}
+	default:
 		return nil, &InputError{File: name, Msg: err.Error(), parquet: true}
 	}
 	return t.finish()
