@@ -60,6 +60,12 @@ func TestYAMLLimits(t *testing.T) {
 			`r.yaml:9:1: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, scenarios)`},
 		{"long column name", strings.Replace(valid, "a: int", long+": int", 1),
 			`r.yaml:6:25: "fields.xxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": column name is longer than 256 bytes`},
+		{"too many digits", strings.Replace(valid, "target: 1", "target: 1"+strings.Repeat("0", 45), 1),
+			`r.yaml:8:34: K1.target: must be a number of at most 40 digits and places, not "1000000000000000000000000000000000000000000000"`},
+		{"too many places", strings.Replace(valid, "target: 1", "target: 0."+strings.Repeat("0", 40)+"1", 1),
+			`r.yaml:8:34: K1.target: must be a number of at most 40 digits and places, not "0.00000000000000000000000000000000000000001"`},
+		{"an exponent", strings.Replace(valid, "target: 1", "target: 1.0e300", 1),
+			`r.yaml:8:34: K1.target: must be a number of at most 40 digits and places, not "1.0e300"`},
 		{"long number", strings.Replace(valid, "target: 1", "target: 1"+strings.Repeat("0", 1000)+"x", 1),
 			`r.yaml:8:34: K1.target: must be a number, not "100000000000000000000000000000"…"00000000000000000000000000000x"`},
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,7 +132,8 @@ func (r *reader) id(n *yaml.Node, key string) (string, bool) {
 	return s, ok
 }
 
-// dec reads a number exactly from its text, never through a float.
+// dec reads a number exactly from its text, never through a float: at
+// most limits.MaxLiteralDigits digits and places, as in an expression.
 func (r *reader) dec(n *yaml.Node, key string) (Decimal, bool) {
 	n = deref(n)
 	s, ok := r.scalar(n, key, "a number")
@@ -145,6 +147,11 @@ func (r *reader) dec(n *yaml.Node, key string) (Decimal, bool) {
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		r.errorf(n, key, "must be a decimal number, not %s", limits.Quote(s))
+		return Decimal{}, false
+	}
+	if exp := d.Exponent(); exp > limits.MaxLiteralDigits || exp < -limits.MaxLiteralDigits ||
+		len(new(big.Int).Abs(d.Coefficient()).String()) > limits.MaxLiteralDigits {
+		r.errorf(n, key, "must be a number of at most %d digits and places, not %s", limits.MaxLiteralDigits, limits.Quote(s))
 		return Decimal{}, false
 	}
 	return d, true

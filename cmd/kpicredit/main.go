@@ -39,8 +39,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	os.Exit(code)
+	exit(code)
 }
+
+// exit ends the process; tests that run the command as a process of its
+// own set it to report on the process first.
+var exit = os.Exit
 
 // tuneGC trades memory for speed: a run allocates many short-lived
 // decimals, and collecting less often cuts the collector's share of a

@@ -45,11 +45,15 @@ func checkDataV1(p *page, leaf *format.SchemaElement, optional bool, data []byte
 	return checkValues(p, leaf, data)
 }
 
+// plainDictionary is PLAIN_DICTIONARY, deprecated, which old writers give
+// data pages of dictionary indexes and dictionary pages.
+const plainDictionary format.Encoding = 2
+
 // checkValues checks the encoded values of a page, of at most p.values.
 func checkValues(p *page, leaf *format.SchemaElement, data []byte) error {
 	n := int64(p.values)
 	switch p.encoding {
-	case format.PlainDictionary, format.RLEDictionary:
+	case plainDictionary, format.RLEDictionary:
 		if p.dictionary || len(data) == 0 {
 			break // a dictionary's own values are plain
 		}
