@@ -3,6 +3,8 @@ package runner
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -94,4 +96,20 @@ func TestDataCellLimit(t *testing.T) {
 	tb.rows = limits.MaxCells / 7
 	err = tb.row(1428573, strings.Split("A,North,2025-01,1.00,1,1,1", ","))
 	require.EqualError(t, err, "d.csv:1428573: the data has more than 10000000 values (rows times columns)")
+}
+
+// A data file larger than limits.MaxFileBytes is rejected before it is
+// read: its size is all that is looked at.
+func TestLoadDataTooLarge(t *testing.T) {
+	rb, err := rules.Load("testdata/small.yaml")
+	require.NoError(t, err)
+	for _, name := range []string{"big.csv", "big.parquet"} {
+		path := filepath.Join(t.TempDir(), name)
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		require.NoError(t, f.Truncate(limits.MaxFileBytes+1)) // sparse: no disk taken
+		require.NoError(t, f.Close())
+		_, err = LoadData(rb, path)
+		require.EqualError(t, err, path+": the file is larger than 268435456 bytes (256 MiB)")
+	}
 }

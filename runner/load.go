@@ -2,17 +2,20 @@ package runner
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"syscall"
 
 	"github.com/kpicredit/kpicredit/internal/pq"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 )
 
 // LoadData reads a data file: Parquet when its name ends in .parquet,
-// CSV otherwise.
+// CSV otherwise. A file larger than limits.MaxFileBytes is rejected
+// before it is read.
 func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -25,6 +28,9 @@ func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 	}
 	if st.IsDir() {
 		return nil, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+	}
+	if st.Size() > limits.MaxFileBytes {
+		return nil, &InputError{File: path, Msg: fmt.Sprintf("the file is larger than %d bytes (256 MiB)", limits.MaxFileBytes)}
 	}
 	if !strings.HasSuffix(strings.ToLower(path), ".parquet") {
 		return ReadCSV(rb, path, f)

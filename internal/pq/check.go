@@ -17,9 +17,11 @@ import (
 // negative number of children, a decimal of the wrong physical type, a
 // fixed-length array without a length, a page with more nulls than values)
 // or allocates what a page header claims (up to gigabytes, which no recover
-// could catch). These checks turn such files into errors first: the footer,
-// then every page header. They only accept what ReadTable reads anyway: a
-// flat, unencrypted file.
+// could catch). These checks turn such files into errors first: the file's
+// size, the footer (walked before it is decoded, see thrift.go) and the
+// counts it gives against package limits, then every page (pages.go) and
+// what its data decodes to (encodings.go). They only accept what ReadTable
+// reads anyway: a flat, unencrypted file.
 
 const (
 	magic      = "PAR1"
