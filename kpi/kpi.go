@@ -29,23 +29,23 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
 
 // Limits on an expression, so that a hostile rulebook cannot exhaust the
-// compiler or make evaluation slow.
+// compiler or make evaluation slow; package limits holds their values.
 const (
-	MaxSourceLen = 2000 // characters of one expression
-	MaxNodes     = 500  // nodes of its syntax tree
-	MaxDepth     = 32   // brackets nested inside one another
+	MaxSourceLen = limits.MaxExprChars // characters of one expression
+	MaxNodes     = limits.MaxExprNodes // nodes of its syntax tree
+	MaxDepth     = limits.MaxExprDepth // brackets nested inside one another
 )
 
 // Program is a rulebook's compiled expressions. It is safe for concurrent
@@ -134,7 +134,7 @@ func checkRange(rb *rules.Rulebook, k *rules.KPI, measure *vm.Program, ranges ma
 		rng = measureRange(rb, measure.Node())
 		ranges[k.Measure.Source] = rng
 	}
-	return rng, k.Unreachable(rng, "the measure "+quoteShort(k.Measure.Source))
+	return rng, k.Unreachable(rng, "the measure "+limits.Quote(k.Measure.Source))
 }
 
 // Rules returns the rulebook the program was compiled from.
@@ -227,7 +227,7 @@ func nesting(src string) int {
 
 // MaxLiteralDigits bounds the digits and decimal exponent of a number
 // literal, so that arithmetic on it stays small.
-const MaxLiteralDigits = 40
+const MaxLiteralDigits = limits.MaxLiteralDigits
 
 // checkLiterals rejects number literals too large or too precise to be
 // meant, such as 1e999999, whose arithmetic would need vast memory, and
@@ -297,18 +297,8 @@ func exprProblem(e rules.Expr, key string, err error) *rules.Problem {
 	case unknown && regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\s*\(`).MatchString(e.Source):
 		msg = fmt.Sprintf("unknown function %s (expressions may use %s)", name, strings.Join(helperNames, ", "))
 	}
-	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %s", msg, quoteShort(e.Source))}
+	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %s", msg, limits.Quote(e.Source))}
 }
 
 // helperNames are the functions an expression may call.
 var helperNames = []string{"min", "max", "abs", "round", "pct"}
-
-// quoteShort quotes an expression for a message, eliding the middle of a
-// long one.
-func quoteShort(src string) string {
-	const most = 60
-	if r := []rune(src); len(r) > most {
-		return strconv.Quote(string(r[:most/2])) + "…" + strconv.Quote(string(r[len(r)-most/2:]))
-	}
-	return strconv.Quote(src)
-}

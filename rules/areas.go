@@ -3,6 +3,7 @@ package rules
 import (
 	"strconv"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -16,7 +17,7 @@ func (r *reader) areas(rb *Rulebook, n *yaml.Node) {
 			continue
 		}
 		if seen[a.ID] {
-			r.errorf(item, a.ID, "duplicate service area id %q", a.ID)
+			r.errorf(item, a.ID, "duplicate service area id %s", limits.Quote(a.ID))
 			continue
 		}
 		seen[a.ID] = true
@@ -35,7 +36,7 @@ func (r *reader) area(n *yaml.Node, key string) *ServiceArea {
 	}
 	a := &ServiceArea{Pos: r.pos(n)}
 	if e, ok := m["id"]; ok {
-		if id, ok := r.str(e.value, key+".id"); ok {
+		if id, ok := r.id(e.value, key+".id"); ok {
 			a.ID, key = id, "service_areas."+id
 		}
 	}
@@ -111,7 +112,7 @@ func (r *reader) linkArea(rb *Rulebook, a *ServiceArea, n *yaml.Node) {
 		}
 		switch {
 		case k == nil:
-			r.errorf(n, "service_areas."+a.ID, "KPI %q is not defined", id)
+			r.errorf(n, "service_areas."+a.ID, "KPI %s is not defined", limits.Quote(id))
 		case k.Credit.Kind != Points && k.Credit.Kind != 0:
 			r.errorf(n, "service_areas."+a.ID, "KPI %s uses %s; only points KPIs can join a service area", id, k.Credit.Kind)
 		case k.Area != nil:

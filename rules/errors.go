@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/kpicredit/kpicredit/limits"
 )
 
 // Pos is a position in a rulebook file. Line and Column count from 1; a zero
@@ -70,7 +72,8 @@ type problems struct {
 }
 
 func (ps *problems) add(pos Pos, key, format string, args ...any) {
-	ps.list = append(ps.list, &Problem{Pos: pos, Key: key, Msg: fmt.Sprintf(format, args...)})
+	// A key's path holds names from the file, which may be anything.
+	ps.list = append(ps.list, &Problem{Pos: pos, Key: limits.Name(key), Msg: fmt.Sprintf(format, args...)})
 }
 
 // err returns a *ValidationError, or nil when there are no problems.

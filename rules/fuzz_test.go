@@ -27,6 +27,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(tc.src)
 	}
 	f.Add("a: &x [*x]\n")
+	f.Add("contract: !!python/object:os.system {x: 1}\n")
+	f.Add("keys: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n")
+	f.Add("contract: X\x00\ncurrency: \ufeffGBP\n")
 	f.Add("kpis: &k\n  - *k\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		rb, err := rules.Parse("f.yaml", strings.NewReader(src))

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -20,7 +21,7 @@ func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
 			continue
 		}
 		if seen[k.ID] {
-			r.errorf(item, k.ID, "duplicate KPI id %q", k.ID)
+			r.errorf(item, k.ID, "duplicate KPI id %s", limits.Quote(k.ID))
 			continue
 		}
 		seen[k.ID] = true
@@ -40,7 +41,7 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	}
 	k := &KPI{Pos: r.pos(n)}
 	if e, ok := m["id"]; ok {
-		if id, ok := r.str(e.value, key+".id"); ok {
+		if id, ok := r.id(e.value, key+".id"); ok {
 			k.ID, key = id, id
 			if strings.TrimSpace(id) == "" || id == "*" {
 				r.errorf(e.value, key+".id", "a KPI id must be some text other than * (which relief files use for every KPI)")
@@ -73,7 +74,7 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 		case "lower":
 			k.Direction = Lower
 		default:
-			r.errorf(e.value, key+".direction", "must be higher or lower, not %q", s)
+			r.errorf(e.value, key+".direction", "must be higher or lower, not %s", limits.Quote(s))
 		}
 	}
 	targetOK := false

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,15 +8,14 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
 
 // MaxFileSize is the largest rulebook or scenario file read, in bytes.
-const MaxFileSize = 4 << 20
+const MaxFileSize = limits.MaxYAMLBytes
 
 // Load reads and validates the rulebook in the named file.
 func Load(path string) (*Rulebook, error) {
@@ -48,95 +45,6 @@ func Parse(name string, r io.Reader) (*Rulebook, error) {
 		return nil, err
 	}
 	return rb, nil
-}
-
-// readDocument parses one YAML document, turning syntax errors into
-// problems with a position.
-func readDocument(name string, r io.Reader) (*yaml.Node, error) {
-	src, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(src) > MaxFileSize {
-		return nil, single(Pos{File: name}, "", "file is larger than %d bytes", MaxFileSize)
-	}
-	if p, bad := invalidUTF8(src); bad {
-		p.File = name
-		return nil, single(p, "", "the file is not valid UTF-8 text")
-	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, single(Pos{File: name, Line: 1}, "", "the file is empty")
-		}
-		return nil, yamlSyntaxError(name, err)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, single(Pos{File: name, Line: extra.Line, Column: extra.Column}, "",
-			"holds more than one YAML document")
-	}
-	if len(doc.Content) == 0 {
-		return nil, single(Pos{File: name, Line: 1}, "", "the file is empty")
-	}
-	if err := selfAliases(name, doc.Content[0], nil); err != nil {
-		return nil, err
-	}
-	return doc.Content[0], nil
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
-
-func yamlSyntaxError(name string, err error) error {
-	var te *yaml.TypeError
-	msg := err.Error()
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	p := Pos{File: name}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		p.Line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-		// The YAML parser counts these errors' lines from 0, the rest from 1.
-		if strings.HasPrefix(msg, "did not find expected") || strings.HasPrefix(msg, "found a tab character") {
-			p.Line++
-		}
-	}
-	return single(p, "", "invalid YAML: %s", msg)
-}
-
-// invalidUTF8 finds the first byte that is not UTF-8 text.
-func invalidUTF8(src []byte) (Pos, bool) {
-	line, col := 1, 1
-	for len(src) > 0 {
-		r, size := utf8.DecodeRune(src)
-		if r == utf8.RuneError && size == 1 {
-			return Pos{Line: line, Column: col}, true
-		}
-		if r == '\n' {
-			line, col = line+1, 0
-		}
-		col++
-		src = src[size:]
-	}
-	return Pos{}, false
-}
-
-// selfAliases rejects an alias (*name) that refers to a value containing
-// it, which would otherwise be read as a value inside itself.
-func selfAliases(name string, n *yaml.Node, open []*yaml.Node) error {
-	if n.Kind == yaml.AliasNode && slices.Contains(open, n.Alias) {
-		kind := map[yaml.Kind]string{yaml.SequenceNode: "list", yaml.MappingNode: "mapping"}[n.Alias.Kind]
-		return single(Pos{File: name, Line: n.Line, Column: n.Column}, "", "alias *%s refers to the %s that contains it", n.Value, kind)
-	}
-	open = append(open, n)
-	for _, c := range n.Content {
-		if err := selfAliases(name, c, open); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func single(p Pos, key, format string, args ...any) error {
@@ -226,7 +134,7 @@ func (r *reader) money(rb *Rulebook, m map[string]entry) {
 		units, known := currencyUnits[rb.Currency]
 		rb.MinorUnits = units
 		if _, given := m["minor_units"]; !known && !given && rb.Currency != "" {
-			r.errorf(e.value, "currency", "unknown currency %q: give its minor_units (decimal places)", rb.Currency)
+			r.errorf(e.value, "currency", "unknown currency %s: give its minor_units (decimal places)", limits.Quote(rb.Currency))
 		}
 	}
 	if e, ok := m["minor_units"]; ok {
@@ -246,7 +154,7 @@ func (r *reader) money(rb *Rulebook, m map[string]entry) {
 			rb.Rounding = HalfEven
 		case "":
 		default:
-			r.errorf(e.value, "rounding", "unknown rounding %q (expected half_up or half_even)", s)
+			r.errorf(e.value, "rounding", "unknown rounding %s (expected half_up or half_even)", limits.Quote(s))
 		}
 	}
 	if e, ok := m["point_value"]; ok {
@@ -273,6 +181,8 @@ var ReservedNames = []string{"min", "max", "abs", "round", "pct", "neg", "add", 
 // anything.
 func columnName(name string) string {
 	switch {
+	case len(name) > limits.MaxNameBytes:
+		return fmt.Sprintf("column name is longer than %d bytes", limits.MaxNameBytes)
 	case !namePattern.MatchString(name):
 		return "column name must be letters, digits and _, starting with a letter"
 	case slices.Contains(ReservedNames, name):
@@ -309,6 +219,10 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 		return nil
 	}
 	var out []Field
+	isKey, isField := map[string]bool{}, map[string]bool{}
+	for _, k := range keys {
+		isKey[k] = true
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := "fields." + k.Value
@@ -316,13 +230,13 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 		case columnName(k.Value) != "":
 			r.errorf(k, key, "%s", columnName(k.Value))
 			continue
-		case slices.Contains(keys, k.Value):
-			r.errorf(k, key, "%q is a key column; key columns are text and need no declaration", k.Value)
+		case isKey[k.Value]:
+			r.errorf(k, key, "%s is a key column; key columns are text and need no declaration", limits.Quote(k.Value))
 			continue
 		case k.Value == "month":
 			r.errorf(k, key, "month is always present and needs no declaration")
 			continue
-		case slices.ContainsFunc(out, func(f Field) bool { return f.Name == k.Value }):
+		case isField[k.Value]:
 			r.errorf(k, key, "key is repeated")
 			continue
 		}
@@ -332,9 +246,10 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 		}
 		t, ok := fieldTypeNames[s]
 		if !ok {
-			r.errorf(v, key, "unknown field type %q (expected money, int, decimal or string)", s)
+			r.errorf(v, key, "unknown field type %s (expected money, int, decimal or string)", limits.Quote(s))
 			continue
 		}
+		isField[k.Value] = true
 		out = append(out, Field{Name: k.Value, Type: t, Pos: r.pos(k)})
 	}
 	return out
@@ -357,9 +272,9 @@ func (r *reader) checkCharge(rb *Rulebook, n *yaml.Node) {
 	f, ok := rb.Field(rb.Charge)
 	switch {
 	case !ok:
-		r.errorf(n, "charge", "%q is not a declared field", rb.Charge)
+		r.errorf(n, "charge", "%s is not a declared field", limits.Quote(rb.Charge))
 	case f.Type != TypeMoney:
-		r.errorf(n, "charge", "field %q must have type money, not %s", rb.Charge, f.Type)
+		r.errorf(n, "charge", "field %s must have type money, not %s", limits.Quote(rb.Charge), f.Type)
 	}
 }
 

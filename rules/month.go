@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/kpicredit/kpicredit/limits"
 )
 
 // Month is a calendar month, counted from January of year 0, so that
@@ -19,12 +21,12 @@ func NewMonth(year, month int) Month {
 // ParseMonth parses a month written as YYYY-MM.
 func ParseMonth(s string) (Month, error) {
 	if len(s) != 7 || s[4] != '-' {
-		return 0, fmt.Errorf("month %q is not YYYY-MM", s)
+		return 0, fmt.Errorf("month %s is not YYYY-MM", limits.Quote(s))
 	}
 	y, err1 := strconv.Atoi(s[:4])
 	m, err2 := strconv.Atoi(s[5:])
 	if err1 != nil || err2 != nil || y < 1 || m < 1 || m > 12 || !isDigits(s[:4]) || !isDigits(s[5:]) {
-		return 0, fmt.Errorf("month %q is not YYYY-MM", s)
+		return 0, fmt.Errorf("month %s is not YYYY-MM", limits.Quote(s))
 	}
 	return NewMonth(y, m), nil
 }

@@ -7,16 +7,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
 
 // MaxSweepValues bounds the scenarios one sweep may expand to.
-const MaxSweepValues = 10000
+const MaxSweepValues = limits.MaxSweepValues
 
 // MaxScenarios bounds the scenarios of a rulebook, sweeps expanded, so
 // that a short file cannot ask for a run of unbounded time and memory.
-const MaxScenarios = 10000
+const MaxScenarios = limits.MaxScenarios
 
 // BaselineID names the rulebook's own results among the scenarios'; no
 // scenario may take it.
@@ -96,7 +97,7 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 	s.Pos = r.pos(n)
 	r.required(m, n, key, "id")
 	if e, ok := m["id"]; ok {
-		if id, ok := r.str(e.value, key+".id"); ok {
+		if id, ok := r.id(e.value, key+".id"); ok {
 			s.ID, key = id, "scenarios."+id
 			if strings.ContainsAny(id, "/=") {
 				r.errorf(e.value, key, "scenario ids may not contain / or = (they name sweep members)")
@@ -235,7 +236,7 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	for _, spec := range specs {
 		for _, sc := range b.expand(spec, ps) {
 			if ids[sc.ID] {
-				ps.add(sc.Pos, "scenarios."+sc.ID, "duplicate scenario id %q", sc.ID)
+				ps.add(sc.Pos, "scenarios."+sc.ID, "duplicate scenario id %s", limits.Quote(sc.ID))
 				continue
 			}
 			ids[sc.ID] = true
@@ -397,9 +398,9 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 			if sweep != nil && ov.key == sweep.key {
 				how = "swept"
 			}
-			rd.errorf(ov.key, "kpis."+id, "%s is both %s and removed by the scenario; do one or the other", id, how)
+			rd.errorf(ov.key, "kpis."+id, "%s is both %s and removed by the scenario; do one or the other", limits.Name(id), how)
 		} else if i := findKPI(items, id); i < 0 {
-			rd.errorf(ov.key, "kpis."+id, "KPI %q is not defined in the baseline", id)
+			rd.errorf(ov.key, "kpis."+id, "KPI %s is not defined in the baseline", limits.Quote(id))
 		} else if deref(ov.value).Kind != yaml.MappingNode {
 			rd.errorf(ov.value, "kpis."+id, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
 		} else {
@@ -434,7 +435,7 @@ func findKPI(items []*yaml.Node, id string) int {
 func (rd *reader) removeKPIs(items []*yaml.Node, list *yaml.Node, removed map[string]bool) []*yaml.Node {
 	for _, n := range deref(list).Content {
 		if i := findKPI(items, n.Value); i < 0 {
-			rd.errorf(n, "remove", "KPI %q is not defined", n.Value)
+			rd.errorf(n, "remove", "KPI %s is not defined", limits.Quote(n.Value))
 		} else {
 			items = slices.Delete(items, i, i+1)
 			removed[n.Value] = true

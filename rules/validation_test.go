@@ -246,7 +246,7 @@ scenarios:
 	{"empty", "", []string{"r.yaml:1: the file is empty"}},
 	{"a list", "- a\n- b\n", []string{"r.yaml:1:1: must be a mapping, not a list"}},
 	{"a CSV file", "provider,region,month,monthly_charge,emergency_jobs,emergency_fixed\nAcme,North,2025-01,1.00,1,1\n",
-		[]string{`r.yaml:1:1: must be a mapping, not "provider,region,month,monthly_charge,emergency_jobs,emergenc"...`}},
+		[]string{`r.yaml:1:1: must be a mapping, not "provider,region,month,monthly_"…"ed Acme,North,2025-01,1.00,1,1"`}},
 	{"two documents", "contract: X\n---\ncontract: Y\n", []string{"r.yaml:2:1: holds more than one YAML document"}},
 	{"term", head + "start: 2025-04\nend: 2024-04\nkpis:\n  - {id: K, measure: a, target: 1, credit: {fixed: {minor: 1}}}\n",
 		[]string{"r.yaml:8:6: end: 2024-04 is before start 2025-04"}},

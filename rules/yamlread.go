@@ -1,10 +1,14 @@
 package rules
 
 import (
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -92,17 +96,44 @@ func (r *reader) scalar(n *yaml.Node, key, want string) (string, bool) {
 	return n.Value, true
 }
 
+// str reads text: not empty, and without control characters other than
+// tabs and line breaks.
 func (r *reader) str(n *yaml.Node, key string) (string, bool) {
 	n = deref(n)
 	s, ok := r.scalar(n, key, "text")
-	if ok && strings.TrimSpace(s) == "" {
+	if !ok {
+		return "", false
+	}
+	if strings.TrimSpace(s) == "" {
 		r.errorf(n, key, "must not be empty")
+		return "", false
+	}
+	if i := strings.IndexFunc(s, isControl); i >= 0 {
+		c, _ := utf8.DecodeRuneInString(s[i:])
+		r.errorf(n, key, "must not hold control characters, but holds U+%04X", c)
+		return "", false
+	}
+	return s, true
+}
+
+// isControl reports a control character other than a tab or line break.
+func isControl(c rune) bool {
+	return unicode.IsControl(c) && c != '\t' && c != '\n' && c != '\r'
+}
+
+// id reads the id of a KPI, service area or scenario: one line of at most
+// limits.MaxNameBytes bytes, as messages and outputs show it whole.
+func (r *reader) id(n *yaml.Node, key string) (string, bool) {
+	s, ok := r.str(n, key)
+	if ok && limits.Name(s) != s {
+		r.errorf(n, key, "an id must be one line of at most %d bytes without control or formatting characters", limits.MaxNameBytes)
 		return "", false
 	}
 	return s, ok
 }
 
-// dec reads a number exactly from its text, never through a float.
+// dec reads a number exactly from its text, never through a float: at
+// most limits.MaxLiteralDigits digits and places, as in an expression.
 func (r *reader) dec(n *yaml.Node, key string) (Decimal, bool) {
 	n = deref(n)
 	s, ok := r.scalar(n, key, "a number")
@@ -110,12 +141,17 @@ func (r *reader) dec(n *yaml.Node, key string) (Decimal, bool) {
 		return Decimal{}, false
 	}
 	if n.Tag != "!!int" && n.Tag != "!!float" || strings.ContainsAny(s, "xXoObB_:") {
-		r.errorf(n, key, "must be a number, not %q", s)
+		r.errorf(n, key, "must be a number, not %s", limits.Quote(s))
 		return Decimal{}, false
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		r.errorf(n, key, "must be a decimal number, not %q", s)
+		r.errorf(n, key, "must be a decimal number, not %s", limits.Quote(s))
+		return Decimal{}, false
+	}
+	if exp := d.Exponent(); exp > limits.MaxLiteralDigits || exp < -limits.MaxLiteralDigits ||
+		len(new(big.Int).Abs(d.Coefficient()).String()) > limits.MaxLiteralDigits {
+		r.errorf(n, key, "must be a number of at most %d digits and places, not %s", limits.MaxLiteralDigits, limits.Quote(s))
 		return Decimal{}, false
 	}
 	return d, true
@@ -147,7 +183,7 @@ func (r *reader) integer(n *yaml.Node, key string, min int) (int, bool) {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || n.Tag != "!!int" {
-		r.errorf(n, key, "must be a whole number, not %q", s)
+		r.errorf(n, key, "must be a whole number, not %s", limits.Quote(s))
 		return 0, false
 	}
 	if v < min {
@@ -164,7 +200,7 @@ func (r *reader) boolean(n *yaml.Node, key string) bool {
 		return false
 	}
 	if n.Tag != "!!bool" {
-		r.errorf(n, key, "must be true or false, not %q", s)
+		r.errorf(n, key, "must be true or false, not %s", limits.Quote(s))
 		return false
 	}
 	return s == "true" || s == "True" || s == "TRUE"
@@ -195,6 +231,7 @@ func (r *reader) seq(n *yaml.Node, key string) []*yaml.Node {
 // strList reads a list of distinct non-empty strings.
 func (r *reader) strList(n *yaml.Node, key string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for i, item := range r.seq(n, key) {
 		item = deref(item)
 		k := key + "[" + strconv.Itoa(i) + "]"
@@ -202,10 +239,11 @@ func (r *reader) strList(n *yaml.Node, key string) []string {
 		if !ok {
 			continue
 		}
-		if slices.Contains(out, s) {
-			r.errorf(item, k, "%q is listed twice", s)
+		if seen[s] {
+			r.errorf(item, k, "%s is listed twice", limits.Quote(s))
 			continue
 		}
+		seen[s] = true
 		out = append(out, s)
 	}
 	return out
@@ -241,23 +279,7 @@ func describe(n *yaml.Node) string {
 	if n.Tag == "!!null" {
 		return "empty"
 	}
-	return quoteShort(n.Value)
-}
-
-// quoteShort quotes text for a message, cut to its first line and 60
-// characters: a whole file read as one scalar is not echoed back.
-func quoteShort(s string) string {
-	line, more := strings.TrimSuffix(s, "\n"), false
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line, more = line[:i], true
-	}
-	if r := []rune(line); len(r) > 60 {
-		line, more = string(r[:60]), true
-	}
-	if more {
-		return strconv.Quote(line) + "..."
-	}
-	return strconv.Quote(line)
+	return limits.Quote(n.Value)
 }
 
 func join(prefix, key string) string {

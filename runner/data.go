@@ -10,12 +10,13 @@ import (
 
 	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
 
 // MaxDigits bounds the digits of a number in a data file.
-const MaxDigits = 30
+const MaxDigits = limits.MaxDigits
 
 // MoneyHeadroom is how many digits of a DECIMAL(18, minor units) output
 // column a data file's money leaves free, so that a lot's credits summed
@@ -61,6 +62,7 @@ type table struct {
 	cols    []column
 	lots    map[string]*LotData
 	seen    map[string]int // lot and month -> the row it was read from
+	rows    int            // rows read, the header not counted
 }
 
 func newTable(rb *rules.Rulebook, file string, parquet bool) *table {
@@ -105,6 +107,9 @@ func (t *table) row(n int, cells []string) error {
 	if len(cells) != len(t.cols) {
 		return t.errorf(n, 0, "", "the row has %d values; the header has %d columns", len(cells), len(t.cols))
 	}
+	if t.rows++; t.rows*len(t.cols) > limits.MaxCells {
+		return t.errorf(n, 0, "", "the data has more than %d values (rows times columns)", limits.MaxCells)
+	}
 	keys := make([]string, len(t.rb.Keys))
 	r := kpi.Row{Values: make([]any, len(t.rb.Fields))}
 	for i, c := range t.cols {
@@ -132,7 +137,7 @@ func (t *table) row(n int, cells []string) error {
 		if t.parquet {
 			unit = "row"
 		}
-		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", strings.Join(keys, " / "), r.Month, unit, first)
+		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", limits.Name(strings.Join(keys, " / ")), r.Month, unit, first)
 	}
 	t.seen[id] = n
 	lot := t.lots[lotKey]
@@ -151,7 +156,7 @@ var (
 // cell reads one value: text for keys and string fields, a month, or an
 // exact decimal checked against its field's type.
 func (t *table) cell(c column, s string) (any, error) {
-	if msg := cellText(s); msg != "" {
+	if msg := cellText(s, c.month || c.key >= 0); msg != "" {
 		return nil, errors.New(msg)
 	}
 	switch {
@@ -172,14 +177,14 @@ func (t *table) cell(c column, s string) (any, error) {
 // count, as Parquet DECIMAL(18,4) and DECIMAL(10,2) columns write them.
 func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
 	if len(s) > MaxDigits+2 {
-		return decimal.Decimal{}, fmt.Errorf("%.20q... is too long for a number (at most %d digits)", s, MaxDigits)
+		return decimal.Decimal{}, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
 	}
 	if !decimalText.MatchString(s) {
-		return decimal.Decimal{}, fmt.Errorf("%q is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", s)
+		return decimal.Decimal{}, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%q is not a number", s)
+		return decimal.Decimal{}, fmt.Errorf("%s is not a number", limits.Quote(s))
 	}
 	places := int32(MeasurePlaces)
 	if typ == rules.TypeMoney {
@@ -245,7 +250,7 @@ func (t *table) finish() (*Dataset, error) {
 	for _, lot := range ds.Lots {
 		if missing, ok := gap(lot, ds.First, ds.Last); ok {
 			return nil, t.errorf(0, 0, "", "lot %s has no row for %s (the data runs from %s to %s)",
-				lot.Name(), missing, ds.First, ds.Last)
+				limits.Name(lot.Name()), missing, ds.First, ds.Last)
 		}
 	}
 	return ds, nil

@@ -75,7 +75,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"scientific notation", header + "A,North,2025-01,1.00,1e3,1,1\n",
 			`d.csv:2:5: column jobs: "1e3" is not a number (write digits with an optional - and decimal point, e.g. 1234.50)`},
 		{"huge number", header + "A,North,2025-01,1.00," + strings.Repeat("9", 40) + ",1,1\n",
-			`d.csv:2:5: column jobs: "99999999999999999999"... is too long for a number (at most 30 digits)`},
+			`d.csv:2:5: column jobs: "9999999999999999999999999999999999999999" is too long for a number (at most 30 digits)`},
 		{"negative money", header + "A,North,2025-01,-1.00,1,1,1\n", "d.csv:2:4: column monthly_charge: money cannot be negative here, got -1.00"},
 		{"fraction of a penny", header + "A,North,2025-01,1.001,1,1,1\n", "d.csv:2:4: column monthly_charge: 1.001 has more than 2 decimal places"},
 		{"decimal too precise", header + "A,North,2025-01,1.00,1,1,20.00000000000000000001\n", "d.csv:2:7: column nights: 20.00000000000000000001 has more than 16 decimal places"},

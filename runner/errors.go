@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -35,7 +36,7 @@ func (e *InputError) Error() string {
 		where += fmt.Sprintf(":%d", e.Row)
 	}
 	if e.Column != "" {
-		return fmt.Sprintf("%s: column %s: %s", where, e.Column, e.Msg)
+		return fmt.Sprintf("%s: column %s: %s", where, limits.Name(e.Column), e.Msg)
 	}
 	return where + ": " + e.Msg
 }
@@ -57,6 +58,19 @@ type RangeError struct {
 func (e *RangeError) Error() string {
 	return fmt.Sprintf("%s: column %s: %s is too large for the output's %s (at %s); check the data and the rulebook for a mistyped number",
 		e.File, e.Column, kpi.ShortString(e.Value), e.Type, strings.Join(e.Row, ", "))
+}
+
+// InternalError is a panic recovered from a run: a bug in kpicredit,
+// never a fault of the input. The CLI exits with code 1 for it and asks
+// for a bug report.
+type InternalError struct {
+	Value any    // what the code panicked with
+	Stack []byte // the stack of the goroutine that panicked
+}
+
+// Error names the panic and asks for a bug report.
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error: %v; please report this as a bug", e.Value)
 }
 
 // IsInvalidInput reports whether err is the user's input being wrong — a

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -39,7 +40,7 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 	if q.Scenario != "" && q.Scenario != Baseline {
 		i := slices.IndexFunc(job.Rules.Scenarios, func(s *rules.Scenario) bool { return s.ID == q.Scenario })
 		if i < 0 {
-			return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no scenario %q", q.Scenario)}
+			return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no scenario %s", limits.Quote(q.Scenario))}
 		}
 		job.Scenarios = []*rules.Scenario{job.Rules.Scenarios[i]}
 	}
@@ -54,7 +55,7 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 	lm := run.Lots[0][len(lot.Rows)-1]
 	i := slices.IndexFunc(lm.Credits.KPIs, func(kc credits.KPICredit) bool { return kc.KPI.ID == q.KPI })
 	if i < 0 {
-		return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no KPI %q in %s", q.KPI, run.ID)}
+		return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no KPI %s in %s", limits.Quote(q.KPI), run.ID)}
 	}
 	writeExplanation(w, job.Rules, run, lot, lm, i)
 	return nil
@@ -63,7 +64,7 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 	for k := range want {
 		if !slices.Contains(ds.Rules.Keys, k) {
-			return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot names %q, which is not a key column (%s)", k, strings.Join(ds.Rules.Keys, ", "))}
+			return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot names %s, which is not a key column (%s)", limits.Quote(k), strings.Join(ds.Rules.Keys, ", "))}
 		}
 	}
 	var missing, named []string
@@ -86,7 +87,7 @@ func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 			return l, nil
 		}
 	}
-	return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("no lot %s in the data", strings.Join(named, ","))}
+	return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("no lot %s in the data", limits.Name(strings.Join(named, ",")))}
 }
 
 func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *LotData, lm *LotMonth, i int) {

@@ -22,6 +22,9 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add(header + "A,North,2025-01,1.00,1,1,1\n")
 	f.Add(header + "A,\"North\nx\",2025-01,1.00,1,1,-1.5\r\n")
 	f.Add("\xEF\xBB\xBF" + header)
+	f.Add(header + "A,North,2025-01,1.00,1,1,1\n\xEF\xBB\xBFA,North,2025-02,1.00,1,1,1\n")
+	f.Add(header + "\"A\nB\",North,2025-01,1.00,1,1,1\n")
+	f.Add(header + "A,No\x00rth,2025-01,1.00,1,1,1\n")
 	rb := small(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		ds, err := runner.ReadCSV(rb, "f.csv", strings.NewReader(src))

@@ -1,17 +1,21 @@
 package runner
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"syscall"
 
 	"github.com/kpicredit/kpicredit/internal/pq"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 )
 
 // LoadData reads a data file: Parquet when its name ends in .parquet,
-// CSV otherwise.
+// CSV otherwise. A file larger than limits.MaxFileBytes is rejected
+// before it is read.
 func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -25,6 +29,9 @@ func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 	if st.IsDir() {
 		return nil, &os.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
+	if st.Size() > limits.MaxFileBytes {
+		return nil, &InputError{File: path, Msg: fmt.Sprintf("the file is larger than %d bytes (256 MiB)", limits.MaxFileBytes)}
+	}
 	if !strings.HasSuffix(strings.ToLower(path), ".parquet") {
 		return ReadCSV(rb, path, f)
 	}
@@ -32,7 +39,8 @@ func LoadData(rb *rules.Rulebook, path string) (*Dataset, error) {
 }
 
 // ReadParquet reads monthly data from a Parquet file with the same columns
-// as the CSV form; name is used in messages.
+// as the CSV form; name is used in messages. The file is read within the
+// limits of package limits.
 func ReadParquet(rb *rules.Rulebook, name string, r io.ReaderAt, size int64) (*Dataset, error) {
 	t := newTable(rb, name, true)
 	err := pq.ReadTable(r, size, func(h []string) error {
@@ -40,10 +48,14 @@ func ReadParquet(rb *rules.Rulebook, name string, r io.ReaderAt, size int64) (*D
 	}, func(n int64, cells []string) error {
 		return t.row(int(n), cells)
 	})
-	if err != nil {
-		if IsInvalidInput(err) {
-			return nil, err
-		}
+	var le *pq.LimitError
+	switch {
+	case err == nil:
+	case IsInvalidInput(err):
+		return nil, err
+	case errors.As(err, &le):
+		return nil, &InputError{File: name, Row: int(le.Row), Column: le.Column, Msg: le.Msg, parquet: true}
+	default:
 		return nil, &InputError{File: name, Msg: err.Error(), parquet: true}
 	}
 	return t.finish()

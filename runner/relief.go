@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 )
 
@@ -97,7 +98,7 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	get := func(i int) string { return strings.TrimSpace(cells[rr.idx[i]]) }
 	for i, w := range rr.want {
-		if msg := cellText(get(i)); msg != "" {
+		if msg := cellText(get(i), i != len(rr.want)-1); msg != "" {
 			return rr.fail(line, rr.idx[i]+1, w, "%s", msg)
 		}
 	}
@@ -108,7 +109,7 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	lot := strings.Join(keys, "\x00")
 	if !rr.lots[lot] {
-		return rr.fail(line, rr.idx[0]+1, "", "lot %s is not in the data", strings.Join(keys, " / "))
+		return rr.fail(line, rr.idx[0]+1, "", "lot %s is not in the data", limits.Name(strings.Join(keys, " / ")))
 	}
 	m, err := rules.ParseMonth(get(n))
 	if err != nil {
@@ -119,7 +120,7 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	id := get(n + 1)
 	if id != "*" && !slices.Contains(rr.kpiIDs, id) {
-		return rr.fail(line, rr.idx[n+1]+1, "kpi", "unknown KPI %q (use a KPI id or * for all)", id)
+		return rr.fail(line, rr.idx[n+1]+1, "kpi", "unknown KPI %s (use a KPI id or * for all)", limits.Quote(id))
 	}
 	k := reliefKey{lot, m, id}
 	if first, dup := rr.lines[k]; dup {

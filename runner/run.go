@@ -256,12 +256,13 @@ func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 	return ctx.Err()
 }
 
-// protect calls fn(i), turning a panic into an error: a worker goroutine
-// is the library's, and a panic there would end the caller's process.
+// protect calls fn(i), turning a panic into an *InternalError: a worker
+// goroutine is the library's, and a panic there would end the caller's
+// process.
 func protect(fn func(int) error, i int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("kpicredit: internal error: %v\n%s", r, debug.Stack())
+			err = &InternalError{Value: r, Stack: debug.Stack()}
 		}
 	}()
 	return fn(i)

@@ -19,9 +19,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestMain lets a test run this binary as the kpicredit command.
+// TestMain lets a test run this binary as the kpicredit command, made to
+// panic before its command when KPICREDIT_PANIC is set, and writing its
+// peak resident memory to the file KPICREDIT_PEAK names as it exits.
 func TestMain(m *testing.M) {
 	if os.Getenv("KPICREDIT_RUN_MAIN") == "1" {
+		if v := os.Getenv("KPICREDIT_PANIC"); v != "" {
+			beforeCommand = func() { panic(v) }
+		}
+		if path := os.Getenv("KPICREDIT_PEAK"); path != "" {
+			exit = func(code int) {
+				writePeak(path)
+				os.Exit(code)
+			}
+		}
 		os.Args = append([]string{"kpicredit"}, strings.Fields(os.Getenv("KPICREDIT_ARGS"))...)
 		main()
 		return

@@ -6,11 +6,12 @@
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
 //
-// Exit status: 0 on success, 1 when the run fails (or another run is
-// writing the same --out), 2 for bad usage (a flag value out of range, an
-// --out that cannot be a directory) or invalid input (a rulebook,
-// scenario, data or relief file, or inputs that fail together: an
-// expression failing on a row, a value too large for an output column).
+// Exit status: 0 on success, 1 when the run fails (an internal error
+// among them, which asks for a bug report, or another run writing the same
+// --out), 2 for bad usage (a flag value out of range, an --out that cannot
+// be a directory) or invalid input (a rulebook, scenario, data or relief
+// file, or inputs that fail together: an expression failing on a row, a
+// value too large for an output column).
 package main
 
 import (
@@ -23,6 +24,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/kpicredit/kpicredit/runner"
 )
 
 // Exit codes.
@@ -37,8 +40,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	os.Exit(code)
+	exit(code)
 }
+
+// exit ends the process; tests that run the command as a process of its
+// own set it to report on the process first.
+var exit = os.Exit
 
 // tuneGC trades memory for speed: a run allocates many short-lived
 // decimals, and collecting less often cuts the collector's share of a
@@ -59,12 +66,23 @@ type usageError struct{ msg string }
 // Error returns the message.
 func (e *usageError) Error() string { return e.msg }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// beforeCommand runs before each command; tests set it to make one panic.
+var beforeCommand = func() {}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitInvalid
 	}
 	var err error
+	defer func() {
+		// A panic is a bug: it must not end the process with the runtime's
+		// exit code 2, which says the input is invalid.
+		if r := recover(); r != nil {
+			code = report(&runner.InternalError{Value: r, Stack: debug.Stack()}, stderr)
+		}
+	}()
+	beforeCommand()
 	switch args[0] {
 	case "validate":
 		err = validateCmd(ctx, args[1:], stdout)
@@ -85,11 +103,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // report prints an error and returns the exit code it calls for.
 func report(err error, stderr io.Writer) int {
 	var ue *usageError
+	var ie *runner.InternalError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
+	case errors.As(err, &ie):
+		fmt.Fprintf(stderr, "kpicredit: %v\n%s", err, ie.Stack)
+		return exitFailed
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "kpicredit: %v\n\n%s", err, usage)
 		return exitInvalid

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
@@ -16,17 +17,43 @@ import (
 // negative number of children, a decimal of the wrong physical type, a
 // fixed-length array without a length, a page with more nulls than values)
 // or allocates what a page header claims (up to gigabytes, which no recover
-// could catch). These checks turn such files into errors first: the footer,
-// then every page header. They only accept what ReadTable reads anyway: a
-// flat, unencrypted file.
+// could catch). These checks turn such files into errors first: the file's
+// size, the footer (walked before it is decoded, see thrift.go) and the
+// counts it gives against package limits, then every page (pages.go) and
+// what its data decodes to (encodings.go). They only accept what ReadTable
+// reads anyway: a flat, unencrypted file.
 
 const (
 	magic      = "PAR1"
 	tailLength = 8 // footer length (4 bytes) and magic
 )
 
-// checkFile reads the footer of a Parquet file and checks it.
+// LimitError is a Parquet file beyond a limit of package limits, placed at
+// the row and column it is found in where there is one.
+type LimitError struct {
+	Row    int64  // from 1; 0 for the whole file or column
+	Column string // "" for the whole file
+	Msg    string
+}
+
+// Error names the row and column, if any, and the limit.
+func (e *LimitError) Error() string {
+	where := ""
+	if e.Row > 0 {
+		where = fmt.Sprintf("row %d: ", e.Row)
+	}
+	if e.Column != "" {
+		where += "column " + limits.Name(e.Column) + ": "
+	}
+	return where + e.Msg
+}
+
+// checkFile reads the footer of a Parquet file and checks it, then every
+// page.
 func checkFile(r io.ReaderAt, size int64) error {
+	if size > limits.MaxFileBytes {
+		return &LimitError{Msg: fmt.Sprintf("the file is larger than %d bytes (256 MiB)", limits.MaxFileBytes)}
+	}
 	md, err := readFooter(r, size)
 	if err != nil {
 		return err
@@ -35,20 +62,65 @@ func checkFile(r io.ReaderAt, size int64) error {
 	if err != nil {
 		return err
 	}
-	if md.NumRows < 0 {
-		return fmt.Errorf("negative number of rows %d", md.NumRows)
+	if err := checkCounts(md, leaves); err != nil {
+		return err
 	}
-	var buf []byte
+	scan := &pageScan{}
+	row := int64(1)
 	for i := range md.RowGroups {
 		rg := &md.RowGroups[i]
 		if err := checkRowGroup(rg, leaves, size); err != nil {
 			return fmt.Errorf("row group %d: %w", i, err)
 		}
 		for j := range rg.Columns {
-			optional := leaves[j].RepetitionType.V == format.Optional
-			if buf, err = checkPages(r, &rg.Columns[j].MetaData, optional, buf); err != nil {
-				return fmt.Errorf("row group %d column %s: %w", i, leaves[j].Name, err)
+			c := chunk{meta: &rg.Columns[j].MetaData, leaf: leaves[j], firstRow: row, rows: rg.NumRows}
+			if err := scan.check(r, c); err != nil {
+				if le := (*LimitError)(nil); errors.As(err, &le) {
+					return err
+				}
+				return fmt.Errorf("row group %d column %s: %w", i, limits.Name(leaves[j].Name), err)
 			}
+		}
+		row += rg.NumRows
+	}
+	return nil
+}
+
+// checkCounts checks the file's rows, columns and values against their
+// limits, and the size its metadata says its pages decompress to.
+func checkCounts(md *format.FileMetaData, leaves []*format.SchemaElement) error {
+	if md.NumRows < 0 {
+		return fmt.Errorf("negative number of rows %d", md.NumRows)
+	}
+	var sum, bytes int64 // rows and uncompressed bytes of the row groups
+	for i := range md.RowGroups {
+		rg := &md.RowGroups[i]
+		if rg.NumRows < 0 || rg.NumRows > limits.MaxRows {
+			return fmt.Errorf("row group %d: %d rows", i, rg.NumRows)
+		}
+		sum += rg.NumRows
+		for j := range rg.Columns {
+			bytes += max(min(rg.Columns[j].MetaData.TotalUncompressedSize, limits.MaxParquetBytes+1), 0)
+		}
+	}
+	rows := max(md.NumRows, sum)
+	var le *LimitError
+	switch {
+	case len(leaves) > limits.MaxColumns:
+		le = &LimitError{Msg: fmt.Sprintf("more than %d columns", limits.MaxColumns)}
+	case rows > limits.MaxRows:
+		le = &LimitError{Msg: fmt.Sprintf("more than %d rows", limits.MaxRows)}
+	case rows*int64(len(leaves)) > limits.MaxCells:
+		le = &LimitError{Msg: fmt.Sprintf("more than %d values (rows times columns)", limits.MaxCells)}
+	case bytes > limits.MaxParquetBytes:
+		le = &LimitError{Msg: fmt.Sprintf("the file decompresses to more than %d bytes (512 MiB)", limits.MaxParquetBytes)}
+	}
+	if le != nil {
+		return le
+	}
+	for _, l := range leaves {
+		if len(l.Name) > limits.MaxNameBytes {
+			return &LimitError{Column: l.Name, Msg: fmt.Sprintf("the column name is longer than %d bytes", limits.MaxNameBytes)}
 		}
 	}
 	return nil
@@ -77,9 +149,15 @@ func readFooter(r io.ReaderAt, size int64) (*format.FileMetaData, error) {
 	if n > size-int64(len(magic))-tailLength {
 		return nil, fmt.Errorf("footer length %d exceeds the file size %d", n, size)
 	}
+	if n > limits.MaxFooterBytes {
+		return nil, &LimitError{Msg: fmt.Sprintf("the file's metadata is %d bytes; at most %d (16 MiB)", n, limits.MaxFooterBytes)}
+	}
 	footer := make([]byte, n)
 	if _, err := r.ReadAt(footer, size-tailLength-n); err != nil {
 		return nil, err
+	}
+	if _, err := checkThrift(footer, limits.MaxFooterMemory); err != nil {
+		return nil, fmt.Errorf("reading metadata: %w", err)
 	}
 	md := new(format.FileMetaData)
 	if err := thrift.Unmarshal(new(thrift.CompactProtocol), footer, md); err != nil {
@@ -102,7 +180,7 @@ func checkSchema(schema []format.SchemaElement) ([]*format.SchemaElement, error)
 	for i := 1; i < len(schema); i++ {
 		e := &schema[i]
 		if err := checkLeaf(e); err != nil {
-			return nil, fmt.Errorf("column %s: %w", e.Name, err)
+			return nil, fmt.Errorf("column %s: %w", limits.Name(e.Name), err)
 		}
 		leaves = append(leaves, e)
 	}
@@ -125,8 +203,8 @@ func checkLeaf(e *format.SchemaElement) error {
 	if t < format.Boolean || t > format.FixedLenByteArray {
 		return fmt.Errorf("unknown physical type %d", t)
 	}
-	if t == format.FixedLenByteArray && (!e.TypeLength.Valid || e.TypeLength.V <= 0) {
-		return errors.New("FIXED_LEN_BYTE_ARRAY without a length")
+	if t == format.FixedLenByteArray && (!e.TypeLength.Valid || e.TypeLength.V <= 0 || e.TypeLength.V > limits.MaxCellBytes) {
+		return fmt.Errorf("FIXED_LEN_BYTE_ARRAY of length %d (from 1 to %d)", e.TypeLength.V, limits.MaxCellBytes)
 	}
 	if !annotationFits(e) {
 		return fmt.Errorf("annotation %s does not fit physical type %s", annotation(e), t)
@@ -188,7 +266,7 @@ func checkRowGroup(rg *format.RowGroup, leaves []*format.SchemaElement, size int
 	}
 	for i := range rg.Columns {
 		if err := checkChunk(&rg.Columns[i].MetaData, leaves[i], size); err != nil {
-			return fmt.Errorf("column %s: %w", leaves[i].Name, err)
+			return fmt.Errorf("column %s: %w", limits.Name(leaves[i].Name), err)
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/shopspring/decimal"
 )
 
@@ -46,6 +47,13 @@ func FuzzReadTable(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(duck)
+	rle := uvarints(1 << 30 << 1)
+	f.Add(oneColumn(f, column("region", format.ByteArray, format.Optional), format.Uncompressed, 1,
+		dataPageV1(1, format.Plain, 4+len(rle)+1, append(lengthPrefixed(append(rle, 1)), plainStrings("a")...))))
+	f.Add(oneColumn(f, column("jobs", format.Int64, format.Required), format.Uncompressed, 1,
+		dataPageV1(1, format.DeltaBinaryPacked, 7, uvarints(128, 4, 1<<31-1, 0))))
+	f.Add(oneColumn(f, provider, format.Uncompressed, 100, deltaByteArrayPage(f, 100)))
+	f.Add(appendFooter([]byte(magic), []byte{0x29, 0xFC, 0xff, 0xff, 0xff, 0xff, 0x07, 0, 0}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rows := 0
 		err := ReadTable(bytes.NewReader(b), int64(len(b)), func(h []string) error {

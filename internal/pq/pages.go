@@ -11,80 +11,243 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/snappy"
 	"github.com/klauspost/compress/zstd"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/pierrec/lz4/v4"
 )
 
-const (
-	// maxPageSize bounds the uncompressed size of a page; writers use pages
-	// of about 1 MiB.
-	maxPageSize = 128 << 20
-	// maxPageValues bounds the number of values of a page.
-	maxPageValues = 1 << 24
-)
+// maxPageValues bounds the number of values of a page: a flat column has
+// one a row.
+const maxPageValues = limits.MaxRows
 
-// checkPages reads the pages of a column chunk as parquet-go will, checks
-// their headers, and checks that each decompresses to at most maxPageSize
-// bytes: parquet-go allocates what headers claim, and its LZ4 decoder grows
-// its buffer without bound on corrupt input. buf is a buffer to reuse;
-// checkPages returns it.
-func checkPages(r io.ReaderAt, m *format.ColumnMetaData, optional bool, buf []byte) ([]byte, error) {
+// pageScan checks the pages of a file's column chunks as parquet-go will
+// read them: each page header, each page's size decompressed against
+// limits.MaxPageBytes and the file's against limits.MaxParquetBytes, and
+// what its levels and values decode to (see checkData). parquet-go
+// allocates what headers claim, and its decoders what the data claims.
+type pageScan struct {
+	chunk []byte // the column chunk being checked
+	page  []byte // a page being decompressed
+	total int64  // bytes decompressed so far
+}
+
+// chunk names a column chunk: its metadata, its column and the file's row
+// its first value belongs to (from 1).
+type chunk struct {
+	meta     *format.ColumnMetaData
+	leaf     *format.SchemaElement
+	firstRow int64
+	rows     int64 // the row group's
+}
+
+// check reads the pages of a column chunk and checks each.
+func (s *pageScan) check(r io.ReaderAt, c chunk) error {
+	m := c.meta
 	offset := m.DataPageOffset
 	if m.DictionaryPageOffset != 0 {
 		offset = m.DictionaryPageOffset
 	}
-	if int64(cap(buf)) < m.TotalCompressedSize {
-		buf = make([]byte, m.TotalCompressedSize)
+	if int64(cap(s.chunk)) < m.TotalCompressedSize {
+		s.chunk = make([]byte, m.TotalCompressedSize)
 	}
-	buf = buf[:m.TotalCompressedSize]
-	if _, err := r.ReadAt(buf, offset); err != nil {
-		return buf, err
+	s.chunk = s.chunk[:m.TotalCompressedSize]
+	if _, err := r.ReadAt(s.chunk, offset); err != nil {
+		return err
 	}
-	for pos := 0; pos < len(buf); {
-		n, err := checkPage(m.Codec, optional, buf[pos:])
-		if err != nil {
-			return buf, fmt.Errorf("page at offset %d: %w", offset+int64(pos), err)
+	row := c.firstRow
+	for pos := 0; pos < len(s.chunk); {
+		n, values, err := s.checkPage(c, row, s.chunk[pos:])
+		var le *LimitError
+		var ds decodedSize
+		switch {
+		case errors.As(err, &ds):
+			return &LimitError{Row: row, Column: c.leaf.Name, Msg: ds.Error()}
+		case errors.As(err, &le):
+			return err
+		case err != nil:
+			return fmt.Errorf("page at offset %d: %w", offset+int64(pos), err)
 		}
-		pos += n
+		pos, row = pos+n, row+values
 	}
-	return buf, nil
+	if row-c.firstRow > c.rows {
+		return fmt.Errorf("%d values in a row group of %d rows", row-c.firstRow, c.rows)
+	}
+	return nil
 }
 
-// checkPage checks the page at the start of b and returns its length.
-func checkPage(codec format.CompressionCodec, optional bool, b []byte) (int, error) {
-	pr := new(thrift.CompactProtocol).NewReaderFromBytes(b)
-	var h format.PageHeader
-	if err := thrift.NewDecoder(pr).Decode(&h); err != nil {
-		return 0, fmt.Errorf("header: %w", err)
-	}
-	start := pr.BytesRead()
-	if h.CompressedPageSize < 0 || int64(h.CompressedPageSize) > int64(len(b)-start) {
-		return 0, fmt.Errorf("size %d outside its column chunk", h.CompressedPageSize)
-	}
-	if h.UncompressedPageSize < 0 || h.UncompressedPageSize > maxPageSize {
-		return 0, fmt.Errorf("uncompressed size %d out of range 0..%d", h.UncompressedPageSize, maxPageSize)
-	}
-	skip, err := checkPageHeader(&h, optional)
+// checkPage checks the page at the start of b, whose first value is of the
+// given row, and returns its length and its number of data values.
+func (s *pageScan) checkPage(c chunk, row int64, b []byte) (int, int64, error) {
+	n, err := checkThrift(b, thriftPageBudget)
 	if err != nil {
-		return 0, err
+		return 0, 0, fmt.Errorf("header: %w", err)
 	}
-	end := start + int(h.CompressedPageSize)
-	if skip >= 0 {
-		err = checkCompressed(codec, b[start+skip:end], int(h.UncompressedPageSize)-skip)
+	var h format.PageHeader
+	if err := thrift.NewDecoder(new(thrift.CompactProtocol).NewReaderFromBytes(b[:n])).Decode(&h); err != nil {
+		return 0, 0, fmt.Errorf("header: %w", err)
 	}
-	return end, err
+	if h.CompressedPageSize < 0 || int64(h.CompressedPageSize) > int64(len(b)-n) {
+		return 0, 0, fmt.Errorf("size %d outside its column chunk", h.CompressedPageSize)
+	}
+	if err := s.checkSize(&h, c, row); err != nil {
+		return 0, 0, err
+	}
+	optional := c.leaf.RepetitionType.V == format.Optional
+	if err := checkPageHeader(&h, optional); err != nil {
+		return 0, 0, err
+	}
+	end := n + int(h.CompressedPageSize)
+	if err := s.checkContent(&h, c, b[n:end]); err != nil {
+		return 0, 0, err
+	}
+	return end, pageRows(&h), nil
+}
+
+// pageRows returns the rows a page holds values of: in a flat column, one
+// value (or null) a row.
+func pageRows(h *format.PageHeader) int64 {
+	switch h.Type {
+	case format.DataPage:
+		return int64(h.DataPageHeader.V.NumValues)
+	case format.DataPageV2:
+		return int64(h.DataPageHeaderV2.V.NumValues)
+	}
+	return 0
+}
+
+// checkSize checks a page's size decompressed, and the file's so far.
+func (s *pageScan) checkSize(h *format.PageHeader, c chunk, row int64) error {
+	size := int64(h.UncompressedPageSize)
+	if size < 0 {
+		return fmt.Errorf("uncompressed size %d", size)
+	}
+	if size > limits.MaxPageBytes {
+		return &LimitError{Row: row, Column: c.leaf.Name,
+			Msg: fmt.Sprintf("a page of %d bytes decompressed; at most %d (32 MiB)", size, limits.MaxPageBytes)}
+	}
+	if s.total += size; s.total > limits.MaxParquetBytes {
+		return &LimitError{Row: row, Column: c.leaf.Name,
+			Msg: fmt.Sprintf("the file decompresses to more than %d bytes (512 MiB)", limits.MaxParquetBytes)}
+	}
+	return nil
+}
+
+// page is what the checks of a page's content need of its header.
+type page struct {
+	values   int32
+	encoding format.Encoding
+	v1       bool
+	v1Levels format.Encoding // the encoding of a data page v1's definition levels
+	// A data page v2 starts with its repetition and definition levels,
+	// uncompressed; the rest is compressed unless it says otherwise.
+	v2Rep, v2Def int32
+	compressed   bool
+	dictionary   bool // a dictionary page
+}
+
+// dataPage returns what a page holds, or nil for an index page.
+func dataPage(h *format.PageHeader) *page {
+	switch {
+	case h.Type == format.DataPage:
+		d := &h.DataPageHeader.V
+		return &page{values: d.NumValues, encoding: d.Encoding, v1: true, v1Levels: d.DefinitionLevelEncoding, compressed: true}
+	case h.Type == format.DataPageV2:
+		d := &h.DataPageHeaderV2.V
+		return &page{values: d.NumValues - d.NumNulls, encoding: d.Encoding, v2Rep: d.RepetitionLevelsByteLength,
+			v2Def: d.DefinitionLevelsByteLength, compressed: !d.IsCompressed.Valid || d.IsCompressed.V}
+	case h.Type == format.DictionaryPage:
+		d := &h.DictionaryPageHeader.V
+		return &page{values: d.NumValues, encoding: d.Encoding, compressed: true, dictionary: true}
+	}
+	return nil
+}
+
+// checkContent decompresses a page's data and checks what its levels and
+// values decode to.
+func (s *pageScan) checkContent(h *format.PageHeader, c chunk, raw []byte) error {
+	p := dataPage(h)
+	if p == nil {
+		return nil
+	}
+	levels := int(p.v2Rep + p.v2Def) // checkPageHeader has checked them
+	data := raw[levels:]
+	if p.compressed {
+		var err error
+		if data, err = s.decompress(c.meta.Codec, data, int(h.UncompressedPageSize)-levels); err != nil {
+			return err
+		}
+	}
+	optional := c.leaf.RepetitionType.V == format.Optional
+	switch {
+	case p.v1:
+		return checkDataV1(p, c.leaf, optional, data)
+	case optional && h.Type == format.DataPageV2:
+		if err := checkHybrid(raw[p.v2Rep:levels], 1, int64(h.DataPageHeaderV2.V.NumValues)); err != nil {
+			return fmt.Errorf("definition levels: %w", err)
+		}
+	}
+	return checkValues(p, c.leaf, data)
+}
+
+var errTooLarge = errors.New("decompresses to more than its header says")
+
+// decompress decompresses src with codec into s.page, failing beyond size
+// bytes: a page decompresses to what its header says.
+func (s *pageScan) decompress(codec format.CompressionCodec, src []byte, size int) ([]byte, error) {
+	if cap(s.page) < size+1 {
+		s.page = make([]byte, size+1)
+	}
+	buf := s.page[:size+1]
+	var n int
+	var err error
+	switch codec {
+	case format.Uncompressed:
+		return src, nil
+	case format.Snappy:
+		if n, err = snappy.DecodedLen(src); err == nil && n > size {
+			return nil, errTooLarge
+		} else if err == nil {
+			var out []byte
+			out, err = snappy.Decode(buf, src)
+			n = len(out)
+		}
+	case format.Lz4Raw:
+		n, err = lz4.UncompressBlock(src, buf[:size])
+	case format.Zstd:
+		var out []byte
+		out, err = zstdDecoder().DecodeAll(src, buf[:0])
+		n = len(out)
+		if cap(out) > cap(s.page) {
+			s.page = out[:cap(out)]
+		}
+		buf = out
+	case format.Gzip:
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(bytes.NewReader(src)); err == nil {
+			n, err = io.ReadFull(zr, buf)
+		}
+	case format.Brotli:
+		n, err = io.ReadFull(brotli.NewReader(bytes.NewReader(src)), buf)
+	default:
+		return nil, fmt.Errorf("compression %s is not supported", codec)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil // shorter than size+1, as it should be
+	}
+	if err == nil && n > size {
+		err = errTooLarge
+	}
+	return buf[:n], err
 }
 
 // checkPageHeader checks the counts of a page header of a column, optional
-// or not. It returns the number of uncompressed bytes at the start of the
-// page (levels of a data page v2), or -1 if the page is not compressed.
-func checkPageHeader(h *format.PageHeader, optional bool) (int, error) {
+// or not.
+func checkPageHeader(h *format.PageHeader, optional bool) error {
 	var values int32
-	skip := 0
 	switch {
 	case h.Type == format.IndexPage:
-		return -1, nil
+		return nil
 	case h.Type == format.DataPage && h.DataPageHeader.Valid:
 		values = h.DataPageHeader.V.NumValues
 	case h.Type == format.DictionaryPage && h.DictionaryPageHeader.Valid:
@@ -96,68 +259,24 @@ func checkPageHeader(h *format.PageHeader, optional bool) (int, error) {
 		if v2.NumNulls < 0 || v2.NumNulls > v2.NumValues || v2.NumRows < 0 ||
 			v2.DefinitionLevelsByteLength < 0 || v2.RepetitionLevelsByteLength < 0 ||
 			levels > int64(h.CompressedPageSize) || levels > int64(h.UncompressedPageSize) {
-			return 0, errors.New("inconsistent data page header")
+			return errors.New("inconsistent data page header")
 		}
 		if optional && v2.DefinitionLevelsByteLength == 0 {
-			return 0, errors.New("data page of an optional column without definition levels")
-		}
-		skip = int(levels)
-		if v2.IsCompressed.Valid && !v2.IsCompressed.V {
-			skip = -1
+			return errors.New("data page of an optional column without definition levels")
 		}
 	default:
-		return 0, fmt.Errorf("page of type %s without its header", h.Type)
+		return fmt.Errorf("page of type %s without its header", h.Type)
 	}
 	if values < 0 || values > maxPageValues {
-		return 0, fmt.Errorf("%d values out of range 0..%d", values, maxPageValues)
+		return fmt.Errorf("%d values out of range 0..%d", values, maxPageValues)
 	}
-	return skip, nil
+	return nil
 }
 
-var errTooLarge = fmt.Errorf("decompresses to more than %d bytes", maxPageSize)
-
-// checkCompressed checks that src decompresses with codec to at most
-// maxPageSize bytes; for LZ4_RAW, to at most size bytes.
-func checkCompressed(codec format.CompressionCodec, src []byte, size int) error {
-	switch codec {
-	case format.Uncompressed:
-		return nil
-	case format.Snappy:
-		n, err := snappy.DecodedLen(src)
-		if err == nil && n > maxPageSize {
-			err = errTooLarge
-		}
-		return err
-	case format.Lz4Raw:
-		_, err := lz4.UncompressBlock(src, make([]byte, max(size, 0)))
-		return err
-	case format.Zstd:
-		_, err := zstdDecoder().DecodeAll(src, nil)
-		return err
-	case format.Gzip:
-		r, err := gzip.NewReader(bytes.NewReader(src))
-		if err != nil {
-			return err
-		}
-		return drain(r)
-	case format.Brotli:
-		return drain(brotli.NewReader(bytes.NewReader(src)))
-	}
-	return fmt.Errorf("compression %s is not supported", codec)
-}
-
-// drain reads r to its end, at most maxPageSize bytes.
-func drain(r io.Reader) error {
-	n, err := io.Copy(io.Discard, io.LimitReader(r, maxPageSize+1))
-	if err == nil && n > maxPageSize {
-		err = errTooLarge
-	}
-	return err
-}
-
-// zstdDecoder is a zstd decoder that fails beyond maxPageSize bytes.
+// zstdDecoder is a zstd decoder that fails beyond limits.MaxPageBytes.
 var zstdDecoder = sync.OnceValue(func() *zstd.Decoder {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxPageSize), zstd.WithDecoderConcurrency(1))
+	d, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(limits.MaxPageBytes+1),
+		zstd.WithDecoderMaxWindow(limits.MaxPageBytes), zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		panic(err) // only for invalid options
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -33,10 +34,14 @@ import (
 //   - NULL as the empty string.
 //
 // Other types, nested and repeated columns are errors naming the column; a
-// malformed file is an error.
+// malformed file is an error. A file beyond a limit of package limits — in
+// its size, rows, columns, metadata, pages decompressed and decoded, or
+// one value's length — is a *LimitError, found before parquet-go reads
+// what is beyond the limit.
 func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, row func(n int64, cells []string) error) error {
-	if err := checkFile(r, size); errors.Is(err, errNested) {
-		return err // a valid file, with a column the reader does not take
+	var le *LimitError
+	if err := checkFile(r, size); errors.Is(err, errNested) || errors.As(err, &le) {
+		return err // a valid file, with a column the reader does not take, or beyond a limit
 	} else if err != nil {
 		return fmt.Errorf("not a valid Parquet file: %w", err)
 	}
@@ -54,7 +59,7 @@ func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, ro
 			return err
 		}
 	}
-	return readRows(f, formats, row)
+	return readRows(f, names, formats, row)
 }
 
 // formatFunc formats one non-NULL value of a column.
@@ -71,11 +76,11 @@ func columns(schema *parquet.Schema) ([]string, []formatFunc, error) {
 	for i, fld := range fields {
 		names[i] = fld.Name()
 		if !fld.Leaf() || fld.Repeated() {
-			return nil, nil, fmt.Errorf("column %s: nested and repeated columns are not supported", fld.Name())
+			return nil, nil, fmt.Errorf("column %s: nested and repeated columns are not supported", limits.Name(fld.Name()))
 		}
 		fn, err := formatter(fld.Type())
 		if err != nil {
-			return nil, nil, fmt.Errorf("column %s: %w", fld.Name(), err)
+			return nil, nil, fmt.Errorf("column %s: %w", limits.Name(fld.Name()), err)
 		}
 		formats[i] = fn
 	}
@@ -114,8 +119,9 @@ func formatter(t parquet.Type) (formatFunc, error) {
 	return nil, fmt.Errorf("type %s is not supported", t.Kind())
 }
 
-// readRows reads the rows of f and calls fn with them as text.
-func readRows(f *parquet.File, formats []formatFunc, fn func(int64, []string) error) error {
+// readRows reads the rows of f, whose columns have the given names, and
+// calls fn with them as text.
+func readRows(f *parquet.File, names []string, formats []formatFunc, fn func(int64, []string) error) error {
 	rd := parquet.NewReader(f)
 	defer rd.Close()
 	buf := make([]parquet.Row, 256)
@@ -125,7 +131,9 @@ func readRows(f *parquet.File, formats []formatFunc, fn func(int64, []string) er
 		k, err := rd.ReadRows(buf)
 		for _, r := range buf[:k] {
 			n++
-			if cerr := rowCells(r, formats, cells); cerr != nil {
+			if c, cerr := rowCells(r, formats, cells); c >= 0 {
+				return &LimitError{Row: n, Column: names[c], Msg: fmt.Sprintf("the value is longer than %d bytes", limits.MaxCellBytes)}
+			} else if cerr != nil {
 				return fmt.Errorf("row %d %w", n, cerr)
 			}
 			if ferr := fn(n, cells); ferr != nil {
@@ -141,23 +149,28 @@ func readRows(f *parquet.File, formats []formatFunc, fn func(int64, []string) er
 	}
 }
 
-// rowCells formats the values of one row into cells.
-func rowCells(r parquet.Row, formats []formatFunc, cells []string) error {
+// rowCells formats the values of one row into cells. It returns the
+// column of a value longer than limits.MaxCellBytes, which it does not
+// copy, or -1.
+func rowCells(r parquet.Row, formats []formatFunc, cells []string) (int, error) {
 	if len(r) != len(cells) {
-		return fmt.Errorf("has %d values for %d columns", len(r), len(cells))
+		return -1, fmt.Errorf("has %d values for %d columns", len(r), len(cells))
 	}
 	for i, v := range r {
 		c := v.Column()
 		if c != i {
-			return fmt.Errorf("value %d belongs to column %d", i, c)
+			return -1, fmt.Errorf("value %d belongs to column %d", i, c)
 		}
-		if v.IsNull() {
+		switch {
+		case v.IsNull():
 			cells[i] = ""
-			continue
+		case v.Kind() == parquet.ByteArray && len(v.ByteArray()) > limits.MaxCellBytes:
+			return i, nil
+		default:
+			cells[i] = formats[i](v)
 		}
-		cells[i] = formats[i](v)
 	}
-	return nil
+	return -1, nil
 }
 
 func formatString(v parquet.Value) string {

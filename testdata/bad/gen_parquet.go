@@ -9,14 +9,18 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"log"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/kpicredit/kpicredit/internal/pq"
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/parquet-go/parquet-go"
 	"github.com/shopspring/decimal"
 )
 
@@ -64,6 +68,52 @@ func main() {
 	}
 	neg[1][jobs] = "-3"
 	write("p-negative-count", encode(columns, neg))
+
+	// p-value-too-long: the provider of data row 3 is 4097 bytes, one over
+	// the limit of a value.
+	write("p-value-too-long", encodeBare(rows, 2, strings.Repeat("x", limits.MaxCellBytes+1)))
+
+	// p-decompressed-too-large: the provider of data row 1 is 32 MiB and a
+	// byte, which zstd compresses to a few kilobytes: its page decompresses
+	// to more than a page may.
+	write("p-decompressed-too-large", encodeBare(rows, 0, strings.Repeat("x", limits.MaxPageBytes+1)))
+}
+
+// bareRow is a row of _base/data.csv as parquet-go writes a struct: text,
+// with the counts as integers.
+type bareRow struct {
+	Provider      string `parquet:"provider,zstd"`
+	Region        string `parquet:"region,zstd"`
+	Month         string `parquet:"month,zstd"`
+	MonthlyCharge string `parquet:"monthly_charge,zstd"`
+	Jobs          int64  `parquet:"jobs,zstd"`
+	Fixed         int64  `parquet:"fixed,zstd"`
+	Nights        string `parquet:"nights,zstd"`
+}
+
+// encodeBare writes rows with parquet-go, the provider of row i replaced,
+// and without the statistics that would hold a long value whole.
+func encodeBare(rows [][]string, i int, provider string) []byte {
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[bareRow](&buf, parquet.SkipPageBounds("provider"), parquet.DataPageStatistics(false))
+	for j, r := range rows {
+		jobs, err1 := strconv.ParseInt(r[4], 10, 64)
+		fixed, err2 := strconv.ParseInt(r[5], 10, 64)
+		if err := errors.Join(err1, err2); err != nil {
+			log.Fatal(err)
+		}
+		row := bareRow{r[0], r[1], r[2], r[3], jobs, fixed, r[6]}
+		if j == i {
+			row.Provider = provider
+		}
+		if _, err := w.Write([]bareRow{row}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func encode(cols []pq.Column, rows [][]string) []byte {
