@@ -70,9 +70,22 @@ var authority = Authority{
 // through a connection of its own.
 func dump(t testing.TB, path string) []string {
 	t.Helper()
+	var out []string
+	all := dumpTables(t, path)
+	for _, table := range tables {
+		for _, r := range all[table] {
+			out = append(out, table+": "+r)
+		}
+	}
+	return out
+}
+
+// dumpTables returns the rows of each table as text, in rowid order.
+func dumpTables(t testing.TB, path string) map[string][]string {
+	t.Helper()
 	db := rawDB(t, path)
 	defer db.Close()
-	var out []string
+	out := map[string][]string{}
 	for _, table := range tables {
 		rows, err := db.Query("SELECT * FROM " + table + " ORDER BY rowid")
 		require.NoError(t, err)
@@ -85,7 +98,7 @@ func dump(t testing.TB, path string) []string {
 		}
 		for rows.Next() {
 			require.NoError(t, rows.Scan(ptrs...))
-			out = append(out, table+": "+fmt.Sprint(vals...))
+			out[table] = append(out[table], fmt.Sprint(vals...))
 		}
 		require.NoError(t, rows.Err())
 		rows.Close()

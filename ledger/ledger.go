@@ -214,6 +214,9 @@ func (l *Ledger) write(ctx context.Context, fn func(*sql.Conn) error) error {
 	if err = fn(c); err == nil {
 		err = ctx.Err()
 	}
+	if err == nil && testHookCommit != nil {
+		testHookCommit()
+	}
 	if err == nil {
 		// not cancellable: an interrupted COMMIT would leave the outcome unclear
 		_, err = c.ExecContext(context.WithoutCancel(ctx), "COMMIT")
@@ -225,9 +228,9 @@ func (l *Ledger) write(ctx context.Context, fn func(*sql.Conn) error) error {
 	return err
 }
 
-// testHookBegun, when set by a test, runs in every write transaction
-// before its work.
-var testHookBegun func()
+// testHookBegun and testHookCommit, when set by a test, run in every write
+// transaction: before its work, and before its COMMIT.
+var testHookBegun, testHookCommit func()
 
 // begin starts an immediate transaction without waiting for a lock, then
 // lets the commit wait for readers.

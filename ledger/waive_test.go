@@ -185,4 +185,3 @@ func TestDisputeErrors(t *testing.T) {
 		})
 	}
 }
-
