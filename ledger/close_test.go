@@ -9,9 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestCloseRecordsMonthAndAdjustments(t *testing.T) {
-	l := newLedger(t)
-	ctx := t.Context()
+// janFeb closes January, then February with January's data corrected:
+// KPI-01 North down, Bolt's credit gone from the computation, a new
+// January credit, an invoice lag of 1. It returns what the classifier saw.
+func janFeb(t *testing.T, l *Ledger) (feb []Figure, seen []Adjustment) {
+	t.Helper()
 	jan := []Figure{
 		fig("2025-01", "Acme", "North", "KPI-01", "1200.00", "0"),
 		fig("2025-01", "Acme", "North", "KPI-02", "0", "-50.00"),
@@ -19,36 +21,34 @@ func TestCloseRecordsMonthAndAdjustments(t *testing.T) {
 	}
 	res := mustClose(t, l, closeReq("2025-01", hashes("jan"), jan...))
 	assert.Equal(t, CloseResult{Batch: 1, Invoice: month("2025-01"), Credits: 3, Adjustments: 0, Head: res.Head}, *res)
-
-	// February: January's data corrected (KPI-01 North down, Bolt's credit
-	// gone from the computation), one new January credit.
-	feb := []Figure{
+	feb = []Figure{
 		fig("2025-01", "Acme", "North", "KPI-01", "1000.00", "0"),
 		fig("2025-01", "Acme", "North", "KPI-02", "0", "-50.00"),
 		fig("2025-01", "Acme", "North", "KPI-03", "75.50", "0"),
 		fig("2025-02", "Acme", "North", "KPI-01", "10.00", "-5.00"),
 	}
-	var seen []Adjustment
-	classify := func(a Adjustment) Reason {
+	r := closeReq("2025-02", hashes("feb"), feb...)
+	r.InvoiceLag = 1
+	r.Classify = func(a Adjustment) Reason {
 		seen = append(seen, a)
 		return ReasonDataCorrection
 	}
-	r := closeReq("2025-02", hashes("feb"), feb...)
-	r.Classify, r.InvoiceLag = classify, 1
 	res = mustClose(t, l, r)
-	assert.Equal(t, 1, res.Credits)
-	assert.Equal(t, 3, res.Adjustments)
-	assert.Equal(t, month("2025-03"), res.Invoice)
+	assert.Equal(t, CloseResult{Batch: 2, Invoice: month("2025-03"), Credits: 1, Adjustments: 3, Head: res.Head}, *res)
+	return feb, seen
+}
 
-	es, err := l.Entries(ctx)
+func TestCloseRecordsAdjustments(t *testing.T) {
+	l := newLedger(t)
+	_, seen := janFeb(t, l)
+	es, err := l.Entries(t.Context())
 	require.NoError(t, err)
 	require.Len(t, es, 7)
-	adj := es[4:]
 	want := []struct{ lot, kpi, credit string }{
 		{"North", "KPI-01", "-200.00"}, {"North", "KPI-03", "75.50"}, {"South", "KPI-01", "-300.00"},
 	}
 	for i, w := range want {
-		e := adj[i]
+		e := es[4+i]
 		assert.Equal(t, KindAdjustment, e.Kind, i)
 		assert.Equal(t, w.lot, e.Lot[1], i)
 		assert.Equal(t, w.kpi, e.KPI, i)
@@ -60,25 +60,33 @@ func TestCloseRecordsMonthAndAdjustments(t *testing.T) {
 		assert.Equal(t, hashes("jan"), e.Prior, i)
 	}
 	require.Len(t, seen, 3)
-	assert.Equal(t, Amounts{dec("1200"), dec("0")}.Credit.String(), seen[0].Held.Credit.String())
+	assert.Equal(t, "1200", seen[0].Held.Credit.String())
+	assert.Equal(t, "1000", seen[0].Current.Credit.String())
 	assert.Equal(t, hashes("jan"), seen[1].HeldHashes, "a new credit's prior hashes are its month's close's")
+	assert.True(t, seen[2].Current.Credit.IsZero(), "a credit gone from the computation is now zero")
+}
 
-	assert.Equal(t, es[3].Hash, es[4].Prev)
+func TestCloseChainsAndSums(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	feb, _ := janFeb(t, l)
+	es, err := l.Entries(ctx)
+	require.NoError(t, err)
+	for i := 1; i < len(es); i++ {
+		assert.Equal(t, es[i-1].Hash, es[i].Prev, i)
+	}
 	head, err := l.Head(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, es[6].Hash, head)
-	assert.Equal(t, res.Head, head)
-
+	assert.Equal(t, es[len(es)-1].Hash, head)
 	s := sums(t, l)
 	assert.Equal(t, "1075.50", s[month("2025-01")].Credit.StringFixed(2))
 	assert.Equal(t, "-50.00", s[month("2025-01")].EarnBack.StringFixed(2))
 
 	// March, nothing changed for January and February: no adjustments.
 	mar := append(feb, fig("2025-03", "Acme", "North", "KPI-01", "0", "0"))
-	res = mustClose(t, l, closeReq("2025-03", hashes("mar"), mar...))
+	res := mustClose(t, l, closeReq("2025-03", hashes("mar"), mar...))
 	assert.Equal(t, 0, res.Adjustments)
 	assert.Equal(t, "credit credit credit credit adjustment adjustment adjustment credit", kindList(t, l))
-
 	closed, err := l.Closed(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "[2025-01 2025-02 2025-03]", monthsText(closed))

@@ -74,9 +74,19 @@ func Create(ctx context.Context, path string, meta Meta) (*Ledger, error) {
 	})
 	if err != nil {
 		db.Close()
+		if !errors.Is(err, ErrExists) {
+			removeEmpty(path)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return l, nil
+}
+
+// removeEmpty removes the empty file a failed Create leaves.
+func removeEmpty(path string) {
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		os.Remove(path)
+	}
 }
 
 func insertMeta(ctx context.Context, c *sql.Conn, r metaRow) error {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -44,6 +45,19 @@ func TestCreateRefusesAnExistingFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, nil, 0o644))
 	_, err := Create(t.Context(), path, testMeta)
 	assert.ErrorIs(t, err, ErrExists)
+}
+
+// A Create that fails leaves no file behind: here it is cancelled inside
+// its transaction, after SQLite has made the file.
+func TestCreateCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	testHookBegun = cancel
+	defer func() { testHookBegun = nil }()
+	path := filepath.Join(t.TempDir(), "l.db")
+	_, err := Create(ctx, path, testMeta)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = os.Stat(path)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
 func TestCreateInvalidMeta(t *testing.T) {
