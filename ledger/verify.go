@@ -13,7 +13,7 @@ import (
 // and head, checks that every entry is well-formed and that the append-only
 // triggers are in place, and that each anchor (a chain head printed earlier)
 // is a hash in the chain. Inconsistencies are a *VerifyError naming each
-// entry or batch concerned.
+// entry or batch concerned; the report comes with it.
 func (l *Ledger) Verify(ctx context.Context, anchors ...string) (*Report, error) {
 	v := &verifier{l: l, rep: &Report{}}
 	err := l.read(ctx, func(q querier) error {

@@ -99,6 +99,10 @@ func New(meta ledger.Meta, entries []ledger.Entry, head string, sel Select) (*St
 	s := &Statement{Contract: meta.Contract, Currency: meta.Currency, MinorUnits: meta.MinorUnits,
 		Keys: slices.Clone(meta.Keys), PartyKey: key, Party: sel.Party, Invoice: sel.Invoice, Head: head}
 	for _, e := range entries {
+		if len(e.Lot) != len(meta.Keys) {
+			return nil, fmt.Errorf("entry %d has %d lot key values for the %d key columns %q",
+				e.Seq, len(e.Lot), len(meta.Keys), meta.Keys)
+		}
 		if e.Invoice != sel.Invoice || e.Lot[i] != sel.Party {
 			continue
 		}
@@ -167,7 +171,7 @@ func Parties(meta ledger.Meta, entries []ledger.Entry, key string, invoice rules
 	}
 	var out []string
 	for _, e := range entries {
-		if e.Invoice == invoice && !slices.Contains(out, e.Lot[i]) {
+		if e.Invoice == invoice && i < len(e.Lot) && !slices.Contains(out, e.Lot[i]) {
 			out = append(out, e.Lot[i])
 		}
 	}

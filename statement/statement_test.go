@@ -216,3 +216,13 @@ func TestWriteFiles(t *testing.T) {
 	err := s.WriteFiles(filepath.Join(dir, "missing"))
 	assert.ErrorContains(t, err, "missing")
 }
+
+// Entries of another ledger's shape are refused, not a panic.
+func TestNewChecksEntries(t *testing.T) {
+	l := fixture(t)
+	es, err := l.Entries(t.Context())
+	require.NoError(t, err)
+	es[3].Lot = es[3].Lot[:1]
+	_, err = statement.New(l.Meta(), es, "h", statement.Select{Party: "Acme", Invoice: month("2025-02")})
+	assert.ErrorContains(t, err, "entry 4 has 1 lot key values for the 2 key columns")
+}
