@@ -229,6 +229,9 @@ func TestPropertyHistory(t *testing.T) {
 		})
 	}
 	t.Logf("steps done: %v", done)
+	if testing.Short() {
+		return // too few histories to reach every kind of step
+	}
 	for _, kind := range []string{"waive", "dispute open", "dispute agree", "dispute waive"} {
 		require.Positive(t, done[kind], "no %s succeeded: the histories test too little", kind)
 	}
