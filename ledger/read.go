@@ -1,0 +1,90 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/kpicredit/kpicredit/rules"
+)
+
+// Entries returns every entry, in order. A row that cannot be parsed is an
+// error wrapping ErrTampered; Verify says more.
+func (l *Ledger) Entries(ctx context.Context) ([]Entry, error) {
+	var out []Entry
+	err := scanRows(ctx, l.db, func(r *row) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := l.entry(r)
+		out = append(out, e)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", l.path, err)
+	}
+	return out, nil
+}
+
+// Head returns the chain head: the hash of the last entry, or the genesis
+// hash while there is none.
+func (l *Ledger) Head(ctx context.Context) (string, error) {
+	head := l.row.Genesis
+	rs, err := l.db.QueryContext(ctx, "SELECT hash FROM entries ORDER BY seq DESC LIMIT 1")
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", l.path, busy(err))
+	}
+	defer rs.Close()
+	if rs.Next() {
+		if err := rs.Scan(&head); err != nil {
+			return "", fmt.Errorf("%s: %w", l.path, err)
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return "", fmt.Errorf("%s: %w", l.path, busy(err))
+	}
+	return head, nil
+}
+
+// Closed returns the closed service months, in order.
+func (l *Ledger) Closed(ctx context.Context) ([]rules.Month, error) {
+	st := &state{closeHashes: map[rules.Month]Hashes{}}
+	if err := l.loadCloses(ctx, l.db, st); err != nil {
+		return nil, fmt.Errorf("%s: %w", l.path, err)
+	}
+	return st.closed, nil
+}
+
+// Balances returns what the ledger holds for every credit, in the order
+// the credits were first recorded.
+func (l *Ledger) Balances(ctx context.Context) ([]Balance, error) {
+	var st *state
+	err := l.read(ctx, func(q querier) (err error) {
+		st, err = l.loadState(ctx, q)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Balance, len(st.order))
+	for i, k := range st.order {
+		out[i] = *st.credits[k]
+		out[i].Lot = slices.Clone(out[i].Lot)
+	}
+	return out, nil
+}
+
+// read runs fn in one read transaction, so that what it reads is one state
+// of the ledger.
+func (l *Ledger) read(ctx context.Context, fn func(querier) error) error {
+	tx, err := l.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.path, busy(err))
+	}
+	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep
+	if err := fn(tx); err != nil {
+		return fmt.Errorf("%s: %w", l.path, err)
+	}
+	return nil
+}

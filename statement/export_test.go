@@ -1,0 +1,4 @@
+package statement
+
+// MoneyFormat exposes moneyFormat to the tests.
+var MoneyFormat = moneyFormat
