@@ -13,7 +13,9 @@
 // pct(a, b) (a / b * 100), cond ? a : b and if cond { a } else { b }, and
 // refer to the key columns, month (as "YYYY-MM") and the declared fields;
 // the rest of expr's language (let, lists and in, nil, ??, ranges,
-// matches, member access) is rejected when the rulebook loads.
+// matches, member access, $env) is rejected when the rulebook loads, and
+// so is a mistake of types anywhere in an expression: one that loads
+// never fails for its types when evaluated.
 //
 // A measure with no value, such as 0/0, makes the KPI not_measured; it is
 // never an error, Inf or a panic.
@@ -169,21 +171,29 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 	if d := nesting(e.Source); d > MaxDepth {
 		return nil, fmt.Errorf("expression nests brackets %d deep; at most %d", d, MaxDepth)
 	}
+	// expr runs the patches that do not repeat (literals, allowed) first,
+	// then decimalOps until it changes nothing, then retype; its checker
+	// then checks the rewritten tree afresh (see operators.go).
+	types := typer{env: env}
+	lang := &allowed{src: e.Source}
 	opts := []expr.Option{
 		expr.Env(env),
 		expr.MaxNodes(MaxNodes),
 		expr.DisableAllBuiltins(),
 		expr.Patch(&literals{src: []rune(e.Source)}),
-		expr.Patch(&negation{}),
+		expr.Patch(lang),
+		expr.Patch(&decimalOps{typer: types}),
+		expr.Patch(retype{}),
 	}
-	lang := &allowed{src: e.Source}
 	opts = append(opts, functions...)
-	opts = append(opts, expr.Patch(lang))
 	prog, err := expr.Compile(e.Source, opts...)
 	if lang.err != nil {
 		return nil, lang.err
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := types.checkResolved(prog.Node(), e.Source); err != nil {
 		return nil, err
 	}
 	if err := checkLiterals(prog.Node()); err != nil {
