@@ -3,6 +3,8 @@ package credits
 import (
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -33,7 +35,7 @@ func (c *Calculator) pool(lm *LotMonth) {
 			}
 		}
 		ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, points(total), how, c.money(ac.Credit))
-		for j, share := range allocate(ac.Credit, weights, c.places) {
+		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
 		}
@@ -98,7 +100,7 @@ func (c *Calculator) spread(lm *LotMonth) {
 	for i := range lm.KPIs {
 		amounts[i] = lm.KPIs[i].Amount
 	}
-	for i, v := range allocate(lm.Credits, amounts, c.places) {
+	for i, v := range money.Allocate(lm.Credits, amounts, c.places) {
 		lm.KPIs[i].Credit = v
 	}
 }

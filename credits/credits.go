@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -85,11 +87,11 @@ func New(rb *rules.Rulebook) *Calculator {
 func (c *Calculator) Rules() *rules.Rulebook { return c.rb }
 
 func (c *Calculator) money(d decimal.Decimal) string {
-	return Money(d, c.rb.Currency, c.places)
+	return money.Format(d, c.rb.Currency, c.places)
 }
 
 func (c *Calculator) round(num, den decimal.Decimal) decimal.Decimal {
-	return RoundQuo(num, den, c.places, c.rb.Rounding)
+	return money.RoundQuo(num, den, c.places, c.rb.Rounding)
 }
 
 // ErrOrder is returned for a month that does not follow the lot's last one.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -49,7 +51,7 @@ caps: {monthly_percent_of_charge: 10}
 // Round once, with either of the rulebook's modes.
 func ExampleRoundQuo() {
 	num, den := decimal.NewFromInt(1), decimal.NewFromInt(8) // 0.125
-	fmt.Println(credits.RoundQuo(num, den, 2, rules.HalfUp), credits.RoundQuo(num, den, 2, rules.HalfEven))
+	fmt.Println(money.RoundQuo(num, den, 2, rules.HalfUp), money.RoundQuo(num, den, 2, rules.HalfEven))
 	// Output: 0.13 0.12
 }
 

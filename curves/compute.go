@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
@@ -56,7 +58,7 @@ type stake struct {
 
 func newStake(num, den decimal.Decimal, rb *rules.Rulebook, charge decimal.Decimal) *stake {
 	return &stake{num: num, den: den,
-		money: credits.RoundQuo(charge.Mul(num), hundred.Mul(den), rb.MinorUnits, rb.Rounding)}
+		money: money.RoundQuo(charge.Mul(num), hundred.Mul(den), rb.MinorUnits, rb.Rounding)}
 }
 
 // exceeded reports whether credit is more than the stake's amount.
@@ -86,7 +88,7 @@ func Compute(ctx context.Context, base *rules.Rulebook, scenarios []*rules.Scena
 	}
 	set := &Set{Contract: base.Contract, Currency: base.Currency, Places: base.MinorUnits,
 		Charge: charge, ChargeFrom: from, CliffPercent: pct, HasData: opts.Data != nil,
-		CliffAmount: credits.RoundQuo(charge.Mul(pct), hundred, base.MinorUnits, base.Rounding)}
+		CliffAmount: money.RoundQuo(charge.Mul(pct), hundred, base.MinorUnits, base.Rounding)}
 	for _, id := range kpiIDs(books) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -186,7 +188,7 @@ func (s *Set) version(b *book, i int) *version {
 	rb := b.rb
 	v := &version{book: b, k: rb.KPIs[i], i: i, charge: s.Charge}
 	if p := rb.Caps.MonthlyPercent; p != nil {
-		c := credits.RoundQuo(s.Charge.Mul(*p), hundred, rb.MinorUnits, rb.Rounding)
+		c := money.RoundQuo(s.Charge.Mul(*p), hundred, rb.MinorUnits, rb.Rounding)
 		v.cap = &c
 	}
 	switch {

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
@@ -131,7 +133,7 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 func (r *reader) money(rb *Rulebook, m map[string]entry) {
 	if e, ok := m["currency"]; ok {
 		rb.Currency, _ = r.str(e.value, "currency")
-		units, known := currencyUnits[rb.Currency]
+		units, known := money.MinorUnits(rb.Currency)
 		rb.MinorUnits = units
 		if _, given := m["minor_units"]; !known && !given && rb.Currency != "" {
 			r.errorf(e.value, "currency", "unknown currency %s: give its minor_units (decimal places)", limits.Quote(rb.Currency))
@@ -160,12 +162,6 @@ func (r *reader) money(rb *Rulebook, m map[string]entry) {
 	if e, ok := m["point_value"]; ok {
 		rb.PointValue, _ = r.nonNeg(e.value, "point_value")
 	}
-}
-
-// currencyUnits gives the decimal places of common currencies' minor units.
-var currencyUnits = map[string]int32{
-	"GBP": 2, "EUR": 2, "USD": 2, "CHF": 2, "SEK": 2, "NOK": 2, "DKK": 2, "PLN": 2,
-	"CAD": 2, "AUD": 2, "NZD": 2, "JPY": 0, "KRW": 0, "ISK": 0,
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -287,22 +289,15 @@ type Tier struct {
 	Multiplier Decimal
 }
 
-// Rounding is a rounding mode for money.
-type Rounding uint8
+// Rounding is a rounding mode for money: money.Rounding, named here so
+// that a rulebook's users need one import.
+type Rounding = money.Rounding
 
 // The rounding modes.
 const (
-	HalfUp   Rounding = iota // halves away from zero
-	HalfEven                 // halves to the even neighbour (banker's rounding)
+	HalfUp   = money.HalfUp   // halves away from zero
+	HalfEven = money.HalfEven // halves to the even neighbour (banker's rounding)
 )
-
-// String returns "half_up" or "half_even".
-func (r Rounding) String() string {
-	if r == HalfEven {
-		return "half_even"
-	}
-	return "half_up"
-}
 
 var (
 	hundred = decimal.NewFromInt(100)

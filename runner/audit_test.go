@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
@@ -99,7 +100,7 @@ func rederive(t *testing.T, rb *rules.Rulebook, k *rules.KPI, r map[string]strin
 			num, den = charge.Mul(*s.Percent).Mul(units).Mul(mult), hundred.Mul(unitsDen)
 		}
 	}
-	return credits.RoundQuo(num, den, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
+	return money.RoundQuo(num, den, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
 }
 
 // checkAreasAndCaps re-derives every service area's credit from its rows'
@@ -164,9 +165,9 @@ func areaCredit(rb *rules.Rulebook, a *rules.ServiceArea, points, charge decimal
 	}
 	weighted = weighted.Add(overlap(lo, points).Mul(mult))
 	if a.Value != nil {
-		return credits.RoundQuo(weighted.Mul(*a.Value), one, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
+		return money.RoundQuo(weighted.Mul(*a.Value), one, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
 	}
-	return credits.RoundQuo(weighted.Mul(charge).Mul(*a.Percent), decimal.NewFromInt(100), rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
+	return money.RoundQuo(weighted.Mul(charge).Mul(*a.Percent), decimal.NewFromInt(100), rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
 }
 
 // auditBooks reads each scenario's rulebook from the manifest: its YAML,

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
@@ -112,7 +114,7 @@ func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i in
 	for _, f := range usedFields(rb, k) {
 		v := valueOf(rb, lm, f)
 		if fd, ok := rb.Field(f); ok && fd.Type == rules.TypeMoney {
-			v = credits.Money(v.(decimal.Decimal), rb.Currency, rb.MinorUnits)
+			v = money.Format(v.(decimal.Decimal), rb.Currency, rb.MinorUnits)
 		}
 		p("  %-28s %v", f, v)
 	}
@@ -144,7 +146,7 @@ func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i in
 func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i int) {
 	c := lm.Credits
 	kc := c.KPIs[i]
-	money := func(d decimal.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
+	money := func(d decimal.Decimal) string { return money.Format(d, rb.Currency, rb.MinorUnits) }
 	p("scheme:   %s", kc.KPI.Credit.Kind)
 	for _, a := range c.Areas {
 		if a.Area.ID == kc.Area {

@@ -6,7 +6,8 @@ import (
 	"os"
 	"slices"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 )
@@ -52,7 +53,7 @@ func Example_explain() {
 			continue
 		}
 		c := lm.Credits
-		money := func(d rules.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
+		money := func(d rules.Decimal) string { return money.Format(d, rb.Currency, rb.MinorUnits) }
 		fmt.Printf("%s, %s, %s: charge %s\n", row.Keys[0], row.Keys[1], row.Month, money(c.Charge))
 		fmt.Println(c.KPIs[0].Explanation)
 		fmt.Printf("all KPIs: %s before the cap of %s; deducted %s\n", money(c.BeforeCap), money(c.Cap), money(c.Credits))

@@ -24,7 +24,7 @@ const (
 	// encoded. Write takes a Go string.
 	String Kind = iota
 	// Month is a calendar month stored as a DATE holding the first day of the
-	// month. Write takes a rules.Month.
+	// month. Write takes a period.Month.
 	Month
 	// Decimal is a fixed-point number stored as DECIMAL(18, Scale) in an
 	// INT64. Write takes a decimal.Decimal or a *decimal.Decimal.

@@ -75,8 +75,8 @@ func (a axis) y(v decimal.Decimal, b box) px {
 }
 
 // ticks labels every step from Lo to Top with money.
-func (a axis) ticks(b box, m money) []tick {
-	labels := money{m.currency, max(0, -a.Step.Exponent())}
+func (a axis) ticks(b box, m amounts) []tick {
+	labels := amounts{m.currency, max(0, -a.Step.Exponent())}
 	var out []tick
 	for v := a.Lo; v.LessThanOrEqual(a.Top); v = v.Add(a.Step) {
 		out = append(out, tick{Pos: a.y(v, b), Label: labels.f(v)})
@@ -133,7 +133,7 @@ type monthLabel struct {
 }
 
 // monthlyChart lays out s.Monthly; nil when there is nothing to draw.
-func monthlyChart(s *Summary, m money) *barChart {
+func monthlyChart(s *Summary, m amounts) *barChart {
 	if len(s.Monthly) == 0 || len(s.Monthly[0].Points) == 0 {
 		return nil
 	}
@@ -167,7 +167,7 @@ func monthTotals(series []Series) []decimal.Decimal {
 }
 
 // layBars stacks each month's series from the axis up.
-func (c *barChart) layBars(series []Series, totals []decimal.Decimal, ax axis, m money) {
+func (c *barChart) layBars(series []Series, totals []decimal.Decimal, ax axis, m amounts) {
 	band := (c.Plot.X1 - c.Plot.X0) / px(len(totals))
 	w := min(band*0.62, 56)
 	for i, total := range totals {
@@ -209,7 +209,7 @@ func (c *barChart) labelMonths(pts []MonthValue) {
 	}
 }
 
-func monthlyDesc(s *Summary, totals []decimal.Decimal, m money) string {
+func monthlyDesc(s *Summary, totals []decimal.Decimal, m amounts) string {
 	names := make([]string, len(s.Monthly))
 	for i, se := range s.Monthly {
 		names[i] = se.Name
@@ -245,7 +245,7 @@ type lineChart struct {
 }
 
 // sweepChart lays out one sweep; nil when it has no points.
-func sweepChart(sw Sweep, n int, m money) *lineChart {
+func sweepChart(sw Sweep, n int, m amounts) *lineChart {
 	if len(sw.Points) == 0 {
 		return nil
 	}
@@ -274,7 +274,7 @@ func sweepChart(sw Sweep, n int, m money) *lineChart {
 }
 
 // layLine places the sweep's points, spacing values to scale.
-func (c *lineChart) layLine(sw Sweep, ax axis, m money) {
+func (c *lineChart) layLine(sw Sweep, ax axis, m amounts) {
 	lo, hi := sw.Points[0].Value, sw.Points[len(sw.Points)-1].Value
 	places := valuePlaces(sw)
 	last := px(-100)

@@ -40,7 +40,7 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	require.NoError(t, os.WriteFile(page, []byte(render(t, html, s)), 0o644))
 
 	dom := dumpDOM(t, bin, dir, page)
-	m := money{s.Currency, s.MinorUnits}
+	m := amounts{s.Currency, s.MinorUnits}
 	assert.Contains(t, dom, "<svg")
 	assert.Contains(t, dom, "<title id=\"chart-monthly-title\">")
 	assert.Contains(t, dom, m.f(s.Baseline.Credits), "total credits")

@@ -7,7 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -16,7 +17,7 @@ import (
 // negative amount starts with "-"; an amount that rounds to zero has no sign.
 func formatMoney(d decimal.Decimal, currency string, places int32) string {
 	places = max(places, 0)
-	return credits.Money(d.Round(places), currency, places)
+	return money.Format(d.Round(places), currency, places)
 }
 
 // formatSignedMoney is formatMoney with a "+" on positive amounts, for

@@ -31,7 +31,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	if s == nil {
 		return errNilSummary
 	}
-	m := money{s.Currency, s.MinorUnits}
+	m := amounts{s.Currency, s.MinorUnits}
 	p := htmlPage{page: newPage(s), GroupName: groupName(s), Currency: s.Currency,
 		MonthlyChart: monthlyChart(s, m), Intro: scenarioIntro}
 	if p.Scenarios != nil {

@@ -63,20 +63,20 @@ type sweepPage struct {
 	Chart       *lineChart
 }
 
-// money formats amounts in a summary's currency.
-type money struct {
+// amounts formats amounts in a summary's currency.
+type amounts struct {
 	currency string
 	places   int32
 }
 
-func (m money) f(d decimal.Decimal) string { return formatMoney(d, m.currency, m.places) }
-func (m money) diff(d decimal.Decimal) string {
+func (m amounts) f(d decimal.Decimal) string { return formatMoney(d, m.currency, m.places) }
+func (m amounts) diff(d decimal.Decimal) string {
 	return formatSignedMoney(d, m.currency, m.places)
 }
 
 // newPage formats s.
 func newPage(s *Summary) *page {
-	m := money{s.Currency, s.MinorUnits}
+	m := amounts{s.Currency, s.MinorUnits}
 	p := &page{
 		Contract: s.Contract,
 		Period:   formatPeriod(s.FirstMonth, s.LastMonth),
@@ -118,7 +118,7 @@ func groupName(s *Summary) string {
 	return s.GroupBy
 }
 
-func headline(s *Summary, m money) string {
+func headline(s *Summary, m amounts) string {
 	b := s.Baseline
 	return "Over " + formatPeriod(s.FirstMonth, s.LastMonth) + ", charges of " + m.f(b.Charge) +
 		" earned service credits of " + m.f(b.Credits) + " after caps, " + percentOf(b.Credits, b.Charge) +
@@ -129,7 +129,7 @@ func headline(s *Summary, m money) string {
 		plural(b.CappedMonths, "lot-month") + " hit the monthly cap."
 }
 
-func cards(s *Summary, m money) []card {
+func cards(s *Summary, m amounts) []card {
 	b := s.Baseline
 	return []card{
 		{"Charges", m.f(b.Charge), plural(s.LotMonths, "lot-month")},
@@ -158,7 +158,7 @@ func nums(names ...string) []column {
 	return cols
 }
 
-func monthlyTable(s *Summary, m money) table {
+func monthlyTable(s *Summary, m amounts) table {
 	t := table{Cols: texts("Month")}
 	if len(s.Monthly) == 0 {
 		return t
@@ -188,7 +188,7 @@ func valueAt(se Series, i int) decimal.Decimal {
 	return decimal.Zero
 }
 
-func groupTable(s *Summary, m money) table {
+func groupTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts(capitalize(groupName(s))),
 		nums("Charges", "Credits", "% of charges", "Earn-back", "Net", "Failures", "Capped months")...)}
 	line := func(name string, x Totals) []string {
@@ -204,7 +204,7 @@ func groupTable(s *Summary, m money) table {
 	return t
 }
 
-func kpiTable(s *Summary, m money) table {
+func kpiTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts("KPI", "Name", "Scheme"),
 		nums("Credits", "Failures", "Met", "Not measured", "Excused")...)}
 	var sum KPITotal
@@ -225,7 +225,7 @@ func kpiTable(s *Summary, m money) table {
 	return t
 }
 
-func topTable(s *Summary, m money) table {
+func topTable(s *Summary, m amounts) table {
 	t := table{Cols: append(nums("#"), append(texts("Lot", "Month"),
 		nums("Charge", "Credits", "% of charge")...)...)}
 	for i, lm := range s.TopMonths {
@@ -246,7 +246,7 @@ func sweepMember(s *Summary, id string) bool {
 	return false
 }
 
-func compareTable(s *Summary, m money) table {
+func compareTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts("Scenario", "Description", "From"),
 		nums("Credits", "Difference", "Change", "Failures")...)}
 	base := s.Baseline.Credits
@@ -268,7 +268,7 @@ func compareTable(s *Summary, m money) table {
 	return t
 }
 
-func scenarioGroupTable(s *Summary, m money) table {
+func scenarioGroupTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts("Scenario", capitalize(groupName(s))),
 		nums("Baseline", "With scenario", "Difference", "Change")...)}
 	for _, sc := range s.Scenarios {
@@ -287,7 +287,7 @@ func scenarioGroupTable(s *Summary, m money) table {
 	return t
 }
 
-func moversTable(s *Summary, m money) table {
+func moversTable(s *Summary, m amounts) table {
 	names := map[string]string{}
 	for _, k := range s.ByKPI {
 		names[k.ID] = k.Name
@@ -301,7 +301,7 @@ func moversTable(s *Summary, m money) table {
 	return t
 }
 
-func sweepPages(s *Summary, m money) []sweepPage {
+func sweepPages(s *Summary, m amounts) []sweepPage {
 	var out []sweepPage
 	for _, sw := range s.Sweeps {
 		t := table{Cols: append(texts(sw.Field), nums("Credits", "Difference", "Change")...)}
