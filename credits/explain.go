@@ -18,7 +18,7 @@ func (c *Calculator) explain(lm *LotMonth, i int) string {
 	b.WriteString(k.ID + " ")
 	switch st := kc.Status; {
 	case st == rules.Met:
-		fmt.Fprintf(&b, "met: %s %s target %s", Measure(kc.Measure, k.Target), cmpText(k, true), k.Target)
+		fmt.Fprintf(&b, "met: %s %s target %s", Measure(kc.Measure, k.Target), k.Direction.Compare(true), k.Target)
 	case st.Failed():
 		c.explainFailure(&b, lm, kc)
 	case st == rules.NotApplicable:
@@ -46,7 +46,7 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICre
 	if kc.Status > rules.Minor {
 		bound, name = *k.Bound(kc.Status), kc.Status.String()
 	}
-	fmt.Fprintf(b, "%s: %s %s %s %s", kc.Status, Measure(kc.Measure, bound), cmpText(k, false), name, bound)
+	fmt.Fprintf(b, "%s: %s %s %s %s", kc.Status, Measure(kc.Measure, bound), k.Direction.Compare(false), name, bound)
 	switch {
 	case kc.Streak > 1 && !kc.Multiplier.Equal(one):
 		fmt.Fprintf(b, "; %s consecutive failure x%s", ordinal(kc.Streak), kc.Multiplier)
@@ -75,19 +75,6 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICre
 		fmt.Fprintf(b, "; annual cap leaves %s", c.money(lm.AnnualCapLeft))
 	}
 	fmt.Fprintf(b, "; share after caps %s", c.money(kc.Credit))
-}
-
-// cmpText is the comparison between a measure and a target or bound.
-func cmpText(k *rules.KPI, met bool) string {
-	switch {
-	case met && k.Direction == rules.Higher:
-		return ">="
-	case met:
-		return "<="
-	case k.Direction == rules.Higher:
-		return "<"
-	}
-	return ">"
 }
 
 // Measure formats a measure for reading beside a reference value (a target

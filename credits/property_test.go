@@ -8,7 +8,6 @@ import (
 
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/internal/randbook"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -39,7 +38,7 @@ func TestPropertyWorseNeverCheaper(t *testing.T) {
 		}
 		price := func(m decimal.Decimal) decimal.Decimal {
 			lm, err := credits.New(rb).NewLot().Month(rules.NewMonth(2025, 1), charge,
-				[]credits.Observation{{Status: kpi.Classify(k, m), Measure: m}})
+				[]credits.Observation{{Status: k.Classify(m), Measure: m}})
 			require.NoError(t, err)
 			return lm.Credits
 		}
@@ -71,7 +70,7 @@ func TestPropertyCapsHold(t *testing.T) {
 			o := make([]credits.Observation, n)
 			for j, k := range rb.KPIs {
 				measure := randomMeasure(r)
-				o[j] = credits.Observation{Status: kpi.Classify(k, measure), Measure: measure}
+				o[j] = credits.Observation{Status: k.Classify(measure), Measure: measure}
 			}
 			month := rules.NewMonth(2024, 1).Add(m)
 			lm, err := lot.Month(month, charge, o)
@@ -133,7 +132,7 @@ func TestPropertyCapsKeepOrder(t *testing.T) {
 			o := make([]credits.Observation, n)
 			for j, k := range rb.KPIs {
 				measure := randomMeasure(r)
-				o[j] = credits.Observation{Status: kpi.Classify(k, measure), Measure: measure}
+				o[j] = credits.Observation{Status: k.Classify(measure), Measure: measure}
 			}
 			lm, err := lot.Month(rules.NewMonth(2024, 1).Add(m), charge, o)
 			require.NoError(t, err)

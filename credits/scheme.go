@@ -62,22 +62,10 @@ func (c *Calculator) price(k *rules.KPI, level rules.Status, measure, charge, mu
 	return quote{num: zero, den: one}
 }
 
-// shortfall is how far the measure misses the target, never negative.
-func shortfall(k *rules.KPI, measure decimal.Decimal) decimal.Decimal {
-	d := k.Target.Sub(measure)
-	if k.Direction == rules.Lower {
-		d = d.Neg()
-	}
-	if d.IsNegative() {
-		return zero
-	}
-	return d
-}
-
 // sliding: charge x max% x min(1, shortfall / |target - floor|) x escalation.
 func (c *Calculator) sliding(k *rules.KPI, measure, charge, mult decimal.Decimal) quote {
 	s := &k.Credit
-	short := shortfall(k, measure)
+	short := k.Shortfall(measure)
 	span := k.Target.Sub(s.Floor).Abs()
 	whole := charge.Mul(s.MaxPercent).Mul(mult)
 	how := fmt.Sprintf("sliding: %s%% of %s", s.MaxPercent, c.money(charge))
@@ -93,7 +81,7 @@ func (c *Calculator) sliding(k *rules.KPI, measure, charge, mult decimal.Decimal
 // units rounded down to whole units when asked.
 func (c *Calculator) perShortfall(k *rules.KPI, measure, charge, mult decimal.Decimal) quote {
 	s := &k.Credit
-	short := shortfall(k, measure)
+	short := k.Shortfall(measure)
 	unitsNum, unitsDen := short, s.Per
 	shortText := Measure(short, s.Per)
 	unitsText := fmt.Sprintf("shortfall %s / %s", shortText, s.Per)

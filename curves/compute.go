@@ -8,7 +8,6 @@ import (
 	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/credits"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -213,7 +212,7 @@ func (v *version) curve(g grid) *Curve {
 	}
 	p := newPricer(v)
 	for j, pt := range g.points {
-		pt.Level = kpi.Classify(k, pt.Measure)
+		pt.Level = k.Classify(pt.Measure)
 		pt.Credit = p.first(pt.Level, pt.Measure)
 		c.Points[j] = pt
 	}

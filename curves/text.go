@@ -114,20 +114,15 @@ func (t texts) overAtRisk(f *Flag, c *Curve, v *version) string {
 }
 
 func (t texts) unreached(l rules.Status, k *rules.KPI, observed []decimal.Decimal) string {
-	start, side, name := k.Target, "below", "the target "
+	start, name := k.Target, "the target "
 	if l > rules.Minor {
 		start, name = *k.Bound(l), ""
 	}
-	if k.Direction == rules.Lower {
-		side = "above"
-	}
+	_, side := k.Direction.Sides()
 	level := fmt.Sprintf("%s (%s %s%s)", l, side, name, t.measure(start))
 	if len(observed) == 0 {
 		return fmt.Sprintf("no month of the data was judged, so none reached %s", level)
 	}
-	worst := observed[0]
-	if k.Direction == rules.Lower {
-		worst = observed[len(observed)-1]
-	}
+	worst := k.Direction.Worst(observed[0], observed[len(observed)-1])
 	return fmt.Sprintf("no month of the data reached %s; the worst measure judged is %s", level, t.near(worst, start))
 }

@@ -230,30 +230,6 @@ func Judge(k *rules.KPI, v Value) Result {
 	case v.Undefined != "":
 		return Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume}
 	}
-	return Result{Status: Classify(k, v.Measure), Measure: v.Measure, HasMeasure: true,
+	return Result{Status: k.Classify(v.Measure), Measure: v.Measure, HasMeasure: true,
 		Volume: v.Volume, HasVolume: v.HasVolume}
-}
-
-// Classify returns the status of a measure against the KPI's target and
-// bounds. A measure exactly at the target is met; exactly at a bound, it
-// belongs to the better level. When a bound equals the one before it, the
-// level between is never returned: with target 1 and serious 1, 1 is met
-// and any measure below it serious (see rules.KPI.Reaches).
-func Classify(k *rules.KPI, m decimal.Decimal) rules.Status {
-	worse := func(a, b decimal.Decimal) bool { // a is worse than b
-		if k.Direction == rules.Lower {
-			return a.GreaterThan(b)
-		}
-		return a.LessThan(b)
-	}
-	if !worse(m, k.Target) {
-		return rules.Met
-	}
-	status := rules.Minor
-	for _, level := range rules.Levels[1:] {
-		if b := k.Bound(level); b != nil && worse(m, *b) {
-			status = level
-		}
-	}
-	return status
 }

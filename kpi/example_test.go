@@ -41,19 +41,3 @@ func ExampleProgram_NewEvaluator() {
 	fmt.Println(r.Measure, r.Status)
 	// Output: 0.9686274509803922 severe
 }
-
-// Classification is exact: a measure equal to the target is met, one equal
-// to a bound belongs to the better level.
-func ExampleClassify() {
-	target, serious := decimal.RequireFromString("0.98"), decimal.RequireFromString("0.90")
-	k := &rules.KPI{ID: "K", Target: target}
-	k.Bounds[rules.Serious-rules.Minor] = &serious
-	for _, m := range []string{"0.98", "0.97", "0.90", "0.8999"} {
-		fmt.Println(m, kpi.Classify(k, decimal.RequireFromString(m)))
-	}
-	// Output:
-	// 0.98 met
-	// 0.97 minor
-	// 0.90 minor
-	// 0.8999 serious
-}

@@ -314,7 +314,7 @@ kpis:
 			require.NoError(t, err)
 			k := rb.KPIs[0]
 			for m, want := range tc.want {
-				got := kpi.Classify(k, d(m))
+				got := k.Classify(d(m))
 				require.Equal(t, want, got, "measure %s", m)
 				require.True(t, got == rules.Met || k.Reaches(got), "measure %s: %s is not reachable", m, got)
 			}

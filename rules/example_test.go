@@ -86,3 +86,19 @@ func ExampleRulebook_AddOverlay() {
 	// KPI-04 target 0.97 sliding floor 0.9
 	// monthly cap 5 %
 }
+
+// Classification is exact: a measure equal to the target is met, one equal
+// to a bound belongs to the better level.
+func ExampleKPI_Classify() {
+	target, serious := decimal.RequireFromString("0.98"), decimal.RequireFromString("0.90")
+	k := &rules.KPI{ID: "K", Target: target}
+	k.Bounds[rules.Serious-rules.Minor] = &serious
+	for _, m := range []string{"0.98", "0.97", "0.90", "0.8999"} {
+		fmt.Println(m, k.Classify(decimal.RequireFromString(m)))
+	}
+	// Output:
+	// 0.98 met
+	// 0.97 minor
+	// 0.90 minor
+	// 0.8999 serious
+}

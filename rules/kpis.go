@@ -124,7 +124,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 		if !targetOK {
 			continue
 		}
-		if better := k.Direction == Higher && d.GreaterThan(prev) || k.Direction == Lower && d.LessThan(prev); better {
+		if k.Direction.Better(d, prev) {
 			r.boundProblem(k, key, name, d, e.value, prevName, prev, prevNode)
 		}
 		prev, prevName, prevNode = d, name, e.value
@@ -134,10 +134,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 // boundProblem reports a bound on the better side of the one before it.
 // When a scenario moved the one before, the problem is placed there.
 func (r *reader) boundProblem(k *KPI, key, name string, d Decimal, at *yaml.Node, prevName string, prev Decimal, prevNode *yaml.Node) {
-	side, other := "above", "below"
-	if k.Direction == Lower {
-		side, other = "below", "above"
-	}
+	side, other := k.Direction.Sides()
 	if r.overlay[prevNode] && !r.overlay[at] {
 		r.errorf(prevNode, key+"."+prevName, "%s %s is %s the %s bound %s: for a %s-is-better KPI each bound must be at or beyond the one before",
 			prevName, prev, other, name, d, k.Direction)

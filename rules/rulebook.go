@@ -76,23 +76,6 @@ type Field struct {
 	Pos  Pos
 }
 
-// Direction says which way a KPI's measure is better.
-type Direction uint8
-
-// The two directions.
-const (
-	Higher Direction = iota // a higher measure is better: met when measure >= target
-	Lower                   // a lower measure is better: met when measure <= target
-)
-
-// String returns "higher" or "lower".
-func (d Direction) String() string {
-	if d == Lower {
-		return "lower"
-	}
-	return "higher"
-}
-
 // Expr is the source of an expression in a rulebook and where it starts.
 type Expr struct {
 	Source string
