@@ -83,7 +83,7 @@ func run(lots, months, sweep int) error {
 // prepare writes the scaled data as Parquet, the rulebook without its own
 // scenarios (so (a) is the baseline alone) and the sweep's scenario file.
 func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath string, err error) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		return "", "", "", err
 	}

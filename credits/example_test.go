@@ -27,7 +27,7 @@ kpis:
     credit: {points: {minor: 3, serious: 5}}
     escalation: [1, 1.5, 2]
 caps: {monthly_percent_of_charge: 10}
-`))
+`), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -58,7 +58,7 @@ func ExampleRoundQuo() {
 // Price the example contract's KPI-05, average nights in initial
 // accommodation: 0.25% of the charge for each full night over 21.
 func ExampleCalculator() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

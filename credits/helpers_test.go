@@ -25,7 +25,7 @@ fields:
 // book parses a test rulebook: header, then the given YAML.
 func book(t testing.TB, body string) *rules.Rulebook {
 	t.Helper()
-	rb, err := rules.Parse("test.yaml", strings.NewReader(header+body))
+	rb, err := rules.Parse("test.yaml", strings.NewReader(header+body), nil)
 	require.NoError(t, err)
 	return rb
 }

@@ -14,7 +14,7 @@ import (
 // parse reads a rulebook given as text.
 func parse(t testing.TB, src string) *rules.Rulebook {
 	t.Helper()
-	rb, err := rules.Parse("r.yaml", strings.NewReader(src))
+	rb, err := rules.Parse("r.yaml", strings.NewReader(src), nil)
 	require.NoError(t, err)
 	return rb
 }

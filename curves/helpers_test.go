@@ -18,7 +18,7 @@ func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 // example loads the example contract's rulebook.
 func example(t testing.TB) *rules.Rulebook {
 	t.Helper()
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	require.NoError(t, err)
 	return rb
 }

@@ -11,7 +11,7 @@ import (
 // BenchmarkEvaluate evaluates the example contract's 15 KPIs for one
 // lot-month: applies, volume and measure expressions, then classification.
 func BenchmarkEvaluate(b *testing.B) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -92,6 +92,10 @@ func (e *EvalError) Error() string {
 	return fmt.Sprintf("%s: %s.%s: %s failed for %s: %s", e.Expr.Pos, e.KPI, e.Field, e.Expr.Source, row, msg)
 }
 
+// InvalidInput reports true: the rulebook met data it did not expect,
+// which is the user's to fix (see runner.IsInvalidInput).
+func (e *EvalError) InvalidInput() bool { return true }
+
 // Unwrap returns the underlying failure, e.g. one wrapping ErrArgument.
 func (e *EvalError) Unwrap() error { return e.Err }
 

@@ -11,7 +11,7 @@ import (
 // Compile the example contract's expressions once and evaluate one lot's
 // month: emergency defects, 247 of 255 fixed within 24 hours.
 func ExampleProgram_NewEvaluator() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -39,7 +39,7 @@ kpis:
     target: 1
     credit: {fixed: {minor: 1}}
 `
-	rb, err := rules.Parse("fuzz.yaml", strings.NewReader(base))
+	rb, err := rules.Parse("fuzz.yaml", strings.NewReader(base), nil)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -29,7 +29,7 @@ fields:
   note: string
 kpis:
 ` + kpiYAML
-	rb, err := rules.Parse("test.yaml", strings.NewReader(src))
+	rb, err := rules.Parse("test.yaml", strings.NewReader(src), nil)
 	require.NoError(t, err)
 	return kpi.Compile(rb)
 }
@@ -310,7 +310,7 @@ fields: {charge: money, a: decimal}
 kpis:
   - {id: K, measure: a, `+tc.bounds+`, credit: {sliding: {max_percent_of_charge: 2, floor: `+
 				map[bool]string{true: "30", false: "0"}[strings.Contains(tc.bounds, "lower")]+`}}}
-`))
+`), nil)
 			require.NoError(t, err)
 			k := rb.KPIs[0]
 			for m, want := range tc.want {

@@ -25,7 +25,7 @@ charge: charge
 fields: {charge: money, done: int, jobs: int, rate: decimal, note: string}
 kpis:
   - {id: K, measure: done, target: 1, credit: {fixed: {minor: 1}}}
-`))
+`), nil)
 	require.NoError(t, err)
 	return rb
 }

@@ -77,7 +77,7 @@ func TestRulebookDocListsEveryKey(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			require.Equal(t, 1, strings.Count(docBook, c.old), "the case's anchor is unique")
-			_, err := rules.Parse("doc.yaml", strings.NewReader(strings.Replace(docBook, c.old, c.new, 1)))
+			_, err := rules.Parse("doc.yaml", strings.NewReader(strings.Replace(docBook, c.old, c.new, 1)), nil)
 			var ve *rules.ValidationError
 			require.True(t, errors.As(err, &ve), "the unknown key is reported: %v", err)
 			require.Len(t, ve.Problems, 1, "%v", err)
@@ -88,6 +88,6 @@ func TestRulebookDocListsEveryKey(t *testing.T) {
 			}
 		})
 	}
-	_, err = rules.Parse("doc.yaml", strings.NewReader(docBook))
+	_, err = rules.Parse("doc.yaml", strings.NewReader(docBook), nil)
 	require.NoError(t, err, "the base rulebook is valid")
 }

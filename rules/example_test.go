@@ -11,7 +11,7 @@ import (
 
 // Load the bundled example contract and look at one of its KPIs.
 func ExampleLoad() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -42,7 +42,7 @@ kpis:
   - {id: KPI-01, measure: fixed / jobs, target: 0.98, serious: 0.99,
      credit: {fixed: {minor: 500.00, serious: 2000.00}}}
   - {id: KPI-01, measure: fixed / jobs, target: 0.95, credit: {fixd: {minor: 1}}}
-`))
+`), nil)
 	var ve *rules.ValidationError
 	if errors.As(err, &ve) {
 		for _, p := range ve.Problems {
@@ -60,7 +60,7 @@ kpis:
 // from April 2025 — a lower target, no serious level, a sliding scale —
 // and a lower monthly cap.
 func ExampleRulebook_AddOverlay() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -32,7 +32,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("contract: X\x00\ncurrency: \ufeffGBP\n")
 	f.Add("kpis: &k\n  - *k\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		rb, err := rules.Parse("f.yaml", strings.NewReader(src))
+		rb, err := rules.Parse("f.yaml", strings.NewReader(src), nil)
 		if err == nil {
 			if rb == nil || len(rb.KPIs) == 0 {
 				t.Fatalf("no error and no KPIs for %q", src)
@@ -74,7 +74,7 @@ func FuzzReadScenarios(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		rb, err := rules.Parse(base, strings.NewReader(string(src)))
+		rb, err := rules.Parse(base, strings.NewReader(string(src)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

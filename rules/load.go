@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,19 +20,32 @@ import (
 // MaxFileSize is the largest rulebook or scenario file read, in bytes.
 const MaxFileSize = limits.MaxYAMLBytes
 
-// Load reads and validates the rulebook in the named file.
-func Load(path string) (*Rulebook, error) {
+// A Checker checks the expressions of a rulebook and of the scenarios
+// given (those being added to it), returning a *ValidationError that
+// places each problem. Package rules cannot check expressions itself, as
+// the package that compiles them imports it; kpicredit passes kpi.Check:
+//
+//	rb, err := rules.Load("contract.yaml", kpi.Check)
+type Checker func(rb *Rulebook, scenarios []*Scenario) error
+
+// Load reads and validates the rulebook in the named file: its structure,
+// values and scenarios, and, with a Checker, the expressions of the KPIs
+// and scenarios. check may be nil, leaving expressions to be checked when
+// they are compiled. Scenarios added later (LoadScenarios, ReadScenarios,
+// AddOverlay) are checked with the same Checker.
+func Load(path string, check Checker) (*Rulebook, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Parse(path, f)
+	return Parse(path, f, check)
 }
 
-// Parse reads and validates a rulebook from r; name is used in messages.
-// Every problem found is reported in one *ValidationError.
-func Parse(name string, r io.Reader) (*Rulebook, error) {
+// Parse reads and validates a rulebook from r, as Load does; name is used
+// in messages. Every problem found is reported in one *ValidationError, in
+// file order.
+func Parse(name string, r io.Reader, check Checker) (*Rulebook, error) {
 	root, err := readDocument(name, r)
 	if err != nil {
 		return nil, err
@@ -46,7 +60,22 @@ func Parse(name string, r io.Reader) (*Rulebook, error) {
 	if err := rb.addScenarios(rd.specs, rd.specProblems); err != nil {
 		return nil, err
 	}
+	if check != nil {
+		if err := sorted(check(rb, rb.Scenarios)); err != nil {
+			return nil, err
+		}
+	}
+	rb.check = check
 	return rb, nil
+}
+
+// sorted puts the problems of a *ValidationError in file order.
+func sorted(err error) error {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		sortProblems(ve.Problems)
+	}
+	return err
 }
 
 func single(p Pos, key, format string, args ...any) error {

@@ -12,7 +12,7 @@ import (
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func TestLoadDesignExample(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.Equal(t, "Example accommodation contract", rb.Contract)
 	require.Equal(t, "GBP", rb.Currency)
@@ -53,7 +53,7 @@ func TestLoadDesignExample(t *testing.T) {
 }
 
 func TestScenarioOverlay(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	var ids []string
 	for _, s := range rb.Scenarios {
@@ -82,7 +82,7 @@ func TestScenarioOverlay(t *testing.T) {
 }
 
 func TestScenarioFile(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	err = rb.ReadScenarios("change.yaml", strings.NewReader(`scenarios:
   - id: proportionate
@@ -127,7 +127,7 @@ kpis:
 // A null in an override removes the key: here the serious bound, and with
 // it the serious amount of the points scheme.
 func TestScenarioNullRemoves(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`id: no-serious
 kpis:
@@ -140,7 +140,7 @@ kpis:
 
 // at_risk_percent is optional; a scenario can set, change or remove it.
 func TestAtRiskPercent(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.Nil(t, rb.KPI("KPI-01").AtRisk, "not declared")
 	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`- {id: set, kpis: {KPI-01: {at_risk_percent: 2.5}}}
@@ -166,7 +166,7 @@ func TestMonth(t *testing.T) {
 }
 
 func TestAddOverlayErrors(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	n := len(rb.Scenarios)
 	_, err = rb.AddOverlay(rules.Overlay{ID: "x", KPIs: map[string]map[string]any{"KPI-09": {"target": 1}}})
@@ -196,7 +196,7 @@ func TestAddOverlayErrors(t *testing.T) {
 // width: KPI-01's target 0.98 with serious 0.90, swept down to 0.88, moves
 // serious to 0.80.
 func TestSweepShiftBounds(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(
 		"id: low\nsweep: {kpi: KPI-01, field: target, values: [0.88, 0.99], shift_bounds: true}\n")))
@@ -216,7 +216,7 @@ func TestSweepShiftBounds(t *testing.T) {
 // A scenario may replace the service areas and the earn-back, or remove
 // them with null: here it removes an area KPI along with its area.
 func TestScenarioAreasAndEarnBack(t *testing.T) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	require.NoError(t, err)
 	require.Len(t, rb.Areas, 1)
 	err = rb.ReadScenarios("s.yaml", strings.NewReader(`id: no-area

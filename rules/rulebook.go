@@ -29,7 +29,8 @@ type Rulebook struct {
 	Areas      []*ServiceArea
 	Scenarios  []*Scenario
 
-	root *yaml.Node // the document, kept so that scenarios can overlay it
+	root  *yaml.Node // the document, kept so that scenarios can overlay it
+	check Checker    // checks the expressions of scenarios added later
 }
 
 // Decimal is an exact decimal number; the alias keeps signatures short.

@@ -246,6 +246,11 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	if err := ps.err(); err != nil {
 		return err // the rulebook is left as it was
 	}
+	if b.check != nil {
+		if err := sorted(b.check(b, added)); err != nil {
+			return err
+		}
+	}
 	b.Scenarios = append(b.Scenarios, added...)
 	return nil
 }

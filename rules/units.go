@@ -252,4 +252,3 @@ func (k *KPI) unreachable(v scaleValue, rg Range, measure string) string {
 	}
 	return fmt.Sprintf("%s %s: %s is never %s %s", v.d, verdict, measure, side, end)
 }
-

@@ -255,7 +255,7 @@ scenarios:
 func TestValidationProblems(t *testing.T) {
 	for _, tc := range validationCases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src))
+			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src), nil)
 			var ve *rules.ValidationError
 			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
 			var got []string
@@ -270,7 +270,7 @@ func TestValidationProblems(t *testing.T) {
 
 // A caller can reach one problem's position and key with errors.As.
 func TestProblemIsReachable(t *testing.T) {
-	_, err := rules.Parse("r.yaml", strings.NewReader(head+"kpis:\n  - {id: K, measure: a, target: x, credit: {fixed: {minor: 1}}}\n"))
+	_, err := rules.Parse("r.yaml", strings.NewReader(head+"kpis:\n  - {id: K, measure: a, target: x, credit: {fixed: {minor: 1}}}\n"), nil)
 	var p *rules.Problem
 	require.ErrorAs(t, err, &p)
 	require.Equal(t, rules.Pos{File: "r.yaml", Line: 8, Column: 33}, p.Pos)

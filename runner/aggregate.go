@@ -3,6 +3,7 @@ package runner
 import (
 	"slices"
 
+	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -37,7 +38,7 @@ type KPITotal struct {
 }
 
 // totalMonth condenses a lot-month.
-func totalMonth(lm *LotMonth) MonthTotal {
+func totalMonth(lm *engine.LotMonth) MonthTotal {
 	c := lm.Credits
 	t := MonthTotal{Month: c.Month, Charge: c.Charge, BeforeCap: c.BeforeCap, Cap: c.Cap, HasCap: c.HasCap,
 		AnnualCapLeft: c.AnnualCapLeft, HasAnnualCap: c.HasAnnualCap, Credits: c.Credits, EarnBack: c.EarnBack}
@@ -54,7 +55,7 @@ func totalMonth(lm *LotMonth) MonthTotal {
 
 // addKPIs adds a lot-month's KPIs to a lot's totals, in order of first
 // appearance (a scenario's added KPIs after the baseline's).
-func addKPIs(totals []KPITotal, lm *LotMonth) []KPITotal {
+func addKPIs(totals []KPITotal, lm *engine.LotMonth) []KPITotal {
 	for _, kc := range lm.Credits.KPIs {
 		i := slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
 		if i < 0 {
@@ -87,7 +88,8 @@ type RunTotal struct {
 	CappedMonths int             // lot-months the monthly cap cut
 }
 
-func (t *RunTotal) add(m *MonthTotal) {
+// Add adds a lot-month's totals.
+func (t *RunTotal) Add(m *MonthTotal) {
 	t.Charge = t.Charge.Add(m.Charge)
 	t.Credits = t.Credits.Add(m.Credits)
 	t.EarnBack = t.EarnBack.Add(m.EarnBack)

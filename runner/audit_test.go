@@ -9,10 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/output"
+
 	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/rules"
-	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -27,7 +28,7 @@ func TestAuditTrail(t *testing.T) {
 	dir := t.TempDir()
 	job, inputs := exampleJob(t)
 	runInto(t, job, inputs, dir)
-	var m runner.Manifest
+	var m output.Manifest
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &m))
@@ -105,7 +106,7 @@ func rederive(t *testing.T, rb *rules.Rulebook, k *rules.KPI, r map[string]strin
 
 // checkAreasAndCaps re-derives every service area's credit from its rows'
 // points, and checks that each capped lot-month's credits sum to its cap.
-func checkAreasAndCaps(t *testing.T, books map[string]*rules.Rulebook, m runner.Manifest, rows []map[string]string, lotMonths map[string]map[string]string) {
+func checkAreasAndCaps(t *testing.T, books map[string]*rules.Rulebook, m output.Manifest, rows []map[string]string, lotMonths map[string]map[string]string) {
 	t.Helper()
 	type group struct {
 		points, shares, credits decimal.Decimal
@@ -172,19 +173,19 @@ func areaCredit(rb *rules.Rulebook, a *rules.ServiceArea, points, charge decimal
 
 // auditBooks reads each scenario's rulebook from the manifest: its YAML,
 // or for a sweep's member the baseline with the swept field set.
-func auditBooks(t *testing.T, m runner.Manifest) map[string]*rules.Rulebook {
+func auditBooks(t *testing.T, m output.Manifest) map[string]*rules.Rulebook {
 	t.Helper()
-	base, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML))
+	base, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML), nil)
 	require.NoError(t, err)
 	books := map[string]*rules.Rulebook{"baseline": base}
 	for _, s := range m.Scenarios {
 		if s.Sweep == nil {
-			rb, err := rules.Parse("manifest:"+s.ID, strings.NewReader(s.Rulebook.YAML))
+			rb, err := rules.Parse("manifest:"+s.ID, strings.NewReader(s.Rulebook.YAML), nil)
 			require.NoError(t, err)
 			books[s.ID] = rb
 			continue
 		}
-		rb, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML))
+		rb, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML), nil)
 		require.NoError(t, err)
 		var v any = decimal.RequireFromString(s.Sweep.Value)
 		parts := strings.Split(s.Sweep.Field, ".")
@@ -198,7 +199,7 @@ func auditBooks(t *testing.T, m runner.Manifest) map[string]*rules.Rulebook {
 	return books
 }
 
-func scenarioOf(m runner.Manifest, id string) *runner.ManifestScenario {
+func scenarioOf(m output.Manifest, id string) *output.ManifestScenario {
 	for i := range m.Scenarios {
 		if m.Scenarios[i].ID == id {
 			return &m.Scenarios[i]

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/examples/aasc"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
@@ -15,7 +17,7 @@ import (
 // given number of the rulebook's scenarios.
 func benchJob(b *testing.B, lots, months, scenarios int) runner.Job {
 	b.Helper()
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,7 +25,7 @@ func benchJob(b *testing.B, lots, months, scenarios int) runner.Job {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ds, err := runner.ReadCSV(rb, "bench.csv", bytes.NewReader(data))
+	ds, err := input.ReadCSV(rb, "bench.csv", bytes.NewReader(data))
 	if err != nil {
 		b.Fatal(err)
 	}

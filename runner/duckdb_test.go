@@ -4,8 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/report"
+
 	"github.com/kpicredit/kpicredit/internal/duckdbtest"
-	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -41,7 +42,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	require.Equal(t, "DECIMAL(18,2)", cr["charge"])
 	require.Equal(t, "DECIMAL(18,2)", cr["credits"])
 
-	sum := runner.Summarize(res)
+	sum := report.Summarize(res)
 	byScenario := map[string]duckdbtest.Row{}
 	for _, r := range out[2] {
 		byScenario[r["scenario"].(string)] = r

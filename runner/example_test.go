@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
@@ -12,13 +15,13 @@ import (
 // Evaluate one lot of the example contract month by month and read a
 // KPI's credit with its explanation.
 func ExampleEngine_NewLot() {
-	rb, _ := rules.Load("../examples/aasc/rules.yaml")
-	engine, err := runner.Compile(rb)
+	rb, _ := rules.Load("../examples/aasc/rules.yaml", nil)
+	engine, err := engine.Compile(rb)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ds, _ := runner.LoadData(rb, "../examples/aasc/data.csv")
+	ds, _ := input.LoadData(rb, "../examples/aasc/data.csv")
 	lot := engine.NewLot()
 	data := ds.Lots[1] // Harbour Living / Wales
 	for i := range data.Rows[:4] {
@@ -40,8 +43,8 @@ func ExampleEngine_NewLot() {
 // Model a contract change in code and compare it with the baseline,
 // without writing any file.
 func ExampleRun() {
-	rb, _ := rules.Load("../examples/aasc/rules.yaml")
-	ds, _ := runner.LoadData(rb, "../examples/aasc/data.csv")
+	rb, _ := rules.Load("../examples/aasc/rules.yaml", nil)
+	ds, _ := input.LoadData(rb, "../examples/aasc/data.csv")
 	s, err := rb.AddOverlay(rules.Overlay{
 		ID:   "cap-5pc",
 		From: rules.NewMonth(2025, 9),

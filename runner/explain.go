@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/credits"
@@ -36,19 +38,19 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 		return err
 	}
 	if q.Month < job.Data.First || q.Month > job.Data.Last {
-		return &InputError{File: job.Data.File, Msg: fmt.Sprintf("month %s is outside the data (%s to %s)", q.Month, job.Data.First, job.Data.Last)}
+		return fileProblem(job.Data.File, fmt.Sprintf("month %s is outside the data (%s to %s)", q.Month, job.Data.First, job.Data.Last))
 	}
 	job.Scenarios, job.SweepDetail = []*rules.Scenario{}, true
 	if q.Scenario != "" && q.Scenario != Baseline {
 		i := slices.IndexFunc(job.Rules.Scenarios, func(s *rules.Scenario) bool { return s.ID == q.Scenario })
 		if i < 0 {
-			return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no scenario %s", limits.Quote(q.Scenario))}
+			return fileProblem(job.Rules.File, fmt.Sprintf("no scenario %s", limits.Quote(q.Scenario)))
 		}
 		job.Scenarios = []*rules.Scenario{job.Rules.Scenarios[i]}
 	}
-	job.Data = &Dataset{Rules: job.Rules, File: job.Data.File, Lots: []*LotData{lot}, First: job.Data.First, Last: q.Month}
-	lot = &LotData{Keys: lot.Keys, Rows: lot.Rows[:q.Month-job.Data.First+1]}
-	job.Data.Lots = []*LotData{lot}
+	job.Data = &input.Dataset{Rules: job.Rules, File: job.Data.File, Lots: []*input.LotData{lot}, First: job.Data.First, Last: q.Month}
+	lot = &input.LotData{Keys: lot.Keys, Rows: lot.Rows[:q.Month-job.Data.First+1]}
+	job.Data.Lots = []*input.LotData{lot}
 	res, err := Run(ctx, job)
 	if err != nil {
 		return err
@@ -57,16 +59,22 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 	lm := run.Lots[0][len(lot.Rows)-1]
 	i := slices.IndexFunc(lm.Credits.KPIs, func(kc credits.KPICredit) bool { return kc.KPI.ID == q.KPI })
 	if i < 0 {
-		return &InputError{File: job.Rules.File, Msg: fmt.Sprintf("no KPI %s in %s", limits.Quote(q.KPI), run.ID)}
+		return fileProblem(job.Rules.File, fmt.Sprintf("no KPI %s in %s", limits.Quote(q.KPI), run.ID))
 	}
 	writeExplanation(w, job.Rules, run, lot, lm, i)
 	return nil
 }
 
-func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
+// fileProblem is a problem with a query that names its file only: a lot,
+// month, scenario or KPI the file does not hold.
+func fileProblem(file, msg string) *rules.Problem {
+	return &rules.Problem{Pos: rules.Pos{File: file}, Msg: msg}
+}
+
+func findLot(ds *input.Dataset, want map[string]string) (*input.LotData, error) {
 	for k := range want {
 		if !slices.Contains(ds.Rules.Keys, k) {
-			return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot names %s, which is not a key column (%s)", limits.Quote(k), strings.Join(ds.Rules.Keys, ", "))}
+			return nil, fileProblem(ds.File, fmt.Sprintf("--lot names %s, which is not a key column (%s)", limits.Quote(k), strings.Join(ds.Rules.Keys, ", ")))
 		}
 	}
 	var missing, named []string
@@ -78,7 +86,7 @@ func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("--lot must name every key column; %s missing", strings.Join(missing, ", "))}
+		return nil, fileProblem(ds.File, fmt.Sprintf("--lot must name every key column; %s missing", strings.Join(missing, ", ")))
 	}
 	for _, l := range ds.Lots {
 		match := true
@@ -89,10 +97,10 @@ func findLot(ds *Dataset, want map[string]string) (*LotData, error) {
 			return l, nil
 		}
 	}
-	return nil, &InputError{File: ds.File, Msg: fmt.Sprintf("no lot %s in the data", limits.Name(strings.Join(named, ",")))}
+	return nil, fileProblem(ds.File, fmt.Sprintf("no lot %s in the data", limits.Name(strings.Join(named, ","))))
 }
 
-func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *LotData, lm *LotMonth, i int) {
+func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *input.LotData, lm *engine.LotMonth, i int) {
 	rb := base
 	if run.Scenario != nil && lm.Row.Month >= run.Scenario.From.Month {
 		rb = run.Scenario.Rules()
@@ -107,7 +115,7 @@ func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *
 }
 
 // writeMeasure shows the inputs, the measure's arithmetic and its status.
-func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i int) {
+func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *engine.LotMonth, i int) {
 	kc, r := lm.Credits.KPIs[i], lm.Results[i]
 	k := kc.KPI
 	p("\ninputs:")
@@ -143,7 +151,7 @@ func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i in
 }
 
 // writeCredit shows the scheme, any service area, the caps and the credit.
-func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i int) {
+func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *engine.LotMonth, i int) {
 	c := lm.Credits
 	kc := c.KPIs[i]
 	money := func(d decimal.Decimal) string { return money.Format(d, rb.Currency, rb.MinorUnits) }
@@ -170,7 +178,7 @@ func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *LotMonth, i int
 	p("\n%s", kc.Explanation)
 }
 
-func lotLabel(rb *rules.Rulebook, lot *LotData) string {
+func lotLabel(rb *rules.Rulebook, lot *input.LotData) string {
 	parts := make([]string, len(rb.Keys))
 	for i, k := range rb.Keys {
 		parts[i] = k + "=" + lot.Keys[i]
@@ -216,7 +224,7 @@ func valueKnown(rb *rules.Rulebook, name string) bool {
 	return isField || slices.Contains(rb.Keys, name) || name == "month"
 }
 
-func valueOf(rb *rules.Rulebook, lm *LotMonth, name string) any {
+func valueOf(rb *rules.Rulebook, lm *engine.LotMonth, name string) any {
 	if i := slices.Index(rb.Keys, name); i >= 0 {
 		return lm.Row.Keys[i]
 	}
@@ -232,7 +240,7 @@ func valueOf(rb *rules.Rulebook, lm *LotMonth, name string) any {
 }
 
 // substitute writes the expression with each column replaced by its value.
-func substitute(rb *rules.Rulebook, lm *LotMonth, src string) string {
+func substitute(rb *rules.Rulebook, lm *engine.LotMonth, src string) string {
 	return identifier.ReplaceAllStringFunc(src, func(id string) string {
 		if !valueKnown(rb, id) {
 			return id

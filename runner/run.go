@@ -8,12 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"runtime/debug"
 	"slices"
-	"sync"
 	"sync/atomic"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/internal/par"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -25,8 +25,8 @@ const Baseline = rules.BaselineID
 // Job is what to run: a rulebook (with its scenarios), data and relief.
 type Job struct {
 	Rules  *rules.Rulebook
-	Data   *Dataset
-	Relief *ReliefTable // may be nil
+	Data   *input.Dataset
+	Relief *input.ReliefTable // may be nil
 	// Scenarios to run besides the baseline; nil runs every scenario of
 	// the rulebook.
 	Scenarios []*rules.Scenario
@@ -54,14 +54,17 @@ func (j *Job) check() error {
 	case j.Workers < 0:
 		return fmt.Errorf("runner: the job's Workers is %d; it must be 0 (one per CPU) or more", j.Workers)
 	}
-	return j.Data.check(j.Rules)
+	if err := j.Data.Check(j.Rules); err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	return nil
 }
 
 // Result is a finished run: the baseline first, then each scenario.
 type Result struct {
 	Rules  *rules.Rulebook
-	Data   *Dataset
-	Relief *ReliefTable
+	Data   *input.Dataset
+	Relief *input.ReliefTable
 	Runs   []*ScenarioRun
 }
 
@@ -72,13 +75,22 @@ type ScenarioRun struct {
 	// Lots holds, for each lot of the data in order, its months in order,
 	// with every KPI's detail. It is nil for a sweep's members unless the
 	// job asks for their detail: a large sweep keeps only its totals.
-	Lots [][]*LotMonth
+	Lots [][]*engine.LotMonth
 	// Months holds, for each lot, its months' totals; nil where Lots is.
 	Months [][]MonthTotal
 	// KPIs holds, for each lot, each KPI's totals over the months.
 	KPIs [][]KPITotal
 	// Total adds up every lot and month.
 	Total RunTotal
+}
+
+// Check reports a Result that Run did not make: nil, or without its
+// rulebook, data or baseline.
+func (r *Result) Check() error {
+	if r == nil || r.Rules == nil || r.Data == nil || len(r.Runs) == 0 || r.Runs[0] == nil {
+		return errors.New("runner: not a result of Run: it lacks its rulebook, data or baseline")
+	}
+	return nil
 }
 
 // Detailed reports whether the run kept every KPI's detail.
@@ -92,7 +104,7 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err := job.check(); err != nil {
 		return nil, err
 	}
-	base, err := Compile(job.Rules)
+	base, err := engine.Compile(job.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +114,9 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	}
 	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Runs: make([]*ScenarioRun, len(scenarios)+1)}
 	res.Runs[0] = &ScenarioRun{ID: Baseline}
-	engines := []*Engine{base}
+	engines := []*engine.Engine{base}
 	for i, s := range scenarios {
-		e, err := base.CompileScenario(s)
+		e, err := base.Derive(s)
 		if err != nil {
 			return nil, err
 		}
@@ -122,10 +134,10 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			job.Progress(int(done.Add(1)), total)
 		}
 	}
-	baseReuse := base.reuseFrom(base)
-	err = parallel(ctx, job.Workers, len(res.Runs), func(i int) error {
+	baseReuse := base.ReuseFrom(base)
+	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
 		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
-			reuse: engines[i].reuseFrom(base), baseReuse: baseReuse}
+			reuse: engines[i].ReuseFrom(base), baseReuse: baseReuse}
 		return sr.lots(ctx, tick)
 	})
 	if err != nil {
@@ -136,11 +148,11 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 
 // baseValues evaluates the baseline's expressions for every lot-month,
 // the lots in parallel: values[lot][month][kpi].
-func baseValues(ctx context.Context, job Job, base *Engine) ([][][]kpi.Value, error) {
+func baseValues(ctx context.Context, job Job, base *engine.Engine) ([][][]kpi.Value, error) {
 	lots := job.Data.Lots
 	values := make([][][]kpi.Value, len(lots))
-	err := parallel(ctx, job.Workers, len(lots), func(li int) error {
-		ev := base.prog.NewEvaluator()
+	err := par.Run(ctx, job.Workers, len(lots), func(li int) error {
+		ev := base.Program().NewEvaluator()
 		rows := lots[li].Rows
 		values[li] = make([][]kpi.Value, len(rows))
 		for mi := range rows {
@@ -165,7 +177,7 @@ func baseValues(ctx context.Context, job Job, base *Engine) ([][][]kpi.Value, er
 // scenarioRun runs every lot under one scenario.
 type scenarioRun struct {
 	job          Job
-	base, engine *Engine
+	base, engine *engine.Engine
 	run          *ScenarioRun
 	values       [][][]kpi.Value
 	reuse        []int // the scenario's KPIs -> baseline KPIs sharing values
@@ -182,7 +194,7 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 	lots := s.job.Data.Lots
 	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
 	if detail {
-		s.run.Lots, s.run.Months = make([][]*LotMonth, len(lots)), make([][]MonthTotal, len(lots))
+		s.run.Lots, s.run.Months = make([][]*engine.LotMonth, len(lots)), make([][]MonthTotal, len(lots))
 	}
 	s.run.KPIs = make([][]KPITotal, len(lots))
 	s.run.Total = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
@@ -191,8 +203,8 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 			return err
 		}
 		l := s.base.NewLot()
-		l.explain(detail)
-		var months []*LotMonth
+		l.SetExplain(detail)
+		var months []*engine.LotMonth
 		totals := make([]MonthTotal, len(lot.Rows))
 		var kpis []KPITotal
 		for mi := range lot.Rows {
@@ -202,12 +214,12 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 				l.Use(s.engine)
 				reuse = s.reuse
 			}
-			lm, err := l.month(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
+			lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
 			if err != nil {
 				return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
 			}
 			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
-			s.run.Total.add(&totals[mi])
+			s.run.Total.Add(&totals[mi])
 			if detail {
 				months = append(months, lm)
 			}
@@ -219,53 +231,6 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 		tick()
 	}
 	return nil
-}
-
-// parallel runs fn(0..n-1) on up to workers goroutines and returns the
-// first error; after an error the remaining work is skipped.
-func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for range min(workers, n) {
-		wg.Go(func() {
-			for i := range next {
-				if err := protect(fn, i); err != nil {
-					once.Do(func() { first = err; cancel() })
-				}
-			}
-		})
-	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-		}
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
-}
-
-// protect calls fn(i), turning a panic into an *InternalError: a worker
-// goroutine is the library's, and a panic there would end the caller's
-// process.
-func protect(fn func(int) error, i int) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &InternalError{Value: r, Stack: debug.Stack()}
-		}
-	}()
-	return fn(i)
 }
 
 // placeEvalError names the scenario and lot in an expression's failure,

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/examples/aasc"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
@@ -19,21 +22,21 @@ import (
 var bundled = aasc.Config{Seed: 1, Start: rules.NewMonth(2024, 9), Months: 24}
 
 // load loads and compiles the example rulebook.
-func load(t testing.TB) *runner.Engine {
+func load(t testing.TB) *engine.Engine {
 	t.Helper()
-	rb, err := rules.Load("rules.yaml")
+	rb, err := rules.Load("rules.yaml", nil)
 	require.NoError(t, err)
-	engine, err := runner.Compile(rb)
+	engine, err := engine.Compile(rb)
 	require.NoError(t, err)
 	return engine
 }
 
 // read reads a data file and its relief, both CSV, as a run would.
-func read(t testing.TB, rb *rules.Rulebook, data, relief []byte) (*runner.Dataset, *runner.ReliefTable) {
+func read(t testing.TB, rb *rules.Rulebook, data, relief []byte) (*input.Dataset, *input.ReliefTable) {
 	t.Helper()
-	ds, err := runner.ReadCSV(rb, "data.csv", bytes.NewReader(data))
+	ds, err := input.ReadCSV(rb, "data.csv", bytes.NewReader(data))
 	require.NoError(t, err)
-	rt, err := runner.ReadRelief(ds, kpiIDs(rb), "relief.csv", bytes.NewReader(relief))
+	rt, err := input.ReadRelief(ds, kpiIDs(rb), "relief.csv", bytes.NewReader(relief))
 	require.NoError(t, err)
 	return ds, rt
 }
@@ -75,7 +78,7 @@ func TestRulebookShape(t *testing.T) {
 	var ids []string
 	for _, s := range rb.Scenarios {
 		ids = append(ids, s.ID)
-		_, err := engine.CompileScenario(s) // every scenario's rules compile too
+		_, err := engine.Derive(s) // every scenario's rules compile too
 		require.NoError(t, err, s.ID)
 	}
 	require.Contains(t, ids, "ccn-proportionate")

@@ -6,10 +6,12 @@ import (
 	"os"
 	"slices"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/rules"
-	"github.com/kpicredit/kpicredit/runner"
 )
 
 // Load the rulebook, run one lot's months in order (streaks carry from
@@ -17,15 +19,15 @@ import (
 // 2025. February was excused for storm damage, which leaves the streak
 // alone, so March is the second failure in a row and escalates.
 func Example_explain() {
-	rb, err := rules.Load("rules.yaml")
+	rb, err := rules.Load("rules.yaml", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	engine, err := runner.Compile(rb)
+	engine, err := engine.Compile(rb)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ds, err := runner.LoadData(rb, "data.csv")
+	ds, err := input.LoadData(rb, "data.csv")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -34,14 +36,14 @@ func Example_explain() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	relief, err := runner.ReadRelief(ds, kpiIDs(rb), "relief.csv", f)
+	relief, err := input.ReadRelief(ds, kpiIDs(rb), "relief.csv", f)
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	want := []string{"Meridian Support", "North West"}
 	march := rules.NewMonth(2025, 3)
-	data := ds.Lots[slices.IndexFunc(ds.Lots, func(l *runner.LotData) bool { return slices.Equal(l.Keys, want) })]
+	data := ds.Lots[slices.IndexFunc(ds.Lots, func(l *input.LotData) bool { return slices.Equal(l.Keys, want) })]
 	lot := engine.NewLot()
 	for i := range data.Rows {
 		row := &data.Rows[i]

@@ -7,24 +7,28 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
-	"github.com/kpicredit/kpicredit/runner"
 )
 
 func main() {
-	rb, err := rules.Load("examples/aasc/rules.yaml") // every problem, with file:line:column
+	// Every problem of the rulebook and its expressions, with file:line:column.
+	rb, err := rules.Load("examples/aasc/rules.yaml", kpi.Check)
 	if err != nil {
 		log.Fatal(err)
 	}
-	engine, err := runner.Compile(rb) // expressions type-checked against the fields
+	eng, err := engine.Compile(rb) // compiled once; safe for concurrent use
 	if err != nil {
 		log.Fatal(err)
 	}
-	ds, err := runner.LoadData(rb, "examples/aasc/data.csv")
+	// A service builds kpi.Rows from its own data; here they come from a file.
+	ds, err := input.LoadData(rb, "examples/aasc/data.csv")
 	if err != nil {
 		log.Fatal(err)
 	}
-	lot := engine.NewLot() // one lot's state: streaks, caps, earn-back
+	lot := eng.NewLot() // one lot's state: streaks, caps, earn-back
 	rows := ds.Lots[0].Rows
 	for i := range rows[:3] { // its months, in order
 		m, err := lot.Month(&rows[i], nil) // nil: no relief

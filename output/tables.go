@@ -1,0 +1,149 @@
+package output
+
+import (
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
+	"github.com/shopspring/decimal"
+)
+
+// kind is the type of an output column.
+type kind uint8
+
+const (
+	kString  kind = iota // text, PLAIN-encoded in Parquet
+	kMonth               // a rules.Month; DATE (first of the month) in Parquet
+	kMoney               // decimal.Decimal at the currency's minor unit
+	kMeasure             // decimal.Decimal at MeasurePlaces
+	kInt                 // int
+)
+
+// MeasurePlaces is the number of decimal places measures, volumes, targets,
+// multipliers and points are written with: DECIMAL(38, 16) in Parquet. A
+// quotient in an expression is rounded to as many places, so a measure is
+// written exactly.
+const MeasurePlaces = 16
+
+// outColumn is one column of an output table; a nullable column takes nil
+// for no value.
+type outColumn struct {
+	name     string
+	kind     kind
+	nullable bool
+}
+
+// outTable is an output table: its columns and a function that yields its
+// rows, each value of the Go type its column's kind names.
+type outTable struct {
+	name string // file name without extension
+	cols []outColumn
+	rows func(yield func(row []any) error) error
+}
+
+func keyColumns(rb *rules.Rulebook) []outColumn {
+	cols := []outColumn{{name: "scenario", kind: kString}}
+	for _, k := range rb.Keys {
+		cols = append(cols, outColumn{name: k, kind: kString})
+	}
+	return cols
+}
+
+// kpiResults has one row per scenario, lot, month and KPI.
+func kpiResults(res *runner.Result) outTable {
+	cols := append(keyColumns(res.Rules),
+		outColumn{"month", kMonth, false}, outColumn{"kpi", kString, false},
+		outColumn{"charge", kMoney, false}, outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
+		outColumn{"target", kMeasure, false}, outColumn{"status", kString, false},
+		outColumn{"streak", kInt, false}, outColumn{"multiplier", kMeasure, false},
+		outColumn{"points", kMeasure, true}, outColumn{"area", kString, false},
+		outColumn{"area_share", kMoney, true}, outColumn{"amount", kMoney, false},
+		outColumn{"credit", kMoney, false}, outColumn{"earn_back", kMoney, false},
+		outColumn{"reason", kString, false}, outColumn{"explanation", kString, false})
+	return outTable{name: "kpi_results", cols: cols, rows: func(yield func([]any) error) error {
+		row := make([]any, len(cols))
+		return res.EachLotMonth(func(run *runner.ScenarioRun, lot *input.LotData, lm *engine.LotMonth) error {
+			for i, kc := range lm.Credits.KPIs {
+				r := lm.Results[i]
+				row = row[:0]
+				row = append(row, run.ID)
+				for _, k := range lot.Keys {
+					row = append(row, k)
+				}
+				row = append(row, lm.Row.Month, kc.KPI.ID, lm.Credits.Charge,
+					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
+					kc.KPI.Target, kc.Status.String(), kc.Streak, kc.Multiplier,
+					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),
+					kc.Area, optional(kc.AreaShare, kc.Area != ""), kc.Amount, kc.Credit, kc.EarnBack,
+					kc.Reason, kc.Explanation)
+				if err := yield(row); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}}
+}
+
+// creditTable has one row per scenario, lot and month.
+func creditTable(res *runner.Result) outTable {
+	cols := append(keyColumns(res.Rules),
+		outColumn{"month", kMonth, false}, outColumn{"charge", kMoney, false},
+		outColumn{"credits_before_cap", kMoney, false}, outColumn{"cap", kMoney, true},
+		outColumn{"annual_cap_left", kMoney, true}, outColumn{"credits", kMoney, false},
+		outColumn{"earn_back", kMoney, false}, outColumn{"net", kMoney, false})
+	return outTable{name: "credits", cols: cols, rows: func(yield func([]any) error) error {
+		row := make([]any, len(cols))
+		for _, run := range res.Runs {
+			if !run.Detailed() {
+				continue
+			}
+			for li, lot := range res.Data.Lots {
+				for _, m := range run.Months[li] {
+					row = row[:0]
+					row = append(row, run.ID)
+					for _, k := range lot.Keys {
+						row = append(row, k)
+					}
+					row = append(row, m.Month, m.Charge, m.BeforeCap, optional(m.Cap, m.HasCap),
+						optional(m.AnnualCapLeft, m.HasAnnualCap), m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack))
+					if err := yield(row); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}}
+}
+
+// comparisonTable has one row per scenario, lot and KPI: the credits and
+// failures under the baseline and the scenario, summed over the months.
+func comparisonTable(res *runner.Result) outTable {
+	cols := append(keyColumns(res.Rules), outColumn{"kpi", kString, false},
+		outColumn{"baseline_credits", kMoney, false}, outColumn{"scenario_credits", kMoney, false},
+		outColumn{"difference", kMoney, false},
+		outColumn{"baseline_failures", kInt, false}, outColumn{"scenario_failures", kInt, false})
+	return outTable{name: "comparison", cols: cols, rows: func(yield func([]any) error) error {
+		row := make([]any, len(cols))
+		for _, c := range res.Comparisons() {
+			row = row[:0]
+			row = append(row, c.Scenario)
+			for _, k := range c.Lot {
+				row = append(row, k)
+			}
+			row = append(row, c.KPI, c.Baseline, c.Credit, c.Difference, c.BaselineFailures, c.Failures)
+			if err := yield(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+func optional(d decimal.Decimal, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return d
+}

@@ -1,0 +1,190 @@
+package report
+
+import (
+	"slices"
+
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
+	"github.com/shopspring/decimal"
+)
+
+// Summarize condenses a run into what its summary pages show. Totals are
+// grouped by the rulebook's first key column (the provider).
+func Summarize(res *runner.Result) *Summary {
+	rb, ds := res.Rules, res.Data
+	s := &Summary{
+		Contract: rb.Contract, Currency: rb.Currency, MinorUnits: rb.MinorUnits,
+		FirstMonth: ds.First.String(), LastMonth: ds.Last.String(), GroupBy: rb.Keys[0],
+		Lots: len(ds.Lots), KPIs: len(rb.KPIs), LotMonths: len(ds.Lots) * ds.Months(),
+	}
+	base := res.Runs[0]
+	s.Baseline = totals(base, ds, nil)
+	for _, g := range groups(ds) {
+		s.ByGroup = append(s.ByGroup, GroupTotal{Name: g, Totals: totals(base, ds, inGroup(g))})
+	}
+	s.ByKPI = kpiSummary(rb, base)
+	s.TopMonths = topMonths(base, ds, 10)
+	s.Monthly = monthly(base, ds)
+	for _, run := range res.Runs[1:] {
+		if run.Scenario.Sweep == nil { // a sweep has a section of its own
+			s.Scenarios = append(s.Scenarios, scenarioSummary(s, run, base, ds))
+		}
+	}
+	s.Movers = movers(res, 15)
+	s.Sweeps = sweeps(res, s.Baseline.Credits)
+	return s
+}
+
+func inGroup(g string) func(*input.LotData) bool {
+	return func(l *input.LotData) bool { return l.Keys[0] == g }
+}
+
+// groups lists the distinct values of the first key, in order.
+func groups(ds *input.Dataset) []string {
+	var out []string
+	for _, l := range ds.Lots {
+		if !slices.Contains(out, l.Keys[0]) {
+			out = append(out, l.Keys[0])
+		}
+	}
+	return out
+}
+
+// totals adds up a run over the lots that keep returns true for (all when nil).
+func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData) bool) Totals {
+	rt := run.Total
+	if keep != nil {
+		rt = runner.RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+		for li, lot := range ds.Lots {
+			if !keep(lot) {
+				continue
+			}
+			for i := range run.Months[li] {
+				rt.Add(&run.Months[li][i])
+			}
+		}
+	}
+	return Totals{Charge: rt.Charge, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
+		Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
+}
+
+func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
+	out := make([]KPITotal, len(rb.KPIs))
+	for i, k := range rb.KPIs {
+		out[i] = KPITotal{ID: k.ID, Name: k.Name, Scheme: k.Credit.Kind.String(), Credits: decimal.Zero}
+		if k.Area != nil {
+			out[i].Scheme += " (area " + k.Area.ID + ")"
+		}
+	}
+	for _, lot := range run.KPIs {
+		for _, kt := range lot {
+			i := slices.IndexFunc(out, func(t KPITotal) bool { return t.ID == kt.KPI })
+			t := &out[i]
+			t.Credits = t.Credits.Add(kt.Credits)
+			t.Failures += kt.Failures
+			t.Met += kt.Met
+			t.NotMeasured += kt.NotMeasured
+			t.Excused += kt.Excused
+		}
+	}
+	return out
+}
+
+func topMonths(run *runner.ScenarioRun, ds *input.Dataset, n int) []LotMonth {
+	var all []LotMonth
+	for li, lot := range ds.Lots {
+		for _, m := range run.Months[li] {
+			if m.Credits.IsPositive() {
+				all = append(all, LotMonth{Lot: lot.Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits})
+			}
+		}
+	}
+	slices.SortStableFunc(all, func(a, b LotMonth) int { return b.Credits.Cmp(a.Credits) })
+	return all[:min(n, len(all))]
+}
+
+func monthly(run *runner.ScenarioRun, ds *input.Dataset) []Series {
+	var out []Series
+	for _, g := range groups(ds) {
+		pts := make([]MonthValue, ds.Months())
+		for i := range pts {
+			pts[i] = MonthValue{Month: ds.First.Add(i).String(), Value: decimal.Zero}
+		}
+		for li, lot := range ds.Lots {
+			if lot.Keys[0] != g {
+				continue
+			}
+			for i, m := range run.Months[li] {
+				pts[i].Value = pts[i].Value.Add(m.Credits)
+			}
+		}
+		out = append(out, Series{Name: g, Points: pts})
+	}
+	return out
+}
+
+func scenarioSummary(s *Summary, run, base *runner.ScenarioRun, ds *input.Dataset) ScenarioTotal {
+	t := totals(run, ds, nil)
+	st := ScenarioTotal{ID: run.ID, Description: run.Scenario.Description,
+		Credits: t.Credits, Diff: t.Credits.Sub(s.Baseline.Credits), Failures: t.Failures}
+	if f := run.Scenario.From; f.Set {
+		st.From = f.Month.String()
+	}
+	for _, g := range s.ByGroup {
+		c := totals(run, ds, inGroup(g.Name)).Credits
+		st.ByGroup = append(st.ByGroup, GroupDiff{Name: g.Name, Baseline: g.Credits, Scenario: c, Diff: c.Sub(g.Credits)})
+	}
+	return st
+}
+
+// movers lists the scenario-KPI pairs whose credits change most, leaving
+// out sweeps, which have a section of their own.
+func movers(res *runner.Result, n int) []Mover {
+	sweep := map[string]bool{}
+	for _, run := range res.Runs[1:] {
+		sweep[run.ID] = run.Scenario.Sweep != nil
+	}
+	var sum []Mover // by scenario and KPI, in the order of the comparisons
+	for _, c := range res.Comparisons() {
+		if sweep[c.Scenario] {
+			continue
+		}
+		i := slices.IndexFunc(sum, func(m Mover) bool { return m.Scenario == c.Scenario && m.KPI == c.KPI })
+		if i < 0 {
+			sum = append(sum, Mover{Scenario: c.Scenario, KPI: c.KPI, Baseline: decimal.Zero, Credits: decimal.Zero})
+			i = len(sum) - 1
+		}
+		sum[i].Baseline, sum[i].Credits = sum[i].Baseline.Add(c.Baseline), sum[i].Credits.Add(c.Credit)
+	}
+	var out []Mover
+	for _, m := range sum {
+		if m.Diff = m.Credits.Sub(m.Baseline); !m.Diff.IsZero() {
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Mover) int { return b.Diff.Abs().Cmp(a.Diff.Abs()) })
+	return out[:min(n, len(out))]
+}
+
+// sweeps gathers each sweep's members' total credits by swept value.
+func sweeps(res *runner.Result, baseline decimal.Decimal) []Sweep {
+	var out []Sweep
+	for _, run := range res.Runs[1:] {
+		p := run.Scenario.Sweep
+		if p == nil {
+			continue
+		}
+		i := slices.IndexFunc(out, func(s Sweep) bool { return s.ID == p.Sweep })
+		if i < 0 {
+			out = append(out, Sweep{ID: p.Sweep, KPI: p.KPI, Field: p.Field, Base: baseline})
+			i = len(out) - 1
+		}
+		t := totals(run, res.Data, nil)
+		out[i].Points = append(out[i].Points, SweepPoint{Value: p.Value, Credits: t.Credits})
+	}
+	for _, s := range out {
+		slices.SortStableFunc(s.Points, func(a, b SweepPoint) int { return a.Value.Cmp(b.Value) })
+	}
+	return out
+}
