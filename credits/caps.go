@@ -10,8 +10,9 @@ import (
 )
 
 // pool converts the points of each service area's KPIs into the area's
-// credit and spreads it back over them pro rata to their points.
-func (c *Calculator) pool(lm *LotMonth) {
+// credit and spreads it back over them pro rata to their points; with
+// words, it says how in each area's How.
+func (c *Calculator) pool(lm *LotMonth, words bool) {
 	for _, a := range c.rb.Areas {
 		var idx []int
 		var weights []decimal.Decimal
@@ -24,17 +25,24 @@ func (c *Calculator) pool(lm *LotMonth) {
 			}
 		}
 		ac := AreaCredit{Area: a, Points: total, Credit: zero}
-		weighted, how := tiered(total, a.Threshold, a.Tiers)
+		weighted, how := tiered(total, a.Threshold, a.Tiers, words)
 		if weighted.IsPositive() {
 			if a.Value != nil {
 				ac.Credit = c.round(weighted.Mul(*a.Value), one)
-				how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
 			} else {
 				ac.Credit = c.round(weighted.Mul(lm.Charge).Mul(*a.Percent), hundred)
-				how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(lm.Charge))
 			}
 		}
-		ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, points(total), how, c.money(ac.Credit))
+		if words {
+			switch {
+			case !weighted.IsPositive():
+			case a.Value != nil:
+				how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
+			default:
+				how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(lm.Charge))
+			}
+			ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, points(total), how, c.money(ac.Credit))
+		}
 		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
@@ -46,14 +54,17 @@ func (c *Calculator) pool(lm *LotMonth) {
 // tiered returns the area's chargeable points, each weighted by the
 // multiplier of its tier: points up to the threshold count nothing, and a
 // tier starting From covers the points ranked From and above.
-func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Decimal, string) {
+func tiered(points, threshold decimal.Decimal, tiers []rules.Tier, words bool) (decimal.Decimal, string) {
 	type band struct{ lo, mult decimal.Decimal }
 	bands := []band{{threshold, one}}
 	for _, t := range tiers {
 		bands = append(bands, band{t.From.Sub(one), t.Multiplier})
 	}
 	weighted := zero
-	how := fmt.Sprintf("%s nil", decimal.Min(points, threshold))
+	var how string
+	if words {
+		how = fmt.Sprintf("%s nil", decimal.Min(points, threshold))
+	}
 	for i, b := range bands {
 		lo := decimal.Max(b.lo, threshold)
 		hi := points
@@ -65,7 +76,9 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Deci
 		}
 		n := hi.Sub(lo)
 		weighted = weighted.Add(n.Mul(b.mult))
-		how += fmt.Sprintf(" + %s x%s", n, b.mult)
+		if words {
+			how += fmt.Sprintf(" + %s x%s", n, b.mult)
+		}
 	}
 	return weighted, how
 }

@@ -170,7 +170,7 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	for i, o := range obs {
 		lm.KPIs[i] = l.price(i, o, charge)
 	}
-	c.pool(lm)
+	c.pool(lm, l.Explain)
 	c.capMonth(lm)
 	l.capYear(lm)
 	c.spread(lm)
@@ -198,12 +198,12 @@ func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 		s.streak++
 		s.metRun = 0
 		kc.Multiplier = k.Multiplier(s.streak)
-		q := l.calc.price(k, o.Status, o.Measure, charge, kc.Multiplier)
+		q := l.calc.price(k, o.Status, o.Measure, charge, kc.Multiplier, l.Explain)
 		kc.Points = q.points
 		if k.Area == nil {
 			kc.Amount = l.calc.round(q.num, q.den)
 		}
-		kc.Explanation = q.how // replaced by the full text once the month is done
+		kc.Explanation = q.how // replaced by the full text once the month is done; "" when not explaining
 	}
 	kc.Streak = s.streak
 	if !o.Status.Failed() && o.Status != rules.Met {

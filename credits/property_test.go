@@ -140,3 +140,43 @@ func TestPropertyCapsKeepOrder(t *testing.T) {
 		}
 	}
 }
+
+// Explanations change no figure: a lot priced with them and one priced
+// without agree on every amount, and without them no text is built at
+// all, for KPIs or service areas.
+func TestPropertyExplainChangesNothing(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 100 {
+		var body strings.Builder
+		body.WriteString("kpis:\n")
+		n := 1 + r.IntN(6)
+		for j := range n {
+			body.WriteString(randomKPI(r, fmt.Sprintf("K%d", j)))
+		}
+		fmt.Fprintf(&body, "caps: {monthly_percent_of_charge: %d}\n", 1+r.IntN(15))
+		rb := book(t, body.String())
+		with, without := credits.New(rb).NewLot(), credits.New(rb).NewLot()
+		without.Explain = false
+		for m := range 12 {
+			charge := decimal.New(int64(r.IntN(20_000_000)), -2)
+			o := make([]credits.Observation, n)
+			for j, k := range rb.KPIs {
+				measure := randomMeasure(r)
+				o[j] = credits.Observation{Status: k.Classify(measure), Measure: measure}
+			}
+			month := rules.NewMonth(2024, 1).Add(m)
+			a, err := with.Month(month, charge, o)
+			require.NoError(t, err)
+			b, err := without.Month(month, charge, o)
+			require.NoError(t, err)
+			require.True(t, a.Credits.Equal(b.Credits) && a.EarnBack.Equal(b.EarnBack), "case %d %s", i, month)
+			for j := range a.KPIs {
+				require.True(t, a.KPIs[j].Credit.Equal(b.KPIs[j].Credit) && a.KPIs[j].Points.Equal(b.KPIs[j].Points), "case %d %s K%d", i, month, j)
+				require.Empty(t, b.KPIs[j].Explanation)
+			}
+			for _, ac := range b.Areas {
+				require.Empty(t, ac.How)
+			}
+		}
+	}
+}

@@ -100,7 +100,7 @@ func (t *table) errorf(row, col int, column, format string, args ...any) error {
 
 // header maps the columns, rejecting unknown, repeated and missing ones.
 func (t *table) header(row int, names []string) error {
-	known := map[string]column{"month": {name: "month", key: -1, field: -1, month: true}}
+	known := map[string]column{rules.MonthColumn: {name: rules.MonthColumn, key: -1, field: -1, month: true}}
 	for i, k := range t.rb.Keys {
 		known[k] = column{name: k, key: i, field: -1}
 	}
@@ -120,7 +120,7 @@ func (t *table) header(row int, names []string) error {
 }
 
 func (t *table) expected() []string {
-	names := append(slices.Clone(t.rb.Keys), "month")
+	names := append(slices.Clone(t.rb.Keys), rules.MonthColumn)
 	for _, f := range t.rb.Fields {
 		names = append(names, f.Name)
 	}

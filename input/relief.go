@@ -51,7 +51,7 @@ func (t *ReliefTable) Len() int {
 // the data's lots and months; kpiIDs lists the KPI ids any scenario knows.
 func ReadRelief(ds *Dataset, kpiIDs []string, name string, r io.Reader) (*ReliefTable, error) {
 	rr := &reliefReader{ds: ds, kpiIDs: kpiIDs, name: name, lots: map[string]bool{},
-		want:  append(slices.Clone(ds.Rules.Keys), "month", "kpi", "reason"),
+		want:  append(slices.Clone(ds.Rules.Keys), rules.MonthColumn, "kpi", "reason"),
 		table: &ReliefTable{entries: map[reliefKey]string{}}, lines: map[reliefKey]int{}}
 	for _, l := range ds.Lots {
 		rr.lots[strings.Join(l.Keys, "\x00")] = true
@@ -113,10 +113,10 @@ func (rr *reliefReader) row(line int, cells []string) error {
 	}
 	m, err := rules.ParseMonth(get(n))
 	if err != nil {
-		return rr.fail(line, rr.idx[n]+1, "month", "%v", err)
+		return rr.fail(line, rr.idx[n]+1, rules.MonthColumn, "%v", err)
 	}
 	if ds := rr.ds; m < ds.First || m > ds.Last {
-		return rr.fail(line, rr.idx[n]+1, "month", "%s is outside the data (%s to %s)", m, ds.First, ds.Last)
+		return rr.fail(line, rr.idx[n]+1, rules.MonthColumn, "%s is outside the data (%s to %s)", m, ds.First, ds.Last)
 	}
 	id := get(n + 1)
 	if id != "*" && !slices.Contains(rr.kpiIDs, id) {

@@ -141,7 +141,7 @@ func (e *Evaluator) Load(row *Row) error {
 		e.env[f.Name] = row.Values[i]
 	}
 	e.month = row.Month
-	e.env["month"] = row.Month.String()
+	e.env[rules.MonthColumn] = row.Month.String()
 	return nil
 }
 

@@ -150,7 +150,7 @@ func (p *Program) MeasureRange(i int) rules.Range { return p.kpis[i].rng }
 
 // sampleEnv declares each name an expression may use with a value of its type.
 func sampleEnv(rb *rules.Rulebook) map[string]any {
-	env := map[string]any{"month": ""}
+	env := map[string]any{rules.MonthColumn: ""}
 	for _, k := range rb.Keys {
 		env[k] = ""
 	}

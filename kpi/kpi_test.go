@@ -321,3 +321,17 @@ kpis:
 		})
 	}
 }
+
+// Names come from the syntax tree: the helpers' names and text in quotes
+// are not names, and each name is placed in the source.
+func TestNames(t *testing.T) {
+	src := `max(jobs, 1) + round(fixed / jobs, 2) + (region == "jobs, Wales" ? 1 : 0) + pct(é_x, jobs)`
+	got := kpi.Names(src)
+	var names []string
+	for _, n := range got {
+		names = append(names, n.Name)
+		require.Equal(t, n.Name, string([]rune(src)[n.From:n.To]))
+	}
+	require.Equal(t, []string{"jobs", "fixed", "jobs", "region", "é_x", "jobs"}, names)
+	require.Empty(t, kpi.Names("jobs +"), "an expression that does not parse")
+}

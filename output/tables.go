@@ -3,6 +3,7 @@ package output
 import (
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
@@ -23,7 +24,7 @@ const (
 // multipliers and points are written with: DECIMAL(38, 16) in Parquet. A
 // quotient in an expression is rounded to as many places, so a measure is
 // written exactly.
-const MeasurePlaces = 16
+const MeasurePlaces = kpi.DivisionPlaces
 
 // outColumn is one column of an output table; a nullable column takes nil
 // for no value.
@@ -52,7 +53,7 @@ func keyColumns(rb *rules.Rulebook) []outColumn {
 // kpiResults has one row per scenario, lot, month and KPI.
 func kpiResults(res *runner.Result) outTable {
 	cols := append(keyColumns(res.Rules),
-		outColumn{"month", kMonth, false}, outColumn{"kpi", kString, false},
+		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"kpi", kString, false},
 		outColumn{"charge", kMoney, false}, outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
 		outColumn{"target", kMeasure, false}, outColumn{"status", kString, false},
 		outColumn{"streak", kInt, false}, outColumn{"multiplier", kMeasure, false},
@@ -88,7 +89,7 @@ func kpiResults(res *runner.Result) outTable {
 // creditTable has one row per scenario, lot and month.
 func creditTable(res *runner.Result) outTable {
 	cols := append(keyColumns(res.Rules),
-		outColumn{"month", kMonth, false}, outColumn{"charge", kMoney, false},
+		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"charge", kMoney, false},
 		outColumn{"credits_before_cap", kMoney, false}, outColumn{"cap", kMoney, true},
 		outColumn{"annual_cap_left", kMoney, true}, outColumn{"credits", kMoney, false},
 		outColumn{"earn_back", kMoney, false}, outColumn{"net", kMoney, false})

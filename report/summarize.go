@@ -18,7 +18,7 @@ func Summarize(res *runner.Result) *Summary {
 		FirstMonth: ds.First.String(), LastMonth: ds.Last.String(), GroupBy: rb.Keys[0],
 		Lots: len(ds.Lots), KPIs: len(rb.KPIs), LotMonths: len(ds.Lots) * ds.Months(),
 	}
-	base := res.Runs[0]
+	base := res.Baseline()
 	s.Baseline = totals(base, ds, nil)
 	for _, g := range groups(ds) {
 		s.ByGroup = append(s.ByGroup, GroupTotal{Name: g, Totals: totals(base, ds, inGroup(g))})

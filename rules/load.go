@@ -230,7 +230,7 @@ func (r *reader) keyNames(n *yaml.Node) {
 			// reported by strList
 		case columnName(k) != "":
 			r.errorf(item, key, "%s", columnName(k))
-		case k == "month":
+		case k == MonthColumn:
 			r.errorf(item, key, "month is always present and is not a key")
 		}
 	}
@@ -258,7 +258,7 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 		case isKey[k.Value]:
 			r.errorf(k, key, "%s is a key column; key columns are text and need no declaration", limits.Quote(k.Value))
 			continue
-		case k.Value == "month":
+		case k.Value == MonthColumn:
 			r.errorf(k, key, "month is always present and needs no declaration")
 			continue
 		case isField[k.Value]:

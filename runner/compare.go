@@ -76,7 +76,7 @@ func (r *Result) Comparisons() []Comparison {
 	var out []Comparison
 	for _, run := range r.Runs[1:] {
 		for li, lot := range r.Data.Lots {
-			for _, c := range compareLot(r.Runs[0].KPIs[li], run.KPIs[li]) {
+			for _, c := range compareLot(r.Baseline().KPIs[li], run.KPIs[li]) {
 				out = append(out, Comparison{Scenario: run.ID, Lot: slices.Clone(lot.Keys), KPI: c.kpi, Baseline: c.base,
 					Credit: c.scen, Difference: c.scen.Sub(c.base), BaselineFailures: c.baseFail, Failures: c.scenFail})
 			}

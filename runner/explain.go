@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/credits"
@@ -203,16 +203,14 @@ func optionalText(d decimal.Decimal, ok bool) string {
 	return d.String()
 }
 
-var identifier = regexp.MustCompile(`"[^"]*"|'[^']*'|[A-Za-z_][A-Za-z0-9_]*`)
-
 // usedFields lists the columns the KPI's expressions refer to, the charge
 // first.
 func usedFields(rb *rules.Rulebook, k *rules.KPI) []string {
 	out := []string{rb.Charge}
 	for _, e := range []rules.Expr{k.Measure, k.Volume, k.Applies} {
-		for _, id := range identifier.FindAllString(e.Source, -1) {
-			if valueKnown(rb, id) && !slices.Contains(out, id) {
-				out = append(out, id)
+		for _, n := range kpi.Names(e.Source) {
+			if valueKnown(rb, n.Name) && !slices.Contains(out, n.Name) {
+				out = append(out, n.Name)
 			}
 		}
 	}
@@ -221,14 +219,14 @@ func usedFields(rb *rules.Rulebook, k *rules.KPI) []string {
 
 func valueKnown(rb *rules.Rulebook, name string) bool {
 	_, isField := rb.Field(name)
-	return isField || slices.Contains(rb.Keys, name) || name == "month"
+	return isField || slices.Contains(rb.Keys, name) || name == rules.MonthColumn
 }
 
 func valueOf(rb *rules.Rulebook, lm *engine.LotMonth, name string) any {
 	if i := slices.Index(rb.Keys, name); i >= 0 {
 		return lm.Row.Keys[i]
 	}
-	if name == "month" {
+	if name == rules.MonthColumn {
 		return lm.Row.Month.String()
 	}
 	for i, f := range rb.Fields {
@@ -241,13 +239,21 @@ func valueOf(rb *rules.Rulebook, lm *engine.LotMonth, name string) any {
 
 // substitute writes the expression with each column replaced by its value.
 func substitute(rb *rules.Rulebook, lm *engine.LotMonth, src string) string {
-	return identifier.ReplaceAllStringFunc(src, func(id string) string {
-		if !valueKnown(rb, id) {
-			return id
+	text := []rune(src)
+	var b strings.Builder
+	at := 0
+	for _, n := range kpi.Names(src) {
+		if !valueKnown(rb, n.Name) {
+			continue
 		}
-		if s, ok := valueOf(rb, lm, id).(string); ok {
-			return fmt.Sprintf("%q", s)
+		b.WriteString(string(text[at:n.From]))
+		if s, ok := valueOf(rb, lm, n.Name).(string); ok {
+			fmt.Fprintf(&b, "%q", s)
+		} else {
+			fmt.Fprint(&b, valueOf(rb, lm, n.Name))
 		}
-		return fmt.Sprint(valueOf(rb, lm, id))
-	})
+		at = n.To
+	}
+	b.WriteString(string(text[at:]))
+	return b.String()
 }

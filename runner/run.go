@@ -96,6 +96,32 @@ func (r *Result) Check() error {
 // Detailed reports whether the run kept every KPI's detail.
 func (r *ScenarioRun) Detailed() bool { return r.Lots != nil }
 
+// Baseline returns the run of the rulebook as it stands.
+func (r *Result) Baseline() *ScenarioRun { return r.Runs[0] }
+
+// Run returns the run of the scenario with the given id (Baseline, or
+// "baseline", for the baseline), and false when there is none.
+func (r *Result) Run(id string) (*ScenarioRun, bool) {
+	i := slices.IndexFunc(r.Runs, func(run *ScenarioRun) bool { return run.ID == id })
+	if i < 0 {
+		return nil, false
+	}
+	return r.Runs[i], true
+}
+
+// Month returns the detail of one lot-month of a run: the lot by its key
+// values, in the rulebook's key order, and the month. It returns false
+// when the data has no such lot or month, or the run did not keep its
+// detail (see Detailed; run.Months holds the same lot-months' totals).
+func (r *Result) Month(run *ScenarioRun, lot []string, m rules.Month) (*engine.LotMonth, bool) {
+	li, ok := r.Data.Lot(lot...)
+	if !ok || !run.Detailed() || m < r.Data.First || m > r.Data.Last {
+		return nil, false
+	}
+	return run.Lots[li][m-r.Data.First], true
+}
+
+
 // Run evaluates the baseline and the scenarios over the data. The
 // baseline's expressions are evaluated once for every lot-month; a
 // scenario evaluates only the KPIs whose expressions it changes. Scenarios

@@ -148,7 +148,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := output.Write(ctx, res, dest); err != nil {
 		return err
 	}
-	t := res.Runs[0].Total
+	t := res.Baseline().Total
 	fmt.Fprintf(stdout, "%s: %d lots x %d months, %d scenarios\n", *out, len(res.Data.Lots), res.Data.Months(), len(res.Runs)-1)
 	fmt.Fprintf(stdout, "baseline credits %s on charges of %s\n", t.Credits.StringFixed(res.Rules.MinorUnits), t.Charge.StringFixed(res.Rules.MinorUnits))
 	return nil
