@@ -121,7 +121,6 @@ func (r *Result) Month(run *ScenarioRun, lot []string, m rules.Month) (*engine.L
 	return run.Lots[li][m-r.Data.First], true
 }
 
-
 // Run evaluates the baseline and the scenarios over the data. The
 // baseline's expressions are evaluated once for every lot-month; a
 // scenario evaluates only the KPIs whose expressions it changes. Scenarios
