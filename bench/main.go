@@ -87,7 +87,7 @@ func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath st
 	if err != nil {
 		return "", "", "", err
 	}
-	csv, _, err := aasc.Generate(aasc.Config{Seed: 1, Start: rb.Start.Month, Months: months, Lots: lots})
+	csv, _, err := aasc.Generate(aasc.Config{Seed: 1, Start: *rb.Start, Months: months, Lots: lots})
 	if err != nil {
 		return "", "", "", err
 	}

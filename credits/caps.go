@@ -12,7 +12,7 @@ import (
 // pool converts the points of each service area's KPIs into the area's
 // credit and spreads it back over them pro rata to their points; with
 // words, it says how in each area's How.
-func (c *Calculator) pool(lm *LotMonth, words bool) {
+func (c *Calculator) pool(lm *Month, words bool) {
 	for _, a := range c.rb.Areas {
 		var idx []int
 		var weights []decimal.Decimal
@@ -85,7 +85,7 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier, words bool) (
 
 // capMonth limits the lot's credits to the monthly cap. The KPIs' shares
 // are left to spread, once every cap is known.
-func (c *Calculator) capMonth(lm *LotMonth) {
+func (c *Calculator) capMonth(lm *Month) {
 	lm.BeforeCap = zero
 	for i := range lm.KPIs {
 		if kc := &lm.KPIs[i]; !kc.Amount.IsZero() {
@@ -102,7 +102,7 @@ func (c *Calculator) capMonth(lm *LotMonth) {
 // spread sets each KPI's credit: its amount when no cap bound, else its
 // share of the capped total, spread once pro rata to the amounts before
 // any cap, so that a KPI priced higher never ends with less.
-func (c *Calculator) spread(lm *LotMonth) {
+func (c *Calculator) spread(lm *Month) {
 	if !lm.Credits.LessThan(lm.BeforeCap) {
 		for i := range lm.KPIs {
 			lm.KPIs[i].Credit = lm.KPIs[i].Amount
@@ -123,8 +123,8 @@ func (c *Calculator) spread(lm *LotMonth) {
 // January when it has none, and the last ends at the rulebook's end.
 func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 	first := rules.Month(0) // January of year 0
-	if c.rb.Start.Set {
-		first = c.rb.Start.Month
+	if c.rb.Start != nil {
+		first = *c.rb.Start
 	}
 	d := int(m - first)
 	year = d / 12
@@ -133,8 +133,8 @@ func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 	}
 	start := first + rules.Month(year*12)
 	last := start + 11
-	if c.rb.End.Set && c.rb.End.Month < last {
-		last = c.rb.End.Month
+	if c.rb.End != nil && *c.rb.End < last {
+		last = *c.rb.End
 	}
 	return year, int(last-start) + 1
 }
@@ -145,7 +145,7 @@ func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 // months so far, plus this month's charge for each of its other months
 // (those to come, and those before the data starts), so a month's figures
 // never depend on later data. A month gets what the cap has left.
-func (l *Lot) capYear(lm *LotMonth) {
+func (l *Lot) capYear(lm *Month) {
 	c := l.calc
 	y, months := c.contractYear(lm.Month)
 	if y != l.year || !l.inYear {
@@ -179,7 +179,7 @@ func (l *Lot) capYear(lm *LotMonth) {
 // usually exactly N then, since a failure both feeds the pool and ends the
 // run; it is beyond N when a scenario lowered N during a run, and the pool
 // is refunded at the first met month under the new rules.
-func (l *Lot) earnBack(lm *LotMonth) {
+func (l *Lot) earnBack(lm *Month) {
 	lm.EarnBack = zero
 	for i := range lm.KPIs {
 		eb, s, kc := l.calc.earnBack[i], l.states[i], &lm.KPIs[i]

@@ -43,8 +43,8 @@ type AreaCredit struct {
 	How    string
 }
 
-// LotMonth is the credits of one lot in one month.
-type LotMonth struct {
+// Month is the credits of one lot in one month.
+type Month struct {
 	Month     rules.Month
 	Charge    decimal.Decimal
 	KPIs      []KPICredit // in rulebook order
@@ -61,7 +61,7 @@ type LotMonth struct {
 }
 
 // Net is the month's credits less its earn-back.
-func (m *LotMonth) Net() decimal.Decimal { return m.Credits.Add(m.EarnBack) }
+func (m *Month) Net() decimal.Decimal { return m.Credits.Add(m.EarnBack) }
 
 // Calculator prices KPI failures under one rulebook. It is safe for
 // concurrent use; the state of a lot lives in a Lot.
@@ -150,7 +150,7 @@ func (l *Lot) Use(c *Calculator) {
 // Month works out the lot's credits for a month from its charge and one
 // observation per KPI, in rulebook order. An observation at a failure
 // level the KPI cannot reach (rules.KPI.Reaches) is an error.
-func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation) (*LotMonth, error) {
+func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation) (*Month, error) {
 	c := l.calc
 	switch {
 	case len(obs) != len(c.rb.KPIs):
@@ -166,7 +166,7 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 		}
 	}
 	l.last, l.begun = month, true
-	lm := &LotMonth{Month: month, Charge: charge, KPIs: make([]KPICredit, len(obs))}
+	lm := &Month{Month: month, Charge: charge, KPIs: make([]KPICredit, len(obs))}
 	for i, o := range obs {
 		lm.KPIs[i] = l.price(i, o, charge)
 	}

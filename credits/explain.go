@@ -11,7 +11,7 @@ import (
 // explain writes one line that shows how a KPI's credit arose, e.g.
 // "KPI-01 minor: 0.9615 < target 0.98; 2nd consecutive failure x1.5;
 // 3 points x £250.00 = £750.00 x 1.5 = £1,125.00".
-func (c *Calculator) explain(lm *LotMonth, i int) string {
+func (c *Calculator) explain(lm *Month, i int) string {
 	kc := &lm.KPIs[i]
 	var b strings.Builder
 	k := kc.KPI
@@ -40,7 +40,7 @@ func (c *Calculator) explain(lm *LotMonth, i int) string {
 	return b.String()
 }
 
-func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICredit) {
+func (c *Calculator) explainFailure(b *strings.Builder, lm *Month, kc *KPICredit) {
 	k := kc.KPI
 	bound, name := k.Target, "target"
 	if kc.Status > rules.Minor {

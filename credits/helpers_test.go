@@ -42,7 +42,7 @@ func obs(status rules.Status, measure string) credits.Observation {
 }
 
 // month runs one month of a lot and fails the test on error.
-func month(t testing.TB, lot *credits.Lot, m string, charge string, o ...credits.Observation) *credits.LotMonth {
+func month(t testing.TB, lot *credits.Lot, m string, charge string, o ...credits.Observation) *credits.Month {
 	t.Helper()
 	mm, err := rules.ParseMonth(m)
 	require.NoError(t, err)

@@ -92,7 +92,7 @@ func TestPropertyCapsHold(t *testing.T) {
 
 // requireOrderKept fails when a KPI priced higher than another ends with a
 // smaller credit.
-func requireOrderKept(t *testing.T, lm *credits.LotMonth, where string) {
+func requireOrderKept(t *testing.T, lm *credits.Month, where string) {
 	t.Helper()
 	for _, a := range lm.KPIs {
 		for _, b := range lm.KPIs {

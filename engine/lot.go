@@ -24,7 +24,7 @@ type Lot struct {
 type LotMonth struct {
 	Row     *kpi.Row
 	Results []kpi.Result
-	Credits *credits.LotMonth
+	Credits *credits.Month
 }
 
 // KPI returns the result and the credit of the KPI with the given id, and

@@ -107,8 +107,8 @@ func manifest(ctx context.Context, res *runner.Result, inputs []runner.Input, ro
 
 func scenarioEntry(s *rules.Scenario) (ManifestScenario, error) {
 	e := ManifestScenario{ID: s.ID, Description: s.Description}
-	if s.From.Set {
-		e.From = s.From.Month.String()
+	if s.From != nil {
+		e.From = s.From.String()
 	}
 	if p := s.Sweep; p != nil {
 		e.Sweep = &ManifestSweep{Sweep: p.Sweep, KPI: p.KPI, Field: p.Field, Value: p.Value.String()}

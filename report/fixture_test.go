@@ -96,7 +96,7 @@ func fixtureKPIs(total decimal.Decimal) []KPITotal {
 	return ks
 }
 
-func fixtureTopMonths() []LotMonth {
+func fixtureTopMonths() []TopMonth {
 	rows := [][4]string{
 		{"Northgate / North East", "2025-03", "1500000.00", "18450.00"},
 		{"Northgate / Yorkshire", "2025-04", "1500000.00", "16200.25"},
@@ -109,9 +109,9 @@ func fixtureTopMonths() []LotMonth {
 		{"Westmoor / Midlands", "2025-06", "1025000.00", "9075.00"},
 		{"Northgate / Northern Ireland", "2025-01", "1500000.00", "8800.00"},
 	}
-	out := make([]LotMonth, len(rows))
+	out := make([]TopMonth, len(rows))
 	for i, r := range rows {
-		out[i] = LotMonth{Lot: r[0], Month: r[1], Charge: d(r[2]), Credits: d(r[3])}
+		out[i] = TopMonth{Lot: r[0], Month: r[1], Charge: d(r[2]), Credits: d(r[3])}
 	}
 	return out
 }

@@ -91,16 +91,16 @@ func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
 	return out
 }
 
-func topMonths(run *runner.ScenarioRun, ds *input.Dataset, n int) []LotMonth {
-	var all []LotMonth
+func topMonths(run *runner.ScenarioRun, ds *input.Dataset, n int) []TopMonth {
+	var all []TopMonth
 	for li, lot := range ds.Lots {
 		for _, m := range run.Months[li] {
 			if m.Credits.IsPositive() {
-				all = append(all, LotMonth{Lot: lot.Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits})
+				all = append(all, TopMonth{Lot: lot.Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits})
 			}
 		}
 	}
-	slices.SortStableFunc(all, func(a, b LotMonth) int { return b.Credits.Cmp(a.Credits) })
+	slices.SortStableFunc(all, func(a, b TopMonth) int { return b.Credits.Cmp(a.Credits) })
 	return all[:min(n, len(all))]
 }
 
@@ -128,8 +128,8 @@ func scenarioSummary(s *Summary, run, base *runner.ScenarioRun, ds *input.Datase
 	t := totals(run, ds, nil)
 	st := ScenarioTotal{ID: run.ID, Description: run.Scenario.Description,
 		Credits: t.Credits, Diff: t.Credits.Sub(s.Baseline.Credits), Failures: t.Failures}
-	if f := run.Scenario.From; f.Set {
-		st.From = f.Month.String()
+	if f := run.Scenario.From; f != nil {
+		st.From = f.String()
 	}
 	for _, g := range s.ByGroup {
 		c := totals(run, ds, inGroup(g.Name)).Credits

@@ -21,7 +21,7 @@ type Summary struct {
 	Baseline  Totals
 	ByGroup   []GroupTotal // one per provider (value of GroupBy), by name
 	ByKPI     []KPITotal   // in rulebook order
-	TopMonths []LotMonth   // the lot-months with the most credits, most first (at most 10)
+	TopMonths []TopMonth   // the lot-months with the most credits, most first (at most 10)
 	Monthly   []Series     // baseline credits per month, one series per provider
 
 	Scenarios []ScenarioTotal // empty when the run has no scenarios
@@ -57,8 +57,8 @@ type KPITotal struct {
 	Excused     int
 }
 
-// LotMonth is one lot's credits in one month.
-type LotMonth struct {
+// TopMonth is one lot's credits in one month.
+type TopMonth struct {
 	Lot     string // the key values joined with " / ", e.g. "Northgate / Wales"
 	Month   string
 	Charge  decimal.Decimal

@@ -78,7 +78,7 @@ func ExampleRulebook_AddOverlay() {
 		return
 	}
 	k := s.Rules().KPI("KPI-04")
-	fmt.Println(s.ID, "from", s.From.Month)
+	fmt.Println(s.ID, "from", *s.From)
 	fmt.Println(k.ID, "target", k.Target, k.Credit.Kind, "floor", k.Credit.Floor)
 	fmt.Println("monthly cap", s.Rules().Caps.MonthlyPercent, "%")
 	// Output:

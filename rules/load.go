@@ -124,8 +124,8 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 	}
 	if e, ok := m["end"]; ok {
 		rb.End = r.month(e.value, "end")
-		if rb.Start.Set && rb.End.Set && rb.End.Month < rb.Start.Month {
-			r.errorf(e.value, "end", "%s is before start %s", rb.End.Month, rb.Start.Month)
+		if rb.Start != nil && rb.End != nil && *rb.End < *rb.Start {
+			r.errorf(e.value, "end", "%s is before start %s", *rb.End, *rb.Start)
 		}
 	}
 	if e, ok := m["fields"]; ok {

@@ -63,7 +63,7 @@ func TestScenarioOverlay(t *testing.T) {
 		"defect-target-sweep/target=0.92", "defect-target-sweep/target=0.95", "defect-target-sweep/target=0.98"}, ids)
 
 	ccn := rb.Scenarios[0]
-	require.Equal(t, rules.NewMonth(2025, 4), ccn.From.Month)
+	require.Equal(t, rules.NewMonth(2025, 4), *ccn.From)
 	sr := ccn.Rules()
 	require.Len(t, sr.KPIs, 1, "KPI-02 removed")
 	k := sr.KPI("KPI-01")

@@ -21,7 +21,7 @@ type Rulebook struct {
 	Keys       []string  // columns that identify a lot, e.g. provider, region
 	Charge     string    // money field holding a lot's monthly charge
 	PointValue Decimal   // money per point for points schemes outside service areas
-	Start, End OptMonth  // the contract term; months outside it are rejected
+	Start, End *Month    // the contract term, nil for an open end; months outside it are rejected
 	Fields     []Field   // the declared data fields, in file order
 	KPIs       []*KPI    // in file order
 	Caps       Caps      // monthly and annual caps
@@ -35,12 +35,6 @@ type Rulebook struct {
 
 // Decimal is an exact decimal number; the alias keeps signatures short.
 type Decimal = decimal.Decimal
-
-// OptMonth is a month that may be absent.
-type OptMonth struct {
-	Month Month
-	Set   bool
-}
 
 // FieldType is the type of a data column.
 type FieldType uint8
@@ -291,11 +285,11 @@ var (
 // InTerm reports a month outside the contract term (start to end, where
 // given) as an error saying which end it passes.
 func (b *Rulebook) InTerm(m Month) error {
-	if s := b.Start; s.Set && m < s.Month {
-		return fmt.Errorf("%s is before the contract starts (%s)", m, s.Month)
+	if s := b.Start; s != nil && m < *s {
+		return fmt.Errorf("%s is before the contract starts (%s)", m, *s)
 	}
-	if e := b.End; e.Set && m > e.Month {
-		return fmt.Errorf("%s is after the contract ends (%s)", m, e.Month)
+	if e := b.End; e != nil && m > *e {
+		return fmt.Errorf("%s is after the contract ends (%s)", m, *e)
 	}
 	return nil
 }

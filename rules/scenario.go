@@ -32,7 +32,7 @@ var textFields = []string{"id", "name", "description", "measure", "unit", "range
 type Scenario struct {
 	ID          string
 	Description string
-	From        OptMonth // months before From keep the baseline rules
+	From        *Month // months before From keep the baseline rules; nil: from the first
 	Sweep       *SweepPoint
 	Pos         Pos
 
@@ -73,7 +73,7 @@ type sweepSpec struct {
 	shiftBounds bool
 }
 
-// scenarios reads the scenario list without applying it; expandScenarios
+// scenarios reads the scenario list without applying it; addScenarios
 // does that once the baseline is known to be valid.
 func (r *reader) scenarios(n *yaml.Node) []*scenarioSpec {
 	var out []*scenarioSpec
@@ -262,8 +262,8 @@ func (b *Rulebook) checkSpecs(specs []*scenarioSpec, ps *problems) bool {
 	total := len(b.Scenarios)
 	for _, spec := range specs {
 		key := "scenarios." + spec.ID
-		if spec.From.Set {
-			if err := b.InTerm(spec.From.Month); err != nil {
+		if spec.From != nil {
+			if err := b.InTerm(*spec.From); err != nil {
 				ps.add(spec.fromPos, key+".from", "%v", err)
 			}
 		}

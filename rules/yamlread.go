@@ -206,17 +206,17 @@ func (r *reader) boolean(n *yaml.Node, key string) bool {
 	return s == "true" || s == "True" || s == "TRUE"
 }
 
-func (r *reader) month(n *yaml.Node, key string) OptMonth {
+func (r *reader) month(n *yaml.Node, key string) *Month {
 	s, ok := r.scalar(n, key, "a month (YYYY-MM)")
 	if !ok {
-		return OptMonth{}
+		return nil
 	}
 	m, err := ParseMonth(s)
 	if err != nil {
 		r.errorf(n, key, "%v", err)
-		return OptMonth{}
+		return nil
 	}
-	return OptMonth{Month: m, Set: true}
+	return &m
 }
 
 func (r *reader) seq(n *yaml.Node, key string) []*yaml.Node {

@@ -21,7 +21,7 @@ func benchJob(b *testing.B, lots, months, scenarios int) runner.Job {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, _, err := aasc.Generate(aasc.Config{Seed: 1, Months: months, Start: rb.Start.Month, Lots: lots})
+	data, _, err := aasc.Generate(aasc.Config{Seed: 1, Months: months, Start: *rb.Start, Lots: lots})
 	if err != nil {
 		b.Fatal(err)
 	}

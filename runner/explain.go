@@ -102,7 +102,7 @@ func findLot(ds *input.Dataset, want map[string]string) (*input.LotData, error) 
 
 func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *input.LotData, lm *engine.LotMonth, i int) {
 	rb := base
-	if run.Scenario != nil && lm.Row.Month >= run.Scenario.From.Month {
+	if run.Scenario != nil && (run.Scenario.From == nil || lm.Row.Month >= *run.Scenario.From) {
 		rb = run.Scenario.Rules()
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }

@@ -213,8 +213,8 @@ type scenarioRun struct {
 // month and the scenario's from it, carrying streaks across.
 func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 	from := s.job.Data.First
-	if sc := s.run.Scenario; sc != nil && sc.From.Set && sc.From.Month > from {
-		from = sc.From.Month
+	if sc := s.run.Scenario; sc != nil && sc.From != nil && *sc.From > from {
+		from = *sc.From
 	}
 	lots := s.job.Data.Lots
 	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
