@@ -84,4 +84,7 @@
 //
 // An excused KPI (its Observation's status is Excused) earns nothing and
 // leaves its streak and met run unchanged.
+//
+// It depends on rules and money only; package engine feeds it the results
+// of package kpi.
 package credits

@@ -101,4 +101,7 @@
 // names the others beside it. The CSV has one row per point of every other
 // curve, by KPI, curve and ascending measure. The same inputs give the same
 // bytes.
+//
+// It depends on rules, kpi, credits and money, not on the engine or any
+// file format.
 package curves

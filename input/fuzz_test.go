@@ -13,7 +13,7 @@ import (
 
 // FuzzReadCSV feeds the data reader arbitrary files: it never panics, and
 // it returns either a dataset whose every lot has every month and whose
-// text is UTF-8, or an *InputError.
+// text is UTF-8, or a *rules.Problem.
 func FuzzReadCSV(f *testing.F) {
 	seed, err := os.ReadFile("../testdata/small/small.csv")
 	if err != nil {

@@ -25,6 +25,9 @@
 // operator and helper, both branches of a condition) and reports a target,
 // bound or floor that range puts out of reach. A measure outside the range
 // of its KPI's declared unit is an *EvalError wrapping ErrOutOfRange.
+//
+// Check is the rules.Checker kpicredit loads rulebooks with. kpi depends
+// on rules (the rulebook) and limits; package engine evaluates with it.
 package kpi
 
 import (

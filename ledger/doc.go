@@ -1,5 +1,7 @@
 // Package ledger keeps the month-end close: an append-only ledger of service
-// credits in one SQLite file.
+// credits in one SQLite file. It depends on rules (months) and internal/pq
+// (its Parquet export); the engine does not depend on it, and package
+// statement renders what it holds.
 //
 // The ledger does not compute credits. The caller runs the engine and hands
 // [Ledger.CloseMonth] the current computation of every closed month and of

@@ -1,5 +1,11 @@
-// Package report writes the human-readable summary of a run, as Markdown
-// and as a single self-contained HTML page.
+// Package report condenses a run for people: Summarize turns a
+// runner.Result into a Summary (totals by provider, KPI and month, the
+// scenarios against the baseline, the KPIs that move most, sweeps), which
+// WriteMarkdown and WriteHTML render as summary.md and a single
+// self-contained summary.html.
+//
+// It depends on runner (the result), input (its lots), rules and money;
+// package output writes its pages beside the tables.
 package report
 
 import "github.com/shopspring/decimal"

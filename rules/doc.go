@@ -21,4 +21,12 @@
 // a KPI key by key; a credit naming another scheme replaces the scheme,
 // the same scheme merges; a null value removes the key. A sweep expands to
 // one scenario per value, named "<id>/<field>=<value>".
+//
+// Optional settings are pointers, nil when not given (a bound, a cap, the
+// contract's start); the results of other packages keep an optional value
+// as a value and a Has flag instead, so that pricing allocates nothing.
+//
+// Every other package of kpicredit depends on rules, and rules on period,
+// money and limits only. Package kpi, which compiles expressions, imports
+// rules, so Load takes it as a Checker: rules.Load(path, kpi.Check).
 package rules

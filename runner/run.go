@@ -1,7 +1,13 @@
-// Package runner is the batch job: it reads a contract's monthly data,
-// evaluates the baseline rulebook and every scenario over it, and writes
-// Parquet, CSV and summary reports. The kpicredit command is a thin shell
-// over it; a Go service can call it directly.
+// Package runner is the batch job: Load reads a job's files (rulebook,
+// scenario files, data, relief) with every problem in one list, and Run
+// prices the baseline and every scenario over every lot and month, in
+// parallel, into a Result that is looked up by name (Baseline, Run, Month,
+// Comparisons). Explain shows how one KPI's credit of one lot-month arose.
+//
+// It depends on engine (pricing), input (reading data and relief), kpi and
+// rules; it writes nothing. Package output writes a Result's files and
+// package report condenses it for people; the kpicredit command is a thin
+// shell over the three.
 package runner
 
 import (

@@ -12,6 +12,9 @@
 // be a directory) or invalid input (a rulebook, scenario, data or relief
 // file, or inputs that fail together: an expression failing on a row, a
 // value too large for an output column).
+//
+// It is a thin shell: runner.Load reads the inputs, runner.Run prices
+// them, output.Write writes the files and runner.Explain explains.
 package main
 
 import (

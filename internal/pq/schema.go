@@ -5,6 +5,9 @@
 // whose columns keep the given order. Reading is untyped: [ReadTable] turns
 // every cell of a flat Parquet file into text, so that CSV and Parquet inputs
 // share one validation path.
+//
+// It depends on period (months) and limits (input limits), and on
+// parquet-go; input reads with it, output and ledger write with it.
 package pq
 
 import (
