@@ -10,9 +10,11 @@ import (
 )
 
 // pool converts the points of each service area's KPIs into the area's
-// credit and spreads it back over them pro rata to their points; with
-// words, it says how in each area's How.
-func (c *Calculator) pool(lm *Month, words bool) {
+// credit, after any banked bonus points offset them, and spreads it back
+// over them pro rata to their points; with words, it says how in each
+// area's How.
+func (l *Lot) pool(lm *Month) {
+	c := l.calc
 	for _, a := range c.rb.Areas {
 		var idx []int
 		var weights []decimal.Decimal
@@ -24,24 +26,19 @@ func (c *Calculator) pool(lm *Month, words bool) {
 				total = total.Add(lm.KPIs[i].Points)
 			}
 		}
-		ac := AreaCredit{Area: a, Points: total, Credit: zero}
-		weighted, how := tiered(total, a.Threshold, a.Tiers, words)
-		if weighted.IsPositive() {
-			if a.Value != nil {
-				ac.Credit = c.round(weighted.Mul(*a.Value), one)
-			} else {
-				ac.Credit = c.round(weighted.Mul(lm.Charge).Mul(*a.Percent), hundred)
-			}
+		ac := AreaCredit{Area: a, Points: total, Credit: zero, BonusUsed: zero}
+		priced := total
+		if c.rb.Bonus != nil && len(l.bank) > 0 && total.IsPositive() {
+			ac.BonusUsed = l.useBonus(chargeable(a, total))
+			priced = total.Sub(ac.BonusUsed)
 		}
-		if words {
-			switch {
-			case !weighted.IsPositive():
-			case a.Value != nil:
-				how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
-			default:
-				how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(lm.Charge))
+		how := c.priceArea(&ac, priced, lm.Charge, l.Explain)
+		if l.Explain {
+			pts := points(total)
+			if ac.BonusUsed.IsPositive() {
+				pts = fmt.Sprintf("%s less %s banked = %s", pts, bonusPoints(ac.BonusUsed), points(priced))
 			}
-			ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, points(total), how, c.money(ac.Credit))
+			ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, pts, how, c.money(ac.Credit))
 		}
 		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
@@ -49,6 +46,57 @@ func (c *Calculator) pool(lm *Month, words bool) {
 		}
 		lm.Areas = append(lm.Areas, ac)
 	}
+}
+
+// chargeable is how many of an area's points earn a credit, and so how
+// many banked bonus points can offset: those above its threshold, or, for
+// a banded area whose points reach the first band, those from the first
+// band's From less one on (enough to take the points below it).
+func chargeable(a *rules.ServiceArea, total decimal.Decimal) decimal.Decimal {
+	if len(a.Bands) > 0 {
+		if total.LessThan(a.Bands[0].From) {
+			return zero
+		}
+		return decimal.Min(total, total.Sub(a.Free()))
+	}
+	return decimal.Max(zero, total.Sub(a.Threshold))
+}
+
+// priceArea sets an area's credit for its points: through its band
+// table, or per point above its threshold with its tiers. It returns the
+// working, when words is true.
+func (c *Calculator) priceArea(ac *AreaCredit, pts, charge decimal.Decimal, words bool) string {
+	a := ac.Area
+	if len(a.Bands) > 0 {
+		band, ok := a.Band(pts)
+		if ok {
+			ac.Credit = c.round(charge.Mul(band.Percent), hundred)
+		}
+		switch {
+		case !words:
+		case ok:
+			return fmt.Sprintf("band from %s: %s%% of %s", band.From, band.Percent, c.money(charge))
+		default:
+			return fmt.Sprintf("below the first band (%s)", a.Bands[0].From)
+		}
+		return ""
+	}
+	weighted, how := tiered(pts, a.Threshold, a.Tiers, words)
+	if weighted.IsPositive() {
+		if a.Value != nil {
+			ac.Credit = c.round(weighted.Mul(*a.Value), one)
+		} else {
+			ac.Credit = c.round(weighted.Mul(charge).Mul(*a.Percent), hundred)
+		}
+	}
+	switch {
+	case !words || !weighted.IsPositive():
+	case a.Value != nil:
+		how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
+	default:
+		how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(charge))
+	}
+	return how
 }
 
 // tiered returns the area's chargeable points, each weighted by the
@@ -144,7 +192,8 @@ func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 // projected from what is known by the month: the charges of the year's
 // months so far, plus this month's charge for each of its other months
 // (those to come, and those before the data starts), so a month's figures
-// never depend on later data. A month gets what the cap has left.
+// never depend on later data. A month gets what the cap has left; the
+// year's credits count each month's after every cap (see capRolling).
 func (l *Lot) capYear(lm *Month) {
 	c := l.calc
 	y, months := c.contractYear(lm.Month)
@@ -156,7 +205,6 @@ func (l *Lot) capYear(lm *Month) {
 	l.ytd.months++
 	caps := c.rb.Caps
 	if caps.AnnualAmount == nil && caps.AnnualPercent == nil {
-		l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 		return
 	}
 	var limit decimal.Decimal
@@ -170,7 +218,6 @@ func (l *Lot) capYear(lm *Month) {
 	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))
 	lm.AnnualCapLeft, lm.HasAnnualCap = remaining, true
 	lm.Credits = decimal.Min(lm.Credits, remaining)
-	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 }
 
 // earnBack pools each failure's final credit per KPI and refunds the

@@ -16,6 +16,11 @@ type Observation struct {
 	Status  rules.Status
 	Measure decimal.Decimal // meaningful when Status is Met or a failure level
 	Reason  string          // why it is not measured, or the relief's reason
+	// Base, when HasBase, is the charge a percent_of_charge, sliding or
+	// per_shortfall credit is a percent of, in place of the month's: the
+	// summed charges of a quarterly KPI's quarter.
+	Base    decimal.Decimal
+	HasBase bool
 }
 
 // KPICredit is one KPI's service credit for a lot-month and how it arose.
@@ -30,6 +35,12 @@ type KPICredit struct {
 	Amount      decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
 	Credit      decimal.Decimal // credit after the monthly and annual caps
 	EarnBack    decimal.Decimal // a refund (<= 0) earned this month, else 0
+	// Bonus is the bonus points the KPI earned this month: met at or beyond
+	// its bonus bound.
+	Bonus decimal.Decimal
+	// BonusUsed is the banked bonus points that offset the KPI's points
+	// this month (a points KPI outside a service area).
+	BonusUsed   decimal.Decimal
 	Explanation string
 
 	metRun int // the run of met months that earned EarnBack
@@ -37,10 +48,11 @@ type KPICredit struct {
 
 // AreaCredit is a service area's pooled points and credit for a lot-month.
 type AreaCredit struct {
-	Area   *rules.ServiceArea
-	Points decimal.Decimal // pooled points of its KPIs
-	Credit decimal.Decimal // rounded once
-	How    string
+	Area      *rules.ServiceArea
+	Points    decimal.Decimal // pooled points of its KPIs
+	BonusUsed decimal.Decimal // banked bonus points that offset them
+	Credit    decimal.Decimal // rounded once
+	How       string
 }
 
 // Month is the credits of one lot in one month.
@@ -56,8 +68,33 @@ type Month struct {
 	// applied; meaningful when HasAnnualCap.
 	AnnualCapLeft decimal.Decimal
 	HasAnnualCap  bool
-	Credits       decimal.Decimal // after both caps: what is deducted for failures
-	EarnBack      decimal.Decimal // refunds earned this month (<= 0)
+	// RollingCapLeft is what the rolling 12-month cap left for this month
+	// before it was applied; meaningful when HasRollingCap.
+	RollingCapLeft decimal.Decimal
+	HasRollingCap  bool
+	Credits        decimal.Decimal // after every cap: what is deducted for failures
+	EarnBack       decimal.Decimal // refunds earned this month (<= 0)
+	// Bonus is the lot's bonus points this month; meaningful when the
+	// terms have bonus points or the bank holds some.
+	Bonus BonusMonth
+	// Triggers lists the triggers that fired for the lot this month.
+	Triggers []Fired
+}
+
+// BonusMonth is a lot's bonus points in a month.
+type BonusMonth struct {
+	Has     bool            // the terms have bonus points, or the bank holds some
+	Earned  decimal.Decimal // earned this month, banked for later months
+	Used    decimal.Decimal // banked points that offset this month's points
+	Expired decimal.Decimal // banked points that could be used no longer after this month
+	Bank    decimal.Decimal // the bank after this month
+}
+
+// Fired is a trigger that fired for a lot in a month.
+type Fired struct {
+	Trigger *rules.Trigger
+	Count   int    // the failures counted, at least Trigger.Failures
+	KPIs    string // the KPIs whose failures were counted, comma-separated, oldest failure first
 }
 
 // Net is the month's credits less its earn-back.
@@ -116,6 +153,17 @@ type Lot struct {
 		charge, credits decimal.Decimal
 		months          int // the contract year's months seen so far
 	}
+	rolling  [11]pastMonth // the months before this one, for the rolling cap, by month mod 11
+	bank     []banked     // bonus points, oldest first
+	failures failureLog   // recent failures, for triggers
+	holding  []triggerRun // each trigger's condition as of the last month
+}
+
+// pastMonth is a month's charge and final credits, for the rolling cap.
+type pastMonth struct {
+	month           rules.Month
+	seen            bool
+	charge, credits decimal.Decimal
 }
 
 type kpiState struct {
@@ -131,6 +179,11 @@ func (c *Calculator) NewLot() *Lot {
 	return l
 }
 
+// Keep makes the lot remember its failures of at least the last months
+// months, for triggers: a rulebook that a later Use brings may count
+// further back than the current one's. Call it before the first month.
+func (l *Lot) Keep(months int) { l.failures.keep(months) }
+
 // Use switches the rules for the months that follow, as a scenario does
 // from its first month. Streaks, met runs and earn-back pools carry over
 // for KPIs with the same id; a new KPI starts with none.
@@ -144,6 +197,9 @@ func (l *Lot) Use(c *Calculator) {
 			l.byID[k.ID] = s
 		}
 		l.states[i] = s
+	}
+	for _, t := range c.rb.Triggers {
+		l.failures.keep(t.Within)
 	}
 }
 
@@ -170,11 +226,15 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	for i, o := range obs {
 		lm.KPIs[i] = l.price(i, o, charge)
 	}
-	c.pool(lm, l.Explain)
+	l.pool(lm)
+	l.offsetPoints(lm)
 	c.capMonth(lm)
 	l.capYear(lm)
+	l.capRolling(lm)
 	c.spread(lm)
 	l.earnBack(lm)
+	l.bankBonus(lm)
+	l.trigger(lm)
 	for i := range lm.KPIs {
 		if l.Explain {
 			lm.KPIs[i].Explanation = c.explain(lm, i)
@@ -189,16 +249,25 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 	k, s := l.calc.rb.KPIs[i], l.states[i]
 	kc := KPICredit{KPI: k, Observation: o, Multiplier: one, Points: zero, AreaShare: zero,
-		Amount: zero, Credit: zero, EarnBack: zero}
+		Amount: zero, Credit: zero, EarnBack: zero, Bonus: zero, BonusUsed: zero}
 	switch {
 	case o.Status == rules.Met:
 		s.streak = 0
 		s.metRun++
+	case o.Status == rules.Excused && l.calc.rb.ReliefResets:
+		s.streak = 0
 	case o.Status.Failed():
 		s.streak++
 		s.metRun = 0
 		kc.Multiplier = k.Multiplier(s.streak)
-		q := l.calc.price(k, o.Status, o.Measure, charge, kc.Multiplier, l.Explain)
+		base := charge
+		if o.HasBase {
+			base = o.Base
+		}
+		q := l.calc.price(k, o.Status, o.Measure, base, kc.Multiplier, l.Explain)
+		if o.HasBase && l.Explain && k.Credit.Kind != rules.Fixed && k.Credit.Kind != rules.Points {
+			q.how += " (the charges of the quarter)"
+		}
 		kc.Points = q.points
 		if k.Area == nil {
 			kc.Amount = l.calc.round(q.num, q.den)

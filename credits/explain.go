@@ -29,6 +29,14 @@ func (c *Calculator) explain(lm *Month, i int) string {
 			b.WriteString(": " + kc.Reason)
 		}
 	}
+	if kc.Bonus.IsPositive() {
+		fmt.Fprintf(&b, "; %s at or %s bonus %s earns %s, banked", Measure(kc.Measure, *k.BonusAt), betterSide(k), k.BonusAt, bonusPoints(kc.Bonus))
+	}
+	for _, f := range lm.Triggers {
+		if f.Trigger.KPI == k.ID || f.Trigger.KPI == "" && kc.Status.Failed() && containsID(f.KPIs, k.ID) {
+			fmt.Fprintf(&b, "; trigger %s fires: %s at %s or worse in %s", f.Trigger.ID, plural(f.Count, "failure"), f.Trigger.Level, plural(f.Trigger.Within, "month"))
+		}
+	}
 	if kc.EarnBack.IsNegative() {
 		eb := c.earnBack[i]
 		fmt.Fprintf(&b, "; earn-back after %s", plural(eb.AfterMetMonths, "met month"))
@@ -74,6 +82,9 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *Month, kc *KPICredit
 	if lm.HasAnnualCap && lm.Credits.Equal(lm.AnnualCapLeft) {
 		fmt.Fprintf(b, "; annual cap leaves %s", c.money(lm.AnnualCapLeft))
 	}
+	if lm.HasRollingCap && lm.Credits.Equal(lm.RollingCapLeft) {
+		fmt.Fprintf(b, "; rolling 12-month cap leaves %s", c.money(lm.RollingCapLeft))
+	}
 	fmt.Fprintf(b, "; share after caps %s", c.money(kc.Credit))
 }
 
@@ -113,4 +124,20 @@ func ordinal(n int) string {
 		suffix = "rd"
 	}
 	return fmt.Sprint(n) + suffix
+}
+
+// betterSide is "above" for a higher-is-better KPI, "below" otherwise.
+func betterSide(k *rules.KPI) string {
+	side, _ := k.Direction.Sides()
+	return side
+}
+
+// containsID reports whether a comma-separated list of ids holds id.
+func containsID(list, id string) bool {
+	for _, x := range strings.Split(list, ", ") {
+		if x == id {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,7 @@ type Lot struct {
 	eval    *kpi.Evaluator
 	credits *credits.Lot
 	obs     []credits.Observation
+	hist    history // the recent months, for KPIs measured over periods
 }
 
 // LotMonth is a lot's results for one month: per KPI, what was measured
@@ -25,6 +26,22 @@ type LotMonth struct {
 	Row     *kpi.Row
 	Results []kpi.Result
 	Credits *credits.Month
+	// Terms is the id of the latest amendment in force, "" for the
+	// original terms; set by the caller that knows the month's terms.
+	Terms string
+	// Periods holds, for each KPI measured over a period longer than a
+	// month and judged this month, what it was judged on; nil when the
+	// month's rulebook has no such KPI. Its rows are kept only when the
+	// lot explains its credits (see SetExplain).
+	Periods []Period
+}
+
+// Period is what a KPI measured over a quarter or a rolling window was
+// judged on in a month.
+type Period struct {
+	First, Last rules.Month   // the months of the quarter or window
+	Months      []rules.Month // those whose data counted: the window's months not relieved
+	Row         *kpi.Row      // the fields aggregated over Months; nil unless explaining
 }
 
 // KPI returns the result and the credit of the KPI with the given id, and
@@ -40,7 +57,19 @@ func (m *LotMonth) KPI(id string) (*kpi.Result, *credits.KPICredit, bool) {
 
 // NewLot starts a lot with no history.
 func (e *Engine) NewLot() *Lot {
-	return &Lot{engine: e, eval: e.prog.NewEvaluator(), credits: e.calc.NewLot()}
+	l := &Lot{engine: e, eval: e.prog.NewEvaluator(), credits: e.calc.NewLot()}
+	l.Reserve(e.span, e.within)
+	return l
+}
+
+// Reserve makes the lot keep at least its last months months of data,
+// for KPIs measured over periods, and within months of failures, for
+// triggers: an engine a later Use brings may look further back than the
+// current one. Call it before the first month; Timeline.Span says what a
+// timeline needs.
+func (l *Lot) Reserve(months, within int) {
+	l.hist.keep(months)
+	l.credits.Keep(within)
 }
 
 // SetExplain turns the explanation of each KPI's credit on (the default)
@@ -49,13 +78,15 @@ func (e *Engine) NewLot() *Lot {
 func (l *Lot) SetExplain(on bool) { l.credits.Explain = on }
 
 // Use switches the lot to another engine from its next month, as a
-// scenario does from its first month; streaks carry over by KPI id.
+// scenario or an amendment does from its first month; streaks carry over
+// by KPI id.
 func (l *Lot) Use(e *Engine) {
 	if l.engine == e {
 		return
 	}
 	l.engine, l.eval = e, e.prog.NewEvaluator()
 	l.credits.Use(e.calc)
+	l.hist.keep(e.span)
 }
 
 // Relief says whether a KPI of a lot-month is excused, and why.
@@ -70,12 +101,17 @@ func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
 // worked out: cached holds another engine's values for the same row (see
 // kpi.Evaluator.Value), and reuse, from ReuseFrom, says which of them this
 // engine's KPIs share, so that only KPIs whose expressions differ are
-// evaluated. With cached nil it is Month.
+// evaluated. With cached nil it is Month. KPIs measured over a quarter or
+// a rolling window are always evaluated, on the months the lot keeps.
 func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached []kpi.Value, reuse Reuse) (*LotMonth, error) {
 	rb := l.engine.Rules()
+	l.hist.add(row, relief)
 	res := make([]kpi.Result, len(rb.KPIs))
 	loaded := false
 	for i, k := range rb.KPIs {
+		if k.Period.Kind != rules.Monthly {
+			continue // judged below, on the period's months
+		}
 		var v kpi.Value
 		if cached != nil && reuse[i] >= 0 {
 			v = cached[reuse[i]]
@@ -92,21 +128,32 @@ func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached []kpi.Value, reus
 			}
 		}
 		res[i] = kpi.Judge(k, v)
-	}
-	l.obs = l.obs[:0]
-	for i := range res {
 		if relief != nil {
-			if reason, ok := relief(rb.KPIs[i].ID); ok {
+			if reason, ok := relief(k.ID); ok {
 				res[i].Excuse(reason)
 			}
 		}
-		l.obs = append(l.obs, credits.Observation{Status: res[i].Status, Measure: res[i].Measure, Reason: res[i].Reason})
+	}
+	lm := &LotMonth{Row: row, Results: res}
+	l.obs = l.obs[:0]
+	for range res {
+		l.obs = append(l.obs, credits.Observation{})
+	}
+	if l.engine.period {
+		if err := l.judgePeriods(lm); err != nil {
+			return nil, err
+		}
+	}
+	for i := range res {
+		o := &l.obs[i]
+		o.Status, o.Measure, o.Reason = res[i].Status, res[i].Measure, res[i].Reason
 	}
 	cm, err := l.credits.Month(row.Month, row.Values[l.engine.charge].(rules.Decimal), l.obs)
 	if err != nil {
 		return nil, err
 	}
-	return &LotMonth{Row: row, Results: res, Credits: cm}, nil
+	lm.Credits = cm
+	return lm, nil
 }
 
 // Reuse maps each KPI of an engine to the KPI of another engine whose
@@ -115,15 +162,19 @@ type Reuse []int
 
 // ReuseFrom maps each of the engine's KPIs to base's KPI with the same
 // measure, volume and applies expressions and measure range, or -1 when
-// there is none.
+// there is none. A KPI measured over a period longer than a month shares
+// nothing: its values come from the period's months.
 func (e *Engine) ReuseFrom(base *Engine) Reuse {
 	b := base.Rules().KPIs
 	out := make(Reuse, len(e.Rules().KPIs))
 	for i, k := range e.Rules().KPIs {
 		out[i] = -1
+		if k.Period.Kind != rules.Monthly {
+			continue
+		}
 		for j, bk := range b {
 			if k.Measure.Source == bk.Measure.Source && k.Volume.Source == bk.Volume.Source && k.Applies.Source == bk.Applies.Source &&
-				k.Range.Equal(bk.Range) { // the baseline's values were checked against its range
+				k.Range.Equal(bk.Range) && bk.Period.Kind == rules.Monthly { // the baseline's values were checked against its range
 				out[i] = j
 				if k.ID == bk.ID {
 					break

@@ -10,7 +10,8 @@ import (
 )
 
 var kpiKeys = []string{"id", "name", "description", "measure", "unit", "range", "volume", "min_volume", "direction",
-	"target", "serious", "severe", "critical", "applies", "credit", "escalation", "earn_back", "at_risk_percent"}
+	"period", "target", "serious", "severe", "critical", "bonus", "applies", "credit", "escalation", "earn_back",
+	"at_risk_percent"}
 
 // kpis reads the KPI list, reporting repeated ids.
 func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
@@ -96,6 +97,12 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	}
 	if e, ok := m["at_risk_percent"]; ok {
 		k.AtRisk = r.percent(e.value, key+".at_risk_percent")
+	}
+	if e, ok := m["period"]; ok {
+		k.Period, k.periodAt = r.period(e.value, key+".period")
+	}
+	if e, ok := m["bonus"]; ok {
+		r.bonusBound(k, e.value, key, targetOK)
 	}
 	r.checkUnit(k, key)
 	r.checkScale(k, key)

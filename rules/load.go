@@ -53,10 +53,13 @@ func Parse(name string, r io.Reader, check Checker) (*Rulebook, error) {
 	rd := &reader{problems: problems{file: name}}
 	rb := rd.rulebook(root)
 	if len(rd.list) > 0 {
-		rd.list = append(rd.list, rd.specProblems...)
+		rd.list = append(append(rd.list, rd.amendProblems...), rd.specProblems...)
 		return nil, rd.err()
 	}
 	rb.File, rb.root = name, root
+	if err := rb.addAmendments(rd.amendments, rd.amendProblems); err != nil {
+		return nil, err
+	}
 	if err := rb.addScenarios(rd.specs, rd.specProblems); err != nil {
 		return nil, err
 	}
@@ -98,7 +101,8 @@ func sortProblems(list []*Problem) {
 }
 
 var topKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge",
-	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "scenarios"}
+	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "triggers", "bonus",
+	"escalation_across_relief", "amendments", "scenarios"}
 
 // rulebook reads the document, then checks what ties its parts together.
 func (r *reader) rulebook(root *yaml.Node) *Rulebook {
@@ -148,6 +152,12 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 		r.areas(rb, e.value)
 	}
 	r.checkPointValue(rb, m, root)
+	r.consequences(rb, m)
+	if e, ok := m["amendments"]; ok {
+		ar := &reader{problems: problems{file: r.file}, files: r.files}
+		r.amendments = ar.amendmentList(e.value)
+		r.amendProblems = ar.list
+	}
 	if e, ok := m["scenarios"]; ok {
 		// Scenarios are checked apart: their overlays can only be applied,
 		// and their remaining problems found, once the baseline is valid.
@@ -240,7 +250,7 @@ func (r *reader) keyNames(n *yaml.Node) {
 func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
-		r.errorf(n, "fields", "must be a mapping of column name to type, not %s", describe(n))
+		r.errorf(n, "fields", "must be a mapping of column name to type (or {type, aggregate}), not %s", describe(n))
 		return nil
 	}
 	var out []Field
@@ -265,17 +275,12 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 			r.errorf(k, key, "key is repeated")
 			continue
 		}
-		s, ok := r.str(v, key)
+		t, agg, ok := r.field(v, key)
 		if !ok {
-			continue
-		}
-		t, ok := fieldTypeNames[s]
-		if !ok {
-			r.errorf(v, key, "unknown field type %s (expected money, int, decimal or string)", limits.Quote(s))
 			continue
 		}
 		isField[k.Value] = true
-		out = append(out, Field{Name: k.Value, Type: t, Pos: r.pos(k)})
+		out = append(out, Field{Name: k.Value, Type: t, Aggregate: agg, Pos: r.pos(k)})
 	}
 	return out
 }
@@ -339,7 +344,8 @@ func (r *reader) earnBack(n *yaml.Node, key string) *EarnBack {
 // caps reads the monthly and annual caps.
 func (r *reader) caps(n *yaml.Node) Caps {
 	c := Caps{Pos: r.pos(n)}
-	m := r.mapping(n, "caps", "monthly_percent_of_charge", "annual_percent_of_charge", "annual_amount")
+	m := r.mapping(n, "caps", "monthly_percent_of_charge", "annual_percent_of_charge", "annual_amount",
+		"rolling_12_percent_of_charge")
 	if e, ok := m["monthly_percent_of_charge"]; ok {
 		c.MonthlyPercent = r.percent(e.value, "caps.monthly_percent_of_charge")
 	}
@@ -351,6 +357,9 @@ func (r *reader) caps(n *yaml.Node) Caps {
 		if c.AnnualPercent != nil {
 			r.errorf(e.key, "caps", "give annual_percent_of_charge or annual_amount, not both")
 		}
+	}
+	if e, ok := m["rolling_12_percent_of_charge"]; ok {
+		c.RollingPercent = r.percent(e.value, "caps.rolling_12_percent_of_charge")
 	}
 	return c
 }

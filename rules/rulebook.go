@@ -24,13 +24,23 @@ type Rulebook struct {
 	Start, End *Month    // the contract term, nil for an open end; months outside it are rejected
 	Fields     []Field   // the declared data fields, in file order
 	KPIs       []*KPI    // in file order
-	Caps       Caps      // monthly and annual caps
+	Caps       Caps      // monthly, annual and rolling caps
 	EarnBack   *EarnBack // the default earn-back for every KPI; nil for none
 	Areas      []*ServiceArea
+	Triggers   []*Trigger // consequences of repeated failures, in file order
+	Bonus      *Bonus     // how bonus points are earned and kept; nil for none
+	// ReliefResets says that an excused month ends a KPI's failure
+	// streak (escalation_across_relief: reset); by default it keeps it.
+	ReliefResets bool
+	// Amendments are the agreed change notices, in file order; Timeline
+	// gives the terms they make month by month.
+	Amendments []*Amendment
 	Scenarios  []*Scenario
 
-	root  *yaml.Node // the document, kept so that scenarios can overlay it
-	check Checker    // checks the expressions of scenarios added later
+	root     *yaml.Node // the document, kept so that scenarios can overlay it
+	check    Checker    // checks the expressions of scenarios added later
+	timeline []Epoch    // the terms month by month; nil for one set of terms
+	applied  []*scenarioSpec // the amendments as read, in the order they apply
 }
 
 // Decimal is an exact decimal number; the alias keeps signatures short.
@@ -68,7 +78,10 @@ func (t FieldType) Numeric() bool { return t != TypeString }
 type Field struct {
 	Name string
 	Type FieldType
-	Pos  Pos
+	// Aggregate says how the field's monthly values combine over a KPI's
+	// measurement period longer than a month: Sum unless declared.
+	Aggregate Aggregate
+	Pos       Pos
 }
 
 // Expr is the source of an expression in a rulebook and where it starts.
@@ -102,13 +115,20 @@ type KPI struct {
 	// declared. Credits ignore it; package curves flags a KPI whose
 	// credit can exceed it.
 	AtRisk *Decimal
-	Pos    Pos
+	// Period is how long a measurement period is: a month, a quarter of
+	// the contract year, or a rolling window.
+	Period Period
+	// BonusAt is the measure at or beyond which (on the better side) a met
+	// month earns the rulebook's bonus points; nil for none.
+	BonusAt *Decimal
+	Pos     Pos
 
 	// at holds where the target ([0]), the bounds (by level - Minor) and a
 	// sliding floor ([floorAt]) were written, nil for those not read; unitAt
 	// where unit or range was.
-	at     [floorAt + 1]*placed
-	unitAt *placed
+	at       [floorAt + 1]*placed
+	unitAt   *placed
+	periodAt *placed // where period was written; nil when not
 }
 
 // placed is where a value was written, and whether a scenario brought it.
@@ -239,7 +259,11 @@ type Caps struct {
 	// AnnualAmount caps a lot's credits in a contract year at this amount;
 	// nil for none.
 	AnnualAmount *Decimal
-	Pos          Pos
+	// RollingPercent caps a lot's credits in any 12 consecutive months at
+	// this percent of those months' charges (see package credits); nil
+	// for none.
+	RollingPercent *Decimal
+	Pos            Pos
 }
 
 // EarnBack returns a share of credits after consecutive met months.
@@ -256,7 +280,11 @@ type ServiceArea struct {
 	Value     *Decimal // money per point, or nil
 	Percent   *Decimal // percent of the charge per point, or nil
 	Tiers     []Tier   // optional ratchet, by increasing From
-	Pos       Pos
+	// Bands, when given, price the area's points instead of a value per
+	// point: the highest band the points reach gives a percent of the
+	// charge; below the first, nothing.
+	Bands []Band
+	Pos   Pos
 
 	kpiNodes []*yaml.Node // where each of KPIs is named, for messages
 }
@@ -265,6 +293,13 @@ type ServiceArea struct {
 type Tier struct {
 	From       Decimal
 	Multiplier Decimal
+}
+
+// Band is one row of a service area's band table: points of From or more
+// earn Percent of the charge.
+type Band struct {
+	From    Decimal
+	Percent Decimal
 }
 
 // Rounding is a rounding mode for money: money.Rounding, named here so

@@ -25,7 +25,9 @@ type reader struct {
 	overlay map[*yaml.Node]bool
 	// specs holds the scenarios read, to be applied once the baseline is valid.
 	specs        []*scenarioSpec
-	specProblems []*Problem
+	amendments    []*scenarioSpec
+	specProblems  []*Problem
+	amendProblems []*Problem
 }
 
 func (r *reader) pos(n *yaml.Node) Pos {
