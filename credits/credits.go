@@ -27,14 +27,14 @@ type Observation struct {
 type KPICredit struct {
 	KPI *rules.KPI
 	Observation
-	Streak      int             // consecutive failures up to and including this month; 0 when met
-	Multiplier  decimal.Decimal // escalation applied; 1 when not failed
-	Points      decimal.Decimal // points earned after escalation (points schemes)
-	Area        string          // the service area the points went to, if any
-	AreaShare   decimal.Decimal // this KPI's share of its area's credit
-	Amount      decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
-	Credit      decimal.Decimal // credit after the monthly and annual caps
-	EarnBack    decimal.Decimal // a refund (<= 0) earned this month, else 0
+	Streak     int             // consecutive failures up to and including this month; 0 when met
+	Multiplier decimal.Decimal // escalation applied; 1 when not failed
+	Points     decimal.Decimal // points earned after escalation (points schemes)
+	Area       string          // the service area the points went to, if any
+	AreaShare  decimal.Decimal // this KPI's share of its area's credit
+	Amount     decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
+	Credit     decimal.Decimal // credit after the monthly and annual caps
+	EarnBack   decimal.Decimal // a refund (<= 0) earned this month, else 0
 	// Bonus is the bonus points the KPI earned this month: met at or beyond
 	// its bonus bound.
 	Bonus decimal.Decimal
@@ -154,9 +154,9 @@ type Lot struct {
 		months          int // the contract year's months seen so far
 	}
 	rolling  [11]pastMonth // the months before this one, for the rolling cap, by month mod 11
-	bank     []banked     // bonus points, oldest first
-	failures failureLog   // recent failures, for triggers
-	holding  []triggerRun // each trigger's condition as of the last month
+	bank     []banked      // bonus points, oldest first
+	failures failureLog    // recent failures, for triggers
+	holding  []triggerRun  // each trigger's condition as of the last month
 }
 
 // pastMonth is a month's charge and final credits, for the rolling cap.

@@ -42,7 +42,6 @@ type Bonus struct {
 	Pos          Pos
 }
 
-
 // consequences reads triggers, bonus and escalation_across_relief, once
 // the KPIs are known.
 func (r *reader) consequences(rb *Rulebook, m map[string]entry) {

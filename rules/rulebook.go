@@ -37,9 +37,9 @@ type Rulebook struct {
 	Amendments []*Amendment
 	Scenarios  []*Scenario
 
-	root     *yaml.Node // the document, kept so that scenarios can overlay it
-	check    Checker    // checks the expressions of scenarios added later
-	timeline []Epoch    // the terms month by month; nil for one set of terms
+	root     *yaml.Node      // the document, kept so that scenarios can overlay it
+	check    Checker         // checks the expressions of scenarios added later
+	timeline []Epoch         // the terms month by month; nil for one set of terms
 	applied  []*scenarioSpec // the amendments as read, in the order they apply
 }
 

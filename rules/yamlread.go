@@ -24,7 +24,7 @@ type reader struct {
 	// rulebook, so a problem they cause can be placed at them.
 	overlay map[*yaml.Node]bool
 	// specs holds the scenarios read, to be applied once the baseline is valid.
-	specs        []*scenarioSpec
+	specs         []*scenarioSpec
 	amendments    []*scenarioSpec
 	specProblems  []*Problem
 	amendProblems []*Problem
