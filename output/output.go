@@ -42,8 +42,8 @@ type Output struct {
 
 // outputNames are every file a run may write.
 var outputNames = []string{
-	"kpi_results.parquet", "credits.parquet", "comparison.parquet",
-	"kpi_results.csv", "credits.csv", "comparison.csv",
+	"kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
+	"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv",
 	"summary.md", "summary.html", "manifest.json",
 }
 
@@ -218,7 +218,7 @@ type file struct {
 // come out in a fixed order whatever the scheduling.
 func render(ctx context.Context, res *runner.Result, out Output) ([]file, error) {
 	places := res.Rules.MinorUnits
-	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res)}
+	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res), triggerTable(res)}
 	for i := range tables {
 		tables[i].rows = cancellable(ctx, tables[i].rows)
 	}

@@ -67,6 +67,9 @@ func identity(t outTable, row []any) []string {
 		if c.kind != kString && c.kind != kMonth {
 			break
 		}
+		if c.name == "terms" && i > 0 && t.cols[i-1].kind == kMonth {
+			continue // the terms in force do not identify the row
+		}
 		out = append(out, c.name+"="+fmt.Sprint(row[i]))
 	}
 	return out

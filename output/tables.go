@@ -53,13 +53,14 @@ func keyColumns(rb *rules.Rulebook) []outColumn {
 // kpiResults has one row per scenario, lot, month and KPI.
 func kpiResults(res *runner.Result) outTable {
 	cols := append(keyColumns(res.Rules),
-		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"kpi", kString, false},
+		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"terms", kString, false}, outColumn{"kpi", kString, false},
 		outColumn{"charge", kMoney, false}, outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
 		outColumn{"target", kMeasure, false}, outColumn{"status", kString, false},
 		outColumn{"streak", kInt, false}, outColumn{"multiplier", kMeasure, false},
 		outColumn{"points", kMeasure, true}, outColumn{"area", kString, false},
 		outColumn{"area_share", kMoney, true}, outColumn{"amount", kMoney, false},
 		outColumn{"credit", kMoney, false}, outColumn{"earn_back", kMoney, false},
+		outColumn{"bonus_points", kMeasure, true},
 		outColumn{"reason", kString, false}, outColumn{"explanation", kString, false})
 	return outTable{name: "kpi_results", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
@@ -71,11 +72,12 @@ func kpiResults(res *runner.Result) outTable {
 				for _, k := range lot.Keys {
 					row = append(row, k)
 				}
-				row = append(row, lm.Row.Month, kc.KPI.ID, lm.Credits.Charge,
+				row = append(row, lm.Row.Month, lm.Terms, kc.KPI.ID, lm.Credits.Charge,
 					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
 					kc.KPI.Target, kc.Status.String(), kc.Streak, kc.Multiplier,
 					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),
 					kc.Area, optional(kc.AreaShare, kc.Area != ""), kc.Amount, kc.Credit, kc.EarnBack,
+					optional(kc.Bonus, kc.KPI.BonusAt != nil && kc.Status == rules.Met),
 					kc.Reason, kc.Explanation)
 				if err := yield(row); err != nil {
 					return err
@@ -89,10 +91,13 @@ func kpiResults(res *runner.Result) outTable {
 // creditTable has one row per scenario, lot and month.
 func creditTable(res *runner.Result) outTable {
 	cols := append(keyColumns(res.Rules),
-		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"charge", kMoney, false},
+		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"terms", kString, false}, outColumn{"charge", kMoney, false},
 		outColumn{"credits_before_cap", kMoney, false}, outColumn{"cap", kMoney, true},
-		outColumn{"annual_cap_left", kMoney, true}, outColumn{"credits", kMoney, false},
-		outColumn{"earn_back", kMoney, false}, outColumn{"net", kMoney, false})
+		outColumn{"annual_cap_left", kMoney, true}, outColumn{"rolling_cap_left", kMoney, true},
+		outColumn{"credits", kMoney, false}, outColumn{"earn_back", kMoney, false}, outColumn{"net", kMoney, false},
+		outColumn{"bonus_earned", kMeasure, true}, outColumn{"bonus_used", kMeasure, true},
+		outColumn{"bonus_expired", kMeasure, true}, outColumn{"bonus_bank", kMeasure, true},
+		outColumn{"triggers", kInt, false})
 	return outTable{name: "credits", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
 		for _, run := range res.Runs {
@@ -106,8 +111,12 @@ func creditTable(res *runner.Result) outTable {
 					for _, k := range lot.Keys {
 						row = append(row, k)
 					}
-					row = append(row, m.Month, m.Charge, m.BeforeCap, optional(m.Cap, m.HasCap),
-						optional(m.AnnualCapLeft, m.HasAnnualCap), m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack))
+					b := &m.Bonus
+					row = append(row, m.Month, m.Terms, m.Charge, m.BeforeCap, optional(m.Cap, m.HasCap),
+						optional(m.AnnualCapLeft, m.HasAnnualCap), optional(m.RollingCapLeft, m.HasRollingCap),
+						m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack),
+						optional(b.Earned, b.Has), optional(b.Used, b.Has), optional(b.Expired, b.Has), optional(b.Bank, b.Has),
+						m.Triggers)
 					if err := yield(row); err != nil {
 						return err
 					}
@@ -147,4 +156,31 @@ func optional(d decimal.Decimal, ok bool) any {
 		return nil
 	}
 	return d
+}
+
+// triggerTable has one row per trigger that fired: scenario, lot, month.
+func triggerTable(res *runner.Result) outTable {
+	cols := append(keyColumns(res.Rules),
+		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"terms", kString, false},
+		outColumn{"trigger", kString, false}, outColumn{"level", kString, false},
+		outColumn{"kpi", kString, false}, outColumn{"count", kInt, false},
+		outColumn{"failures", kInt, false}, outColumn{"within", kInt, false})
+	return outTable{name: "triggers", cols: cols, rows: func(yield func([]any) error) error {
+		row := make([]any, len(cols))
+		for _, run := range res.Runs {
+			for _, f := range run.Triggers {
+				row = row[:0]
+				row = append(row, run.ID)
+				for _, k := range res.Data.Lots[f.Lot].Keys {
+					row = append(row, k)
+				}
+				t := f.Trigger
+				row = append(row, f.Month, f.Terms, t.ID, t.Level.String(), f.KPIs, f.Count, t.Failures, t.Within)
+				if err := yield(row); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}}
 }

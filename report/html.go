@@ -20,6 +20,7 @@ type htmlPage struct {
 	Currency     string
 	MonthlyChart *barChart
 	Intro        string
+	TermsIntro   string
 }
 
 // WriteHTML writes s as summary.html: one self-contained page (inline CSS
@@ -33,7 +34,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	}
 	m := amounts{s.Currency, s.MinorUnits}
 	p := htmlPage{page: newPage(s), GroupName: groupName(s), Currency: s.Currency,
-		MonthlyChart: monthlyChart(s, m), Intro: scenarioIntro}
+		MonthlyChart: monthlyChart(s, m), Intro: scenarioIntro, TermsIntro: termsIntro}
 	if p.Scenarios != nil {
 		for i := range p.Scenarios.Sweeps {
 			p.Scenarios.Sweeps[i].Chart = sweepChart(s.Sweeps[i], i+1, m)

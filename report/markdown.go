@@ -28,11 +28,20 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	mdSection(&b, "## Credits by KPI", "", p.ByKPI)
 	mdSection(&b, "## Credits by month", "", p.Monthly)
 	mdSection(&b, "## Top lot-months", "", p.Top)
+	mdSection(&b, "## Terms in force", termsIntro, p.Terms)
+	if p.TriggersNote != "" {
+		b.WriteString("\n## Triggers\n\n" + mdEscape(p.TriggersNote) + "\n")
+		if len(p.Triggers.Rows) > 0 {
+			b.WriteString("\n")
+			mdTable(&b, p.Triggers)
+		}
+	}
 	if sc := p.Scenarios; sc != nil {
 		b.WriteString("\n## Scenarios\n\n" + scenarioIntro + "\n")
 		mdSection(&b, "### Scenarios against the baseline", "", sc.Compare)
 		mdSection(&b, "### Scenarios by "+mdEscape(groupName(s)), "", sc.ByGroup)
 		mdSection(&b, "### KPIs that move most", "", sc.Movers)
+		mdSection(&b, "### Triggers under each scenario", "", sc.Triggers)
 		for _, sw := range sc.Sweeps {
 			mdSection(&b, "### "+mdEscape(sw.Title), mdEscape(sw.Note), sw.Table)
 		}
@@ -40,6 +49,11 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// termsIntro explains the terms table.
+const termsIntro = "The baseline runs each month under the terms in force: the contract as first agreed, " +
+	"with every agreed change notice in force by then applied in order. Governed is the months of the data " +
+	"for which each was the latest in force."
 
 // scenarioIntro explains the sign of the differences.
 const scenarioIntro = "Each scenario reruns the whole period with changed rules. " +

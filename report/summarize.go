@@ -24,6 +24,8 @@ func Summarize(res *runner.Result) *Summary {
 		s.ByGroup = append(s.ByGroup, GroupTotal{Name: g, Totals: totals(base, ds, inGroup(g))})
 	}
 	s.ByKPI = kpiSummary(rb, base)
+	s.Terms = termsSummary(rb, ds)
+	s.Triggers, s.HasTriggers = triggerSummary(res, base), hasTriggers(rb)
 	s.TopMonths = topMonths(base, ds, 10)
 	s.Monthly = monthly(base, ds)
 	for _, run := range res.Runs[1:] {
@@ -33,6 +35,7 @@ func Summarize(res *runner.Result) *Summary {
 	}
 	s.Movers = movers(res, 15)
 	s.Sweeps = sweeps(res, s.Baseline.Credits)
+	s.TriggerDiffs = triggerDiffs(res)
 	return s
 }
 
@@ -69,12 +72,22 @@ func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData
 		Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
 }
 
+// kpiSummary totals the baseline's KPIs: those of the original terms in
+// their order, then those amendments add. A KPI's name and scheme are
+// those of the latest terms that have it.
 func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
-	out := make([]KPITotal, len(rb.KPIs))
-	for i, k := range rb.KPIs {
-		out[i] = KPITotal{ID: k.ID, Name: k.Name, Scheme: k.Credit.Kind.String(), Credits: decimal.Zero}
-		if k.Area != nil {
-			out[i].Scheme += " (area " + k.Area.ID + ")"
+	var out []KPITotal
+	for _, e := range rb.Timeline() {
+		for _, k := range e.Rules.KPIs {
+			t := KPITotal{ID: k.ID, Name: k.Name, Scheme: k.Credit.Kind.String(), Credits: decimal.Zero}
+			if k.Area != nil {
+				t.Scheme += " (area " + k.Area.ID + ")"
+			}
+			if i := slices.IndexFunc(out, func(x KPITotal) bool { return x.ID == k.ID }); i >= 0 {
+				out[i].Name, out[i].Scheme = t.Name, t.Scheme
+			} else {
+				out = append(out, t)
+			}
 		}
 	}
 	for _, lot := range run.KPIs {
@@ -185,6 +198,93 @@ func sweeps(res *runner.Result, baseline decimal.Decimal) []Sweep {
 	}
 	for _, s := range out {
 		slices.SortStableFunc(s.Points, func(a, b SweepPoint) int { return a.Value.Cmp(b.Value) })
+	}
+	return out
+}
+
+// termsSummary lists the original terms and each amendment in the order
+// they apply, each with the months of the data it governed as the latest
+// in force; nil without amendments.
+func termsSummary(rb *rules.Rulebook, ds *input.Dataset) []Terms {
+	if len(rb.Amendments) == 0 {
+		return nil
+	}
+	tl := rb.Timeline()
+	governed := func(id string) (string, string) {
+		for i, e := range tl {
+			if e.Terms != id {
+				continue
+			}
+			first, last := max(e.From, ds.First), ds.Last
+			if i+1 < len(tl) {
+				last = min(last, tl[i+1].From-1)
+			}
+			if first > last {
+				return "", ""
+			}
+			return first.String(), last.String()
+		}
+		return "", ""
+	}
+	out := []Terms{{Description: "The contract as first agreed"}}
+	out[0].First, out[0].Last = governed("")
+	for _, a := range tl[len(tl)-1].InForce {
+		t := Terms{ID: a.ID, Description: a.Description, Agreed: a.Agreed, From: a.From.String()}
+		t.First, t.Last = governed(a.ID)
+		out = append(out, t)
+	}
+	return out
+}
+
+// hasTriggers reports whether the rulebook's terms, at any time, have
+// triggers.
+func hasTriggers(rb *rules.Rulebook) bool {
+	for _, e := range rb.Timeline() {
+		if len(e.Rules.Triggers) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// triggerSummary lists the triggers a run fired.
+func triggerSummary(res *runner.Result, run *runner.ScenarioRun) []Fired {
+	var out []Fired
+	for _, f := range run.Triggers {
+		out = append(out, Fired{Trigger: f.Trigger.ID, Level: f.Trigger.Level.String(), Lot: res.Data.Lots[f.Lot].Name(),
+			Month: f.Month.String(), KPIs: f.KPIs, Count: f.Count, Within: f.Trigger.Within})
+	}
+	return out
+}
+
+// triggerDiffs counts each trigger's fires under each scenario (sweeps
+// left out) and the baseline, keeping the pairs where either fired.
+func triggerDiffs(res *runner.Result) []TriggerDiff {
+	count := func(run *runner.ScenarioRun) map[string]int {
+		m := map[string]int{}
+		for _, f := range run.Triggers {
+			m[f.Trigger.ID]++
+		}
+		return m
+	}
+	base := count(res.Baseline())
+	var out []TriggerDiff
+	for _, run := range res.Runs[1:] {
+		if run.Scenario.Sweep != nil {
+			continue
+		}
+		scen := count(run)
+		var ids []string
+		for _, r := range []*runner.ScenarioRun{res.Baseline(), run} {
+			for _, f := range r.Triggers {
+				if !slices.Contains(ids, f.Trigger.ID) {
+					ids = append(ids, f.Trigger.ID)
+				}
+			}
+		}
+		for _, id := range ids {
+			out = append(out, TriggerDiff{Scenario: run.ID, Trigger: id, Baseline: base[id], With: scen[id]})
+		}
 	}
 	return out
 }

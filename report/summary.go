@@ -30,9 +30,52 @@ type Summary struct {
 	TopMonths []TopMonth   // the lot-months with the most credits, most first (at most 10)
 	Monthly   []Series     // baseline credits per month, one series per provider
 
+	// Terms lists the original terms and each amendment, in the order
+	// they apply, with the months each governed; empty without amendments.
+	Terms []Terms
+	// Triggers lists the triggers the baseline fired, lot by lot and
+	// month by month; HasTriggers says whether any terms have triggers.
+	Triggers    []Fired
+	HasTriggers bool
+
 	Scenarios []ScenarioTotal // empty when the run has no scenarios
 	Movers    []Mover         // the scenario-KPI pairs whose credits move most, largest |Diff| first (at most 15)
 	Sweeps    []Sweep         // one per sweep, in rulebook order
+	// TriggerDiffs compares each scenario's triggers fired with the
+	// baseline's, by trigger: scenarios other than sweeps, pairs where
+	// either fired.
+	TriggerDiffs []TriggerDiff
+}
+
+// Terms is a set of terms and the months of the data it governed as the
+// latest in force.
+type Terms struct {
+	ID          string // the amendment's id; "" for the original terms
+	Description string
+	Agreed      string // YYYY-MM-DD
+	From        string // YYYY-MM; "" for the original terms
+	// First and Last are the months of the data it governed; "" when it
+	// governed none (an amendment from the same month as a later one, or
+	// in force only outside the data).
+	First, Last string
+}
+
+// Fired is a trigger that fired for a lot in a month.
+type Fired struct {
+	Trigger string
+	Level   string
+	Lot     string
+	Month   string
+	KPIs    string // the KPIs whose failures were counted
+	Count   int
+	Within  int
+}
+
+// TriggerDiff is how often a trigger fired under a scenario and under
+// the baseline.
+type TriggerDiff struct {
+	Scenario, Trigger string
+	Baseline, With    int
 }
 
 // Totals are a run's money totals.

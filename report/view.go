@@ -11,16 +11,21 @@ import (
 // table ready to print. WriteMarkdown and WriteHTML both render a page, so
 // the two files show the same content.
 type page struct {
-	Contract  string
-	Period    string
-	Facts     string // counts: providers, lots, KPIs, lot-months
-	Headline  string
-	Cards     []card
-	Monthly   table
-	ByGroup   table
-	ByKPI     table
-	Top       table
-	Scenarios *scenarioPage // nil when the run has no scenarios
+	Contract string
+	Period   string
+	Facts    string // counts: providers, lots, KPIs, lot-months
+	Headline string
+	Cards    []card
+	Monthly  table
+	ByGroup  table
+	ByKPI    table
+	Top      table
+	Terms    table // the original terms and the amendments; no rows without amendments
+	Triggers table // the triggers the baseline fired
+	// TriggersNote says which triggers the terms have, and that none
+	// fired when none did; "" when the terms have none.
+	TriggersNote string
+	Scenarios    *scenarioPage // nil when the run has no scenarios
 }
 
 // card is one headline figure.
@@ -50,10 +55,11 @@ type row struct {
 
 // scenarioPage is the Scenarios section.
 type scenarioPage struct {
-	Compare table // scenarios other than sweep members, after the baseline
-	ByGroup table
-	Movers  table
-	Sweeps  []sweepPage
+	Compare  table // scenarios other than sweep members, after the baseline
+	ByGroup  table
+	Movers   table
+	Triggers table // triggers fired under each scenario against the baseline
+	Sweeps   []sweepPage
 }
 
 // sweepPage is one sweep's table (and, in HTML, its chart).
@@ -87,16 +93,66 @@ func newPage(s *Summary) *page {
 		ByGroup:  groupTable(s, m),
 		ByKPI:    kpiTable(s, m),
 		Top:      topTable(s, m),
+		Terms:    termsTable(s),
+		Triggers: triggersTable(s),
+	}
+	if s.HasTriggers {
+		p.TriggersNote = triggersNote
+		if len(s.Triggers) == 0 {
+			p.TriggersNote += " None fired under the baseline."
+		}
 	}
 	if len(s.Scenarios) > 0 || len(s.Sweeps) > 0 {
 		p.Scenarios = &scenarioPage{
-			Compare: compareTable(s, m),
-			ByGroup: scenarioGroupTable(s, m),
-			Movers:  moversTable(s, m),
-			Sweeps:  sweepPages(s, m),
+			Compare:  compareTable(s, m),
+			ByGroup:  scenarioGroupTable(s, m),
+			Movers:   moversTable(s, m),
+			Triggers: triggerDiffTable(s),
+			Sweeps:   sweepPages(s, m),
 		}
 	}
 	return p
+}
+
+// triggersNote says what the Triggers section lists.
+const triggersNote = "A trigger fires for a lot in the month its condition first holds (so many failures at its level or worse " +
+	"within its trailing months), and again only after the condition has stopped holding."
+
+func termsTable(s *Summary) table {
+	t := table{Cols: texts("Terms", "Description", "Agreed", "In force from", "Governed")}
+	for _, x := range s.Terms {
+		id, from, governed := x.ID, formatMonth(x.From), "none of the months"
+		if id == "" {
+			id, from = "original", "the start"
+		}
+		if x.First != "" {
+			governed = formatPeriod(x.First, x.Last)
+		}
+		t.Rows = append(t.Rows, row{Cells: []string{id, x.Description, x.Agreed, from, governed}})
+	}
+	return t
+}
+
+func triggersTable(s *Summary) table {
+	t := table{Cols: append(texts("Trigger", "Level", "Lot", "Month", "KPIs counted"), nums("Failures", "Within months")...)}
+	for _, f := range s.Triggers {
+		t.Rows = append(t.Rows, row{Cells: []string{f.Trigger, f.Level, f.Lot, formatMonth(f.Month), f.KPIs,
+			formatCount(f.Count), formatCount(f.Within)}})
+	}
+	return t
+}
+
+func triggerDiffTable(s *Summary) table {
+	t := table{Cols: append(texts("Scenario", "Trigger"), nums("Baseline", "With scenario", "Difference")...)}
+	for _, d := range s.TriggerDiffs {
+		diff := d.With - d.Baseline
+		ds := formatCount(diff)
+		if diff > 0 {
+			ds = "+" + ds
+		}
+		t.Rows = append(t.Rows, row{Cells: []string{d.Scenario, d.Trigger, formatCount(d.Baseline), formatCount(d.With), ds}})
+	}
+	return t
 }
 
 func facts(s *Summary) string {

@@ -3,6 +3,7 @@ package runner
 import (
 	"slices"
 
+	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -12,16 +13,23 @@ import (
 // summaries need, without the per-KPI detail.
 type MonthTotal struct {
 	Month         rules.Month
+	Terms         string // the latest amendment in force; "" for the original terms
 	Charge        decimal.Decimal
 	BeforeCap     decimal.Decimal
 	Cap           decimal.Decimal // valid when HasCap
 	HasCap        bool
 	AnnualCapLeft decimal.Decimal // valid when HasAnnualCap
 	HasAnnualCap  bool
-	Credits       decimal.Decimal // after caps
-	EarnBack      decimal.Decimal // <= 0
-	Failures      int             // failed KPIs
-	Measured      int             // KPIs met or failed
+	// RollingCapLeft is what the rolling 12-month cap left; valid when
+	// HasRollingCap.
+	RollingCapLeft decimal.Decimal
+	HasRollingCap  bool
+	Credits        decimal.Decimal    // after caps
+	EarnBack       decimal.Decimal    // <= 0
+	Bonus          credits.BonusMonth // the lot's bonus points
+	Failures       int                // failed KPIs
+	Measured       int                // KPIs met or failed
+	Triggers       int                // triggers that fired
 }
 
 // Capped reports whether the monthly cap cut the month's credits.
@@ -40,8 +48,9 @@ type KPITotal struct {
 // totalMonth condenses a lot-month.
 func totalMonth(lm *engine.LotMonth) MonthTotal {
 	c := lm.Credits
-	t := MonthTotal{Month: c.Month, Charge: c.Charge, BeforeCap: c.BeforeCap, Cap: c.Cap, HasCap: c.HasCap,
-		AnnualCapLeft: c.AnnualCapLeft, HasAnnualCap: c.HasAnnualCap, Credits: c.Credits, EarnBack: c.EarnBack}
+	t := MonthTotal{Month: c.Month, Terms: lm.Terms, Charge: c.Charge, BeforeCap: c.BeforeCap, Cap: c.Cap, HasCap: c.HasCap,
+		AnnualCapLeft: c.AnnualCapLeft, HasAnnualCap: c.HasAnnualCap, RollingCapLeft: c.RollingCapLeft,
+		HasRollingCap: c.HasRollingCap, Credits: c.Credits, EarnBack: c.EarnBack, Bonus: c.Bonus, Triggers: len(c.Triggers)}
 	for _, kc := range c.KPIs {
 		if kc.Status.Failed() {
 			t.Failures++
@@ -86,6 +95,7 @@ type RunTotal struct {
 	Failures     int             // KPI-months failed
 	Measured     int             // KPI-months met or failed
 	CappedMonths int             // lot-months the monthly cap cut
+	Triggers     int             // triggers fired
 }
 
 // Add adds a lot-month's totals.
@@ -95,7 +105,16 @@ func (t *RunTotal) Add(m *MonthTotal) {
 	t.EarnBack = t.EarnBack.Add(m.EarnBack)
 	t.Failures += m.Failures
 	t.Measured += m.Measured
+	t.Triggers += m.Triggers
 	if m.Capped() {
 		t.CappedMonths++
 	}
+}
+
+// TriggerFire is a trigger that fired for a lot in a month of a run.
+type TriggerFire struct {
+	Lot   int // the lot's index in the data
+	Month rules.Month
+	Terms string // the latest amendment in force; "" for the original terms
+	credits.Fired
 }

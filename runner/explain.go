@@ -101,33 +101,108 @@ func findLot(ds *input.Dataset, want map[string]string) (*input.LotData, error) 
 }
 
 func writeExplanation(w io.Writer, base *rules.Rulebook, run *ScenarioRun, lot *input.LotData, lm *engine.LotMonth, i int) {
-	rb := base
-	if run.Scenario != nil && (run.Scenario.From == nil || lm.Row.Month >= *run.Scenario.From) {
-		rb = run.Scenario.Rules()
-	}
+	rb := run.Timeline.At(lm.Row.Month).Engine.Rules()
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	k := lm.Credits.KPIs[i].KPI
 	p("%s %s — %s", k.ID, k.Name, run.ID)
 	p("lot:    %s", lotLabel(rb, lot))
 	p("month:  %s", lm.Row.Month)
-	writeMeasure(p, rb, lm, i)
+	writeTerms(p, base, run, lm.Row.Month, k.ID)
+	row := lm.Row
+	if lm.Periods != nil && lm.Periods[i].Row != nil {
+		row = lm.Periods[i].Row
+		writePeriod(p, rb, k, lm.Periods[i])
+	}
+	writeMeasure(p, rb, lm, row, i)
 	writeCredit(p, rb, lm, i)
 }
 
+// writePeriod shows the months a KPI measured over a quarter or a rolling
+// window was judged on, and how its fields were aggregated.
+func writePeriod(p func(string, ...any), rb *rules.Rulebook, k *rules.KPI, pd engine.Period) {
+	months := make([]string, len(pd.Months))
+	for j, m := range pd.Months {
+		months[j] = m.String()
+	}
+	p("\nperiod:   %s, %s to %s; judged on %s", k.Period, pd.First, pd.Last, strings.Join(months, ", "))
+	var aggs []string
+	for _, f := range usedFields(rb, k) {
+		if fd, ok := rb.Field(f); ok && fd.Type.Numeric() {
+			aggs = append(aggs, f+" "+fd.Aggregate.String())
+		}
+	}
+	p("          fields aggregated over those months: %s", strings.Join(aggs, ", "))
+}
+
+// writeTerms says which terms governed the month, and what each
+// amendment in force (and the scenario) changed for the KPI.
+func writeTerms(p func(string, ...any), base *rules.Rulebook, run *ScenarioRun, m rules.Month, kpiID string) {
+	if len(base.Amendments) == 0 && run.Scenario == nil {
+		return
+	}
+	var ep *rules.Epoch
+	if run.Scenario != nil {
+		ep = rules.EpochAt(run.Scenario.Timeline(), m)
+	} else {
+		ep = rules.EpochAt(base.Timeline(), m)
+	}
+	if ep.Terms == "" {
+		p("terms:  the original terms (no amendment in force)")
+	} else {
+		a := ep.InForce[len(ep.InForce)-1]
+		p("terms:  %s (agreed %s, in force from %s): %s", a.ID, a.Agreed, a.From, a.Description)
+	}
+	prev := base
+	for _, a := range ep.InForce {
+		say := fmt.Sprintf("%s (from %s)", a.ID, a.From)
+		writeChanges(p, say, rules.Changes(prev, a.Rules(), kpiID))
+		prev = a.Rules()
+	}
+	if sc := run.Scenario; sc != nil && ep.Rules != rules.EpochAt(base.Timeline(), m).Rules {
+		say := "scenario " + sc.ID
+		if sc.From != nil {
+			say += fmt.Sprintf(" (from %s)", sc.From)
+		}
+		if len(sc.Revoke) > 0 {
+			say += ", revoking " + strings.Join(sc.Revoke, ", ")
+		}
+		writeChanges(p, say, rules.Changes(rules.EpochAt(base.Timeline(), m).Rules, ep.Rules, kpiID))
+	}
+}
+
+// writeChanges lists what one amendment or scenario changed for a KPI.
+func writeChanges(p func(string, ...any), who string, changes []rules.Change) {
+	if len(changes) == 0 {
+		p("        %s: nothing for this KPI", who)
+		return
+	}
+	p("        %s:", who)
+	for _, c := range changes {
+		before, after := c.Before, c.After
+		if before == "" {
+			before = "(none)"
+		}
+		if after == "" {
+			after = "(none)"
+		}
+		p("          %s: %s -> %s", c.Key, limits.Quote(before), limits.Quote(after))
+	}
+}
+
 // writeMeasure shows the inputs, the measure's arithmetic and its status.
-func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *engine.LotMonth, i int) {
+func writeMeasure(p func(string, ...any), rb *rules.Rulebook, lm *engine.LotMonth, row *kpi.Row, i int) {
 	kc, r := lm.Credits.KPIs[i], lm.Results[i]
 	k := kc.KPI
 	p("\ninputs:")
 	for _, f := range usedFields(rb, k) {
-		v := valueOf(rb, lm, f)
+		v := valueOf(rb, row, f)
 		if fd, ok := rb.Field(f); ok && fd.Type == rules.TypeMoney {
 			v = money.Format(v.(decimal.Decimal), rb.Currency, rb.MinorUnits)
 		}
 		p("  %-28s %v", f, v)
 	}
 	p("\nmeasure:  %s", k.Measure.Source)
-	p("        = %s", substitute(rb, lm, k.Measure.Source))
+	p("        = %s", substitute(rb, row, k.Measure.Source))
 	if r.HasMeasure {
 		p("        = %s", r.Measure)
 	}
@@ -170,7 +245,21 @@ func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *engine.LotMonth
 	if c.HasAnnualCap {
 		p("           annual cap left %s", money(c.AnnualCapLeft))
 	}
+	if c.HasRollingCap {
+		p("           rolling 12-month cap left %s", money(c.RollingCapLeft))
+	}
 	p("           credited %s", money(c.Credits))
+	if b := c.Bonus; b.Has {
+		p("           bonus points: earned %s, used %s, expired %s; banked after the month %s", b.Earned, b.Used, b.Expired, b.Bank)
+	}
+	for _, f := range c.Triggers {
+		what := "any KPI"
+		if f.Trigger.KPI != "" {
+			what = f.Trigger.KPI
+		}
+		p("           trigger %s fired: %s at %s or worse of %s in the last %s (%s)", f.Trigger.ID,
+			plural(f.Count, "failure"), f.Trigger.Level, what, plural(f.Trigger.Within, "month"), f.KPIs)
+	}
 	p("\ncredit:   %s (cap share of %s)", money(kc.Credit), money(kc.Amount))
 	if !kc.EarnBack.IsZero() {
 		p("earn-back: %s", money(kc.EarnBack))
@@ -222,23 +311,31 @@ func valueKnown(rb *rules.Rulebook, name string) bool {
 	return isField || slices.Contains(rb.Keys, name) || name == rules.MonthColumn
 }
 
-func valueOf(rb *rules.Rulebook, lm *engine.LotMonth, name string) any {
+func valueOf(rb *rules.Rulebook, row *kpi.Row, name string) any {
 	if i := slices.Index(rb.Keys, name); i >= 0 {
-		return lm.Row.Keys[i]
+		return row.Keys[i]
 	}
 	if name == rules.MonthColumn {
-		return lm.Row.Month.String()
+		return row.Month.String()
 	}
 	for i, f := range rb.Fields {
 		if f.Name == name {
-			return lm.Row.Values[i]
+			return row.Values[i]
 		}
 	}
 	return nil
 }
 
+// plural writes a count of things, e.g. "1 failure", "3 failures".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // substitute writes the expression with each column replaced by its value.
-func substitute(rb *rules.Rulebook, lm *engine.LotMonth, src string) string {
+func substitute(rb *rules.Rulebook, row *kpi.Row, src string) string {
 	text := []rune(src)
 	var b strings.Builder
 	at := 0
@@ -247,10 +344,10 @@ func substitute(rb *rules.Rulebook, lm *engine.LotMonth, src string) string {
 			continue
 		}
 		b.WriteString(string(text[at:n.From]))
-		if s, ok := valueOf(rb, lm, n.Name).(string); ok {
+		if s, ok := valueOf(rb, row, n.Name).(string); ok {
 			fmt.Fprintf(&b, "%q", s)
 		} else {
-			fmt.Fprint(&b, valueOf(rb, lm, n.Name))
+			fmt.Fprint(&b, valueOf(rb, row, n.Name))
 		}
 		at = n.To
 	}

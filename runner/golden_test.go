@@ -87,7 +87,7 @@ func TestOutputsAreReproducible(t *testing.T) {
 	runInto(t, job, inputs, b)
 	entries, err := os.ReadDir(a)
 	require.NoError(t, err)
-	require.Len(t, entries, 9)
+	require.Len(t, entries, 11)
 	for _, e := range entries {
 		x, err := os.ReadFile(filepath.Join(a, e.Name()))
 		require.NoError(t, err)

@@ -85,6 +85,8 @@ func Load(ctx context.Context, f Files) (Job, error) {
 			if err := collect(err); err != nil {
 				return job, err
 			}
+		} else if err := collect(rb.CheckSpan(job.Data.First, job.Data.Last)); err != nil {
+			return job, err
 		} else if f.Relief != "" {
 			if job.Relief, err = loadRelief(job.Data, rb, f.Relief); err != nil {
 				if err := collect(err); err != nil {
@@ -110,13 +112,21 @@ func loadRelief(ds *input.Dataset, rb *rules.Rulebook, path string) (*input.Reli
 	return input.ReadRelief(ds, KPIIDs(rb), path, f)
 }
 
-// KPIIDs lists every KPI id of the rulebook and of its scenarios, the
-// baseline's first: the ids a relief file may name.
+// KPIIDs lists every KPI id of the rulebook, its amendments and its
+// scenarios, the original terms' first: the ids a relief file may name.
 func KPIIDs(rb *rules.Rulebook) []string {
 	var ids []string
-	books := []*rules.Rulebook{rb}
+	var books []*rules.Rulebook
+	for _, e := range rb.Timeline() {
+		books = append(books, e.Rules)
+	}
+	for _, a := range rb.Amendments {
+		books = append(books, a.Rules())
+	}
 	for _, s := range rb.Scenarios {
-		books = append(books, s.Rules())
+		for _, e := range s.Timeline() {
+			books = append(books, e.Rules)
+		}
 	}
 	for _, b := range books {
 		for _, k := range b.KPIs {

@@ -78,6 +78,11 @@ type Result struct {
 type ScenarioRun struct {
 	ID       string
 	Scenario *rules.Scenario // nil for the baseline
+	// Timeline is the terms the run priced each month under, compiled.
+	Timeline engine.Timeline
+	// Triggers lists every trigger that fired, lot by lot, month by month
+	// (sweep members included).
+	Triggers []TriggerFire
 	// Lots holds, for each lot of the data in order, its months in order,
 	// with every KPI's detail. It is nil for a sweep's members unless the
 	// job asks for their detail: a large sweep keeps only its totals.
@@ -144,17 +149,19 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		scenarios = job.Rules.Scenarios
 	}
 	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Runs: make([]*ScenarioRun, len(scenarios)+1)}
-	res.Runs[0] = &ScenarioRun{ID: Baseline}
-	engines := []*engine.Engine{base}
+	baseline, err := base.Compile(job.Rules.Timeline(), "", nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Runs[0] = &ScenarioRun{ID: Baseline, Timeline: baseline}
 	for i, s := range scenarios {
-		e, err := base.Derive(s)
+		tl, err := base.Compile(s.Timeline(), "scenarios."+s.ID, baseline)
 		if err != nil {
 			return nil, err
 		}
-		engines = append(engines, e)
-		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s}
+		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s, Timeline: tl}
 	}
-	values, err := baseValues(ctx, job, base)
+	values, err := baseValues(ctx, job, baseline)
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +172,8 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			job.Progress(int(done.Add(1)), total)
 		}
 	}
-	baseReuse := base.ReuseFrom(base)
 	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
-		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
-			reuse: engines[i].ReuseFrom(base), baseReuse: baseReuse}
+		sr := scenarioRun{job: job, run: res.Runs[i], values: values, plan: plan(res.Runs[i].Timeline, baseline)}
 		return sr.lots(ctx, tick)
 	})
 	if err != nil {
@@ -178,20 +183,31 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 }
 
 // baseValues evaluates the baseline's expressions for every lot-month,
-// the lots in parallel: values[lot][month][kpi].
-func baseValues(ctx context.Context, job Job, base *engine.Engine) ([][][]kpi.Value, error) {
+// each month under the baseline's terms in force, the lots in parallel:
+// values[lot][month][kpi of those terms]. KPIs measured over longer
+// periods are left out: the engine judges them on the period's months.
+func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]kpi.Value, error) {
 	lots := job.Data.Lots
 	values := make([][][]kpi.Value, len(lots))
 	err := par.Run(ctx, job.Workers, len(lots), func(li int) error {
-		ev := base.Program().NewEvaluator()
+		evs := make([]*kpi.Evaluator, len(baseline))
 		rows := lots[li].Rows
 		values[li] = make([][]kpi.Value, len(rows))
 		for mi := range rows {
+			si := stageAt(baseline, rows[mi].Month)
+			if evs[si] == nil {
+				evs[si] = baseline[si].Engine.Program().NewEvaluator()
+			}
+			ev := evs[si]
 			if err := ev.Load(&rows[mi]); err != nil {
 				return err
 			}
-			vs := make([]kpi.Value, len(base.Rules().KPIs))
+			ks := baseline[si].Engine.Rules().KPIs
+			vs := make([]kpi.Value, len(ks))
 			for k := range vs {
+				if ks[k].Period.Kind != rules.Monthly {
+					continue
+				}
 				v, err := ev.Value(k)
 				if err != nil {
 					return placeEvalError(err, "", lots[li].Name(), rows[mi].Month)
@@ -205,23 +221,51 @@ func baseValues(ctx context.Context, job Job, base *engine.Engine) ([][][]kpi.Va
 	return values, err
 }
 
-// scenarioRun runs every lot under one scenario.
-type scenarioRun struct {
-	job          Job
-	base, engine *engine.Engine
-	run          *ScenarioRun
-	values       [][][]kpi.Value
-	reuse        []int // the scenario's KPIs -> baseline KPIs sharing values
-	baseReuse    []int // the baseline's KPIs -> themselves
+// stageAt is the index of the stage of a timeline that governs month m.
+func stageAt(t engine.Timeline, m rules.Month) int {
+	i := len(t) - 1
+	for i > 0 && t[i].From > m {
+		i--
+	}
+	return i
 }
 
-// lots runs each lot with the baseline's rules before the scenario's From
-// month and the scenario's from it, carrying streaks across.
-func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
-	from := s.job.Data.First
-	if sc := s.run.Scenario; sc != nil && sc.From != nil && *sc.From > from {
-		from = *sc.From
+// segment is a stretch of months with one engine for the run and one
+// for the baseline's values it reuses.
+type segment struct {
+	from  rules.Month
+	stage engine.Stage
+	reuse engine.Reuse // the stage's KPIs -> the baseline's sharing their values
+}
+
+// plan splits a run's timeline where it or the baseline's changes terms.
+func plan(tl, baseline engine.Timeline) []segment {
+	var from []rules.Month
+	for _, st := range append(append(engine.Timeline{}, tl...), baseline...) {
+		from = append(from, st.From)
 	}
+	slices.Sort(from)
+	from = slices.Compact(from)
+	out := make([]segment, len(from))
+	for i, m := range from {
+		st, bs := tl.At(m), baseline.At(m)
+		out[i] = segment{from: m, stage: *st, reuse: st.Engine.ReuseFrom(bs.Engine)}
+	}
+	return out
+}
+
+// scenarioRun runs every lot under one scenario.
+type scenarioRun struct {
+	job    Job
+	run    *ScenarioRun
+	values [][][]kpi.Value
+	plan   []segment
+}
+
+// lots runs each lot month by month under the terms in force each month
+// (the baseline's before a scenario's From month, the scenario's from
+// it), carrying streaks across every change of terms.
+func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 	lots := s.job.Data.Lots
 	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
 	if detail {
@@ -233,21 +277,27 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		l := s.base.NewLot()
+		l := s.plan[0].stage.Engine.NewLot()
+		l.Reserve(s.run.Timeline.Span())
 		l.SetExplain(detail)
 		var months []*engine.LotMonth
 		totals := make([]MonthTotal, len(lot.Rows))
 		var kpis []KPITotal
+		seg := 0
 		for mi := range lot.Rows {
 			row := &lot.Rows[mi]
-			reuse := s.baseReuse
-			if row.Month >= from {
-				l.Use(s.engine)
-				reuse = s.reuse
+			for seg+1 < len(s.plan) && s.plan[seg+1].from <= row.Month {
+				seg++
 			}
-			lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
+			sg := &s.plan[seg]
+			l.Use(sg.stage.Engine)
+			lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], sg.reuse)
 			if err != nil {
 				return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
+			}
+			lm.Terms = sg.stage.Terms
+			for _, f := range lm.Credits.Triggers {
+				s.run.Triggers = append(s.run.Triggers, TriggerFire{Lot: li, Month: row.Month, Terms: lm.Terms, Fired: f})
 			}
 			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
 			s.run.Total.Add(&totals[mi])

@@ -5,6 +5,7 @@
 //	kpicredit validate --rules R.yaml [--data D.csv] [--relief F.csv] [--scenario S.yaml ...]
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
+//	kpicredit adopt --rules R.yaml (--scenario-id ID | --scenario S.yaml) --agreed 2025-08-14
 //
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = runCmd(ctx, args[1:], stdout, stderr)
 	case "explain":
 		err = explainCmd(ctx, args[1:], stdout)
+	case "adopt":
+		err = adoptCmd(args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kpicredit", version())
 	case "help", "-h", "--help":
@@ -133,6 +136,7 @@ const usage = `usage:
                      [--cpuprofile F] [--memprofile F]
   kpicredit explain  --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
                      --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
+  kpicredit adopt    --rules R.yaml (--scenario-id ID | --scenario S.yaml [--scenario-id ID]) --agreed YYYY-MM-DD
   kpicredit version
 
 Exit status: 0 success, 1 run failed, 2 bad usage or invalid input.

@@ -31,14 +31,14 @@ func TestRunExample(t *testing.T) {
 	require.Contains(t, stdout, "7 lots x 24 months, 11 scenarios")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 9)
+	require.Len(t, entries, 11)
 
 	// Without --csv a second run removes the CSV copies of the first.
 	code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--quiet")
 	require.Equal(t, 0, code, stderr)
 	entries, err = os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 6)
+	require.Len(t, entries, 7)
 }
 
 func TestValidate(t *testing.T) {
