@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,13 +72,13 @@ func Adopt(a Adoption) ([]byte, error) {
 	if err := rb.adoptable(src.spec, sc); err != nil {
 		return nil, err
 	}
-	out, err := splice(a, rb, src, sc)
+	out, origin, err := splice(a, rb, src, sc)
 	if err != nil {
 		return nil, err
 	}
 	after, err := Parse(a.Name, bytes.NewReader(out), a.Check)
 	if err != nil {
-		return nil, fmt.Errorf("with the scenario adopted the rulebook would not be valid:\n%w", err)
+		return nil, &AdoptError{Pos: sc.Pos, Msg: "with it adopted the rulebook would not be valid: " + unsplice(err, a.Name, origin, sc.Pos)}
 	}
 	if msg := sameTerms(sc, after); msg != "" {
 		return nil, &AdoptError{Pos: sc.Pos, Msg: msg}
@@ -244,7 +245,10 @@ func sameTerms(sc *Scenario, after *Rulebook) string {
 		months = append(months, e.From)
 	}
 	first := fromRulesMonth(sc)
-	for _, m := range months {
+	if after.Start != nil && first < *after.Start {
+		first = *after.Start // months before the term are never run
+	}
+	for _, m := range append(months, first) {
 		if m < first {
 			continue
 		}
@@ -290,4 +294,27 @@ func splitLines(text []byte) []string {
 		text = text[i+1:]
 	}
 	return out
+}
+
+// unsplice writes a problem of the rewritten rulebook at the line of the
+// file as it stands: a line the splice kept is placed where it was, one it
+// wrote at the scenario.
+func unsplice(err error, name string, origin []int, scenario Pos) string {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	var msgs []string
+	for _, p := range ve.Problems {
+		q := *p
+		if q.Pos.File == name && q.Pos.Line > 0 && q.Pos.Line <= len(origin) {
+			if o := origin[q.Pos.Line-1]; o >= 0 {
+				q.Pos.Line = o + 1
+			} else {
+				q.Pos = scenario
+			}
+		}
+		msgs = append(msgs, q.Error())
+	}
+	return strings.Join(msgs, "; ")
 }

@@ -60,16 +60,12 @@ func (r *reader) consequences(rb *Rulebook, m map[string]entry) {
 			r.errorf(e.value, "escalation_across_relief", "must be keep or reset, not %s", limits.Quote(s))
 		}
 	}
-	if rb.Bonus != nil {
-		return
+	if _, ok := m["bonus"]; ok {
+		return // given, if not valid
 	}
 	for _, k := range rb.KPIs {
 		if k.BonusAt != nil {
-			at := m["kpis"].value
-			if e, ok := m["bonus"]; ok {
-				at = e.key
-			}
-			r.errorf(at, k.ID+".bonus", "a KPI's bonus bound needs the rulebook's bonus: {points, expiry_months}")
+			r.add(k.Pos, k.ID+".bonus", "a KPI's bonus bound needs the rulebook's bonus: {points, expiry_months}")
 			return
 		}
 	}

@@ -203,13 +203,13 @@ func (r *reader) aggregate(n *yaml.Node, key string) (Aggregate, bool) {
 func (b *Rulebook) CheckSpan(first, last Month) error {
 	ps := &problems{file: b.File}
 	months := int(last-first) + 1
-	seen := map[*KPI]bool{}
+	seen := map[Pos]bool{} // a KPI's period recurs in later terms
 	check := func(rb *Rulebook, prefix string) {
 		for _, k := range rb.KPIs {
-			if seen[k] || k.periodAt == nil || k.Period.Kind == Monthly {
+			if k.periodAt == nil || k.Period.Kind == Monthly || seen[k.periodAt.Pos] {
 				continue
 			}
-			seen[k] = true
+			seen[k.periodAt.Pos] = true
 			if k.Period.Kind == Rolling && k.Period.Months > months {
 				ps.add(k.periodAt.Pos, prefix+k.ID+".period", "a rolling window of %d months is longer than the data (%d months, %s to %s): the KPI would never be judged",
 					k.Period.Months, months, first, last)

@@ -430,6 +430,13 @@ type layer struct {
 // overlay's, and every problem is keyed by it (scenarios.<id>.<key> or
 // amendments.<id>.<key>). It returns nil after adding problems to ps.
 func (b *Rulebook) terms(layers []layer, ps *problems) *Rulebook {
+	return b.termsQuiet(layers, ps, false)
+}
+
+// termsQuiet is terms, leaving out, when quiet, the problems that the
+// layers before the last cause as they apply: an amendment's own
+// problems are reported with it, not again with each later one.
+func (b *Rulebook) termsQuiet(layers []layer, ps *problems, quiet bool) *Rulebook {
 	last := layers[len(layers)-1]
 	rd := &reader{problems: problems{file: b.File}, overlay: map[*yaml.Node]bool{}}
 	markOverlay(rd.overlay, last.spec.node)
@@ -457,7 +464,11 @@ func (b *Rulebook) terms(layers []layer, ps *problems) *Rulebook {
 	rd.placeAt(root, last.spec.node, last.spec.file)
 	removedBy := map[string]*scenarioSpec{}
 	for _, l := range layers {
+		n := len(rd.list)
 		rd.apply(root, l, l == last, removedBy)
+		if quiet && l != last {
+			rd.list = rd.list[:n]
+		}
 	}
 	rb := rd.rulebook(root)
 	rb.File, rb.root = b.File, root

@@ -26,7 +26,7 @@ type span struct{ start, end, dash, dashCol int }
 // splice writes the rulebook's text with the scenario inserted into its
 // amendments and, when it is the rulebook's own, removed from its
 // scenarios.
-func splice(a Adoption, rb *Rulebook, src *source, sc *Scenario) ([]byte, error) {
+func splice(a Adoption, rb *Rulebook, src *source, sc *Scenario) ([]byte, []int, error) {
 	lines := splitLines(a.Source)
 	eol := "\n"
 	if len(lines) > 0 && strings.HasSuffix(lines[0], "\r\n") {
@@ -98,7 +98,8 @@ func splice(a Adoption, rb *Rulebook, src *source, sc *Scenario) ([]byte, error)
 	if src.item && a.ScenarioFile == "" {
 		edits = append(edits, removal(lines, src)...)
 	}
-	return apply(lines, edits), nil
+	out, origin := apply(lines, edits)
+	return out, origin, nil
 }
 
 // removal is the edits that take the scenario out of the rulebook's list;
@@ -138,8 +139,9 @@ func listKey(lines []string, dash int) int {
 }
 
 // apply makes the edits, the last in the text first so that each one's
-// line numbers hold.
-func apply(lines []string, edits []edit) []byte {
+// line numbers hold. It returns the text and, for each of its lines, the
+// line of the original it is (0-based), or -1 for a line an edit wrote.
+func apply(lines []string, edits []edit) ([]byte, []int) {
 	slices.SortStableFunc(edits, func(a, b edit) int {
 		if a.at != b.at {
 			return b.at - a.at
@@ -147,14 +149,23 @@ func apply(lines []string, edits []edit) []byte {
 		return b.del - a.del
 	})
 	out := slices.Clone(lines)
+	origin := make([]int, len(lines))
+	for i := range origin {
+		origin[i] = i
+	}
 	for _, e := range edits {
 		out = slices.Replace(out, e.at, e.at+e.del, e.lines...)
+		written := make([]int, len(e.lines))
+		for i := range written {
+			written[i] = -1
+		}
+		origin = slices.Replace(origin, e.at, e.at+e.del, written...)
 	}
 	var b bytes.Buffer
 	for _, l := range out {
 		b.WriteString(l)
 	}
-	return b.Bytes()
+	return b.Bytes(), origin
 }
 
 // keyEntry is a top-level key and its value.
@@ -272,6 +283,8 @@ func (s *source) text(dashCol, contentCol int, agreed string, from *Month, eol s
 			line = pad(dashCol-1) + "-" + pad(contentCol-dashCol-1) + line[min(n.Column-1, len(line)):]
 		case isBlank(line):
 			line = ""
+		case l < n.Line-1: // comments above it: at the dash
+			line = pad(ind-(sp.dashCol-1)+dashCol-1) + line[ind:]
 		case ind >= n.Column-1:
 			line = pad(ind-(n.Column-1)+contentCol-1) + line[ind:]
 		default:

@@ -161,7 +161,7 @@ func (b *Rulebook) addAmendments(specs []*scenarioSpec, found []*Problem) error 
 	prev := b
 	for _, s := range applied {
 		layers = append(layers, layer{spec: s})
-		rb := b.terms(slices.Clone(layers), ps)
+		rb := b.termsQuiet(slices.Clone(layers), ps, true)
 		a := &Amendment{ID: s.ID, Description: s.Description, Agreed: s.agreed, From: *s.From, Pos: s.Pos,
 			fromPos: s.fromPos, node: s.node, rules: rb}
 		amendments = append(amendments, a)
