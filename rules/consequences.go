@@ -65,7 +65,7 @@ func (r *reader) consequences(rb *Rulebook, m map[string]entry) {
 	}
 	for _, k := range rb.KPIs {
 		if k.BonusAt != nil {
-			r.add(k.Pos, k.ID+".bonus", "a KPI's bonus bound needs the rulebook's bonus: {points, expiry_months}")
+			r.add(k.bonusAt, k.ID+".bonus", "a KPI's bonus bound needs the rulebook's bonus: {points, expiry_months}")
 			return
 		}
 	}
@@ -189,7 +189,7 @@ func (r *reader) bonusBound(k *KPI, n *yaml.Node, key string, targetOK bool) {
 		r.errorf(n, key+".bonus", "bonus %s must be at or %s the target %s: a bonus is earned by doing better than the target", d, side, k.Target)
 		return
 	}
-	k.BonusAt = &d
+	k.BonusAt, k.bonusAt = &d, r.pos(n)
 }
 
 // EarnsBonus reports whether a met measure earns the KPI's bonus: at or

@@ -129,6 +129,7 @@ type KPI struct {
 	at       [floorAt + 1]*placed
 	unitAt   *placed
 	periodAt *placed // where period was written; nil when not
+	bonusAt  Pos     // where bonus was written
 }
 
 // placed is where a value was written, and whether a scenario brought it.
