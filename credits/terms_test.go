@@ -100,11 +100,11 @@ triggers:
 		k1, k2 rules.Status
 	}{
 		{"2025-01", rules.Met, rules.Minor},
-		{"2025-02", rules.Minor, rules.Minor},  // any3: 3 in Jan-Feb
-		{"2025-03", rules.Serious, rules.Met},  // any3 holds (2 + 1); k1-serious fires
-		{"2025-04", rules.Serious, rules.Met},  // k1-serious holds; any3: 2, stops
-		{"2025-05", rules.Minor, rules.Minor},  // any3: 3 again; k1-serious stops
-		{"2025-06", rules.Serious, rules.Met},  // k1-serious again; any3 holds
+		{"2025-02", rules.Minor, rules.Minor}, // any3: 3 in Jan-Feb
+		{"2025-03", rules.Serious, rules.Met}, // any3 holds (2 + 1); k1-serious fires
+		{"2025-04", rules.Serious, rules.Met}, // k1-serious holds; any3: 2, stops
+		{"2025-05", rules.Minor, rules.Minor}, // any3: 3 again; k1-serious stops
+		{"2025-06", rules.Serious, rules.Met}, // k1-serious again; any3 holds
 	} {
 		lm := month(t, lot, m.month, "1000", obs(m.k1, "0.85"), obs(m.k2, "0.85"))
 		for _, f := range lm.Triggers {
@@ -151,7 +151,7 @@ service_areas:
   - {id: A, kpis: [P], threshold: 1, point_value: 10.00}
 `)
 	lot := credits.New(rb).NewLot()
-	month(t, lot, "2025-01", "1000", obs(rules.Met, "1"), obs(rules.Met, "1"))    // earns 2
+	month(t, lot, "2025-01", "1000", obs(rules.Met, "1"), obs(rules.Met, "1"))     // earns 2
 	month(t, lot, "2025-02", "1000", obs(rules.Met, "0.995"), obs(rules.Met, "1")) // earns 2 more: bank 4
 	lm := month(t, lot, "2025-03", "1000", obs(rules.Minor, "0.8"), obs(rules.Minor, "0.8"))
 	// Area A: 5 points, 4 above the threshold; all 4 banked points offset them.
