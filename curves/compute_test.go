@@ -250,9 +250,10 @@ func TestScenarioCurves(t *testing.T) {
 	// The notice-target sweep's 0.95 is the baseline's own target.
 	require.Equal(t, rules.BaselineID, curveOf(t, set, "KPI-07", "notice-target-sweep/target=0.95").SameAs)
 	require.Equal(t, "", curveOf(t, set, "KPI-07", "notice-target-sweep/target=0.96").SameAs)
-	// The change notice lowers the cap to 5%, so its at-risk share (5% /
-	// 15 KPIs) differs even where its KPI does not.
-	require.Equal(t, "", curveOf(t, set, "KPI-07", "ccn-proportionate").SameAs)
+	// The draft change notice's terms include CCN-007, which lowers the
+	// cap to 5%, so its at-risk share (5% / 15 KPIs) differs even where
+	// its KPI does not.
+	require.Equal(t, "", curveOf(t, set, "KPI-07", "draft-ccn-012").SameAs)
 	// Removing KPI-04 leaves 14 KPIs: 7.5% / 14 at risk, unlike the
 	// baseline's 7.5% / 15.
 	require.Equal(t, "", curveOf(t, set, "KPI-07", "no-kpi-04").SameAs)

@@ -84,11 +84,22 @@ type Stage struct {
 // (rules.Rulebook.Timeline) or a scenario's (rules.Scenario.Timeline).
 type Timeline []Stage
 
-// Compile compiles each epoch's terms, reusing the engine's compiled
-// expressions, and the engine itself for its own rulebook; an epoch of
-// a rulebook already compiled into known is not compiled again. Problems
-// are keyed under key.
-func (e *Engine) Compile(epochs []rules.Epoch, key string, known Timeline) (Timeline, error) {
+// Terms compiles a validated rulebook's terms month by month: the
+// original terms and each amendment's (rules.Rulebook.Timeline).
+func Terms(rb *rules.Rulebook) (Timeline, error) {
+	e, err := Compile(rb)
+	if err != nil {
+		return nil, err
+	}
+	return e.CompileTimeline(rb.Timeline(), "", nil)
+}
+
+// CompileTimeline compiles each epoch's terms, reusing the engine's
+// compiled expressions, and the engine itself for its own rulebook; an
+// epoch of a rulebook already compiled into known is not compiled again.
+// Problems are keyed under key; "" keys an amendment's under
+// amendments.<id>.
+func (e *Engine) CompileTimeline(epochs []rules.Epoch, key string, known Timeline) (Timeline, error) {
 	out := make(Timeline, len(epochs))
 	for i, ep := range epochs {
 		var eng *Engine
@@ -133,3 +144,11 @@ func (t Timeline) Span() (span, within int) {
 
 // Program returns the engine's compiled expressions.
 func (e *Engine) Program() *kpi.Program { return e.prog }
+
+// NewLot starts a lot to be run through the timeline, keeping the history
+// its terms need (see Lot.Reserve).
+func (t Timeline) NewLot() *Lot {
+	l := t[0].Engine.NewLot()
+	l.Reserve(t.Span())
+	return l
+}

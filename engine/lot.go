@@ -89,6 +89,19 @@ func (l *Lot) Use(e *Engine) {
 	l.hist.keep(e.span)
 }
 
+// MonthIn evaluates the lot's next month under the terms the timeline has
+// for it, switching to them first (see Use), and names them in the
+// result's Terms.
+func (l *Lot) MonthIn(t Timeline, row *kpi.Row, relief Relief) (*LotMonth, error) {
+	st := t.At(row.Month)
+	l.Use(st.Engine)
+	lm, err := l.Month(row, relief)
+	if err == nil {
+		lm.Terms = st.Terms
+	}
+	return lm, err
+}
+
 // Relief says whether a KPI of a lot-month is excused, and why.
 type Relief func(kpiID string) (reason string, ok bool)
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/kpicredit/kpicredit/internal/par"
 	"github.com/kpicredit/kpicredit/rules"
@@ -21,6 +22,7 @@ type Manifest struct {
 	Inputs    []ManifestInput    `json:"inputs"`
 	Data      ManifestData       `json:"data"`
 	Rulebook  ManifestRules      `json:"rulebook"`
+	Terms     []ManifestTerms    `json:"terms"`
 	Scenarios []ManifestScenario `json:"scenarios"`
 	Rows      map[string]int     `json:"rows"`
 	Outputs   []ManifestInput    `json:"outputs"`
@@ -51,15 +53,26 @@ type ManifestRules struct {
 	YAML   string `json:"yaml,omitempty"`
 }
 
+// ManifestTerms is a set of terms a run priced months under: from a
+// month on, with the latest amendment in force, as YAML with its hash.
+type ManifestTerms struct {
+	From  string `json:"from,omitempty"`  // YYYY-MM; "" for the first months
+	Terms string `json:"terms,omitempty"` // the latest amendment in force; "" for the original terms
+	ManifestRules
+}
+
 // ManifestScenario is a scenario and the rulebook it runs under from its
-// first month. For a sweep's members the YAML is left out: each is the
-// baseline with the one field the sweep sets.
+// first month, and every set of terms it runs under from then on. For a
+// sweep's members the YAML is left out: each is the baseline with the
+// one field the sweep sets.
 type ManifestScenario struct {
-	ID          string         `json:"id"`
-	Description string         `json:"description,omitempty"`
-	From        string         `json:"from,omitempty"`
-	Sweep       *ManifestSweep `json:"sweep,omitempty"`
-	Rulebook    ManifestRules  `json:"rulebook"`
+	ID          string          `json:"id"`
+	Description string          `json:"description,omitempty"`
+	From        string          `json:"from,omitempty"`
+	Revoke      []string        `json:"revoke,omitempty"`
+	Sweep       *ManifestSweep  `json:"sweep,omitempty"`
+	Rulebook    ManifestRules   `json:"rulebook"`
+	Terms       []ManifestTerms `json:"terms"`
 }
 
 // ManifestSweep is the value a sweep's member sets.
@@ -87,12 +100,15 @@ func manifest(ctx context.Context, res *runner.Result, inputs []runner.Input, ro
 	if m.Rulebook, err = rulesEntry(res.Rules.YAML, true); err != nil {
 		return nil, err
 	}
+	if m.Terms, err = termsEntries(res.Rules.Timeline(), nil, true); err != nil {
+		return nil, err
+	}
 	// Each scenario's rulebook is marshalled to be hashed: in parallel, as a
 	// sweep has thousands.
 	runs := res.Runs[1:]
 	m.Scenarios = make([]ManifestScenario, len(runs))
 	err = par.Run(ctx, 0, len(runs), func(i int) (err error) {
-		m.Scenarios[i], err = scenarioEntry(runs[i].Scenario)
+		m.Scenarios[i], err = scenarioEntry(res.Rules, runs[i].Scenario)
 		return err
 	})
 	if err != nil {
@@ -105,8 +121,8 @@ func manifest(ctx context.Context, res *runner.Result, inputs []runner.Input, ro
 	return append(out, '\n'), err
 }
 
-func scenarioEntry(s *rules.Scenario) (ManifestScenario, error) {
-	e := ManifestScenario{ID: s.ID, Description: s.Description}
+func scenarioEntry(base *rules.Rulebook, s *rules.Scenario) (ManifestScenario, error) {
+	e := ManifestScenario{ID: s.ID, Description: s.Description, Revoke: s.Revoke}
 	if s.From != nil {
 		e.From = s.From.String()
 	}
@@ -114,8 +130,32 @@ func scenarioEntry(s *rules.Scenario) (ManifestScenario, error) {
 		e.Sweep = &ManifestSweep{Sweep: p.Sweep, KPI: p.KPI, Field: p.Field, Value: p.Value.String()}
 	}
 	var err error
-	e.Rulebook, err = rulesEntry(s.Rules().YAML, s.Sweep == nil)
+	if e.Rulebook, err = rulesEntry(s.Rules().YAML, s.Sweep == nil); err != nil {
+		return e, err
+	}
+	e.Terms, err = termsEntries(s.Timeline(), base.Timeline(), s.Sweep == nil)
 	return e, err
+}
+
+// termsEntries lists the epochs of a timeline, leaving out those of the
+// baseline's it shares (a scenario's months before its from).
+func termsEntries(t, baseline []rules.Epoch, withText bool) ([]ManifestTerms, error) {
+	out := []ManifestTerms{}
+	for _, ep := range t {
+		if slices.ContainsFunc(baseline, func(b rules.Epoch) bool { return b.Rules == ep.Rules }) {
+			continue
+		}
+		e := ManifestTerms{Terms: ep.Terms}
+		if ep.From != 0 {
+			e.From = ep.From.String()
+		}
+		var err error
+		if e.ManifestRules, err = rulesEntry(ep.Rules.TermsYAML, withText); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 func rulesEntry(yamlOf func() ([]byte, error), withText bool) (ManifestRules, error) {

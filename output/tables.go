@@ -54,7 +54,8 @@ func keyColumns(rb *rules.Rulebook) []outColumn {
 func kpiResults(res *runner.Result) outTable {
 	cols := append(keyColumns(res.Rules),
 		outColumn{rules.MonthColumn, kMonth, false}, outColumn{"terms", kString, false}, outColumn{"kpi", kString, false},
-		outColumn{"charge", kMoney, false}, outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
+		outColumn{"charge", kMoney, false}, outColumn{"charge_base", kMoney, false},
+		outColumn{"measure", kMeasure, true}, outColumn{"volume", kMeasure, true},
 		outColumn{"target", kMeasure, false}, outColumn{"status", kString, false},
 		outColumn{"streak", kInt, false}, outColumn{"multiplier", kMeasure, false},
 		outColumn{"points", kMeasure, true}, outColumn{"area", kString, false},
@@ -72,7 +73,11 @@ func kpiResults(res *runner.Result) outTable {
 				for _, k := range lot.Keys {
 					row = append(row, k)
 				}
-				row = append(row, lm.Row.Month, lm.Terms, kc.KPI.ID, lm.Credits.Charge,
+				base := lm.Credits.Charge
+				if kc.HasBase {
+					base = kc.Base
+				}
+				row = append(row, lm.Row.Month, lm.Terms, kc.KPI.ID, lm.Credits.Charge, base,
 					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
 					kc.KPI.Target, kc.Status.String(), kc.Streak, kc.Multiplier,
 					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),

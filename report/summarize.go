@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/kpicredit/kpicredit/input"
@@ -26,6 +27,7 @@ func Summarize(res *runner.Result) *Summary {
 	s.ByKPI = kpiSummary(rb, base)
 	s.Terms = termsSummary(rb, ds)
 	s.Triggers, s.HasTriggers = triggerSummary(res, base), hasTriggers(rb)
+	s.TriggerRules = triggerRules(rb)
 	s.TopMonths = topMonths(base, ds, 10)
 	s.Monthly = monthly(base, ds)
 	for _, run := range res.Runs[1:] {
@@ -285,6 +287,31 @@ func triggerDiffs(res *runner.Result) []TriggerDiff {
 		for _, id := range ids {
 			out = append(out, TriggerDiff{Scenario: run.ID, Trigger: id, Baseline: base[id], With: scen[id]})
 		}
+	}
+	return out
+}
+
+// triggerRules says what each trigger of the latest terms counts.
+func triggerRules(rb *rules.Rulebook) []string {
+	tl := rb.Timeline()
+	var out []string
+	for _, t := range tl[len(tl)-1].Rules.Triggers {
+		what, kpi := t.ID, "any KPI"
+		if t.Description != "" {
+			what += " (" + t.Description + ")"
+		}
+		if t.KPI != "" {
+			kpi = t.KPI
+		}
+		failures := fmt.Sprintf("%d failures", t.Failures)
+		if t.Failures == 1 {
+			failures = "1 failure"
+		}
+		months := fmt.Sprintf("%d months", t.Within)
+		if t.Within == 1 {
+			months = "1 month"
+		}
+		out = append(out, fmt.Sprintf("%s: %s at %s or worse of %s within %s", what, failures, t.Level, kpi, months))
 	}
 	return out
 }

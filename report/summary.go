@@ -37,6 +37,10 @@ type Summary struct {
 	// month by month; HasTriggers says whether any terms have triggers.
 	Triggers    []Fired
 	HasTriggers bool
+	// TriggerRules says what each trigger of the latest terms counts and
+	// means, e.g. "material-kpi-failure (Rectification plan required): 3
+	// failures at minor or worse of any KPI within 12 months".
+	TriggerRules []string
 
 	Scenarios []ScenarioTotal // empty when the run has no scenarios
 	Movers    []Mover         // the scenario-KPI pairs whose credits move most, largest |Diff| first (at most 15)

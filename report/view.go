@@ -98,6 +98,9 @@ func newPage(s *Summary) *page {
 	}
 	if s.HasTriggers {
 		p.TriggersNote = triggersNote
+		if len(s.TriggerRules) > 0 {
+			p.TriggersNote += " The terms in force now have " + strings.Join(s.TriggerRules, "; ") + "."
+		}
 		if len(s.Triggers) == 0 {
 			p.TriggersNote += " None fired under the baseline."
 		}

@@ -12,12 +12,13 @@ import (
 // month that Failures failures at Level or worse fall within the trailing
 // Within months, and again only after the condition has stopped holding.
 type Trigger struct {
-	ID       string
-	Failures int    // failures needed, at least 1
-	Within   int    // the trailing months counted, the current one included
-	KPI      string // the KPI whose failures count; "" for any KPI
-	Level    Status // the least severe failure that counts
-	Pos      Pos
+	ID          string
+	Description string // what its firing means, e.g. a rectification plan
+	Failures    int    // failures needed, at least 1
+	Within      int    // the trailing months counted, the current one included
+	KPI         string // the KPI whose failures count; "" for any KPI
+	Level       Status // the least severe failure that counts
+	Pos         Pos
 }
 
 // MaxTriggerMonths is the longest trailing window a trigger may count over.
@@ -106,7 +107,7 @@ func (r *reader) trigger(rb *Rulebook, n *yaml.Node, key string) *Trigger {
 		t.ID, ok = r.id(e.value, key+".id")
 	}
 	if e, found := m["description"]; found {
-		r.str(e.value, key+".description")
+		t.Description, _ = r.str(e.value, key+".description")
 	}
 	if e, found := m["failures"]; found {
 		var good bool

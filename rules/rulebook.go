@@ -330,6 +330,19 @@ func (b *Rulebook) InTerm(m Month) error {
 	return nil
 }
 
+// TermsYAML returns the terms the rulebook states as YAML: its document
+// without its amendments and scenarios (for an amendment's or a
+// scenario's terms, which have neither, YAML). Comments are not kept.
+func (b *Rulebook) TermsYAML() ([]byte, error) {
+	if b.root == nil {
+		return nil, nil
+	}
+	root := copyMapping(b.root)
+	setKey(root, "amendments", nil)
+	setKey(root, "scenarios", nil)
+	return yaml.Marshal(root)
+}
+
 // YAML returns the rulebook as YAML: for a scenario, the baseline with the
 // scenario's overlay applied. Comments are not kept.
 func (b *Rulebook) YAML() ([]byte, error) {

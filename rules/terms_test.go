@@ -170,7 +170,7 @@ caps: {rolling_12_percent_of_charge: 101}
 	}},
 	{"a bonus bound needs bonus", termHead + `  - {id: K3, measure: a / b, target: 0.9, bonus: 0.95, credit: {points: {minor: 1}}}
 `, []string{
-		"r.yaml:12:52: K3.bonus: a KPI's bonus bound needs the rulebook's bonus: {points, expiry_months}",
+		"r.yaml:12:50: K3.bonus: a KPI's bonus bound needs the rulebook's bonus: {points, expiry_months}",
 	}},
 }
 

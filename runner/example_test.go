@@ -46,9 +46,9 @@ func ExampleRun() {
 	rb, _ := rules.Load("../examples/aasc/rules.yaml", nil)
 	ds, _ := input.LoadData(rb, "../examples/aasc/data.csv")
 	s, err := rb.AddOverlay(rules.Overlay{
-		ID:   "cap-5pc",
+		ID:   "rolling-cap",
 		From: rules.NewMonth(2025, 9),
-		Caps: map[string]any{"monthly_percent_of_charge": 5},
+		Caps: map[string]any{"rolling_12_percent_of_charge": 0.75},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -63,7 +63,7 @@ func ExampleRun() {
 	for _, c := range res.Comparisons() {
 		change = change.Add(c.Difference)
 	}
-	fmt.Println(len(res.Runs), "runs; the lower cap changes credits by", change.StringFixed(2))
+	fmt.Println(len(res.Runs), "runs; the rolling cap changes credits by", change.StringFixed(2))
 	// Output:
-	// 2 runs; the lower cap changes credits by -203871.64
+	// 2 runs; the rolling cap changes credits by -775784.48
 }

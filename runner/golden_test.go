@@ -62,8 +62,8 @@ func TestGoldenSmall(t *testing.T) {
 	dir := t.TempDir()
 	runInto(t, smallJob(t), []runner.Input{{Role: "rules", Path: "../testdata/small/small.yaml"},
 		{Role: "data", Path: "../testdata/small/small.csv"}, {Role: "relief", Path: "../testdata/small/relief.csv"}}, dir)
-	compareGolden(t, "small", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet",
-		"kpi_results.csv", "credits.csv", "comparison.csv", "summary.md", "summary.html", "manifest.json")
+	compareGolden(t, "small", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
+		"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "summary.md", "summary.html", "manifest.json")
 }
 
 // The bundled example end to end. Its CSV copies are large and say what
@@ -72,7 +72,7 @@ func TestGoldenExample(t *testing.T) {
 	dir := t.TempDir()
 	job, inputs := exampleJob(t)
 	runInto(t, job, inputs, dir)
-	compareGolden(t, "aasc", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet",
+	compareGolden(t, "aasc", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
 		"summary.md", "manifest.json")
 }
 

@@ -149,13 +149,13 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		scenarios = job.Rules.Scenarios
 	}
 	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Runs: make([]*ScenarioRun, len(scenarios)+1)}
-	baseline, err := base.Compile(job.Rules.Timeline(), "", nil)
+	baseline, err := base.CompileTimeline(job.Rules.Timeline(), "", nil)
 	if err != nil {
 		return nil, err
 	}
 	res.Runs[0] = &ScenarioRun{ID: Baseline, Timeline: baseline}
 	for i, s := range scenarios {
-		tl, err := base.Compile(s.Timeline(), "scenarios."+s.ID, baseline)
+		tl, err := base.CompileTimeline(s.Timeline(), "scenarios."+s.ID, baseline)
 		if err != nil {
 			return nil, err
 		}

@@ -81,10 +81,24 @@ func TestRulebookShape(t *testing.T) {
 		_, err := engine.Derive(s) // every scenario's rules compile too
 		require.NoError(t, err, s.ID)
 	}
-	require.Contains(t, ids, "ccn-proportionate")
+	require.Contains(t, ids, "without-ccn-007")
+	require.Contains(t, ids, "draft-ccn-012")
 	require.Contains(t, ids, "notice-target-sweep/target=0.90")
 	require.Contains(t, ids, "notice-target-sweep/target=0.99")
-	require.Len(t, ids, 11)
+	require.Len(t, ids, 12)
+
+	// The contract as it is run: two agreed change notices since the start
+	// of the term, a KPI judged quarterly, and the two triggers.
+	require.Len(t, rb.Amendments, 2)
+	for _, a := range rb.Amendments {
+		require.Greater(t, a.From, *rb.Start, a.ID)
+	}
+	require.Equal(t, rules.Quarterly, rb.KPI("KPI-04").Period.Kind)
+	var triggers []string
+	for _, tr := range rb.Triggers {
+		triggers = append(triggers, fmt.Sprintf("%s %d/%d %s %q", tr.ID, tr.Failures, tr.Within, tr.Level, tr.KPI))
+	}
+	require.Equal(t, []string{`material-kpi-failure 3/12 minor ""`, `critical-service-failure 1/1 critical ""`}, triggers)
 
 	// The generator writes exactly the declared fields, in order.
 	var fields []string

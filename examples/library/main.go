@@ -19,7 +19,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	eng, err := engine.Compile(rb) // compiled once; safe for concurrent use
+	// The terms month by month, the original and each agreed change
+	// notice, compiled once; safe for concurrent use.
+	terms, err := engine.Terms(rb)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -28,10 +30,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lot := eng.NewLot() // one lot's state: streaks, caps, earn-back
+	lot := terms.NewLot() // one lot's state: streaks, caps, earn-back, recent months
 	rows := ds.Lots[0].Rows
 	for i := range rows[:3] { // its months, in order
-		m, err := lot.Month(&rows[i], nil) // nil: no relief
+		m, err := lot.MonthIn(terms, &rows[i], nil) // under the terms in force; nil: no relief
 		if err != nil {
 			log.Fatal(err)
 		}
