@@ -21,8 +21,11 @@ point_value: 10
 fields:
   charge: money
   a: int
-  b: int
+  b: {type: int, aggregate: sum}
 earn_back: {percent: 50, after_met_months: 2}
+bonus: {points: 1, expiry_months: 3}
+triggers:
+  - {id: t, failures: 1, within: 1}
 kpis:
   - id: K1
     measure: a / b
@@ -40,6 +43,12 @@ kpis:
   - id: K4
     measure: a / b
     target: 0.9
+    bonus: 0.95
+    credit: {points: {minor: 1}}
+  - id: K5
+    measure: a / b
+    target: 0.9
+    period: {rolling: 3}
     credit: {points: {minor: 1}}
 service_areas:
   - id: area
@@ -47,7 +56,12 @@ service_areas:
     point_value: 5
     tiers:
       - {from: 2, multiplier: 2}
+  - id: banded
+    kpis: [K5]
+    bands: [{from: 2, percent_of_charge: 1}]
 caps: {monthly_percent_of_charge: 5}
+amendments:
+  - {id: A, agreed: 2025-01-01, from: 2025-02}
 scenarios:
   - id: s
     sweep: {kpi: K1, field: target, values: [0.9]}
@@ -72,6 +86,12 @@ func TestRulebookDocListsEveryKey(t *testing.T) {
 		{"caps", "{monthly_percent_of_charge: 5}", "{monthly_percent_of_charge: 5, zz: 1}"},
 		{"scenario", "  - id: s", "  - id: s\n    zz: 1"},
 		{"sweep", "values: [0.9]}", "values: [0.9], zz: 1}"},
+		{"field", "type: int, aggregate: sum}", "type: int, aggregate: sum, zz: 1}"},
+		{"period", "{rolling: 3}", "{rolling: 3, zz: 1}"},
+		{"band", "percent_of_charge: 1}]", "percent_of_charge: 1, zz: 1}]"},
+		{"bonus", "expiry_months: 3}", "expiry_months: 3, zz: 1}"},
+		{"trigger", "within: 1}", "within: 1, zz: 1}"},
+		{"amendment", "from: 2025-02}", "from: 2025-02, zz: 1}"},
 	}
 	expected := regexp.MustCompile(`unknown key \(expected one of: ([^)]*)\)`)
 	for _, c := range cases {
