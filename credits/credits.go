@@ -16,11 +16,10 @@ type Observation struct {
 	Status  rules.Status
 	Measure decimal.Decimal // meaningful when Status is Met or a failure level
 	Reason  string          // why it is not measured, or the relief's reason
-	// Base, when HasBase, is the charge a percent_of_charge, sliding or
+	// Base, when not nil, is the charge a percent_of_charge, sliding or
 	// per_shortfall credit is a percent of, in place of the month's: the
 	// summed charges of a quarterly KPI's quarter.
-	Base    decimal.Decimal
-	HasBase bool
+	Base *decimal.Decimal
 }
 
 // KPICredit is one KPI's service credit for a lot-month and how it arose.
@@ -35,15 +34,18 @@ type KPICredit struct {
 	Amount     decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
 	Credit     decimal.Decimal // credit after the monthly and annual caps
 	EarnBack   decimal.Decimal // a refund (<= 0) earned this month, else 0
-	// Bonus is the bonus points the KPI earned this month: met at or beyond
-	// its bonus bound.
-	Bonus decimal.Decimal
-	// BonusUsed is the banked bonus points that offset the KPI's points
-	// this month (a points KPI outside a service area).
-	BonusUsed   decimal.Decimal
+	// Bonus is the KPI's bonus points this month; nil when it earned none
+	// and none offset its points.
+	Bonus       *KPIBonus
 	Explanation string
 
 	metRun int // the run of met months that earned EarnBack
+}
+
+// KPIBonus is a KPI's bonus points in a month.
+type KPIBonus struct {
+	Earned decimal.Decimal // met at or beyond its bonus bound: banked for later months
+	Used   decimal.Decimal // banked points that offset its points (a points KPI outside a service area)
 }
 
 // AreaCredit is a service area's pooled points and credit for a lot-month.
@@ -74,16 +76,15 @@ type Month struct {
 	HasRollingCap  bool
 	Credits        decimal.Decimal // after every cap: what is deducted for failures
 	EarnBack       decimal.Decimal // refunds earned this month (<= 0)
-	// Bonus is the lot's bonus points this month; meaningful when the
-	// terms have bonus points or the bank holds some.
-	Bonus BonusMonth
+	// Bonus is the lot's bonus points this month; nil unless the terms
+	// have bonus points or the bank holds some.
+	Bonus *BonusMonth
 	// Triggers lists the triggers that fired for the lot this month.
 	Triggers []Fired
 }
 
 // BonusMonth is a lot's bonus points in a month.
 type BonusMonth struct {
-	Has     bool            // the terms have bonus points, or the bank holds some
 	Earned  decimal.Decimal // earned this month, banked for later months
 	Used    decimal.Decimal // banked points that offset this month's points
 	Expired decimal.Decimal // banked points that could be used no longer after this month
@@ -249,7 +250,7 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 	k, s := l.calc.rb.KPIs[i], l.states[i]
 	kc := KPICredit{KPI: k, Observation: o, Multiplier: one, Points: zero, AreaShare: zero,
-		Amount: zero, Credit: zero, EarnBack: zero, Bonus: zero, BonusUsed: zero}
+		Amount: zero, Credit: zero, EarnBack: zero}
 	switch {
 	case o.Status == rules.Met:
 		s.streak = 0
@@ -261,11 +262,11 @@ func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 		s.metRun = 0
 		kc.Multiplier = k.Multiplier(s.streak)
 		base := charge
-		if o.HasBase {
-			base = o.Base
+		if o.Base != nil {
+			base = *o.Base
 		}
 		q := l.calc.price(k, o.Status, o.Measure, base, kc.Multiplier, l.Explain)
-		if o.HasBase && l.Explain && k.Credit.Kind != rules.Fixed && k.Credit.Kind != rules.Points {
+		if o.Base != nil && l.Explain && k.Credit.Kind != rules.Fixed && k.Credit.Kind != rules.Points {
 			q.how += " (the charges of the quarter)"
 		}
 		kc.Points = q.points

@@ -29,8 +29,8 @@ func (c *Calculator) explain(lm *Month, i int) string {
 			b.WriteString(": " + kc.Reason)
 		}
 	}
-	if kc.Bonus.IsPositive() {
-		fmt.Fprintf(&b, "; %s at or %s bonus %s earns %s, banked", Measure(kc.Measure, *k.BonusAt), betterSide(k), k.BonusAt, bonusPoints(kc.Bonus))
+	if kc.Bonus != nil && kc.Bonus.Earned.IsPositive() {
+		fmt.Fprintf(&b, "; %s at or %s bonus %s earns %s, banked", Measure(kc.Measure, *k.BonusAt), betterSide(k), k.BonusAt, bonusPoints(kc.Bonus.Earned))
 	}
 	for _, f := range lm.Triggers {
 		if f.Trigger.KPI == k.ID || f.Trigger.KPI == "" && kc.Status.Failed() && containsID(f.KPIs, k.ID) {

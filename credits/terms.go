@@ -52,7 +52,7 @@ func (l *Lot) offsetPoints(lm *Month) {
 			return // the bank is empty
 		}
 		left := kc.Points.Sub(used)
-		kc.BonusUsed = used
+		kc.Bonus = &KPIBonus{Earned: zero, Used: used}
 		kc.Amount = c.round(left.Mul(c.rb.PointValue), one)
 		if l.Explain {
 			kc.Explanation = fmt.Sprintf("%s; %s less %s banked = %s x %s", kc.Explanation, points(kc.Points),
@@ -70,12 +70,14 @@ func (l *Lot) bankBonus(lm *Month) {
 	if b == nil && len(l.bank) == 0 {
 		return
 	}
-	bm := BonusMonth{Has: true, Earned: zero, Used: zero, Expired: zero, Bank: zero}
+	bm := &BonusMonth{Earned: zero, Used: zero, Expired: zero, Bank: zero}
 	for i := range lm.KPIs {
 		kc := &lm.KPIs[i]
-		bm.Used = bm.Used.Add(kc.BonusUsed)
+		if kc.Bonus != nil {
+			bm.Used = bm.Used.Add(kc.Bonus.Used)
+		}
 		if b != nil && kc.Status == rules.Met && kc.KPI.EarnsBonus(kc.Measure) {
-			kc.Bonus = b.Points
+			kc.Bonus = &KPIBonus{Earned: b.Points, Used: zero}
 			bm.Earned = bm.Earned.Add(b.Points)
 		}
 	}

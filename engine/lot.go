@@ -31,8 +31,8 @@ type LotMonth struct {
 	Terms string
 	// Periods holds, for each KPI measured over a period longer than a
 	// month and judged this month, what it was judged on; nil when the
-	// month's rulebook has no such KPI. Its rows are kept only when the
-	// lot explains its credits (see SetExplain).
+	// month's rulebook has no such KPI, and when the lot does not explain
+	// its credits (see SetExplain).
 	Periods []Period
 }
 
@@ -41,7 +41,7 @@ type LotMonth struct {
 type Period struct {
 	First, Last rules.Month   // the months of the quarter or window
 	Months      []rules.Month // those whose data counted: the window's months not relieved
-	Row         *kpi.Row      // the fields aggregated over Months; nil unless explaining
+	Row         *kpi.Row      // the fields aggregated over Months
 }
 
 // KPI returns the result and the credit of the KPI with the given id, and

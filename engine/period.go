@@ -16,6 +16,10 @@ type history struct {
 	next   int
 	aggs   []aggregate // this month's aggregated rows, by the months they cover
 	nAggs  int
+	// quarter and inPeriod are the last quarter an in_period reason was
+	// written for, and the reason, so that its months share one string.
+	quarter  rules.Month
+	inPeriod string
 }
 
 type pastRow struct {
@@ -101,7 +105,10 @@ func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
 	rb, m := l.engine.Rules(), lm.Row.Month
 	first, last := rb.Quarter(m)
 	if m != last {
-		lm.Results[i] = kpi.Result{Status: rules.InPeriod, Reason: fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)}
+		if l.hist.quarter != first || l.hist.inPeriod == "" {
+			l.hist.quarter, l.hist.inPeriod = first, fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)
+		}
+		lm.Results[i] = kpi.Result{Status: rules.InPeriod, Reason: l.hist.inPeriod}
 		return nil
 	}
 	var mask uint64
@@ -127,7 +134,8 @@ func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
 		lm.Results[i].Excuse(reason)
 	}
 	if missing == 0 {
-		l.obs[i].Base, l.obs[i].HasBase = l.charges(mask, m), true
+		base := l.charges(mask, m)
+		l.obs[i].Base = &base
 	}
 	return nil
 }
@@ -187,6 +195,9 @@ func (l *Lot) judgeOn(lm *LotMonth, i int, k *rules.KPI, mask uint64, first, las
 		return err
 	}
 	lm.Results[i] = kpi.Judge(k, v)
+	if !l.credits.Explain {
+		return nil // what it was judged on is for explaining
+	}
 	if lm.Periods == nil {
 		lm.Periods = make([]Period, len(lm.Results))
 	}
@@ -196,11 +207,9 @@ func (l *Lot) judgeOn(lm *LotMonth, i int, k *rules.KPI, mask uint64, first, las
 			p.Months = append(p.Months, q)
 		}
 	}
-	if l.credits.Explain {
-		cp := *row
-		cp.Values = append([]any(nil), row.Values...)
-		p.Row = &cp
-	}
+	cp := *row
+	cp.Values = append([]any(nil), row.Values...)
+	p.Row = &cp
 	lm.Periods[i] = p
 	return nil
 }

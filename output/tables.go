@@ -1,6 +1,7 @@
 package output
 
 import (
+	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/kpi"
@@ -74,15 +75,15 @@ func kpiResults(res *runner.Result) outTable {
 					row = append(row, k)
 				}
 				base := lm.Credits.Charge
-				if kc.HasBase {
-					base = kc.Base
+				if kc.Base != nil {
+					base = *kc.Base
 				}
 				row = append(row, lm.Row.Month, lm.Terms, kc.KPI.ID, lm.Credits.Charge, base,
 					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
 					kc.KPI.Target, kc.Status.String(), kc.Streak, kc.Multiplier,
 					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),
 					kc.Area, optional(kc.AreaShare, kc.Area != ""), kc.Amount, kc.Credit, kc.EarnBack,
-					optional(kc.Bonus, kc.KPI.BonusAt != nil && kc.Status == rules.Met),
+					bonusEarned(kc),
 					kc.Reason, kc.Explanation)
 				if err := yield(row); err != nil {
 					return err
@@ -116,12 +117,15 @@ func creditTable(res *runner.Result) outTable {
 					for _, k := range lot.Keys {
 						row = append(row, k)
 					}
-					b := &m.Bonus
 					row = append(row, m.Month, m.Terms, m.Charge, m.BeforeCap, optional(m.Cap, m.HasCap),
 						optional(m.AnnualCapLeft, m.HasAnnualCap), optional(m.RollingCapLeft, m.HasRollingCap),
-						m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack),
-						optional(b.Earned, b.Has), optional(b.Used, b.Has), optional(b.Expired, b.Has), optional(b.Bank, b.Has),
-						m.Triggers)
+						m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack))
+					if b := m.Bonus; b != nil {
+						row = append(row, b.Earned, b.Used, b.Expired, b.Bank)
+					} else {
+						row = append(row, nil, nil, nil, nil)
+					}
+					row = append(row, m.Triggers)
 					if err := yield(row); err != nil {
 						return err
 					}
@@ -154,6 +158,18 @@ func comparisonTable(res *runner.Result) outTable {
 		}
 		return nil
 	}}
+}
+
+// bonusEarned is the bonus points a KPI earned in a met month, zero when
+// met short of its bound; nil for a KPI without a bound or not met.
+func bonusEarned(kc credits.KPICredit) any {
+	switch {
+	case kc.KPI.BonusAt == nil || kc.Status != rules.Met:
+		return nil
+	case kc.Bonus != nil:
+		return kc.Bonus.Earned
+	}
+	return decimal.Zero
 }
 
 func optional(d decimal.Decimal, ok bool) any {

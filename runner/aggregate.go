@@ -26,7 +26,7 @@ type MonthTotal struct {
 	HasRollingCap  bool
 	Credits        decimal.Decimal    // after caps
 	EarnBack       decimal.Decimal    // <= 0
-	Bonus          credits.BonusMonth // the lot's bonus points
+	Bonus          *credits.BonusMonth // the lot's bonus points; nil without any
 	Failures       int                // failed KPIs
 	Measured       int                // KPIs met or failed
 	Triggers       int                // triggers that fired

@@ -249,7 +249,7 @@ func writeCredit(p func(string, ...any), rb *rules.Rulebook, lm *engine.LotMonth
 		p("           rolling 12-month cap left %s", money(c.RollingCapLeft))
 	}
 	p("           credited %s", money(c.Credits))
-	if b := c.Bonus; b.Has {
+	if b := c.Bonus; b != nil {
 		p("           bonus points: earned %s, used %s, expired %s; banked after the month %s", b.Earned, b.Used, b.Expired, b.Bank)
 	}
 	for _, f := range c.Triggers {

@@ -1,8 +1,10 @@
 package runner_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -379,4 +381,43 @@ A,2025-06,12000.00,93,100
 	require.Equal(t, want.Total.Credits.StringFixed(2), got.Total.Credits.StringFixed(2))
 	require.NotEqual(t, before.Baseline().Total.Credits.StringFixed(2), got.Total.Credits.StringFixed(2), "the scenario changes the figures")
 	require.Contains(t, string(out), "  - id: ccn-2\n    description: Softer escalation, lower cap\n    from: 2025-03\n    agreed: 2025-02-20\n")
+}
+
+// The example's draft change notice, adopted, makes the new baseline give
+// the scenario's figures in every lot, month and KPI, to the penny, with
+// the example's own amendments and relief.
+func TestAdoptExampleScenario(t *testing.T) {
+	job, _ := exampleJob(t)
+	src, err := os.ReadFile("../examples/aasc/rules.yaml")
+	require.NoError(t, err)
+	out, err := rules.Adopt(rules.Adoption{Name: "rules.yaml", Source: src, ScenarioID: "draft-ccn-012", Agreed: "2026-02-20", Check: kpi.Check})
+	require.NoError(t, err)
+	adopted, err := rules.Parse("rules.yaml", bytes.NewReader(out), kpi.Check)
+	require.NoError(t, err)
+	require.Len(t, adopted.Amendments, 3)
+
+	job.Scenarios = nil
+	before, err := runner.Run(context.Background(), job)
+	require.NoError(t, err)
+	job.Rules, job.Scenarios = adopted, []*rules.Scenario{}
+	after, err := runner.Run(context.Background(), job)
+	require.NoError(t, err)
+	want, _ := before.Run("draft-ccn-012")
+	got := after.Baseline()
+	for li := range want.Lots {
+		for mi, w := range want.Lots[li] {
+			g := got.Lots[li][mi]
+			require.Equal(t, w.Credits.Credits.StringFixed(2), g.Credits.Credits.StringFixed(2), "lot %d, %s", li, w.Row.Month)
+			require.Equal(t, len(w.Credits.KPIs), len(g.Credits.KPIs))
+			for i, wk := range w.Credits.KPIs {
+				gk := g.Credits.KPIs[i]
+				require.Equal(t, wk.KPI.ID, gk.KPI.ID)
+				require.Equal(t, wk.Status, gk.Status, "%s %s", w.Row.Month, wk.KPI.ID)
+				require.Equal(t, wk.Credit.StringFixed(2), gk.Credit.StringFixed(2), "%s %s", w.Row.Month, wk.KPI.ID)
+			}
+		}
+	}
+	require.Equal(t, want.Total.Credits.StringFixed(2), got.Total.Credits.StringFixed(2))
+	require.Equal(t, len(want.Triggers), len(got.Triggers))
+	require.Equal(t, "draft-ccn-012", got.Lots[0][len(got.Lots[0])-1].Terms, "the adopted notice governs its months")
 }
