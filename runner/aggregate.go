@@ -24,12 +24,12 @@ type MonthTotal struct {
 	// HasRollingCap.
 	RollingCapLeft decimal.Decimal
 	HasRollingCap  bool
-	Credits        decimal.Decimal    // after caps
-	EarnBack       decimal.Decimal    // <= 0
+	Credits        decimal.Decimal     // after caps
+	EarnBack       decimal.Decimal     // <= 0
 	Bonus          *credits.BonusMonth // the lot's bonus points; nil without any
-	Failures       int                // failed KPIs
-	Measured       int                // KPIs met or failed
-	Triggers       int                // triggers that fired
+	Failures       int                 // failed KPIs
+	Measured       int                 // KPIs met or failed
+	Triggers       int                 // triggers that fired
 }
 
 // Capped reports whether the monthly cap cut the month's credits.
