@@ -4,6 +4,13 @@
 // (package credits), carrying each lot's streaks, caps and earn-back pools
 // from month to month.
 //
+// A rulebook's terms change while a contract runs: Terms (or
+// Engine.CompileTimeline) compiles each set of terms once, and
+// Lot.MonthIn prices each month under the terms in force, switching the
+// lot's rules with Use and carrying its state across. A Lot keeps its
+// recent months (Reserve) to judge KPIs measured over a quarter or a
+// rolling window on their fields aggregated over the period.
+//
 // It depends on rules, kpi and credits only: nothing that reads or writes
 // files, Parquet or reports, so a service that prices lot-months imports
 // engine alone. Package runner, above it, runs engines over a whole

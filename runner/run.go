@@ -1,8 +1,12 @@
 // Package runner is the batch job: Load reads a job's files (rulebook,
 // scenario files, data, relief) with every problem in one list, and Run
 // prices the baseline and every scenario over every lot and month, in
-// parallel, into a Result that is looked up by name (Baseline, Run, Month,
-// Comparisons). Explain shows how one KPI's credit of one lot-month arose.
+// parallel, each month under the terms in force (the amendments, and a
+// scenario's overlay from its from month), into a Result that is looked
+// up by name (Baseline, Run, Month, Comparisons, each run's Triggers).
+// Explain shows how one KPI's credit of one lot-month arose, under which
+// terms; Adopt rewrites a rulebook with an agreed scenario made an
+// amendment.
 //
 // It depends on engine (pricing), input (reading data and relief), kpi and
 // rules; it writes nothing. Package output writes a Result's files and
