@@ -72,7 +72,7 @@ func Adopt(a Adoption) ([]byte, error) {
 	if err := rb.adoptable(src.spec, sc); err != nil {
 		return nil, err
 	}
-	out, origin, err := splice(a, rb, src, sc)
+	out, origin, err := splice(a, rb, src)
 	if err != nil {
 		return nil, err
 	}

@@ -133,22 +133,28 @@ func (r *reader) trigger(rb *Rulebook, n *yaml.Node, key string) *Trigger {
 		}
 	}
 	if e, found := m["kpi"]; found {
-		s, good := r.str(e.value, key+".kpi")
-		switch {
-		case !good:
-			ok = false
-		case s == AnyKPI:
-		case rb.KPI(s) == nil:
-			r.errorf(e.value, key+".kpi", "KPI %s is not defined (name a KPI, or any)", limits.Quote(s))
-			ok = false
-		default:
-			t.KPI = s
-		}
+		ok = r.triggerKPI(rb, t, e.value, key) && ok
 	}
 	if !ok {
 		return nil
 	}
 	return t
+}
+
+// triggerKPI reads the KPI a trigger counts: a KPI of the rulebook, or any.
+func (r *reader) triggerKPI(rb *Rulebook, t *Trigger, n *yaml.Node, key string) bool {
+	s, ok := r.str(n, key+".kpi")
+	switch {
+	case !ok:
+		return false
+	case s == AnyKPI:
+	case rb.KPI(s) == nil:
+		r.errorf(n, key+".kpi", "KPI %s is not defined (name a KPI, or any)", limits.Quote(s))
+		return false
+	default:
+		t.KPI = s
+	}
+	return true
 }
 
 // bonus reads {points, expiry_months}.

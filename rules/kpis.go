@@ -95,6 +95,14 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	if e, ok := m["earn_back"]; ok {
 		k.EarnBack = r.earnBack(e.value, key+".earn_back")
 	}
+	r.overTime(k, m, key, targetOK)
+	r.checkUnit(k, key)
+	r.checkScale(k, key)
+	return k
+}
+
+// overTime reads at_risk_percent, period and the bonus bound.
+func (r *reader) overTime(k *KPI, m map[string]entry, key string, targetOK bool) {
 	if e, ok := m["at_risk_percent"]; ok {
 		k.AtRisk = r.percent(e.value, key+".at_risk_percent")
 	}
@@ -104,9 +112,6 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	if e, ok := m["bonus"]; ok {
 		r.bonusBound(k, e.value, key, targetOK)
 	}
-	r.checkUnit(k, key)
-	r.checkScale(k, key)
-	return k
 }
 
 // bounds reads serious, severe and critical, each further from the target

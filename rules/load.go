@@ -153,19 +153,24 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 	}
 	r.checkPointValue(rb, m, root)
 	r.consequences(rb, m)
+	r.overlays(m)
+	return rb
+}
+
+// overlays reads the amendments and scenarios apart: their overlays can
+// only be applied, and their remaining problems found, once the original
+// terms are valid.
+func (r *reader) overlays(m map[string]entry) {
 	if e, ok := m["amendments"]; ok {
 		ar := &reader{problems: problems{file: r.file}, files: r.files}
 		r.amendments = ar.amendmentList(e.value)
 		r.amendProblems = ar.list
 	}
 	if e, ok := m["scenarios"]; ok {
-		// Scenarios are checked apart: their overlays can only be applied,
-		// and their remaining problems found, once the baseline is valid.
 		sr := &reader{problems: problems{file: r.file}, files: r.files}
 		r.specs = sr.scenarios(e.value)
 		r.specProblems = sr.list
 	}
-	return rb
 }
 
 // money reads currency, minor_units, rounding and point_value.

@@ -25,8 +25,9 @@ type span struct{ start, end, dash, dashCol int }
 
 // splice writes the rulebook's text with the scenario inserted into its
 // amendments and, when it is the rulebook's own, removed from its
-// scenarios.
-func splice(a Adoption, rb *Rulebook, src *source, sc *Scenario) ([]byte, []int, error) {
+// scenarios. It returns the text and where each of its lines was (see
+// apply).
+func splice(a Adoption, rb *Rulebook, src *source) ([]byte, []int, error) {
 	lines := splitLines(a.Source)
 	eol := "\n"
 	if len(lines) > 0 && strings.HasSuffix(lines[0], "\r\n") {
@@ -36,42 +37,29 @@ func splice(a Adoption, rb *Rulebook, src *source, sc *Scenario) ([]byte, []int,
 	if src.spec.From != nil {
 		from = nil // it has its own
 	}
-	var edits []edit
-	amend := edit{}
+	text := func(dashCol, contentCol int) []string { return src.text(dashCol, contentCol, a.Agreed, from, eol) }
+	edits := insertion(lines, rb, src, eol, text)
+	if src.item && a.ScenarioFile == "" {
+		edits = append(edits, removal(lines, src)...)
+	}
+	out, origin := apply(lines, edits)
+	return out, origin, nil
+}
+
+// insertion is the edits that put the amendment's text into the
+// rulebook's amendments: into its list after every amendment in force by
+// the scenario's month, in its indentation and spacing; under an empty
+// amendments key; or in a new amendments section before scenarios (or at
+// the end). text writes the amendment with its dash and keys at the
+// columns given.
+func insertion(lines []string, rb *Rulebook, src *source, eol string, text func(dash, content int) []string) []edit {
 	dashCol, contentCol := 3, 5
 	if scen := entryOf(rb.root, "scenarios"); scen.value != nil && len(scen.value.Content) > 0 {
-		sp := itemSpan(lines, scen.value, 0)
-		dashCol, contentCol = sp.dashCol, deref(scen.value.Content[0]).Column
+		dashCol, contentCol = itemSpan(lines, scen.value, 0).dashCol, deref(scen.value.Content[0]).Column
 	}
 	switch am := entryOf(rb.root, "amendments"); {
 	case am.value != nil && len(am.value.Content) > 0:
-		items := am.value.Content
-		sp0 := itemSpan(lines, am.value, 0)
-		dashCol, contentCol = sp0.dashCol, deref(items[0]).Column
-		f := *rb.Start // adoptable has made sure there is one, or a from
-		if src.spec.From != nil {
-			f = *src.spec.From
-		}
-		idx := 0
-		for i, x := range rb.Amendments {
-			if x.From <= f {
-				idx = i + 1
-			}
-		}
-		blank := len(items) > 1 && strings.TrimSpace(lines[itemSpan(lines, am.value, 1).start-1]) == ""
-		text := src.text(dashCol, contentCol, a.Agreed, from, eol)
-		if idx == len(items) {
-			amend.at = trimmed(lines, itemSpan(lines, am.value, len(items)-1))
-			if blank {
-				text = append([]string{eol}, text...)
-			}
-		} else {
-			amend.at = itemSpan(lines, am.value, idx).start
-			if blank {
-				text = append(text, eol)
-			}
-		}
-		amend.lines = text
+		return []edit{intoList(lines, rb, src, am.value, eol, text)}
 	case am.key != nil: // amendments: with no items, or []
 		kl := am.key.Line - 1
 		line := lines[kl]
@@ -80,26 +68,48 @@ func splice(a Adoption, rb *Rulebook, src *source, sc *Scenario) ([]byte, []int,
 			end := cut + strings.Index(line[cut:], "]") + 1
 			line = strings.TrimRight(line[:cut], " ") + line[end:]
 		}
-		dashCol, contentCol = am.key.Column+2, am.key.Column+4
-		edits = append(edits, edit{at: kl, del: 1, lines: []string{line}})
-		amend = edit{at: kl + 1, lines: src.text(dashCol, contentCol, a.Agreed, from, eol)}
-	default:
-		text := append([]string{"amendments:" + eol}, src.text(dashCol, contentCol, a.Agreed, from, eol)...)
-		if scen := entryOf(rb.root, "scenarios"); scen.key != nil {
-			amend = edit{at: headStart(lines, scen.key.Line-1, 0), lines: append(text, eol)}
-		} else {
-			amend = edit{at: len(lines), lines: append([]string{eol}, text...)}
-			if n := len(lines); n > 0 && !strings.HasSuffix(lines[n-1], "\n") {
-				edits = append(edits, edit{at: n - 1, del: 1, lines: []string{lines[n-1] + eol}})
-			}
+		return []edit{{at: kl, del: 1, lines: []string{line}},
+			{at: kl + 1, lines: text(am.key.Column+2, am.key.Column+4)}}
+	}
+	section := append([]string{"amendments:" + eol}, text(dashCol, contentCol)...)
+	if scen := entryOf(rb.root, "scenarios"); scen.key != nil {
+		return []edit{{at: headStart(lines, scen.key.Line-1, 0), lines: append(section, eol)}}
+	}
+	edits := []edit{{at: len(lines), lines: append([]string{eol}, section...)}}
+	if n := len(lines); n > 0 && !strings.HasSuffix(lines[n-1], "\n") {
+		edits = append(edits, edit{at: n - 1, del: 1, lines: []string{lines[n-1] + eol}})
+	}
+	return edits
+}
+
+// intoList inserts the amendment into a block list of amendments after the
+// last one listed in force by its month (the rulebook's start for a
+// scenario without a from), in the list's indentation, separated by a
+// blank line when its items are.
+func intoList(lines []string, rb *Rulebook, src *source, list *yaml.Node, eol string, text func(dash, content int) []string) edit {
+	items := list.Content
+	f := *rb.Start // adoptable has made sure there is one, or a from
+	if src.spec.From != nil {
+		f = *src.spec.From
+	}
+	idx := 0
+	for i, x := range rb.Amendments {
+		if x.From <= f {
+			idx = i + 1
 		}
 	}
-	edits = append(edits, amend)
-	if src.item && a.ScenarioFile == "" {
-		edits = append(edits, removal(lines, src)...)
+	blank := len(items) > 1 && isBlank(lines[itemSpan(lines, list, 1).start-1])
+	out := text(itemSpan(lines, list, 0).dashCol, deref(items[0]).Column)
+	if idx == len(items) {
+		if blank {
+			out = append([]string{eol}, out...)
+		}
+		return edit{at: trimmed(lines, itemSpan(lines, list, len(items)-1)), lines: out}
 	}
-	out, origin := apply(lines, edits)
-	return out, origin, nil
+	if blank {
+		out = append(out, eol)
+	}
+	return edit{at: itemSpan(lines, list, idx).start, lines: out}
 }
 
 // removal is the edits that take the scenario out of the rulebook's list;
