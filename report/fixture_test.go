@@ -53,7 +53,25 @@ func fixture() *Summary {
 	s.Movers = fixtureMovers(s.ByKPI)
 	s.Sweeps = []Sweep{fixtureSweep(s)}
 	s.Scenarios = append(s.Scenarios, sweepMembers(s.Sweeps[0])...)
+	fixtureTerms(s)
 	return s
+}
+
+// fixtureTerms gives the example two amendments, triggers that fired and
+// their comparison under a scenario.
+func fixtureTerms(s *Summary) {
+	s.Terms = []Terms{
+		{Description: "The contract as first agreed", First: "2025-01", Last: "2025-02"},
+		{ID: "CCN-004", Description: "Welfare visits at 95%, from the same month as CCN-005", Agreed: "2025-02-26", From: "2025-03"},
+		{ID: "CCN-005", Description: "Caps at 5% <while rebuilt>", Agreed: "2025-02-27", From: "2025-03", First: "2025-03", Last: "2025-06"},
+	}
+	s.HasTriggers = true
+	s.TriggerRules = []string{"material-kpi-failure (Rectification plan required): 3 failures at minor or worse of any KPI within 12 months"}
+	s.Triggers = []Fired{
+		{Trigger: "material-kpi-failure", Level: "minor", Lot: "Northgate / North East", Month: "2025-03", KPIs: "KPI-01, KPI-02", Count: 3, Within: 12},
+		{Trigger: "material-kpi-failure", Level: "minor", Lot: "Westmoor / Midlands", Month: "2025-05", KPIs: "KPI-03", Count: 4, Within: 12},
+	}
+	s.TriggerDiffs = []TriggerDiff{{Scenario: "ccn-revised-kpis", Trigger: "material-kpi-failure", Baseline: 2, With: 1}}
 }
 
 func providerTotals(p fixtureProvider) GroupTotal {
