@@ -80,10 +80,14 @@ func run(lots, months, sweep int) error {
 	return peer(dir, data, a, kpiMonths)
 }
 
+// benchRules is the example contract as it stood before amendments,
+// measurement periods and triggers: the rules peer.sql implements.
+const benchRules = "../runner/testdata/bench/rules.yaml"
+
 // prepare writes the scaled data as Parquet, the rulebook without its own
 // scenarios (so (a) is the baseline alone) and the sweep's scenario file.
 func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath string, err error) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
+	rb, err := rules.Load(benchRules, nil)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -99,7 +103,7 @@ func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath st
 	if err := os.WriteFile(data, pq.Bytes(), 0o644); err != nil {
 		return "", "", "", err
 	}
-	src, err := os.ReadFile("../examples/aasc/rules.yaml")
+	src, err := os.ReadFile(benchRules)
 	if err != nil {
 		return "", "", "", err
 	}
