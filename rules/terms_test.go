@@ -282,3 +282,16 @@ amendments:
 		rules.Changes(a1, a2, "K2"))
 	require.Empty(t, rules.Changes(a1, a2, "K1"))
 }
+
+// An overlay built in code may revoke an amendment, as a scenario file may.
+func TestOverlayRevokes(t *testing.T) {
+	rb, err := rules.Parse("r.yaml", strings.NewReader(termHead+`amendments:
+  - {id: A1, agreed: 2025-01-01, from: 2025-03, kpis: {K1: {target: 0.8}}}
+`), nil)
+	require.NoError(t, err)
+	sc, err := rb.AddOverlay(rules.Overlay{ID: "o", Revoke: []string{"A1"}})
+	require.NoError(t, err)
+	require.Equal(t, "0.9", rules.EpochAt(sc.Timeline(), rules.NewMonth(2025, 6)).Rules.KPI("K1").Target.String())
+	_, err = rb.AddOverlay(rules.Overlay{ID: "p", Revoke: []string{"A7"}})
+	require.EqualError(t, err, `overlay p: scenarios.p.revoke[0]: no amendment "A7" to revoke`)
+}
