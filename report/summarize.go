@@ -25,6 +25,7 @@ func Summarize(res *runner.Result) *Summary {
 		s.ByGroup = append(s.ByGroup, GroupTotal{Name: g, Totals: totals(base, ds, inGroup(g))})
 	}
 	s.ByKPI = kpiSummary(rb, base)
+	s.KPIs = len(s.ByKPI) // every KPI any terms have
 	s.Terms = termsSummary(rb, ds)
 	s.Triggers, s.HasTriggers = triggerSummary(res, base), hasTriggers(rb)
 	s.TriggerRules = triggerRules(rb)

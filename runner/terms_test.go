@@ -10,6 +10,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/report"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/stretchr/testify/require"
@@ -420,4 +421,38 @@ func TestAdoptExampleScenario(t *testing.T) {
 	require.Equal(t, want.Total.Credits.StringFixed(2), got.Total.Credits.StringFixed(2))
 	require.Equal(t, len(want.Triggers), len(got.Triggers))
 	require.Equal(t, "draft-ccn-012", got.Lots[0][len(got.Lots[0])-1].Terms, "the adopted notice governs its months")
+}
+
+// The summary counts a KPI an amendment adds, and lists the terms with
+// the months each governed and the triggers fired.
+func TestSummaryOfTerms(t *testing.T) {
+	res := termsRun(t, `kpis:
+  - {id: K, measure: done / jobs, target: 0.9, credit: {fixed: {minor: 10.00}}}
+triggers:
+  - {id: twice, failures: 2, within: 2}
+amendments:
+  - id: A1
+    description: A second KPI
+    agreed: 2025-02-10
+    from: 2025-03
+    add: [{id: L, measure: done / jobs, target: 0.95, credit: {fixed: {minor: 5.00}}}]
+`, `A,2025-01,1000.00,8,10
+A,2025-02,1000.00,10,10
+A,2025-03,1000.00,9,10
+A,2025-04,1000.00,9,10
+`, "")
+	s := report.Summarize(res)
+	require.Equal(t, 2, s.KPIs)
+	var kpis []string
+	for _, k := range s.ByKPI {
+		kpis = append(kpis, fmt.Sprintf("%s %s %d", k.ID, k.Credits.StringFixed(2), k.Failures))
+	}
+	require.Equal(t, []string{"K 10.00 1", "L 10.00 2"}, kpis)
+	require.Equal(t, []report.Terms{
+		{Description: "The contract as first agreed", First: "2025-01", Last: "2025-02"},
+		{ID: "A1", Description: "A second KPI", Agreed: "2025-02-10", From: "2025-03", First: "2025-03", Last: "2025-04"},
+	}, s.Terms)
+	require.True(t, s.HasTriggers)
+	require.Len(t, s.Triggers, 1)
+	require.Equal(t, report.Fired{Trigger: "twice", Level: "minor", Lot: "A", Month: "2025-04", KPIs: "L", Count: 2, Within: 2}, s.Triggers[0])
 }
