@@ -27,10 +27,6 @@ type Amendment struct {
 // original rulebook with it and every amendment applied before it.
 func (a *Amendment) Rules() *Rulebook { return a.rules }
 
-// Node returns the amendment's mapping in the rulebook's syntax tree, for
-// tools that show what it changes.
-func (a *Amendment) Node() *yaml.Node { return a.node }
-
 // Epoch is a stretch of months under one set of terms: from From until
 // the next epoch's From.
 type Epoch struct {
