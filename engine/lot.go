@@ -133,3 +133,16 @@ func (e *Engine) ReuseFrom(base *Engine) Reuse {
 	}
 	return out
 }
+
+// State returns the lot's state after its last month (see credits.State),
+// and false before its first.
+func (l *Lot) State() (credits.State, bool) { return l.credits.State() }
+
+// SetState starts the lot from a state, as at the end of s.Month: its
+// next month must be later. A state no lot can be in wraps
+// credits.ErrState.
+func (l *Lot) SetState(s credits.State) error { return l.credits.SetState(s) }
+
+// Waive takes an amount waived of a KPI's credit out of its earn-back
+// pool (see credits.Lot.Waive).
+func (l *Lot) Waive(kpiID string, amount rules.Decimal) { l.credits.Waive(kpiID, amount) }
