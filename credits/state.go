@@ -147,3 +147,19 @@ func (l *Lot) Waive(kpiID string, amount decimal.Decimal) {
 	}
 	k.pool = decimal.Max(zero, k.pool.Sub(amount))
 }
+
+// OpeningState returns the state a rulebook's opening gives a lot: lot's
+// streaks, met runs, pools and year, at the end of o.Month; a nil lot (one
+// the opening does not name) has no history, but its next month must
+// still follow o.Month.
+func OpeningState(o *rules.Opening, lot *rules.OpeningLot) State {
+	s := State{Month: o.Month, KPIs: map[string]KPIState{}}
+	if lot == nil {
+		return s
+	}
+	for _, k := range lot.KPIs {
+		s.KPIs[k.KPI] = KPIState{Streak: k.Streak, MetRun: k.MetRun, Pool: k.Pool}
+	}
+	s.Year = YearState{Months: lot.Year.Months, Charges: lot.Year.Charges, Credits: lot.Year.Credits}
+	return s
+}

@@ -43,6 +43,23 @@ func (e *Engine) NewLot() *Lot {
 	return &Lot{engine: e, eval: e.prog.NewEvaluator(), credits: e.calc.NewLot()}
 }
 
+// NewLotFor starts the lot with the given key values (in the rulebook's
+// key order): from its opening state when the rulebook has one
+// (rules.Opening; a lot it does not name starts with no history after
+// the opening month), else with no history.
+func (e *Engine) NewLotFor(keys []string) (*Lot, error) {
+	l := e.NewLot()
+	o := e.Rules().Opening
+	if o == nil {
+		return l, nil
+	}
+	ol, _ := o.Lot(keys)
+	if err := l.SetState(credits.OpeningState(o, ol)); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
 // SetExplain turns the explanation of each KPI's credit on (the default)
 // or off. A caller that needs only the figures, such as a large sweep,
 // turns it off: no explanation text is then built at all.
