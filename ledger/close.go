@@ -49,6 +49,14 @@ func (l *Ledger) checkClose(r CloseRequest) error {
 	if err := checkHashes(r.Figures.Hashes); err != nil {
 		return err
 	}
+	for i, doc := range r.Figures.Documents {
+		if h := sum([]byte(doc)); h != r.Figures.Hashes.Inputs && h != r.Figures.Hashes.Rulebook {
+			return invalid("document %d has the SHA-256 %s, which is neither the inputs' nor the rulebook's", i+1, h)
+		}
+		if !utf8.ValidString(doc) {
+			return invalid("document %d is not UTF-8 text", i+1)
+		}
+	}
 	seen := make(map[creditKey]bool, len(r.Figures.Lines))
 	for i, f := range r.Figures.Lines {
 		if msg := l.checkFigure(f); msg != "" {
@@ -157,6 +165,7 @@ func (l *Ledger) planClose(ctx context.Context, st *state, r CloseRequest) (*bat
 	}
 	h := r.Figures.Hashes
 	b := l.newBatch(st, batchClose, r.Month, r.Month.Add(r.InvoiceLag), h, r.At)
+	b.Documents = r.Figures.Documents
 	head := st.head
 	for _, f := range months[r.Month] {
 		head = b.add(head, entryIn{kind: KindCredit, service: f.Month, lot: lotText(f.Lot), kpi: f.KPI,
@@ -183,10 +192,10 @@ func adjustments(st *state, m rules.Month, figs []Figure, h Hashes, classify Cla
 	var out []entryIn
 	current := make(map[creditKey]bool, len(figs))
 	diff := func(k creditKey, lot []string, level string, now Amounts) {
-		held := Amounts{}
+		held, heldLevel := Amounts{}, ""
 		priors := st.closeHashes[m]
 		if b := st.credits[k]; b != nil {
-			held, priors = Amounts{b.Credit, b.EarnBack}, b.Hashes
+			held, priors, heldLevel = Amounts{b.Credit, b.EarnBack}, b.Hashes, b.Level
 		}
 		if held.Credit.Equal(now.Credit) && held.EarnBack.Equal(now.EarnBack) {
 			return
@@ -194,7 +203,7 @@ func adjustments(st *state, m rules.Month, figs []Figure, h Hashes, classify Cla
 		reason := ReasonRecomputed
 		if classify != nil {
 			a := Adjustment{Month: m, Lot: slices.Clone(lot), KPI: k.kpi, Held: held, Current: now,
-				HeldHashes: priors, Hashes: h}
+				HeldHashes: priors, Hashes: h, HeldLevel: heldLevel, Level: level, Disputed: st.disputed[k]}
 			if r := classify(a); r != "" {
 				reason = r
 			}

@@ -31,7 +31,8 @@ type state struct {
 	seq, batch  int64       // the last entry and batch
 	head        string
 	credits     map[creditKey]*Balance
-	order       []creditKey // credits by their first entry
+	order       []creditKey        // credits by their first entry
+	disputed    map[creditKey]bool // a dispute step since the latest credit or adjustment entry
 }
 
 const entryColumns = `seq, batch, prev_hash, kind, invoice_month, service_month, lot, kpi, level,
@@ -92,7 +93,8 @@ func (l *Ledger) entry(r *row) (Entry, error) {
 
 // loadState reads what a write needs.
 func (l *Ledger) loadState(ctx context.Context, q querier) (*state, error) {
-	st := &state{closeHashes: map[rules.Month]Hashes{}, credits: map[creditKey]*Balance{}, head: l.row.Genesis}
+	st := &state{closeHashes: map[rules.Month]Hashes{}, credits: map[creditKey]*Balance{},
+		disputed: map[creditKey]bool{}, head: l.row.Genesis}
 	if err := l.loadCloses(ctx, q, st); err != nil {
 		return nil, err
 	}
@@ -151,8 +153,22 @@ func (st *state) add(e Entry, lot string) {
 		b.Credit = b.Credit.Add(e.Credit)
 		b.EarnBack = b.EarnBack.Add(e.EarnBack)
 		b.Level, b.Hashes = e.Level, e.Hashes
+		if st.disputed != nil {
+			st.disputed[k] = false
+		}
+	case KindDisputeOpen, KindDisputeAgree, KindDisputeWaive:
+		st.dispute(k, b, e)
 	case KindWaiver:
 		b.Waived = b.Waived.Sub(e.Net())
+	}
+}
+
+// dispute accounts for a dispute step.
+func (st *state) dispute(k creditKey, b *Balance, e Entry) {
+	if st.disputed != nil {
+		st.disputed[k] = true
+	}
+	switch e.Kind {
 	case KindDisputeOpen:
 		b.Dispute = DisputeOpened
 	case KindDisputeAgree:
@@ -172,6 +188,7 @@ const (
 
 // batch is a batch row and its entries, ready to insert.
 type batch struct {
+	Documents         []string // stored under their SHA-256 unless there already
 	ID                int64
 	Kind              string
 	Service, Invoice  rules.Month
@@ -238,6 +255,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.ID, b.Kind, b.Service.String(
 		return busy(err)
 	}
 	defer stmt.Close()
+	for _, doc := range b.Documents {
+		_, err := c.ExecContext(ctx, "INSERT OR IGNORE INTO documents (sha256, content) VALUES (?, ?)", sum([]byte(doc)), doc)
+		if err != nil {
+			return busy(err)
+		}
+	}
 	for _, r := range b.Rows {
 		_, err := stmt.ExecContext(ctx, r.Seq, r.Batch, r.Prev, r.Kind, r.Invoice, r.Service, r.Lot,
 			r.KPI, r.Level, r.Credit, r.EarnBack, r.Reason, r.Actor, r.Role, r.Inputs, r.Rules,
