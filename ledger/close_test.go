@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -263,4 +264,42 @@ func TestClassifierSeesLevelsAndDisputes(t *testing.T) {
 	es, err := l.Entries(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, string(ReasonRecomputed), es[len(es)-1].Reason, "a classifier's empty reason is the default")
+}
+
+// CloseWith hands prepare the ledger as it stands, and holds the write
+// lock while prepare computes: another close or waiver on the same file
+// fails at once with ErrBusy. An error from prepare writes nothing.
+func TestCloseWith(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	jan := fig("2025-01", "Acme", "North", "KPI-01", "500.00", "0")
+	mustClose(t, l, closeReq("2025-01", hashes("jan"), jan))
+	_, err := l.Waive(ctx, authority, waiver("Ann", "100.00"))
+	require.NoError(t, err)
+	other, err := Open(ctx, l.Path())
+	require.NoError(t, err)
+	defer other.Close()
+
+	before := dump(t, l.Path())
+	_, err = l.CloseWith(ctx, func(context.Context, *Snapshot) (CloseRequest, error) {
+		return CloseRequest{}, errors.New("the data has no 2025-02")
+	})
+	require.EqualError(t, err, l.Path()+": the data has no 2025-02")
+	assert.Equal(t, before, dump(t, l.Path()))
+
+	res, err := l.CloseWith(ctx, func(ctx context.Context, s *Snapshot) (CloseRequest, error) {
+		assert.Equal(t, []rules.Month{month("2025-01")}, s.Closed)
+		require.Len(t, s.Balances, 1)
+		assert.Equal(t, "100", s.Balances[0].Waived.String())
+		_, err := other.CloseMonth(ctx, closeReq("2025-02", hashes("x"), jan, fig("2025-02", "Acme", "North", "KPI-01", "1.00", "0")))
+		assert.ErrorIs(t, err, ErrBusy, "another close")
+		_, err = other.Waive(ctx, authority, waiver("Ann", "1.00"))
+		assert.ErrorIs(t, err, ErrBusy, "a waiver")
+		es, err := other.Entries(ctx)
+		assert.NoError(t, err, "readers go on")
+		assert.Len(t, es, 2)
+		return closeReq("2025-02", hashes("feb"), jan, fig("2025-02", "Acme", "North", "KPI-01", "2.00", "0")), nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Credits)
 }

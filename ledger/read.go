@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -93,13 +92,24 @@ func (l *Ledger) read(ctx context.Context, fn func(querier) error) error {
 // Document returns the text stored under a SHA-256 by a close (see
 // Figures.Documents); ErrNoDocument when there is none.
 func (l *Ledger) Document(ctx context.Context, sha256 string) (string, error) {
+	return l.document(ctx, l.db, sha256)
+}
+
+func (l *Ledger) document(ctx context.Context, q querier, sha256 string) (string, error) {
 	var doc string
-	err := l.db.QueryRowContext(ctx, "SELECT content FROM documents WHERE sha256 = ?", sha256).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("%s: %w: %s", l.path, ErrNoDocument, sha256)
-	}
+	rs, err := q.QueryContext(ctx, "SELECT content FROM documents WHERE sha256 = ?", sha256)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", l.path, busy(err))
+	}
+	defer rs.Close()
+	if !rs.Next() {
+		if err := rs.Err(); err != nil {
+			return "", fmt.Errorf("%s: %w", l.path, busy(err))
+		}
+		return "", fmt.Errorf("%s: %w: %s", l.path, ErrNoDocument, sha256)
+	}
+	if err := rs.Scan(&doc); err != nil {
+		return "", fmt.Errorf("%s: %w", l.path, err)
 	}
 	if sum([]byte(doc)) != sha256 {
 		return "", fmt.Errorf("%s: %w: document %s does not match its hash (run verify)", l.path, ErrTampered, sha256)
