@@ -91,6 +91,13 @@ func TestCloseChainsAndSums(t *testing.T) {
 	closed, err := l.Closed(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "[2025-01 2025-02 2025-03]", monthsText(closed))
+	closes, err := l.Closes(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []CloseInfo{
+		{Batch: 1, Month: month("2025-01"), Invoice: month("2025-01"), Hashes: hashes("jan")},
+		{Batch: 2, Month: month("2025-02"), Invoice: month("2025-03"), Hashes: hashes("feb")},
+		{Batch: 3, Month: month("2025-03"), Invoice: month("2025-03"), Hashes: hashes("mar")},
+	}, closes)
 	_, err = l.Verify(ctx)
 	require.NoError(t, err)
 }

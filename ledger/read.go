@@ -56,6 +56,23 @@ func (l *Ledger) Closed(ctx context.Context) ([]rules.Month, error) {
 	return st.closed, nil
 }
 
+// CloseInfo is one close as recorded.
+type CloseInfo struct {
+	Batch   int64
+	Month   rules.Month // the service month closed
+	Invoice rules.Month // the invoice month its entries went to
+	Hashes  Hashes      // of the computation it recorded
+}
+
+// Closes returns the closes, in order.
+func (l *Ledger) Closes(ctx context.Context) ([]CloseInfo, error) {
+	st := &state{closeHashes: map[rules.Month]Hashes{}}
+	if err := l.loadCloses(ctx, l.db, st); err != nil {
+		return nil, fmt.Errorf("%s: %w", l.path, err)
+	}
+	return st.closes, nil
+}
+
 // Balances returns what the ledger holds for every credit, in the order
 // the credits were first recorded.
 func (l *Ledger) Balances(ctx context.Context) ([]Balance, error) {

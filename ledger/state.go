@@ -26,6 +26,7 @@ type creditKey struct {
 // state is what a write needs to know of the ledger.
 type state struct {
 	closed      []rules.Month // closed service months, in order
+	closes      []CloseInfo   // the close batches, in order
 	closeHashes map[rules.Month]Hashes
 	lastInvoice rules.Month // the last close's invoice month
 	seq, batch  int64       // the last entry and batch
@@ -133,6 +134,7 @@ FROM batches ORDER BY id`)
 			return fmt.Errorf("%w: batch %d: months %q, %q (run verify)", ErrTampered, st.batch, service, invoice)
 		}
 		st.closed = append(st.closed, m)
+		st.closes = append(st.closes, CloseInfo{Batch: st.batch, Month: m, Invoice: inv, Hashes: h})
 		st.closeHashes[m] = h
 		st.lastInvoice = inv
 	}
