@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"curves":              {"credits", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},
+	"closing":             {"ledger", "money", "rules", "runner", "statement"},
 	"cmd/kpicredit":       {"output", "rules", "runner"},
 	"examples/aasc":       {"internal/pq", "rules"},
 	"examples/aasc/gen":   {"examples/aasc", "rules"},
