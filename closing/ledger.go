@@ -65,8 +65,9 @@ func showBatch(w io.Writer, m ledger.Meta, es []ledger.Entry, all bool) {
 	if first.Kind == ledger.KindCredit || first.Kind == ledger.KindAdjustment {
 		fmt.Fprintf(w, "  inputs %s  rulebook %s\n", first.Hashes.Inputs, first.Hashes.Rulebook)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "  seq\tkind\tservice\tlot\tKPI\tlevel\tcredit\tearn-back\t reason / by\t")
+	var buf strings.Builder
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  seq\tkind\tservice\tlot\tKPI\tlevel\t        credit\t     earn-back\treason / by")
 	zero := 0
 	sumC, sumE := decimal.Zero, decimal.Zero
 	for _, e := range es {
@@ -75,10 +76,13 @@ func showBatch(w io.Writer, m ledger.Meta, es []ledger.Entry, all bool) {
 			zero++
 			continue
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t %s\t\n", e.Seq, e.Kind, e.Service,
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%14s\t%14s\t%s\n", e.Seq, e.Kind, e.Service,
 			strings.Join(e.Lot, " / "), e.KPI, e.Level, amount(e.Credit), amount(e.EarnBack), why(e))
 	}
 	tw.Flush()
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		io.WriteString(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n")))
+	}
 	if zero > 0 {
 		fmt.Fprintf(w, "  and %d zero credits (met or not measured; --all lists them)\n", zero)
 	}

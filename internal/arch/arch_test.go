@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},
 	"closing":             {"ledger", "money", "rules", "runner", "statement"},
-	"cmd/kpicredit":       {"output", "rules", "runner"},
+	"cmd/kpicredit":       {"closing", "ledger", "money", "output", "rules", "runner", "statement"},
 	"examples/aasc":       {"internal/pq", "rules"},
 	"examples/aasc/gen":   {"examples/aasc", "rules"},
 	"examples/library":    {"engine", "input", "kpi", "rules"},
