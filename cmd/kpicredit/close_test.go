@@ -240,3 +240,68 @@ func TestLedgerRefusedOrTampered(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr, "ledger schema version 3 is newer than 2, the newest this program reads")
 }
+
+// shellWords splits a command line as the shell does for the README's
+// commands: words separated by spaces, double quotes grouping.
+func shellWords(line string) []string {
+	var words []string
+	var w strings.Builder
+	quoted, in := false, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words
+}
+
+// The README's monthly routine runs as written, in a directory of its own:
+// each of its five commands succeeds.
+func TestReadmeMonthlyRoutine(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(b), "\n## The monthly routine\n")
+	require.True(t, ok)
+	_, block, ok := strings.Cut(section, "```sh\n")
+	require.True(t, ok)
+	block, _, _ = strings.Cut(block, "```")
+	dir := t.TempDir()
+	var commands [][]string
+	for _, line := range strings.Split(strings.ReplaceAll(block, "\\\n", " "), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		words := shellWords(line)
+		require.Equal(t, "kpicredit", words[0])
+		for i, w := range words {
+			switch {
+			case strings.HasPrefix(w, "examples/"):
+				words[i] = "../../" + w
+			case i > 0 && (words[i-1] == "--ledger" || words[i-1] == "--out"):
+				words[i] = filepath.Join(dir, w)
+			}
+		}
+		commands = append(commands, words[1:])
+	}
+	require.Len(t, commands, 5, "five commands")
+	for _, c := range commands {
+		code, stdout, stderr := kpicredit(c...)
+		require.Equal(t, 0, code, "%v: %s", c, stderr)
+		require.NotEmpty(t, stdout)
+	}
+	assert.FileExists(t, filepath.Join(dir, "statements", "2025-03", "statement.xlsx"))
+	assert.FileExists(t, filepath.Join(dir, "warehouse", "ledger.parquet"))
+}
