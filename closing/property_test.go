@@ -251,8 +251,8 @@ func (h *history) check(step int) {
 // changed, and a step that fails writes nothing.
 func TestPropertyHistories(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 14))
-	n := 16
-	if testing.Short() {
+	n := 10
+	if testing.Short() || raceEnabled {
 		n = 3
 	}
 	for i := range n {
