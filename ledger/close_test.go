@@ -310,3 +310,16 @@ func TestCloseWith(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Credits)
 }
+
+// A prepare that panics ends the close's transaction: nothing is written,
+// and the next write is not busy.
+func TestCloseWithPanics(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	before := dump(t, l.Path())
+	require.Panics(t, func() {
+		_, _ = l.CloseWith(ctx, func(context.Context, *Snapshot) (CloseRequest, error) { panic("a bug") })
+	})
+	assert.Equal(t, before, dump(t, l.Path()))
+	mustClose(t, l, closeReq("2025-01", hashes("jan"), fig("2025-01", "Acme", "North", "KPI-01", "1.00", "0")))
+}
