@@ -69,26 +69,24 @@ func Close(ctx context.Context, job runner.Job, src Sources, path string, m rule
 		return nil, userError(err)
 	}
 	res.Invoice, res.Credits, res.Adjustments, res.Head = cr.Invoice, cr.Credits, cr.Adjustments, cr.Head
-	return res, res.sum(ctx, l, cr.Batch)
+	return res, nil
 }
 
-// sum adds up the entries the close wrote.
-func (r *Result) sum(ctx context.Context, l *ledger.Ledger, batch int64) error {
-	es, err := l.Entries(ctx)
-	if err != nil {
-		return err
-	}
+// sum adds up what the close records: m's credits and earn-back, and the
+// adjustments, which are the computation of the earlier months less what
+// the ledger held for them.
+func (r *Result) sum(figs []ledger.Figure, held []ledger.Balance, m rules.Month) {
 	r.Credit, r.EarnBack, r.Adjusted = decimal.Zero, decimal.Zero, decimal.Zero
-	for _, e := range es {
-		switch {
-		case e.Batch != batch:
-		case e.Kind == ledger.KindCredit:
-			r.Credit, r.EarnBack = r.Credit.Add(e.Credit), r.EarnBack.Add(e.EarnBack)
-		default:
-			r.Adjusted = r.Adjusted.Add(e.Net())
+	for _, f := range figs {
+		if f.Month == m {
+			r.Credit, r.EarnBack = r.Credit.Add(f.Credit), r.EarnBack.Add(f.EarnBack)
+		} else {
+			r.Adjusted = r.Adjusted.Add(f.Credit).Add(f.EarnBack)
 		}
 	}
-	return nil
+	for _, b := range held {
+		r.Adjusted = r.Adjusted.Sub(b.Credit).Sub(b.EarnBack)
+	}
 }
 
 // prepare works out the close of m from the ledger as it stands.
@@ -106,6 +104,7 @@ func prepare(ctx context.Context, job runner.Job, src Sources, s *ledger.Snapsho
 	if err != nil {
 		return ledger.CloseRequest{}, err
 	}
+	res.sum(figs, s.Balances, m)
 	man := manifest(src, s.Balances)
 	res.Hashes = ledger.Hashes{Inputs: hashText([]byte(man)), Rulebook: hashText(src.Rulebook)}
 	c := newClassifier(s, man)

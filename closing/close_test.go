@@ -46,10 +46,13 @@ func TestCorrectionIsAnAdjustmentNotARestatement(t *testing.T) {
 	requireMoney(t, "51351.61", lotSum(after, lot, jan, ledger.KindCredit), "January's credits stand as closed")
 	requireMoney(t, "-34234.41", lotSum(after, lot, jan, ledger.KindAdjustment))
 	requireMoney(t, "-48948.89", lotSum(after, lot, mar, ledger.KindAdjustment))
+	adjusted, credit := dec("0"), dec("0")
 	for _, e := range after[len(before):] {
 		if e.Kind != ledger.KindAdjustment {
+			credit = credit.Add(e.Credit)
 			continue
 		}
+		adjusted = adjusted.Add(e.Net())
 		assert.Equal(t, month("2025-04"), e.Invoice)
 		assert.Equal(t, lot, e.Lot, "only the corrected lot changes")
 		assert.Equal(t, string(ledger.ReasonDataCorrection), e.Reason)
@@ -57,6 +60,8 @@ func TestCorrectionIsAnAdjustmentNotARestatement(t *testing.T) {
 		assert.Equal(t, e.Prior.Rulebook, e.Hashes.Rulebook)
 		assert.Equal(t, res.Hashes, e.Hashes)
 	}
+	requireMoney(t, adjusted.String(), res.Adjusted, "the result's sums are the entries'")
+	requireMoney(t, credit.String(), res.Credit)
 	rep, err := closing.Verify(context.Background(), c.ledger)
 	require.NoError(t, err)
 	assert.Equal(t, res.Head, rep.Head)
