@@ -39,8 +39,8 @@ func TestClosingDefaults(t *testing.T) {
 	assert.NoError(t, rb.AfterOpening(rules.NewMonth(2024, 9)))
 }
 
-func TestClosingParsed(t *testing.T) {
-	src := closeHead + `invoice_lag: 1
+// closeSample gives every key of the close, appended to closeHead.
+const closeSample = `invoice_lag: 1
 invoice_party: region
 authority:
   roles: {manager: 5000.00, director: 50000}
@@ -56,7 +56,9 @@ opening:
     - lot: {provider: Bolt, region: South}
       year: {charges: 1000, months: 2}
 `
-	rb, err := rules.Parse("r.yaml", strings.NewReader(src), nil)
+
+func TestClosingParsed(t *testing.T) {
+	rb, err := rules.Parse("r.yaml", strings.NewReader(closeHead+closeSample), nil)
 	require.NoError(t, err)
 	c := rb.Closing
 	assert.Equal(t, 1, c.InvoiceLag)
