@@ -104,7 +104,7 @@ func why(e ledger.Entry) string {
 		parts = append(parts, by)
 	}
 	if e.Kind == ledger.KindAdjustment {
-		parts = append(parts, "was inputs "+short(e.Prior.Inputs)+" rulebook "+short(e.Prior.Rulebook))
+		parts = append(parts, "before: inputs "+short(e.Prior.Inputs)+", rulebook "+short(e.Prior.Rulebook))
 	}
 	return strings.Join(parts, "; ")
 }
