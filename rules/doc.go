@@ -22,6 +22,11 @@
 // the same scheme merges; a null value removes the key. A sweep expands to
 // one scenario per value, named "<id>/<field>=<value>".
 //
+// Closing holds what the month-end close reads (invoice_lag,
+// invoice_party, authority, opening): who may waive how much, and each
+// lot's opening state when the data does not start at the contract's
+// start. Scenarios keep the baseline's.
+//
 // Optional settings are pointers, nil when not given (a bound, a cap, the
 // contract's start); the results of other packages keep an optional value
 // as a value and a Has flag instead, so that pricing allocates nothing.

@@ -48,6 +48,14 @@ service_areas:
     tiers:
       - {from: 2, multiplier: 2}
 caps: {monthly_percent_of_charge: 5}
+invoice_lag: 1
+authority: {roles: {manager: 100}, approvers: {Ann: manager}}
+opening:
+  month: 2025-01
+  lots:
+    - lot: {provider: P}
+      year: {charges: 10}
+      kpis: {K1: {streak: 1}}
 scenarios:
   - id: s
     sweep: {kpi: K1, field: target, values: [0.9]}
@@ -72,6 +80,11 @@ func TestRulebookDocListsEveryKey(t *testing.T) {
 		{"caps", "{monthly_percent_of_charge: 5}", "{monthly_percent_of_charge: 5, zz: 1}"},
 		{"scenario", "  - id: s", "  - id: s\n    zz: 1"},
 		{"sweep", "values: [0.9]}", "values: [0.9], zz: 1}"},
+		{"authority", "authority: {roles:", "authority: {zz: 1, roles:"},
+		{"opening", "  month: 2025-01", "  month: 2025-01\n  zz: 1"},
+		{"opening lot", "      year: {", "      zz: 1\n      year: {"},
+		{"opening year", "{charges: 10}", "{charges: 10, zz: 1}"},
+		{"opening KPI", "{streak: 1}", "{streak: 1, zz: 1}"},
 	}
 	expected := regexp.MustCompile(`unknown key \(expected one of: ([^)]*)\)`)
 	for _, c := range cases {

@@ -98,7 +98,8 @@ func sortProblems(list []*Problem) {
 }
 
 var topKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge",
-	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "scenarios"}
+	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "scenarios",
+	"invoice_lag", "invoice_party", "authority", "opening"}
 
 // rulebook reads the document, then checks what ties its parts together.
 func (r *reader) rulebook(root *yaml.Node) *Rulebook {
@@ -148,6 +149,7 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 		r.areas(rb, e.value)
 	}
 	r.checkPointValue(rb, m, root)
+	r.closing(rb, m)
 	if e, ok := m["scenarios"]; ok {
 		// Scenarios are checked apart: their overlays can only be applied,
 		// and their remaining problems found, once the baseline is valid.

@@ -28,6 +28,7 @@ type Rulebook struct {
 	EarnBack   *EarnBack // the default earn-back for every KPI; nil for none
 	Areas      []*ServiceArea
 	Scenarios  []*Scenario
+	Closing    // the month-end close: invoice lag and party, authority, opening state
 
 	root  *yaml.Node // the document, kept so that scenarios can overlay it
 	check Checker    // checks the expressions of scenarios added later

@@ -372,7 +372,7 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 		}
 	}
 	rb := rd.rulebook(root)
-	rb.File, rb.root = b.File, root
+	rb.File, rb.root, rb.Closing = b.File, root, b.Closing
 	for _, p := range rd.list {
 		p.Key = strings.TrimSuffix("scenarios."+spec.ID+"."+p.Key, ".")
 		ps.list = append(ps.list, p)

@@ -44,6 +44,35 @@ type Job struct {
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
+	// Waived lists what was waived of credits (package closing takes it
+	// from its ledger). Waivers apply after the caps: each amount comes out
+	// of its KPI's earn-back pool after its month, in every run (see
+	// credits.Lot.Waive), and changes nothing else. A waiver of a lot or
+	// month the data does not have changes nothing.
+	Waived []Waived
+}
+
+// Waived is an amount waived of one KPI's credit of one lot-month.
+type Waived struct {
+	Lot    []string // key values, in the rulebook's key order
+	Month  rules.Month
+	KPI    string
+	Amount decimal.Decimal
+}
+
+// waivedByLot indexes the job's waivers by lot (in the data's order) and
+// month.
+func (j *Job) waivedByLot() []map[rules.Month][]Waived {
+	out := make([]map[rules.Month][]Waived, len(j.Data.Lots))
+	for _, w := range j.Waived {
+		if li, ok := j.Data.Lot(w.Lot...); ok {
+			if out[li] == nil {
+				out[li] = map[rules.Month][]Waived{}
+			}
+			out[li][w.Month] = append(out[li][w.Month], w)
+		}
+	}
+	return out
 }
 
 // check reports a Job that cannot run: no rulebook, no data, a nil
@@ -165,10 +194,10 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			job.Progress(int(done.Add(1)), total)
 		}
 	}
-	baseReuse := base.ReuseFrom(base)
+	baseReuse, waived := base.ReuseFrom(base), job.waivedByLot()
 	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
 		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
-			reuse: engines[i].ReuseFrom(base), baseReuse: baseReuse}
+			reuse: engines[i].ReuseFrom(base), baseReuse: baseReuse, waived: waived}
 		return sr.lots(ctx, tick)
 	})
 	if err != nil {
@@ -213,6 +242,7 @@ type scenarioRun struct {
 	values       [][][]kpi.Value
 	reuse        []int // the scenario's KPIs -> baseline KPIs sharing values
 	baseReuse    []int // the baseline's KPIs -> themselves
+	waived       []map[rules.Month][]Waived
 }
 
 // lots runs each lot with the baseline's rules before the scenario's From
@@ -229,37 +259,54 @@ func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
 	}
 	s.run.KPIs = make([][]KPITotal, len(lots))
 	s.run.Total = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
-	for li, lot := range lots {
+	for li := range lots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		l := s.base.NewLot()
-		l.SetExplain(detail)
-		var months []*engine.LotMonth
-		totals := make([]MonthTotal, len(lot.Rows))
-		var kpis []KPITotal
-		for mi := range lot.Rows {
-			row := &lot.Rows[mi]
-			reuse := s.baseReuse
-			if row.Month >= from {
-				l.Use(s.engine)
-				reuse = s.reuse
-			}
-			lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
-			if err != nil {
-				return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
-			}
-			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
-			s.run.Total.Add(&totals[mi])
-			if detail {
-				months = append(months, lm)
-			}
-		}
-		s.run.KPIs[li] = kpis
-		if detail {
-			s.run.Lots[li], s.run.Months[li] = months, totals
+		if err := s.lot(li, from, detail); err != nil {
+			return err
 		}
 		tick()
+	}
+	return nil
+}
+
+// lot runs the li-th lot of the data, from its opening state if it has
+// one, taking what was waived of each month's credits out of the earn-back
+// pools after the month.
+func (s *scenarioRun) lot(li int, from rules.Month, detail bool) error {
+	lot := s.job.Data.Lots[li]
+	l, err := s.base.NewLotFor(lot.Keys)
+	if err != nil {
+		return fmt.Errorf("opening state of lot %s: %w", lot.Name(), err)
+	}
+	l.SetExplain(detail)
+	var months []*engine.LotMonth
+	totals := make([]MonthTotal, len(lot.Rows))
+	var kpis []KPITotal
+	for mi := range lot.Rows {
+		row := &lot.Rows[mi]
+		reuse := s.baseReuse
+		if row.Month >= from {
+			l.Use(s.engine)
+			reuse = s.reuse
+		}
+		lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
+		if err != nil {
+			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
+		}
+		for _, w := range s.waived[li][row.Month] {
+			l.Waive(w.KPI, w.Amount)
+		}
+		totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
+		s.run.Total.Add(&totals[mi])
+		if detail {
+			months = append(months, lm)
+		}
+	}
+	s.run.KPIs[li] = kpis
+	if detail {
+		s.run.Lots[li], s.run.Months[li] = months, totals
 	}
 	return nil
 }

@@ -8,13 +8,15 @@
 //
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
-// --out), 2 for bad usage (a flag value out of range, an --out that cannot
+// --out, another close writing the same ledger, a ledger of a newer schema
+// or one that fails verification), 2 for bad usage (a flag value out of range, an --out that cannot
 // be a directory) or invalid input (a rulebook, scenario, data or relief
 // file, or inputs that fail together: an expression failing on a row, a
 // value too large for an output column).
 //
 // It is a thin shell: runner.Load reads the inputs, runner.Run prices
-// them, output.Write writes the files and runner.Explain explains.
+// them, output.Write writes the files and runner.Explain explains; package
+// closing does the month-end close, waivers, disputes and statements.
 package main
 
 import (
@@ -93,6 +95,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = runCmd(ctx, args[1:], stdout, stderr)
 	case "explain":
 		err = explainCmd(ctx, args[1:], stdout)
+	case "close":
+		err = closeCmd(ctx, args[1:], stdout)
+	case "ledger":
+		err = ledgerCmd(ctx, args[1:], stdout)
+	case "waive":
+		err = waiveCmd(ctx, args[1:], stdout)
+	case "dispute":
+		err = disputeCmd(ctx, args[1:], stdout)
+	case "statement":
+		err = statementCmd(ctx, args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kpicredit", version())
 	case "help", "-h", "--help":
@@ -133,7 +145,15 @@ const usage = `usage:
                      [--cpuprofile F] [--memprofile F]
   kpicredit explain  --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
                      --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
+  kpicredit close     --rules R.yaml --data D.csv|D.parquet [--relief F.csv] --ledger L.db --month YYYY-MM
+  kpicredit ledger    --ledger L.db show [--all] | verify [--anchor HASH ...] | export --out DIR
+  kpicredit waive     --ledger L.db --lot provider=X,region=Y --month YYYY-MM --kpi ID
+                      --amount 1200.00 --reason TEXT --approver NAME
+  kpicredit dispute   open|agree|waive --ledger L.db --lot provider=X,region=Y --month YYYY-MM --kpi ID
+                      --reason TEXT --by NAME [--amount 1200.00]
+  kpicredit statement --ledger L.db --provider X --month YYYY-MM --out DIR
   kpicredit version
 
-Exit status: 0 success, 1 run failed, 2 bad usage or invalid input.
+Exit status: 0 success, 1 run failed (or the ledger is busy, or fails
+verification), 2 bad usage or invalid input.
 `
