@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"input":               {"internal/pq", "kpi", "limits", "rules"},
 	"runner":              {"credits", "engine", "input", "internal/par", "kpi", "limits", "money", "rules"},
 	"report":              {"input", "money", "rules", "runner"},
-	"output":              {"engine", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
+	"output":              {"curves", "engine", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},
