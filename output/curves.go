@@ -50,12 +50,14 @@ func runCurves(ctx context.Context, res *runner.Result) (*curves.Set, error) {
 	return set, err
 }
 
-// curvesLink summarises a set's flags for the summary's link to it.
-func curvesLink(set *curves.Set) *report.CurvesLink {
+// CurvesLink summarises a set's flags for a link to its page at href:
+// how many KPIs raise each kind of flag, at the first failure or the
+// highest escalation, in any of their curves. It is nil for a nil set.
+func CurvesLink(set *curves.Set, href string) *report.CurvesLink {
 	if set == nil {
 		return nil
 	}
-	l := &report.CurvesLink{Href: "curves.html", KPIs: len(set.KPIs)}
+	l := &report.CurvesLink{Href: href, KPIs: len(set.KPIs)}
 	for _, k := range set.KPIs {
 		var kinds curves.FlagSet
 		for _, c := range k.Curves {

@@ -248,7 +248,7 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 		return nil, err
 	}
 	jobs = append(jobs, func() ([]file, error) {
-		md, html, err := summaries(res, curvesLink(set))
+		md, html, err := summaries(res, CurvesLink(set, "curves.html"))
 		return []file{{"summary.md", md}, {"summary.html", html}}, err
 	})
 	if set != nil {

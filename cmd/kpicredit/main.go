@@ -5,6 +5,7 @@
 //	kpicredit validate --rules R.yaml [--data D.csv] [--relief F.csv] [--scenario S.yaml ...]
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
+//	kpicredit curves --rules R.yaml [--data D.csv [--relief F.csv]] [--charge X] [--scenario S.yaml ...] --out DIR [--force]
 //
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
@@ -14,7 +15,9 @@
 // value too large for an output column).
 //
 // It is a thin shell: runner.Load reads the inputs, runner.Run prices
-// them, output.Write writes the files and runner.Explain explains.
+// them, output.Write writes the files and runner.Explain explains;
+// curves.Compute draws the credit curves, and output.WriteCurves writes
+// them.
 package main
 
 import (
@@ -93,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = runCmd(ctx, args[1:], stdout, stderr)
 	case "explain":
 		err = explainCmd(ctx, args[1:], stdout)
+	case "curves":
+		err = curvesCmd(ctx, args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kpicredit", version())
 	case "help", "-h", "--help":
@@ -133,6 +138,8 @@ const usage = `usage:
                      [--cpuprofile F] [--memprofile F]
   kpicredit explain  --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
                      --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
+  kpicredit curves   --rules R.yaml [--data D.csv|D.parquet [--relief F.csv]] [--charge X]
+                     [--scenario S.yaml ...] --out DIR [--force]
   kpicredit version
 
 Exit status: 0 success, 1 run failed, 2 bad usage or invalid input.

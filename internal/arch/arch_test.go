@@ -37,7 +37,7 @@ var allowed = map[string][]string{
 	"curves":              {"credits", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},
-	"cmd/kpicredit":       {"output", "rules", "runner"},
+	"cmd/kpicredit":       {"curves", "output", "rules", "runner"},
 	"examples/aasc":       {"internal/pq", "rules"},
 	"examples/aasc/gen":   {"examples/aasc", "rules"},
 	"examples/library":    {"engine", "input", "kpi", "rules"},
