@@ -130,9 +130,10 @@ func TestMovedBy(t *testing.T) {
 		{"-10.00", "4.00", "rules and caps"},
 		{"0.004", "-10.00", "caps only"},
 		{"-10.00", "0.004", "rules only"},
+		{"0.004", "-0.004", "none"},
 	} {
 		c := Change{Rules: d(tc.rules), Caps: d(tc.caps)}
-		assert.Equal(t, tc.want, movedBy(c, 2), "%s %s", tc.rules, tc.caps)
+		assert.Equal(t, tc.want, c.MovedBy(2), "%s %s", tc.rules, tc.caps)
 	}
 }
 

@@ -135,6 +135,21 @@ func NewChange(baseBeforeCap, base, baseEarnBack, beforeCap, credits, earnBack d
 	return c
 }
 
+// MovedBy says what moved the credits, to places decimal places: "rules
+// only", "caps only" or "rules and caps"; "none" when neither did.
+func (c Change) MovedBy(places int32) string {
+	rules, caps := !c.Rules.Round(places).IsZero(), !c.Caps.Round(places).IsZero()
+	switch {
+	case rules && caps:
+		return "rules and caps"
+	case caps:
+		return "caps only"
+	case rules:
+		return "rules only"
+	}
+	return "none"
+}
+
 // ScenarioTotal compares one scenario with the baseline.
 type ScenarioTotal struct {
 	ID          string

@@ -308,21 +308,9 @@ func moversTable(s *Summary, m amounts) table {
 	for _, mv := range s.Movers {
 		t.Rows = append(t.Rows, row{Cells: []string{mv.Scenario, mv.KPI, names[mv.KPI], m.f(mv.Baseline),
 			m.f(mv.Credits), m.diff(mv.Diff), m.diff(mv.Rules), m.diff(mv.Caps), signedPercentOf(mv.Diff, mv.Baseline),
-			movedBy(mv.Change, m.places)}})
+			mv.MovedBy(m.places)}})
 	}
 	return t
-}
-
-// movedBy says what moved a KPI's credits: the rules, the caps, or both.
-func movedBy(c Change, places int32) string {
-	rules, caps := !c.Rules.Round(places).IsZero(), !c.Caps.Round(places).IsZero()
-	switch {
-	case rules && caps:
-		return "rules and caps"
-	case caps:
-		return "caps only"
-	}
-	return "rules only"
 }
 
 func sweepPages(s *Summary, m amounts) []sweepPage {

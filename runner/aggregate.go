@@ -60,16 +60,20 @@ func totalMonth(lm *engine.LotMonth) MonthTotal {
 // addKPIs adds a lot-month's KPIs to a lot's totals, in order of first
 // appearance (a scenario's added KPIs after the baseline's).
 func addKPIs(totals []KPITotal, lm *engine.LotMonth) []KPITotal {
-	for _, kc := range lm.Credits.KPIs {
-		i := slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
+	for k := range lm.Credits.KPIs {
+		kc := &lm.Credits.KPIs[k]
+		i := k // usually the KPIs come in the same order every month
+		if i >= len(totals) || totals[i].KPI != kc.KPI.ID {
+			i = slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
+		}
 		if i < 0 {
 			totals = append(totals, KPITotal{KPI: kc.KPI.ID, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero})
 			i = len(totals) - 1
 		}
 		t := &totals[i]
-		t.BeforeCap = t.BeforeCap.Add(kc.Amount)
-		t.Credits = t.Credits.Add(kc.Credit)
-		t.EarnBack = t.EarnBack.Add(kc.EarnBack)
+		addNonZero(&t.BeforeCap, kc.Amount)
+		addNonZero(&t.Credits, kc.Credit)
+		addNonZero(&t.EarnBack, kc.EarnBack)
 		switch {
 		case kc.Status.Failed():
 			t.Failures++
@@ -82,6 +86,14 @@ func addKPIs(totals []KPITotal, lm *engine.LotMonth) []KPITotal {
 		}
 	}
 	return totals
+}
+
+// addNonZero adds d to *sum, skipping the work when d is zero, as most
+// KPIs' amounts are in most months.
+func addNonZero(sum *decimal.Decimal, d decimal.Decimal) {
+	if !d.IsZero() {
+		*sum = sum.Add(d)
+	}
 }
 
 // RunTotal is a run's figures over every lot and month.

@@ -6,6 +6,7 @@
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
 //	kpicredit curves --rules R.yaml [--data D.csv [--relief F.csv]] [--charge X] [--scenario S.yaml ...] --out DIR [--force]
+//	kpicredit serve --rules R.yaml --data D.csv [--relief F.csv] [--addr 127.0.0.1:8080] [--allow-remote]
 //
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
@@ -17,7 +18,7 @@
 // It is a thin shell: runner.Load reads the inputs, runner.Run prices
 // them, output.Write writes the files and runner.Explain explains;
 // curves.Compute draws the credit curves, and output.WriteCurves writes
-// them.
+// them; serve serves the what-if page.
 package main
 
 import (
@@ -98,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = explainCmd(ctx, args[1:], stdout)
 	case "curves":
 		err = curvesCmd(ctx, args[1:], stdout)
+	case "serve":
+		err = serveCmd(ctx, args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kpicredit", version())
 	case "help", "-h", "--help":
@@ -140,6 +143,8 @@ const usage = `usage:
                      --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
   kpicredit curves   --rules R.yaml [--data D.csv|D.parquet [--relief F.csv]] [--charge X]
                      [--scenario S.yaml ...] --out DIR [--force]
+  kpicredit serve    --rules R.yaml --data D.csv|D.parquet [--relief F.csv]
+                     [--addr 127.0.0.1:8080] [--allow-remote]
   kpicredit version
 
 Exit status: 0 success, 1 run failed, 2 bad usage or invalid input.
