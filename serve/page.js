@@ -38,7 +38,7 @@
     if (v === '') return 'none';
     if (share && f.kind === 'measure') return shift(v) + '%';
     if (share && f.kind === 'per') return shift(v) + ' percentage point';
-    if (f.kind === 'percent') return v + '% of the charge';
+    if (f.kind === 'percent') return v + '%';
     if (f.kind === 'points') return v + ' points';
     return v;
   }
@@ -74,6 +74,13 @@
     function update() {
       var v = box.value.trim();
       var s = scope(kind, id);
+      if ((s[f.path] || '') === v) {
+        // Unchanged: the change event as the field loses focus to the
+        // download button must not start an evaluation, which would
+        // disable the button under the click.
+        tidy();
+        return;
+      }
       if (v === '') delete s[f.path]; else s[f.path] = v;
       tidy();
       box.classList.toggle('changed', v !== '');
@@ -261,6 +268,7 @@
   }
 
   function table(t, first, rows, kpis) {
+    first = first.charAt(0).toUpperCase() + first.slice(1);
     var cols = kpis ? [first, 'Name'] : [first];
     cols = cols.concat(['Baseline', 'With the change', 'Difference', 'By the rules', 'By the caps', 'Change']);
     if (kpis) cols.push('Moved by');

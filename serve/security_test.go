@@ -67,6 +67,7 @@ func TestCSRF(t *testing.T) {
 		{"a wrong token", map[string]string{"X-CSRF-Token": token[:len(token)-1] + "x", "Origin": own}, http.StatusForbidden},
 		{"another site's page", map[string]string{"X-CSRF-Token": token, "Origin": "http://evil.example"}, http.StatusForbidden},
 		{"another port's page", map[string]string{"X-CSRF-Token": token, "Origin": "http://localhost:1"}, http.StatusForbidden},
+		{"an opaque origin", map[string]string{"X-CSRF-Token": token, "Origin": "null"}, http.StatusForbidden},
 		{"a cross-site fetch", map[string]string{"X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
 		{"a same-site fetch from another origin", map[string]string{"X-CSRF-Token": token, "Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
 	} {
@@ -162,6 +163,7 @@ func TestNoStateKept(t *testing.T) {
 		require.Empty(t, resp.Header.Values("Set-Cookie"))
 		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
 		require.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"))
+		require.Equal(t, "same-origin", resp.Header.Get("Referrer-Policy"), "no-referrer would make the page's form post send Origin: null")
 		require.NotEmpty(t, resp.Header.Get("Content-Security-Policy"))
 	}
 	entries, err := os.ReadDir(wd)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/kpicredit/kpicredit/serve"
@@ -24,6 +25,9 @@ func serveCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	remote := fs.Bool("allow-remote", false, "allow an --addr off the loopback interface (others on the network can then use the page)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return &usageError{fmt.Sprintf("--addr must be host:port, such as %s, not %q", DefaultAddr, *addr)}
 	}
 	in := inputs{rules: *rulesFile, data: *data, relief: *relief}
 	job, err := in.load(ctx, true)

@@ -87,3 +87,19 @@ func TestTheEngineIsLean(t *testing.T) {
 		}
 	}
 }
+
+// testOnly are modules only tests may use: the browser driver of the
+// what-if page's test. No package's build may pull them in.
+var testOnly = []string{"github.com/chromedp/"}
+
+func TestTestOnlyModulesStayInTests(t *testing.T) {
+	deps := strings.Fields(goList(t, "-deps", module+"..."))
+	require.NotEmpty(t, deps)
+	for _, d := range deps {
+		for _, m := range testOnly {
+			assert.False(t, strings.HasPrefix(d, m), "a package of the module depends on %s", d)
+		}
+	}
+	withTests := goList(t, "-deps", "-test", module+"cmd/kpicredit")
+	assert.Contains(t, withTests, "github.com/chromedp/chromedp", "the browser test uses it")
+}
