@@ -18,11 +18,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Change is an analyst's change to the baseline as the page sends it:
+// edit is an analyst's change to the baseline as the page sends it:
 // each value as typed, by KPI and field path (target, serious,
 // credit.sliding.floor, ...), the caps by key, and the month it applies
 // from ("" for every month). An empty value leaves the field as it is.
-type Change struct {
+type edit struct {
 	From string                       `json:"from"`
 	KPIs map[string]map[string]string `json:"kpis"`
 	Caps map[string]string            `json:"caps"`
@@ -51,8 +51,8 @@ func badRequest(format string, args ...any) error { return &requestError{fmt.Spr
 
 // decodeChange reads a change as JSON, refusing unknown keys and anything
 // after it.
-func decodeChange(r io.Reader) (Change, error) {
-	var c Change
+func decodeChange(r io.Reader) (edit, error) {
+	var c edit
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
@@ -70,7 +70,7 @@ func decodeChange(r io.Reader) (Change, error) {
 // check refuses a change the page would never send: a KPI or a field the
 // page does not offer, or a value longer than any number. Whether the
 // values make sense the rulebook loader says, at their positions.
-func (s *Server) check(c Change) error {
+func (s *Server) check(c edit) error {
 	if len(c.From) > maxValue {
 		return badRequest("from: the value is longer than %d bytes", maxValue)
 	}
@@ -140,7 +140,7 @@ func set(m *yaml.Node, path, v string) {
 // KPIs in the rulebook's order, each KPI's fields and the caps in the
 // page's order, empty values left out. The same change always gives the
 // same bytes.
-func (s *Server) yamlDoc(c Change, id string) []byte {
+func (s *Server) yamlDoc(c edit, id string) []byte {
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	root.HeadComment = s.header(id)
 	root.Content = append(root.Content, key("id"), text(id), key("description"), text(s.describe(c)))
@@ -196,7 +196,7 @@ func (s *Server) header(id string) string {
 }
 
 // describe says what the change does, in a line of at most 200 bytes.
-func (s *Server) describe(c Change) string {
+func (s *Server) describe(c edit) string {
 	var parts []string
 	for _, k := range s.rules.KPIs {
 		for _, f := range s.fields[k.ID] {

@@ -126,7 +126,7 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 
 // try evaluates a change within the evaluation deadline, waiting its turn
 // among at most Options.Concurrent evaluations.
-func (s *Server) try(ctx context.Context, c Change) (*result, error) {
+func (s *Server) try(ctx context.Context, c edit) (*result, error) {
 	if err := s.check(c); err != nil {
 		return nil, err
 	}

@@ -20,10 +20,10 @@ func TestWaitsForATurnWithinTheDeadline(t *testing.T) {
 	s, err := New(p, Options{Concurrent: 1, EvalTimeout: 20 * time.Millisecond})
 	require.NoError(t, err)
 	s.sem <- struct{}{} // another evaluation is running
-	_, err = s.try(context.Background(), Change{})
+	_, err = s.try(context.Background(), edit{})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	<-s.sem
-	res, err := s.try(context.Background(), Change{})
+	res, err := s.try(context.Background(), edit{})
 	require.NoError(t, err)
 	require.True(t, res.OK)
 	require.Empty(t, s.sem, "the turn is given back")

@@ -104,7 +104,7 @@ func (s *Server) pageData(nonce string) pageData {
 	for i := range ds.Months() {
 		init.Months = append(init.Months, ds.First.Add(i).String())
 	}
-	res := &result{OK: true, File: s.id + ".yaml", YAML: string(s.yamlDoc(Change{}, s.id)), Problems: []problem{}, Millis: "0"}
+	res := &result{OK: true, File: s.id + ".yaml", YAML: string(s.yamlDoc(edit{}, s.id)), Problems: []problem{}, Millis: "0"}
 	s.fill(res, s.base)
 	init.Result = res
 	d.Init = init
