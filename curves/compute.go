@@ -29,6 +29,11 @@ type Options struct {
 // charges to take one from.
 var ErrNoCharge = errors.New("curves: no charge to price at: give one, or data with charges")
 
+// ErrZeroCharge is wrapped in the error returned when Options gives no
+// charge and the data's typical charge is zero: there is nothing to price
+// at.
+var ErrZeroCharge = errors.New("the data's typical charge is zero")
+
 // book is a rulebook whose curves are drawn: the baseline or a scenario.
 type book struct {
 	id   string
@@ -112,7 +117,7 @@ func typicalCharge(base *rules.Rulebook, opts Options) (decimal.Decimal, string,
 		return zero, "", ErrNoCharge
 	}
 	if !c.IsPositive() {
-		return zero, "", fmt.Errorf("curves: the data's typical charge is %s; give a charge", c)
+		return zero, "", fmt.Errorf("curves: %w; give a charge", ErrZeroCharge)
 	}
 	lotWord := "lots"
 	if lots == 1 {

@@ -90,7 +90,7 @@ func TestComputeErrors(t *testing.T) {
 		{name: "no charge and no data", is: curves.ErrNoCharge},
 		{name: "data without charges", opts: curves.Options{Data: noCharges}, is: curves.ErrNoCharge},
 		{name: "data whose charges are nil", opts: curves.Options{Data: zeroCharges},
-			want: "curves: the data's typical charge is 0; give a charge"},
+			want: "curves: the data's typical charge is zero; give a charge", is: curves.ErrZeroCharge},
 		{name: "negative cliff percent", opts: curves.Options{Charge: d("100"), CliffPercent: d("-0.5")},
 			want: "curves: negative cliff percent -0.5"},
 		{name: "cancelled", ctx: cancelled, opts: curves.Options{Charge: d("100")}, is: context.Canceled},
@@ -104,7 +104,8 @@ func TestComputeErrors(t *testing.T) {
 			require.Nil(t, set)
 			if tc.is != nil {
 				require.ErrorIs(t, err, tc.is)
-			} else {
+			}
+			if tc.want != "" {
 				require.EqualError(t, err, tc.want)
 			}
 		})

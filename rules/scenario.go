@@ -556,6 +556,20 @@ func (b *Rulebook) LoadScenarios(path string) error {
 	return b.ReadScenarios(path, f)
 }
 
+// ParseScenarios reads scenarios from r as ReadScenarios does, checked
+// against the rulebook and its scenarios (an id one of them has is a
+// duplicate), and returns them without adding them: the rulebook is left
+// as it was, so that concurrent callers can each try a scenario against
+// one rulebook. name is used in messages.
+func (b *Rulebook) ParseScenarios(name string, r io.Reader) ([]*Scenario, error) {
+	cp := *b
+	cp.Scenarios = slices.Clip(b.Scenarios)
+	if err := cp.ReadScenarios(name, r); err != nil {
+		return nil, err
+	}
+	return cp.Scenarios[len(b.Scenarios):], nil
+}
+
 // ReadScenarios reads scenarios from r and adds them to the rulebook. The
 // document is a scenario, a list of scenarios, or a mapping whose only key
 // is scenarios; name is used in messages. On any problem it adds none.

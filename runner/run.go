@@ -194,11 +194,10 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			job.Progress(int(done.Add(1)), total)
 		}
 	}
-	baseReuse, waived := base.ReuseFrom(base), job.waivedByLot()
+	baseReuse := base.ReuseFrom(base)
 	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
-		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
-			reuse: engines[i].ReuseFrom(base), baseReuse: baseReuse, waived: waived}
-		return sr.lots(ctx, tick)
+		detail := keepDetail(job, res.Runs[i])
+		return newScenarioRun(job, base, engines[i], res.Runs[i], values, baseReuse, detail, detail).lots(ctx, tick)
 	})
 	if err != nil {
 		return nil, err
@@ -242,52 +241,87 @@ type scenarioRun struct {
 	values       [][][]kpi.Value
 	reuse        []int // the scenario's KPIs -> baseline KPIs sharing values
 	baseReuse    []int // the baseline's KPIs -> themselves
-	waived       []map[rules.Month][]Waived
+	// detail keeps every lot-month's KPI detail, with explanations (Lots);
+	// months keeps each lot-month's totals (Months). Both imply months.
+	detail, months bool
+	from           rules.Month                // the first month of the scenario's rules
+	lotTotals      []RunTotal                 // each lot's totals, added up in lot order
+	waived         []map[rules.Month][]Waived // by lot and month
 }
 
-// lots runs each lot with the baseline's rules before the scenario's From
-// month and the scenario's from it, carrying streaks across.
+// keepDetail says whether Run keeps a run's detail: always for the
+// baseline and scenarios, for a sweep's members only when the job asks.
+func keepDetail(job Job, run *ScenarioRun) bool {
+	return run.Scenario == nil || run.Scenario.Sweep == nil || job.SweepDetail
+}
+
+// newScenarioRun sets up a run of every lot, keeping each lot-month's
+// detail (and so its totals) or only its totals, or neither.
+func newScenarioRun(job Job, base, eng *engine.Engine, run *ScenarioRun, values [][][]kpi.Value, baseReuse []int,
+	detail, months bool) *scenarioRun {
+	s := &scenarioRun{job: job, base: base, engine: eng, run: run, values: values,
+		reuse: eng.ReuseFrom(base), baseReuse: baseReuse, from: job.Data.First, detail: detail, months: months || detail,
+		waived: job.waivedByLot()}
+	if sc := run.Scenario; sc != nil && sc.From != nil && *sc.From > s.from {
+		s.from = *sc.From
+	}
+	n := len(job.Data.Lots)
+	if s.detail {
+		run.Lots = make([][]*engine.LotMonth, n)
+	}
+	if s.months {
+		run.Months = make([][]MonthTotal, n)
+	}
+	run.KPIs = make([][]KPITotal, n)
+	s.lotTotals = make([]RunTotal, n)
+	return s
+}
+
+// lots runs each lot in turn, then adds up the run's total.
 func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
-	from := s.job.Data.First
-	if sc := s.run.Scenario; sc != nil && sc.From != nil && *sc.From > from {
-		from = *sc.From
-	}
-	lots := s.job.Data.Lots
-	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
-	if detail {
-		s.run.Lots, s.run.Months = make([][]*engine.LotMonth, len(lots)), make([][]MonthTotal, len(lots))
-	}
-	s.run.KPIs = make([][]KPITotal, len(lots))
-	s.run.Total = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
-	for li := range lots {
+	for li := range s.job.Data.Lots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := s.lot(li, from, detail); err != nil {
+		if err := s.lot(li); err != nil {
 			return err
 		}
 		tick()
 	}
+	s.total()
 	return nil
 }
 
-// lot runs the li-th lot of the data, from its opening state if it has
-// one, taking what was waived of each month's credits out of the earn-back
-// pools after the month.
-func (s *scenarioRun) lot(li int, from rules.Month, detail bool) error {
+// total adds up the lots' totals, in lot order.
+func (s *scenarioRun) total() {
+	s.run.Total = NewRunTotal()
+	for _, t := range s.lotTotals {
+		s.run.Total.Merge(t)
+	}
+}
+
+// lot runs one lot with the baseline's rules before the scenario's From
+// month and the scenario's from it, carrying streaks across, from the
+// lot's opening state if it has one, and taking what was waived of each
+// month's credits out of the earn-back pools after the month.
+func (s *scenarioRun) lot(li int) error {
 	lot := s.job.Data.Lots[li]
 	l, err := s.base.NewLotFor(lot.Keys)
 	if err != nil {
 		return fmt.Errorf("opening state of lot %s: %w", lot.Name(), err)
 	}
-	l.SetExplain(detail)
+	l.SetExplain(s.detail)
 	var months []*engine.LotMonth
-	totals := make([]MonthTotal, len(lot.Rows))
+	var totals []MonthTotal
+	if s.months {
+		totals = make([]MonthTotal, len(lot.Rows))
+	}
 	var kpis []KPITotal
+	sum := NewRunTotal()
 	for mi := range lot.Rows {
 		row := &lot.Rows[mi]
 		reuse := s.baseReuse
-		if row.Month >= from {
+		if row.Month >= s.from {
 			l.Use(s.engine)
 			reuse = s.reuse
 		}
@@ -298,15 +332,22 @@ func (s *scenarioRun) lot(li int, from rules.Month, detail bool) error {
 		for _, w := range s.waived[li][row.Month] {
 			l.Waive(w.KPI, w.Amount)
 		}
-		totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
-		s.run.Total.Add(&totals[mi])
-		if detail {
+		t := totalMonth(lm)
+		sum.Add(&t)
+		kpis = addKPIs(kpis, lm)
+		if s.months {
+			totals[mi] = t
+		}
+		if s.detail {
 			months = append(months, lm)
 		}
 	}
-	s.run.KPIs[li] = kpis
-	if detail {
-		s.run.Lots[li], s.run.Months[li] = months, totals
+	s.run.KPIs[li], s.lotTotals[li] = kpis, sum
+	if s.detail {
+		s.run.Lots[li] = months
+	}
+	if s.months {
+		s.run.Months[li] = totals
 	}
 	return nil
 }

@@ -5,6 +5,8 @@
 //	kpicredit validate --rules R.yaml [--data D.csv] [--relief F.csv] [--scenario S.yaml ...]
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
+//	kpicredit curves --rules R.yaml [--data D.csv [--relief F.csv]] [--charge X] [--scenario S.yaml ...] --out DIR [--force]
+//	kpicredit serve --rules R.yaml --data D.csv [--relief F.csv] [--addr 127.0.0.1:8080] [--allow-remote]
 //
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
@@ -15,8 +17,10 @@
 // value too large for an output column).
 //
 // It is a thin shell: runner.Load reads the inputs, runner.Run prices
-// them, output.Write writes the files and runner.Explain explains; package
-// closing does the month-end close, waivers, disputes and statements.
+// them, output.Write writes the files and runner.Explain explains;
+// curves.Compute draws the credit curves and output.WriteCurves writes
+// them; serve serves the what-if page; package closing does the month-end
+// close, waivers, disputes and statements.
 package main
 
 import (
@@ -105,6 +109,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = disputeCmd(ctx, args[1:], stdout)
 	case "statement":
 		err = statementCmd(ctx, args[1:], stdout)
+	case "curves":
+		err = curvesCmd(ctx, args[1:], stdout)
+	case "serve":
+		err = serveCmd(ctx, args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kpicredit", version())
 	case "help", "-h", "--help":
@@ -152,6 +160,10 @@ const usage = `usage:
   kpicredit dispute   open|agree|waive --ledger L.db --lot provider=X,region=Y --month YYYY-MM --kpi ID
                       --reason TEXT --by NAME [--amount 1200.00]
   kpicredit statement --ledger L.db --provider X --month YYYY-MM --out DIR
+  kpicredit curves   --rules R.yaml [--data D.csv|D.parquet [--relief F.csv]] [--charge X]
+                     [--scenario S.yaml ...] --out DIR [--force]
+  kpicredit serve    --rules R.yaml --data D.csv|D.parquet [--relief F.csv]
+                     [--addr 127.0.0.1:8080] [--allow-remote]
   kpicredit version
 
 Exit status: 0 success, 1 run failed (or the ledger is busy, or fails
