@@ -32,7 +32,7 @@ type KPICredit struct {
 	Area       string          // the service area the points went to, if any
 	AreaShare  decimal.Decimal // this KPI's share of its area's credit
 	Amount     decimal.Decimal // rounded credit before caps (for area KPIs, AreaShare)
-	Credit     decimal.Decimal // credit after the monthly and annual caps
+	Credit     decimal.Decimal // credit after the monthly, annual and rolling caps
 	EarnBack   decimal.Decimal // a refund (<= 0) earned this month, else 0
 	// Bonus is the KPI's bonus points this month; nil when it earned none
 	// and none offset its points.

@@ -82,6 +82,15 @@
 // but keeps the pool; not_measured, not_applicable and excused months
 // leave both alone. Refunds do not count against the caps.
 //
+// # State
+//
+// A Lot's history is its State: per KPI the failure streak, the run of met
+// months and the earn-back pool, and the contract year's charges, credits
+// and months so far. Lot.State reads it, Lot.SetState starts a lot from it
+// (a rulebook's opening state, or one a service saved), and the credits
+// that follow are those the whole history would give. Lot.Waive takes a
+// waived amount out of a KPI's earn-back pool.
+//
 // # Relief
 //
 // An excused KPI (its Observation's status is Excused) earns nothing and

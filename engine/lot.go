@@ -72,6 +72,35 @@ func (l *Lot) Reserve(months, within int) {
 	l.credits.Keep(within)
 }
 
+// NewLotFor starts the lot with the given key values (in the rulebook's
+// key order): from its opening state when the rulebook has one
+// (rules.Opening; a lot it does not name starts with no history after
+// the opening month), else with no history.
+func (e *Engine) NewLotFor(keys []string) (*Lot, error) {
+	return e.NewLot().open(keys)
+}
+
+// NewLotFor starts the lot with the given key values to be run through
+// the timeline, keeping the history its terms need (see Lot.Reserve),
+// from the rulebook's opening state as Engine.NewLotFor does.
+func (t Timeline) NewLotFor(keys []string) (*Lot, error) {
+	return t.NewLot().open(keys)
+}
+
+// open sets the lot's state to the opening state its rulebook gives the
+// lot with the key values, if it has one.
+func (l *Lot) open(keys []string) (*Lot, error) {
+	o := l.engine.Rules().Opening
+	if o == nil {
+		return l, nil
+	}
+	ol, _ := o.Lot(keys)
+	if err := l.SetState(credits.OpeningState(o, ol)); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
 // SetExplain turns the explanation of each KPI's credit on (the default)
 // or off. A caller that needs only the figures, such as a large sweep,
 // turns it off: no explanation text is then built at all.
@@ -197,3 +226,16 @@ func (e *Engine) ReuseFrom(base *Engine) Reuse {
 	}
 	return out
 }
+
+// State returns the lot's state after its last month (see credits.State),
+// and false before its first.
+func (l *Lot) State() (credits.State, bool) { return l.credits.State() }
+
+// SetState starts the lot from a state, as at the end of s.Month: its
+// next month must be later. A state no lot can be in wraps
+// credits.ErrState.
+func (l *Lot) SetState(s credits.State) error { return l.credits.SetState(s) }
+
+// Waive takes an amount waived of a KPI's credit out of its earn-back
+// pool (see credits.Lot.Waive).
+func (l *Lot) Waive(kpiID string, amount rules.Decimal) { l.credits.Waive(kpiID, amount) }

@@ -148,6 +148,9 @@ func (t *table) row(n int, cells []string) error {
 			if err := t.rb.InTerm(r.Month); err != nil {
 				return t.errorf(n, i+1, c.name, "%v", err)
 			}
+			if err := t.rb.AfterOpening(r.Month); err != nil {
+				return t.errorf(n, i+1, c.name, "%v", err)
+			}
 		case c.key >= 0:
 			keys[c.key] = v.(string)
 		default:
@@ -278,7 +281,27 @@ func (t *table) finish() (*Dataset, error) {
 				limits.Name(lot.Name()), missing, ds.First, ds.Last)
 		}
 	}
+	if err := ds.checkOpening(t.rb); err != nil {
+		return nil, err
+	}
 	return ds, nil
+}
+
+// checkOpening reports a lot of the rulebook's opening state that the data
+// does not have, at the lot in the rulebook: a misspelt lot would
+// otherwise start with no history.
+func (d *Dataset) checkOpening(rb *rules.Rulebook) error {
+	o := rb.Opening
+	if o == nil {
+		return nil
+	}
+	for i, l := range o.Lots {
+		if _, ok := d.Lot(l.Lot...); !ok {
+			return &rules.Problem{Pos: l.Pos, Key: fmt.Sprintf("opening.lots[%d].lot", i),
+				Msg: fmt.Sprintf("lot %s is not in the data (%s)", limits.Name(strings.Join(l.Lot, " / ")), d.File)}
+		}
+	}
+	return nil
 }
 
 func sortRows(lot *LotData) {
@@ -300,10 +323,17 @@ func gap(lot *LotData, first, last rules.Month) (rules.Month, bool) {
 // Check reports what makes a Dataset built in code unfit for a run: every
 // lot needs its key values and one row a month from First to Last, each
 // with a value of its field's type (rules.Decimal for numbers, string for
-// text). Datasets read by ReadCSV and ReadParquet always pass.
+// text), and to start after the rulebook's opening month, with every lot
+// the opening names. Datasets read by ReadCSV and ReadParquet always pass.
 func (d *Dataset) Check(rb *rules.Rulebook) error {
 	if d.Last < d.First {
 		return fmt.Errorf("dataset: last month %s is before the first %s", d.Last, d.First)
+	}
+	if err := rb.AfterOpening(d.First); err != nil {
+		return fmt.Errorf("dataset: %w", err)
+	}
+	if err := d.checkOpening(rb); err != nil {
+		return fmt.Errorf("dataset: %w", err)
 	}
 	for _, l := range d.Lots {
 		if l == nil || len(l.Keys) != len(rb.Keys) {

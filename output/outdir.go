@@ -43,8 +43,9 @@ func (e *BusyError) Error() string {
 // written through, and every run into one directory takes the same lock,
 // whatever path it was given.
 type target struct {
-	given string // the path as given, for messages
-	dir   string // absolute, links resolved; it may not exist yet
+	given string   // the path as given, for messages
+	names []string // the files the writer may replace: any other is foreign
+	dir   string   // absolute, links resolved; it may not exist yet
 	// inUse says dir is the working directory or holds it: swapping it
 	// would pull the working directory away, so it is written file by
 	// file.
@@ -55,7 +56,17 @@ type target struct {
 // that Write would refuse: see OutputError. Write checks again; calling
 // it first spares a long run whose outputs could not be written.
 func CheckOutput(out Output) error {
-	t, err := resolveTarget(out.Dir)
+	return checkOutput(out, outputNames)
+}
+
+// CheckCurvesOutput is CheckOutput for WriteCurves: the directory may
+// hold only curves.html and curves.csv, unless out.Force is set.
+func CheckCurvesOutput(out Output) error {
+	return checkOutput(out, curvesNames)
+}
+
+func checkOutput(out Output, names []string) error {
+	t, err := resolveTarget(out.Dir, names)
 	if err != nil {
 		return err
 	}
@@ -63,10 +74,11 @@ func CheckOutput(out Output) error {
 	return err
 }
 
-// resolveTarget resolves dir without creating anything. A path under a
-// file, a symbolic link to nothing and the root directory are refused.
-func resolveTarget(dir string) (target, error) {
-	t := target{given: dir}
+// resolveTarget resolves dir, whose files a writer of names replaces,
+// without creating anything. A path under a file, a symbolic link to
+// nothing and the root directory are refused.
+func resolveTarget(dir string, names []string) (target, error) {
+	t := target{given: dir, names: names}
 	if dir == "" {
 		return t, errors.New("runner: no output directory")
 	}
@@ -159,7 +171,7 @@ func (t target) lockPath() string {
 // random number ends it.
 func (t target) stagingPrefix() string { return "." + filepath.Base(t.dir) + ".kpicredit-" }
 
-// foreign reports whether t holds files other than a run's outputs, and
+// foreign reports whether t holds files other than its writer's, and
 // refuses them unless force is set. A directory not there yet holds
 // none.
 func (t target) foreign(force bool) (bool, error) {
@@ -172,7 +184,7 @@ func (t target) foreign(force bool) (bool, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if !slices.Contains(outputNames, e.Name()) {
+		if !slices.Contains(t.names, e.Name()) {
 			names = append(names, e.Name())
 		}
 	}

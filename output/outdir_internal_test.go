@@ -18,7 +18,7 @@ func TestWriteRemovesParentsOnFailure(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, dir := range []string{filepath.Join(root, "a", "b", "out"), filepath.Join(root, "kept", "c", "out")} {
-		tg, err := resolveTarget(dir)
+		tg, err := resolveTarget(dir, outputNames)
 		require.NoError(t, err)
 		require.ErrorIs(t, tg.write(ctx, false, []file{{"summary.md", []byte("x")}}), context.Canceled)
 	}

@@ -44,8 +44,11 @@ type Output struct {
 var outputNames = []string{
 	"kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
 	"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv",
-	"summary.md", "summary.html", "manifest.json",
+	"summary.md", "summary.html", "curves.html", "curves.csv", "manifest.json",
 }
+
+// curvesNames are the files WriteCurves writes.
+var curvesNames = []string{"curves.html", "curves.csv"}
 
 // ErrNotDirectory is wrapped in the *OutputError returned when the output
 // directory's path names a file.
@@ -74,7 +77,7 @@ func Write(ctx context.Context, res *runner.Result, out Output) error {
 	if err := res.Check(); err != nil {
 		return err
 	}
-	t, err := resolveTarget(out.Dir)
+	t, err := resolveTarget(out.Dir, outputNames)
 	if err != nil {
 		return err
 	}
@@ -138,7 +141,7 @@ func (t target) replace(ctx context.Context, force bool, files []file) error {
 			return err
 		}
 	}
-	return replaceFiles(staging, t.dir, files)
+	return replaceFiles(staging, t.dir, t.names, files)
 }
 
 // Verify renders every output of a run in memory and discards it: it
@@ -193,15 +196,15 @@ func renameSynced(from, to string) error {
 	return syncDir(filepath.Dir(to))
 }
 
-// replaceFiles renames each staged file into dir, then removes outputs of
-// an earlier run that this one did not write.
-func replaceFiles(staging, dir string, files []file) error {
+// replaceFiles renames each staged file into dir, then removes the files
+// of names that an earlier run wrote and this one did not.
+func replaceFiles(staging, dir string, names []string, files []file) error {
 	for _, f := range files {
 		if err := os.Rename(filepath.Join(staging, f.name), filepath.Join(dir, f.name)); err != nil {
 			return err
 		}
 	}
-	if err := removeStale(dir, files); err != nil {
+	if err := removeStale(dir, names, files); err != nil {
 		return err
 	}
 	return syncDir(dir)
@@ -213,9 +216,10 @@ type file struct {
 	data []byte
 }
 
-// render produces every output in memory, the manifest last. The tables,
-// their CSV copies and the summaries are written side by side; the files
-// come out in a fixed order whatever the scheduling.
+// render produces every output in memory, the manifest last. The credit
+// curves are computed first, for the summary links to them; then the
+// tables, their CSV copies, the summaries and the curves are written side
+// by side; the files come out in a fixed order whatever the scheduling.
 func render(ctx context.Context, res *runner.Result, out Output) ([]file, error) {
 	places := res.Rules.MinorUnits
 	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res), triggerTable(res)}
@@ -239,12 +243,19 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 			})
 		}
 	}
+	set, err := runCurves(ctx, res)
+	if err != nil {
+		return nil, err
+	}
 	jobs = append(jobs, func() ([]file, error) {
-		md, html, err := summaries(res)
+		md, html, err := summaries(res, CurvesLink(set, "curves.html"))
 		return []file{{"summary.md", md}, {"summary.html", html}}, err
 	})
+	if set != nil {
+		jobs = append(jobs, func() ([]file, error) { return curvesFiles(set) })
+	}
 	done := make([][]file, len(jobs))
-	err := par.Run(ctx, 0, len(jobs), func(i int) (err error) {
+	err = par.Run(ctx, 0, len(jobs), func(i int) (err error) {
 		done[i], err = jobs[i]()
 		return err
 	})
@@ -292,10 +303,10 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// removeStale deletes outputs of an earlier run that this run did not
-// write (CSV copies when --csv was not given).
-func removeStale(dir string, written []file) error {
-	for _, name := range outputNames {
+// removeStale deletes the files of names that an earlier run wrote and
+// this run did not (CSV copies when --csv was not given).
+func removeStale(dir string, names []string, written []file) error {
+	for _, name := range names {
 		if slices.ContainsFunc(written, func(f file) bool { return f.name == name }) {
 			continue
 		}
@@ -325,9 +336,11 @@ func hashBytes(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// summaries writes summary.md and summary.html.
-func summaries(res *runner.Result) (md, html []byte, err error) {
+// summaries writes summary.md and summary.html, linking the curves page
+// when there is one.
+func summaries(res *runner.Result, curves *report.CurvesLink) (md, html []byte, err error) {
 	s := report.Summarize(res)
+	s.Curves = curves
 	var a, b bytes.Buffer
 	if err := report.WriteMarkdown(&a, s); err != nil {
 		return nil, nil, err

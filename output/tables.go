@@ -137,12 +137,15 @@ func creditTable(res *runner.Result) outTable {
 }
 
 // comparisonTable has one row per scenario, lot and KPI: the credits and
-// failures under the baseline and the scenario, summed over the months.
+// failures under the baseline and the scenario, summed over the months,
+// then the credits before caps and the earn-back under each.
 func comparisonTable(res *runner.Result) outTable {
 	cols := append(keyColumns(res.Rules), outColumn{"kpi", kString, false},
 		outColumn{"baseline_credits", kMoney, false}, outColumn{"scenario_credits", kMoney, false},
 		outColumn{"difference", kMoney, false},
-		outColumn{"baseline_failures", kInt, false}, outColumn{"scenario_failures", kInt, false})
+		outColumn{"baseline_failures", kInt, false}, outColumn{"scenario_failures", kInt, false},
+		outColumn{"baseline_before_cap", kMoney, false}, outColumn{"scenario_before_cap", kMoney, false},
+		outColumn{"baseline_earn_back", kMoney, false}, outColumn{"scenario_earn_back", kMoney, false})
 	return outTable{name: "comparison", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
 		for _, c := range res.Comparisons() {
@@ -151,7 +154,8 @@ func comparisonTable(res *runner.Result) outTable {
 			for _, k := range c.Lot {
 				row = append(row, k)
 			}
-			row = append(row, c.KPI, c.Baseline, c.Credit, c.Difference, c.BaselineFailures, c.Failures)
+			row = append(row, c.KPI, c.Baseline, c.Credit, c.Difference, c.BaselineFailures, c.Failures,
+				c.BaselineBeforeCap, c.BeforeCap, c.BaselineEarnBack, c.EarnBack)
 			if err := yield(row); err != nil {
 				return err
 			}

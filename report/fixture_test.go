@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
 
@@ -17,17 +18,17 @@ type fixtureProvider struct {
 	failures int
 	measured int
 	capped   int
-	ccn      string // difference under ccn-revised-kpis
-	strict   string // difference under stricter-safeguarding
+	ccn      [2]string // difference under ccn-revised-kpis, and the part of it the rules made
+	strict   [2]string // the same under stricter-safeguarding
 }
 
 var fixtureProviders = []fixtureProvider{
 	{"Northgate", "36000000.00", []string{"41250.00", "38900.50", "52300.25", "47120.00", "35800.75", "44010.00"},
-		"-2500.00", 19, 92, 2, "-18200.00", "6200.00"},
+		"-2500.00", 19, 92, 2, [2]string{"-18200.00", "-21000.00"}, [2]string{"6200.00", "6200.00"}},
 	{"Riverside", "18450000.00", []string{"12400.00", "15250.40", "9800.00", "18730.10", "21045.00", "16500.50"},
-		"-1625.50", 9, 94, 0, "-3150.40", "4480.75"},
+		"-1625.50", 9, 94, 0, [2]string{"-3150.40", "-3150.40"}, [2]string{"4480.75", "5100.00"}},
 	{"Westmoor", "24600000.00", []string{"27600.00", "31420.00", "29980.60", "24300.00", "33150.25", "30075.00"},
-		"0", 13, 92, 1, "-7900.00", "3900.00"},
+		"0", 13, 92, 1, [2]string{"-7900.00", "-7900.00"}, [2]string{"3900.00", "3900.00"}},
 }
 
 // fixture is the example summary behind the golden files: three
@@ -40,7 +41,7 @@ func fixture() *Summary {
 		FirstMonth: "2025-01", LastMonth: "2025-06", GroupBy: "provider",
 		Lots: 12, KPIs: 4, LotMonths: 72,
 	}
-	s.Baseline = Totals{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+	s.Baseline = Totals{Charge: decimal.Zero, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
 	for _, p := range fixtureProviders {
 		g := providerTotals(p)
 		s.ByGroup = append(s.ByGroup, g)
@@ -54,6 +55,9 @@ func fixture() *Summary {
 	s.Sweeps = []Sweep{fixtureSweep(s)}
 	s.Scenarios = append(s.Scenarios, sweepMembers(s.Sweeps[0])...)
 	fixtureTerms(s)
+	annual := d("5")
+	s.AnnualCap = &annual
+	s.Curves = &CurvesLink{Href: "curves.html", Cliff: 2, OverAtRisk: 1, Unreached: 3, KPIs: 4}
 	return s
 }
 
@@ -80,7 +84,7 @@ func providerTotals(p fixtureProvider) GroupTotal {
 		credits = credits.Add(d(v))
 	}
 	return GroupTotal{Name: p.name, Totals: Totals{
-		Charge: d(p.charge), Credits: credits, EarnBack: d(p.earnBack), Net: credits.Add(d(p.earnBack)),
+		Charge: d(p.charge), BeforeCap: credits, Credits: credits, EarnBack: d(p.earnBack), Net: credits.Add(d(p.earnBack)),
 		Failures: p.failures, Measured: p.measured, CappedMonths: p.capped,
 	}}
 }
@@ -95,7 +99,7 @@ func series(p fixtureProvider) Series {
 
 func addTotals(a, b Totals) Totals {
 	return Totals{
-		Charge: a.Charge.Add(b.Charge), Credits: a.Credits.Add(b.Credits),
+		Charge: a.Charge.Add(b.Charge), BeforeCap: a.BeforeCap.Add(b.BeforeCap), Credits: a.Credits.Add(b.Credits),
 		EarnBack: a.EarnBack.Add(b.EarnBack), Net: a.Net.Add(b.Net),
 		Failures: a.Failures + b.Failures, Measured: a.Measured + b.Measured,
 		CappedMonths: a.CappedMonths + b.CappedMonths,
@@ -144,26 +148,32 @@ func fixtureScenarios(s *Summary) []ScenarioTotal {
 		strict.ByGroup = append(strict.ByGroup, groupDiff(s.ByGroup[i], p.strict))
 	}
 	for _, sc := range []*ScenarioTotal{&ccn, &strict} {
-		sc.Diff = decimal.Zero
+		diff, rules := decimal.Zero, decimal.Zero
 		for _, g := range sc.ByGroup {
-			sc.Diff = sc.Diff.Add(g.Diff)
+			diff, rules = diff.Add(g.Diff), rules.Add(g.Rules)
 		}
-		sc.Credits = s.Baseline.Credits.Add(sc.Diff)
+		b := s.Baseline
+		sc.Change = NewChange(b.BeforeCap, b.Credits, b.EarnBack, b.BeforeCap.Add(rules), b.Credits.Add(diff), b.EarnBack)
 	}
 	return []ScenarioTotal{ccn, strict}
 }
 
-func groupDiff(g GroupTotal, diff string) GroupDiff {
-	return GroupDiff{Name: g.Name, Baseline: g.Credits, Scenario: g.Credits.Add(d(diff)), Diff: d(diff)}
+// groupDiff is a provider's change: diff[0] in all, diff[1] of it by the
+// rules; its earn-back does not change.
+func groupDiff(g GroupTotal, diff [2]string) GroupDiff {
+	b := g.Totals
+	return GroupDiff{Name: g.Name, Change: NewChange(b.BeforeCap, b.Credits, b.EarnBack,
+		b.BeforeCap.Add(d(diff[1])), b.Credits.Add(d(diff[0])), b.EarnBack)}
 }
 
 // fixtureMovers are the KPIs the scenarios move, largest change first.
 func fixtureMovers(kpis []KPITotal) []Mover {
-	rows := [][3]string{
-		{"ccn-revised-kpis", "KPI-01", "-29250.40"},
-		{"defect-target-sweep/target=0.95", "KPI-01", "-22900.00"},
-		{"defect-target-sweep/target=0.99", "KPI-01", "15300.25"},
-		{"stricter-safeguarding", "KPI-04", "14580.75"},
+	rows := [][4]string{ // scenario, KPI, difference, by the rules
+		{"ccn-revised-kpis", "KPI-01", "-29250.40", "-32050.40"},
+		{"defect-target-sweep/target=0.95", "KPI-01", "-22900.00", "-22900.00"},
+		{"defect-target-sweep/target=0.99", "KPI-01", "15300.25", "15300.25"},
+		{"stricter-safeguarding", "KPI-04", "14580.75", "15200.00"},
+		{"ccn-revised-kpis", "KPI-03", "-2800.00", "0"},
 	}
 	base := map[string]decimal.Decimal{}
 	for _, k := range kpis {
@@ -172,13 +182,13 @@ func fixtureMovers(kpis []KPITotal) []Mover {
 	var out []Mover
 	for _, r := range rows {
 		b := base[r[1]]
-		out = append(out, Mover{Scenario: r[0], KPI: r[1], Baseline: b, Credits: b.Add(d(r[2])), Diff: d(r[2])})
+		out = append(out, Mover{Scenario: r[0], KPI: r[1], Change: NewChange(b, b, decimal.Zero, b.Add(d(r[3])), b.Add(d(r[2])), decimal.Zero)})
 	}
 	return out
 }
 
 func fixtureSweep(s *Summary) Sweep {
-	sw := Sweep{ID: "defect-target-sweep", KPI: "KPI-01", Field: "target", Base: s.Baseline.Credits}
+	sw := Sweep{ID: "defect-target-sweep", KPI: "KPI-01", Field: "target", Base: s.Baseline.Credits, Unit: rules.Share}
 	diffs := [][2]string{{"0.90", "-61400.00"}, {"0.92", "-48250.50"}, {"0.95", "-22900.00"}, {"0.98", "0"}, {"0.99", "15300.25"}}
 	for _, v := range diffs {
 		sw.Points = append(sw.Points, SweepPoint{Value: d(v[0]), Credits: sw.Base.Add(d(v[1]))})
@@ -192,7 +202,7 @@ func sweepMembers(sw Sweep) []ScenarioTotal {
 	var out []ScenarioTotal
 	for _, p := range sw.Points {
 		out = append(out, ScenarioTotal{ID: sw.ID + "/" + sw.Field + "=" + p.Value.StringFixed(2),
-			Credits: p.Credits, Diff: p.Credits.Sub(sw.Base)})
+			Change: NewChange(sw.Base, sw.Base, decimal.Zero, p.Credits, p.Credits, decimal.Zero)})
 	}
 	return out
 }

@@ -26,6 +26,9 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	b.WriteString(mdEscape(p.Headline) + "\n")
 	mdSection(&b, "## Credits by "+mdEscape(groupName(s)), "", p.ByGroup)
 	mdSection(&b, "## Credits by KPI", "", p.ByKPI)
+	if c := p.Curves; c != nil {
+		b.WriteString("\n## Credit curves\n\n" + mdEscape(c.Text) + " See [" + mdEscape(c.Href) + "](" + mdLink(c.Href) + ").\n")
+	}
 	mdSection(&b, "## Credits by month", "", p.Monthly)
 	mdSection(&b, "## Top lot-months", "", p.Top)
 	mdSection(&b, "## Terms in force", termsIntro, p.Terms)
@@ -46,6 +49,12 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 			mdSection(&b, "### "+mdEscape(sw.Title), mdEscape(sw.Note), sw.Table)
 		}
 	}
+	if len(p.Notes) > 0 {
+		b.WriteString("\n## Notes\n\n")
+		for _, n := range p.Notes {
+			b.WriteString("- " + mdEscape(n) + "\n")
+		}
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
@@ -55,10 +64,14 @@ const termsIntro = "The baseline runs each month under the terms in force: the c
 	"with every agreed change notice in force by then applied in order. Governed is the months of the data " +
 	"for which each was the latest in force."
 
-// scenarioIntro explains the sign of the differences.
+// scenarioIntro explains the sign of the differences and how they split.
 const scenarioIntro = "Each scenario reruns the whole period with changed rules. " +
 	"Differences are scenario minus baseline: a positive difference means more credits, " +
-	"a larger deduction from the charge."
+	"a larger deduction from the charge. Each difference splits in two: by the rules, what the changed rules " +
+	"would have cost before caps less what the baseline cost before caps; by the caps, the rest, what the " +
+	"monthly, annual and rolling caps then did. A KPI the scenario does not change can still move, by the caps " +
+	"(a lower cap, or other KPIs filling it) or through a service area it shares. " +
+	"Net of earn-back is credits less the earn-back returned."
 
 // mdSection writes a heading, an optional note and a table; nothing when
 // the table has no rows.
@@ -133,3 +146,9 @@ var mdEscaper = strings.NewReplacer(
 )
 
 func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// mdLink makes a relative link safe inside a Markdown link's brackets:
+// spaces and brackets are percent-encoded.
+func mdLink(s string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(s)
+}

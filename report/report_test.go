@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -84,10 +85,80 @@ func TestNilSummary(t *testing.T) {
 	assert.Zero(t, b.Len())
 }
 
+// The page loads nothing: its one link is to the curves page beside it.
 func TestHTMLSelfContained(t *testing.T) {
 	h := render(t, html, fixture())
-	for _, bad := range []string{"<script", "src=", "href=", "url(", "@import", "http:", "https:"} {
+	for _, bad := range []string{"<script", "src=", "url(", "@import", "http:", "https:"} {
 		assert.NotContains(t, h, bad)
+	}
+	assert.Equal(t, 1, strings.Count(h, "href="))
+	assert.Contains(t, h, `<a href="curves.html">curves.html</a>`)
+}
+
+// The curves paragraph and the notes appear only when there is something
+// to say; a link is never a script.
+func TestCurvesLinkAndNotes(t *testing.T) {
+	s := fixture()
+	m := render(t, md, s)
+	assert.Contains(t, m, "\n## Credit curves\n\nHow each KPI's credit varies with its measure, at a typical charge, "+
+		"under the baseline and each scenario (sweeps aside), with flags for disproportion: 2 KPIs with a cliff edge, "+
+		"1 KPI whose credit can exceed the share of the charge it puts at risk, 3 KPIs with a failure level no month "+
+		"of the data reached, of 4 KPIs. See [curves.html](curves.html).\n")
+	assert.Contains(t, m, "\n## Notes\n\n- The annual cap (5% of a contract year's charges) is projected month by month")
+	assert.Contains(t, m, "can rise within a contract year when the charge rises.\n")
+
+	s.Curves.Href = "javascript:alert(1)"
+	h := render(t, html, s)
+	assert.NotContains(t, h, `href="javascript:`)
+	assert.Contains(t, h, `href="#ZgotmplZ"`, "html/template defuses the link")
+	s.Curves.Href = "my curves (1).html"
+	assert.Contains(t, render(t, md, s), "See [my curves (1).html](my%20curves%20%281%29.html).")
+
+	s.Curves, s.AnnualCap = nil, nil
+	for _, write := range []func(*bytes.Buffer, *Summary) error{md, html} {
+		page := render(t, write, s)
+		assert.NotContains(t, page, "Credit curves")
+		assert.NotContains(t, page, "Notes")
+	}
+}
+
+// What moved a KPI: the rules, the caps, or both, to the minor unit.
+func TestMovedBy(t *testing.T) {
+	for _, tc := range []struct{ rules, caps, want string }{
+		{"-10.00", "0", "rules only"},
+		{"0", "-10.00", "caps only"},
+		{"-10.00", "4.00", "rules and caps"},
+		{"0.004", "-10.00", "caps only"},
+		{"-10.00", "0.004", "rules only"},
+		{"0.004", "-0.004", "none"},
+	} {
+		c := Change{Rules: d(tc.rules), Caps: d(tc.caps)}
+		assert.Equal(t, tc.want, c.MovedBy(2), "%s %s", tc.rules, tc.caps)
+	}
+}
+
+// Sweep values are written alike, and a share or a percent as a percent.
+func TestSweepValue(t *testing.T) {
+	for _, tc := range []struct {
+		unit   rules.Unit
+		values []string
+		want   []string
+	}{
+		{rules.NoUnit, []string{"0.9", "0.95", "1"}, []string{"0.90", "0.95", "1.00"}},
+		{rules.Share, []string{"0.9", "0.95", "1"}, []string{"90%", "95%", "100%"}},
+		{rules.Share, []string{"0.9", "0.905"}, []string{"90.0%", "90.5%"}},
+		{rules.Percent, []string{"90", "92.5"}, []string{"90.0%", "92.5%"}},
+		{rules.Number, []string{"21", "28"}, []string{"21", "28"}},
+	} {
+		sw := Sweep{Unit: tc.unit}
+		for _, v := range tc.values {
+			sw.Points = append(sw.Points, SweepPoint{Value: d(v)})
+		}
+		var got []string
+		for _, p := range sw.Points {
+			got = append(got, sweepValue(sw, p.Value))
+		}
+		assert.Equal(t, tc.want, got)
 	}
 }
 

@@ -39,7 +39,21 @@ func Summarize(res *runner.Result) *Summary {
 	s.Movers = movers(res, 15)
 	s.Sweeps = sweeps(res, s.Baseline.Credits)
 	s.TriggerDiffs = triggerDiffs(res)
+	s.AnnualCap = annualCap(res)
 	return s
+}
+
+// annualCap is the first percent annual cap of the baseline or a scenario.
+func annualCap(res *runner.Result) *decimal.Decimal {
+	if p := res.Rules.Caps.AnnualPercent; p != nil {
+		return p
+	}
+	for _, run := range res.Runs[1:] {
+		if p := run.Scenario.Rules().Caps.AnnualPercent; p != nil {
+			return p
+		}
+	}
+	return nil
 }
 
 func inGroup(g string) func(*input.LotData) bool {
@@ -61,7 +75,7 @@ func groups(ds *input.Dataset) []string {
 func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData) bool) Totals {
 	rt := run.Total
 	if keep != nil {
-		rt = runner.RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+		rt = runner.NewRunTotal()
 		for li, lot := range ds.Lots {
 			if !keep(lot) {
 				continue
@@ -71,7 +85,7 @@ func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData
 			}
 		}
 	}
-	return Totals{Charge: rt.Charge, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
+	return Totals{Charge: rt.Charge, BeforeCap: rt.BeforeCap, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
 		Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
 }
 
@@ -142,16 +156,20 @@ func monthly(run *runner.ScenarioRun, ds *input.Dataset) []Series {
 
 func scenarioSummary(s *Summary, run, base *runner.ScenarioRun, ds *input.Dataset) ScenarioTotal {
 	t := totals(run, ds, nil)
-	st := ScenarioTotal{ID: run.ID, Description: run.Scenario.Description,
-		Credits: t.Credits, Diff: t.Credits.Sub(s.Baseline.Credits), Failures: t.Failures}
+	st := ScenarioTotal{ID: run.ID, Description: run.Scenario.Description, Failures: t.Failures,
+		Change: change(s.Baseline, t)}
 	if f := run.Scenario.From; f != nil {
 		st.From = f.String()
 	}
 	for _, g := range s.ByGroup {
-		c := totals(run, ds, inGroup(g.Name)).Credits
-		st.ByGroup = append(st.ByGroup, GroupDiff{Name: g.Name, Baseline: g.Credits, Scenario: c, Diff: c.Sub(g.Credits)})
+		st.ByGroup = append(st.ByGroup, GroupDiff{Name: g.Name, Change: change(g.Totals, totals(run, ds, inGroup(g.Name)))})
 	}
 	return st
+}
+
+// change compares a scenario's totals with the baseline's.
+func change(base, scen Totals) Change {
+	return NewChange(base.BeforeCap, base.Credits, base.EarnBack, scen.BeforeCap, scen.Credits, scen.EarnBack)
 }
 
 // movers lists the scenario-KPI pairs whose credits change most, leaving
@@ -161,21 +179,29 @@ func movers(res *runner.Result, n int) []Mover {
 	for _, run := range res.Runs[1:] {
 		sweep[run.ID] = run.Scenario.Sweep != nil
 	}
-	var sum []Mover // by scenario and KPI, in the order of the comparisons
+	type pair struct {
+		scenario, kpi string
+		base, scen    Totals
+	}
+	var sum []pair // by scenario and KPI, in the order of the comparisons
 	for _, c := range res.Comparisons() {
 		if sweep[c.Scenario] {
 			continue
 		}
-		i := slices.IndexFunc(sum, func(m Mover) bool { return m.Scenario == c.Scenario && m.KPI == c.KPI })
+		i := slices.IndexFunc(sum, func(p pair) bool { return p.scenario == c.Scenario && p.kpi == c.KPI })
 		if i < 0 {
-			sum = append(sum, Mover{Scenario: c.Scenario, KPI: c.KPI, Baseline: decimal.Zero, Credits: decimal.Zero})
+			none := Totals{BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+			sum = append(sum, pair{scenario: c.Scenario, kpi: c.KPI, base: none, scen: none})
 			i = len(sum) - 1
 		}
-		sum[i].Baseline, sum[i].Credits = sum[i].Baseline.Add(c.Baseline), sum[i].Credits.Add(c.Credit)
+		p := &sum[i]
+		p.base.BeforeCap, p.scen.BeforeCap = p.base.BeforeCap.Add(c.BaselineBeforeCap), p.scen.BeforeCap.Add(c.BeforeCap)
+		p.base.Credits, p.scen.Credits = p.base.Credits.Add(c.Baseline), p.scen.Credits.Add(c.Credit)
+		p.base.EarnBack, p.scen.EarnBack = p.base.EarnBack.Add(c.BaselineEarnBack), p.scen.EarnBack.Add(c.EarnBack)
 	}
 	var out []Mover
-	for _, m := range sum {
-		if m.Diff = m.Credits.Sub(m.Baseline); !m.Diff.IsZero() {
+	for _, p := range sum {
+		if m := (Mover{Scenario: p.scenario, KPI: p.kpi, Change: change(p.base, p.scen)}); !m.Diff.IsZero() {
 			out = append(out, m)
 		}
 	}
@@ -193,7 +219,7 @@ func sweeps(res *runner.Result, baseline decimal.Decimal) []Sweep {
 		}
 		i := slices.IndexFunc(out, func(s Sweep) bool { return s.ID == p.Sweep })
 		if i < 0 {
-			out = append(out, Sweep{ID: p.Sweep, KPI: p.KPI, Field: p.Field, Base: baseline})
+			out = append(out, Sweep{ID: p.Sweep, KPI: p.KPI, Field: p.Field, Base: baseline, Unit: sweptUnit(res.Rules, p)})
 			i = len(out) - 1
 		}
 		t := totals(run, res.Data, nil)
@@ -315,4 +341,17 @@ func triggerRules(rb *rules.Rulebook) []string {
 		out = append(out, fmt.Sprintf("%s: %s at %s or worse of %s within %s", what, failures, t.Level, kpi, months))
 	}
 	return out
+}
+
+// measureFields are the KPI fields that hold a value of its measure.
+var measureFields = []string{"target", "serious", "severe", "critical", "credit.sliding.floor"}
+
+// sweptUnit is the unit of the swept KPI's measure when the sweep sets a
+// value of it, else rules.NoUnit.
+func sweptUnit(rb *rules.Rulebook, p *rules.SweepPoint) rules.Unit {
+	k := rb.KPI(p.KPI)
+	if k == nil || !slices.Contains(measureFields, p.Field) {
+		return rules.NoUnit
+	}
+	return k.Unit
 }

@@ -8,7 +8,10 @@
 // package output writes its pages beside the tables.
 package report
 
-import "github.com/shopspring/decimal"
+import (
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
 
 // Summary is everything the summary pages show. Amounts are exact and
 // already rounded to the currency's minor unit; lists are in the order
@@ -49,6 +52,15 @@ type Summary struct {
 	// baseline's, by trigger: scenarios other than sweeps, pairs where
 	// either fired.
 	TriggerDiffs []TriggerDiff
+
+	// AnnualCap is the percent of a contract year's charges the annual cap
+	// allows, in the baseline or any scenario (the baseline's first); nil
+	// when no rulebook has a percent annual cap. The pages then note how
+	// the cap is projected.
+	AnnualCap *decimal.Decimal
+	// Curves, when set, links the credit curves written beside the
+	// summary; Summarize leaves it nil.
+	Curves *CurvesLink
 }
 
 // Terms is a set of terms and the months of the data it governed as the
@@ -82,9 +94,20 @@ type TriggerDiff struct {
 	Baseline, With    int
 }
 
+// CurvesLink is the credit curves page written beside the summary, and
+// how many KPIs raise each kind of flag on it (in any curve drawn).
+type CurvesLink struct {
+	Href       string // relative to the summary, e.g. curves.html
+	Cliff      int    // KPIs with a cliff edge
+	OverAtRisk int    // KPIs whose credit can exceed the share of the charge at risk
+	Unreached  int    // KPIs with a failure level no month of the data reached
+	KPIs       int    // KPIs drawn
+}
+
 // Totals are a run's money totals.
 type Totals struct {
 	Charge       decimal.Decimal
+	BeforeCap    decimal.Decimal // credits before caps
 	Credits      decimal.Decimal // after caps
 	EarnBack     decimal.Decimal // refunds, <= 0
 	Net          decimal.Decimal // Credits + EarnBack
@@ -130,32 +153,71 @@ type MonthValue struct {
 	Value decimal.Decimal
 }
 
+// Change is a scenario's credits against the baseline's — over the whole
+// run, a provider's lots or a KPI — with the difference split into what
+// the changed rules did before caps (Rules) and what the caps then did
+// (Caps), and the same net of earn-back.
+type Change struct {
+	Baseline decimal.Decimal // the baseline's credits, after caps, before earn-back
+	Credits  decimal.Decimal // the scenario's
+	Diff     decimal.Decimal // Credits - Baseline
+	// Rules is the scenario's credits before caps less the baseline's
+	// before caps: what the changed rules would have cost.
+	Rules decimal.Decimal
+	// Caps is Diff - Rules: the change in what the monthly, annual and
+	// rolling caps cut.
+	Caps decimal.Decimal
+	// BaselineNet and Net are the credits less the earn-back returned;
+	// NetDiff is Net - BaselineNet.
+	BaselineNet, Net, NetDiff decimal.Decimal
+}
+
+// NewChange compares a scenario's figures with the baseline's: credits
+// before caps, after caps, and earn-back (<= 0), under each.
+func NewChange(baseBeforeCap, base, baseEarnBack, beforeCap, credits, earnBack decimal.Decimal) Change {
+	c := Change{Baseline: base, Credits: credits, Diff: credits.Sub(base), Rules: beforeCap.Sub(baseBeforeCap),
+		BaselineNet: base.Add(baseEarnBack), Net: credits.Add(earnBack)}
+	c.Caps = c.Diff.Sub(c.Rules)
+	c.NetDiff = c.Net.Sub(c.BaselineNet)
+	return c
+}
+
+// MovedBy says what moved the credits, to places decimal places: "rules
+// only", "caps only" or "rules and caps"; "none" when neither did.
+func (c Change) MovedBy(places int32) string {
+	rules, caps := !c.Rules.Round(places).IsZero(), !c.Caps.Round(places).IsZero()
+	switch {
+	case rules && caps:
+		return "rules and caps"
+	case caps:
+		return "caps only"
+	case rules:
+		return "rules only"
+	}
+	return "none"
+}
+
 // ScenarioTotal compares one scenario with the baseline.
 type ScenarioTotal struct {
 	ID          string
 	Description string
 	From        string // YYYY-MM, or "" when the scenario applies throughout
-	Credits     decimal.Decimal
-	Diff        decimal.Decimal // Credits - baseline credits
 	Failures    int
-	ByGroup     []GroupDiff // per provider, same order as Summary.ByGroup
+	Change
+	ByGroup []GroupDiff // per provider, same order as Summary.ByGroup
 }
 
 // GroupDiff is one provider's credits under a scenario.
 type GroupDiff struct {
-	Name     string
-	Baseline decimal.Decimal
-	Scenario decimal.Decimal
-	Diff     decimal.Decimal
+	Name string
+	Change
 }
 
 // Mover is a KPI whose credits a scenario changes.
 type Mover struct {
 	Scenario string
 	KPI      string
-	Baseline decimal.Decimal
-	Credits  decimal.Decimal
-	Diff     decimal.Decimal
+	Change
 }
 
 // Sweep is total credits against the swept value.
@@ -165,6 +227,10 @@ type Sweep struct {
 	Field  string
 	Points []SweepPoint    // by increasing value
 	Base   decimal.Decimal // the baseline's total credits, for comparison
+	// Unit is the KPI's unit when the field is a measure (its target, a
+	// bound or a sliding floor), so that a share is shown as a percent;
+	// rules.NoUnit otherwise.
+	Unit rules.Unit
 }
 
 // SweepPoint is one value of a sweep and the total credits it gives.

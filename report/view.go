@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
 
@@ -26,7 +27,12 @@ type page struct {
 	// fired when none did; "" when the terms have none.
 	TriggersNote string
 	Scenarios    *scenarioPage // nil when the run has no scenarios
+	Curves       *curvesNote   // nil when no curves page is linked
+	Notes        []string      // notes on how figures are found, shown last
 }
+
+// curvesNote is the paragraph that links the credit curves.
+type curvesNote struct{ Text, Href string }
 
 // card is one headline figure.
 type card struct{ Label, Value, Note string }
@@ -95,6 +101,8 @@ func newPage(s *Summary) *page {
 		Top:      topTable(s, m),
 		Terms:    termsTable(s),
 		Triggers: triggersTable(s),
+		Curves:   curvesParagraph(s),
+		Notes:    notes(s),
 	}
 	if s.HasTriggers {
 		p.TriggersNote = triggersNote
@@ -182,7 +190,7 @@ func headline(s *Summary, m amounts) string {
 	return "Over " + formatPeriod(s.FirstMonth, s.LastMonth) + ", charges of " + m.f(b.Charge) +
 		" earned service credits of " + m.f(b.Credits) + " after caps, " + percentOf(b.Credits, b.Charge) +
 		" of charges. " +
-		"Earn-back of " + m.f(b.EarnBack) + " leaves net credits of " + m.f(b.Net) + ". " +
+		"Earn-back returned " + m.f(b.EarnBack.Neg()) + " of them, leaving net credits of " + m.f(b.Net) + ". " +
 		formatCount(b.Failures) + " of " + formatCount(b.Measured) + " measured KPI-months failed (" +
 		percentOf(decimal.NewFromInt(int64(b.Failures)), decimal.NewFromInt(int64(b.Measured))) + "); " +
 		plural(b.CappedMonths, "lot-month") + " hit the monthly cap."
@@ -193,7 +201,7 @@ func cards(s *Summary, m amounts) []card {
 	return []card{
 		{"Charges", m.f(b.Charge), plural(s.LotMonths, "lot-month")},
 		{"Service credits", m.f(b.Credits), percentOf(b.Credits, b.Charge) + " of charges, after caps"},
-		{"Earn-back", m.f(b.EarnBack), "credits returned"},
+		{"Earn-back", m.f(b.EarnBack.Neg()), "credits returned"},
 		{"Net credits", m.f(b.Net), "credits less earn-back"},
 		{"Failures", formatCount(b.Failures), "of " + formatCount(b.Measured) + " measured KPI-months"},
 		{"Capped lot-months", formatCount(b.CappedMonths), "credits hit the monthly cap"},
@@ -249,10 +257,10 @@ func valueAt(se Series, i int) decimal.Decimal {
 
 func groupTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts(capitalize(groupName(s))),
-		nums("Charges", "Credits", "% of charges", "Earn-back", "Net", "Failures", "Capped months")...)}
+		nums("Charges", "Credits", "% of charges", "Earn-back returned", "Net", "Failures", "Capped months")...)}
 	line := func(name string, x Totals) []string {
 		return []string{name, m.f(x.Charge), m.f(x.Credits), percentOf(x.Credits, x.Charge),
-			m.f(x.EarnBack), m.f(x.Net), formatCount(x.Failures), formatCount(x.CappedMonths)}
+			m.f(x.EarnBack.Neg()), m.f(x.Net), formatCount(x.Failures), formatCount(x.CappedMonths)}
 	}
 	for _, g := range s.ByGroup {
 		t.Rows = append(t.Rows, row{Cells: line(g.Name, g.Totals)})
@@ -307,29 +315,30 @@ func sweepMember(s *Summary, id string) bool {
 
 func compareTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts("Scenario", "Description", "From"),
-		nums("Credits", "Difference", "Change", "Failures")...)}
-	base := s.Baseline.Credits
+		nums("Credits", "Difference", "By the rules", "By the caps", "Change", "Net of earn-back", "Net difference", "Failures")...)}
+	base := s.Baseline
 	for _, sc := range s.Scenarios {
 		if sweepMember(s, sc.ID) {
 			continue
 		}
 		if len(t.Rows) == 0 {
 			t.Rows = append(t.Rows, row{Total: true, Cells: []string{"Baseline", "The contract's current rules",
-				"", m.f(base), "", "", formatCount(s.Baseline.Failures)}})
+				"", m.f(base.Credits), "", "", "", "", m.f(base.Net), "", formatCount(base.Failures)}})
 		}
 		from := "all months"
 		if sc.From != "" {
 			from = formatMonth(sc.From)
 		}
 		t.Rows = append(t.Rows, row{Cells: []string{sc.ID, sc.Description, from, m.f(sc.Credits),
-			m.diff(sc.Diff), signedPercentOf(sc.Diff, base), formatCount(sc.Failures)}})
+			m.diff(sc.Diff), m.diff(sc.Rules), m.diff(sc.Caps), signedPercentOf(sc.Diff, base.Credits),
+			m.f(sc.Net), m.diff(sc.NetDiff), formatCount(sc.Failures)}})
 	}
 	return t
 }
 
 func scenarioGroupTable(s *Summary, m amounts) table {
 	t := table{Cols: append(texts("Scenario", capitalize(groupName(s))),
-		nums("Baseline", "With scenario", "Difference", "Change")...)}
+		nums("Baseline", "With scenario", "Difference", "By the rules", "By the caps", "Change", "Net difference")...)}
 	for _, sc := range s.Scenarios {
 		if sweepMember(s, sc.ID) {
 			continue
@@ -340,7 +349,8 @@ func scenarioGroupTable(s *Summary, m amounts) table {
 				name = sc.ID
 			}
 			t.Rows = append(t.Rows, row{Group: i == 0, Cells: []string{name, g.Name, m.f(g.Baseline),
-				m.f(g.Scenario), m.diff(g.Diff), signedPercentOf(g.Diff, g.Baseline)}})
+				m.f(g.Credits), m.diff(g.Diff), m.diff(g.Rules), m.diff(g.Caps), signedPercentOf(g.Diff, g.Baseline),
+				m.diff(g.NetDiff)}})
 		}
 	}
 	return t
@@ -352,10 +362,12 @@ func moversTable(s *Summary, m amounts) table {
 		names[k.ID] = k.Name
 	}
 	t := table{Cols: append(texts("Scenario", "KPI", "Name"),
-		nums("Baseline", "With scenario", "Difference", "Change")...)}
+		nums("Baseline", "With scenario", "Difference", "By the rules", "By the caps", "Change")...)}
+	t.Cols = append(t.Cols, column{Name: "Moved by"})
 	for _, mv := range s.Movers {
 		t.Rows = append(t.Rows, row{Cells: []string{mv.Scenario, mv.KPI, names[mv.KPI], m.f(mv.Baseline),
-			m.f(mv.Credits), m.diff(mv.Diff), signedPercentOf(mv.Diff, mv.Baseline)}})
+			m.f(mv.Credits), m.diff(mv.Diff), m.diff(mv.Rules), m.diff(mv.Caps), signedPercentOf(mv.Diff, mv.Baseline),
+			mv.MovedBy(m.places)}})
 	}
 	return t
 }
@@ -364,10 +376,9 @@ func sweepPages(s *Summary, m amounts) []sweepPage {
 	var out []sweepPage
 	for _, sw := range s.Sweeps {
 		t := table{Cols: append(texts(sw.Field), nums("Credits", "Difference", "Change")...)}
-		places := valuePlaces(sw)
 		for _, pt := range sw.Points {
 			d := pt.Credits.Sub(sw.Base)
-			t.Rows = append(t.Rows, row{Cells: []string{pt.Value.StringFixed(places), m.f(pt.Credits),
+			t.Rows = append(t.Rows, row{Cells: []string{sweepValue(sw, pt.Value), m.f(pt.Credits),
 				m.diff(d), signedPercentOf(d, sw.Base)}})
 		}
 		out = append(out, sweepPage{
@@ -380,12 +391,56 @@ func sweepPages(s *Summary, m amounts) []sweepPage {
 	return out
 }
 
-// valuePlaces is the most decimal places any of a sweep's values has, so
-// that they are all written alike (0.90, 0.95, not 0.9, 0.95).
-func valuePlaces(sw Sweep) int32 {
+// sweepValue writes a swept value as the sweep's other values are written:
+// with as many decimal places as the most precise of them needs (0.90,
+// 0.95, not 0.9, 0.95), and as a percent when it is a share (90%, 95%) or
+// a percent.
+func sweepValue(sw Sweep, v decimal.Decimal) string {
+	scale := func(d decimal.Decimal) decimal.Decimal { return d }
+	suffix := ""
+	switch sw.Unit {
+	case rules.Share:
+		scale, suffix = func(d decimal.Decimal) decimal.Decimal { return d.Mul(hundred) }, "%"
+	case rules.Percent:
+		suffix = "%"
+	}
 	var places int32
 	for _, p := range sw.Points {
-		places = max(places, -p.Value.Exponent())
+		if _, frac, ok := strings.Cut(scale(p.Value).String(), "."); ok { // String drops trailing zeros
+			places = max(places, int32(len(frac)))
+		}
 	}
-	return places
+	return scale(v).StringFixed(places) + suffix
+}
+
+// curvesParagraph introduces the link to the credit curves.
+func curvesParagraph(s *Summary) *curvesNote {
+	c := s.Curves
+	if c == nil {
+		return nil
+	}
+	text := "How each KPI's credit varies with its measure, at a typical charge, under the baseline and each scenario " +
+		"(sweeps aside), with flags for disproportion: " + kpiCount(c.Cliff) + " with a cliff edge, " +
+		kpiCount(c.OverAtRisk) + " whose credit can exceed the share of the charge it puts at risk, " +
+		kpiCount(c.Unreached) + " with a failure level no month of the data reached, of " + plural(c.KPIs, "KPI") + "."
+	return &curvesNote{Text: text, Href: c.Href}
+}
+
+func kpiCount(n int) string {
+	if n == 1 {
+		return "1 KPI"
+	}
+	return formatCount(n) + " KPIs"
+}
+
+// notes explains figures whose working is not obvious from the tables.
+func notes(s *Summary) []string {
+	var out []string
+	if p := s.AnnualCap; p != nil {
+		out = append(out, "The annual cap ("+p.String()+"% of a contract year's charges) is projected month by month: "+
+			"the charges of the year so far plus the current month's charge for each month to come. "+
+			"What it has left for a month (annual_cap_left in credits.parquet) therefore follows the charge, "+
+			"and can rise within a contract year when the charge rises.")
+	}
+	return out
 }

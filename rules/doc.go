@@ -39,6 +39,12 @@
 // are priced by package credits. CheckSpan reports what a data's months
 // make impossible.
 //
+// Closing holds what the month-end close reads (invoice_lag,
+// invoice_party, authority, opening): who may waive how much, and each
+// lot's opening state when the data does not start at the contract's
+// start. Scenarios and amendments keep the original rulebook's: the close's
+// keys cannot be amended.
+//
 // Optional settings are pointers, nil when not given (a bound, a cap, the
 // contract's start); the results of other packages keep an optional value
 // as a value and a Has flag instead, so that pricing allocates nothing.

@@ -60,6 +60,14 @@ service_areas:
     kpis: [K5]
     bands: [{from: 2, percent_of_charge: 1}]
 caps: {monthly_percent_of_charge: 5}
+invoice_lag: 1
+authority: {roles: {manager: 100}, approvers: {Ann: manager}}
+opening:
+  month: 2025-01
+  lots:
+    - lot: {provider: P}
+      year: {charges: 10}
+      kpis: {K1: {streak: 1}}
 amendments:
   - {id: A, agreed: 2025-01-01, from: 2025-02}
 scenarios:
@@ -92,6 +100,11 @@ func TestRulebookDocListsEveryKey(t *testing.T) {
 		{"bonus", "expiry_months: 3}", "expiry_months: 3, zz: 1}"},
 		{"trigger", "within: 1}", "within: 1, zz: 1}"},
 		{"amendment", "from: 2025-02}", "from: 2025-02, zz: 1}"},
+		{"authority", "authority: {roles:", "authority: {zz: 1, roles:"},
+		{"opening", "  month: 2025-01", "  month: 2025-01\n  zz: 1"},
+		{"opening lot", "      year: {", "      zz: 1\n      year: {"},
+		{"opening year", "{charges: 10}", "{charges: 10, zz: 1}"},
+		{"opening KPI", "{streak: 1}", "{streak: 1, zz: 1}"},
 	}
 	expected := regexp.MustCompile(`unknown key \(expected one of: ([^)]*)\)`)
 	for _, c := range cases {

@@ -29,6 +29,7 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range termCases {
 		f.Add(tc.src)
 	}
+	f.Add(closeHead + closeSample)
 	f.Add("a: &x [*x]\n")
 	f.Add("contract: !!python/object:os.system {x: 1}\n")
 	f.Add("keys: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n")

@@ -102,7 +102,7 @@ func sortProblems(list []*Problem) {
 
 var topKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge",
 	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "triggers", "bonus",
-	"escalation_across_relief", "amendments", "scenarios"}
+	"escalation_across_relief", "amendments", "scenarios", "invoice_lag", "invoice_party", "authority", "opening"}
 
 // rulebook reads the document, then checks what ties its parts together.
 func (r *reader) rulebook(root *yaml.Node) *Rulebook {
@@ -153,6 +153,7 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 	}
 	r.checkPointValue(rb, m, root)
 	r.consequences(rb, m)
+	r.closing(rb, m)
 	r.overlays(m)
 	return rb
 }

@@ -235,3 +235,29 @@ earn_back: {percent: 25, after_met_months: 6}
 	err = rb.ReadScenarios("t.yaml", strings.NewReader("id: half\nremove: [KPI-03]\n"))
 	require.ErrorContains(t, err, `scenarios.half.service_areas.property: KPI "KPI-03" is not defined`)
 }
+
+// ParseScenarios checks scenarios against the rulebook as ReadScenarios
+// does, but leaves the rulebook as it was, so that two callers may parse
+// different scenarios under the same id.
+func TestParseScenarios(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml", nil)
+	require.NoError(t, err)
+	n := len(rb.Scenarios)
+	for _, target := range []string{"0.9", "0.85"} {
+		got, err := rb.ParseScenarios("try.yaml", strings.NewReader("id: try\nkpis:\n  KPI-02: {target: "+target+", serious: 0.7}\n"))
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, "try", got[0].ID)
+		require.True(t, d(target).Equal(got[0].Rules().KPI("KPI-02").Target))
+		require.Len(t, rb.Scenarios, n, "the rulebook is left as it was")
+	}
+	got, err := rb.ParseScenarios("sweep.yaml", strings.NewReader("id: s\nsweep: {kpi: KPI-02, field: target, values: [0.9, 0.91]}\n"))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+
+	_, err = rb.ParseScenarios("bad.yaml", strings.NewReader("id: bad\nkpis:\n  KPI-02: {serious: high}\n"))
+	require.EqualError(t, err, `bad.yaml:3:21: scenarios.bad.KPI-02.serious: must be a number, not "high"`)
+	_, err = rb.ParseScenarios("dup.yaml", strings.NewReader("id: "+rb.Scenarios[0].ID+"\n"))
+	require.ErrorContains(t, err, "dup.yaml:1:1: scenarios."+rb.Scenarios[0].ID+": duplicate scenario id")
+	require.Len(t, rb.Scenarios, n)
+}

@@ -471,7 +471,7 @@ func (b *Rulebook) termsQuiet(layers []layer, ps *problems, quiet bool) *Ruleboo
 		}
 	}
 	rb := rd.rulebook(root)
-	rb.File, rb.root = b.File, root
+	rb.File, rb.root, rb.Closing = b.File, root, b.Closing
 	for _, p := range rd.list {
 		p.Key = strings.TrimSuffix(last.spec.key()+"."+p.Key, ".")
 		ps.list = append(ps.list, p)
@@ -725,6 +725,20 @@ func (b *Rulebook) LoadScenarios(path string) error {
 	}
 	defer f.Close()
 	return b.ReadScenarios(path, f)
+}
+
+// ParseScenarios reads scenarios from r as ReadScenarios does, checked
+// against the rulebook and its scenarios (an id one of them has is a
+// duplicate), and returns them without adding them: the rulebook is left
+// as it was, so that concurrent callers can each try a scenario against
+// one rulebook. name is used in messages.
+func (b *Rulebook) ParseScenarios(name string, r io.Reader) ([]*Scenario, error) {
+	cp := *b
+	cp.Scenarios = slices.Clip(b.Scenarios)
+	if err := cp.ReadScenarios(name, r); err != nil {
+		return nil, err
+	}
+	return cp.Scenarios[len(b.Scenarios):], nil
 }
 
 // ReadScenarios reads scenarios from r and adds them to the rulebook. The

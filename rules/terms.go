@@ -65,9 +65,10 @@ func EpochAt(t []Epoch, m Month) *Epoch {
 var amendmentKeys = append([]string{"id", "description", "agreed", "from"}, overlayKeys...)
 
 // fixedKeys are the rulebook's keys an amendment cannot change: the
-// contract's structure, governance and what-ifs.
+// contract's structure, governance (the month-end close's keys) and
+// what-ifs.
 var fixedKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge", "start", "end",
-	"fields", "escalation_across_relief", "authority", "amendments", "scenarios"}
+	"fields", "escalation_across_relief", "authority", "invoice_lag", "invoice_party", "opening", "amendments", "scenarios"}
 
 // amendmentList reads the amendments without applying them;
 // addAmendments does that once the original terms are known to be valid.

@@ -37,6 +37,8 @@ var termCases = []struct {
   - {id: A2, from: 2027-01, kpis: {K9: {target: 1}}}
   - {id: A3, agreed: 2025-01-01, from: 2025-03, keys: [x], fields: {c: int}}
   - {id: A4, agreed: 2025-01-01, from: 2025-04, sweep: {kpi: K1, field: target, values: [1]}}
+  - {id: A5, agreed: 2025-01-01, from: 2025-05, authority: {roles: {m: 1}, approvers: {Ann: m}}, invoice_lag: 1}
+  - {id: A6, agreed: 2025-01-01, from: 2025-06, invoice_party: provider, opening: {month: 2025-05, lots: []}}
 `, []string{
 		"r.yaml:13:40: amendments.A1.from: 2024-12 is before the contract starts (2025-01)",
 		`r.yaml:14:5: amendments.A1: duplicate amendment id "A1"`,
@@ -45,7 +47,11 @@ var termCases = []struct {
 		"r.yaml:15:20: amendments.A2.from: 2027-01 is after the contract ends (2026-12)",
 		"r.yaml:16:49: amendments.A3.keys: keys cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
 		"r.yaml:16:60: amendments.A3.fields: fields cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
-		"r.yaml:17:49: amendments.A4.sweep: unknown key (expected one of: id, description, agreed, from, kpis, remove, add, caps, point_value, service_areas, earn_back, triggers, bonus, contract, currency, minor_units, rounding, keys, charge, start, end, fields, escalation_across_relief, authority, amendments, scenarios)",
+		"r.yaml:17:49: amendments.A4.sweep: unknown key (expected one of: id, description, agreed, from, kpis, remove, add, caps, point_value, service_areas, earn_back, triggers, bonus, contract, currency, minor_units, rounding, keys, charge, start, end, fields, escalation_across_relief, authority, invoice_lag, invoice_party, opening, amendments, scenarios)",
+		"r.yaml:18:49: amendments.A5.authority: authority cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
+		"r.yaml:18:98: amendments.A5.invoice_lag: invoice_lag cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
+		"r.yaml:19:49: amendments.A6.invoice_party: invoice_party cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
+		"r.yaml:19:74: amendments.A6.opening: opening cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
 	}},
 	{"amendment terms", termHead + `amendments:
   - {id: A1, agreed: 2025-01-01, from: 2025-02, remove: [K1]}

@@ -37,8 +37,12 @@ func (m *MonthTotal) Capped() bool { return m.HasCap && m.BeforeCap.GreaterThan(
 
 // KPITotal is one KPI's figures over a lot's months under one run.
 type KPITotal struct {
-	KPI         string
+	KPI string
+	// BeforeCap is the KPI's credits before the monthly, annual and rolling caps:
+	// the sum of its credits.KPICredit.Amount.
+	BeforeCap   decimal.Decimal
 	Credits     decimal.Decimal // after caps, before earn-back
+	EarnBack    decimal.Decimal // refunds earned (<= 0)
 	Failures    int             // lot-months at minor, serious, severe or critical
 	Met         int             // lot-months met
 	NotMeasured int             // lot-months not measured (no value, or below min_volume)
@@ -65,14 +69,20 @@ func totalMonth(lm *engine.LotMonth) MonthTotal {
 // addKPIs adds a lot-month's KPIs to a lot's totals, in order of first
 // appearance (a scenario's added KPIs after the baseline's).
 func addKPIs(totals []KPITotal, lm *engine.LotMonth) []KPITotal {
-	for _, kc := range lm.Credits.KPIs {
-		i := slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
+	for k := range lm.Credits.KPIs {
+		kc := &lm.Credits.KPIs[k]
+		i := k // usually the KPIs come in the same order every month
+		if i >= len(totals) || totals[i].KPI != kc.KPI.ID {
+			i = slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
+		}
 		if i < 0 {
-			totals = append(totals, KPITotal{KPI: kc.KPI.ID, Credits: decimal.Zero})
+			totals = append(totals, KPITotal{KPI: kc.KPI.ID, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero})
 			i = len(totals) - 1
 		}
 		t := &totals[i]
-		t.Credits = t.Credits.Add(kc.Credit)
+		addNonZero(&t.BeforeCap, kc.Amount)
+		addNonZero(&t.Credits, kc.Credit)
+		addNonZero(&t.EarnBack, kc.EarnBack)
 		switch {
 		case kc.Status.Failed():
 			t.Failures++
@@ -87,9 +97,18 @@ func addKPIs(totals []KPITotal, lm *engine.LotMonth) []KPITotal {
 	return totals
 }
 
+// addNonZero adds d to *sum, skipping the work when d is zero, as most
+// KPIs' amounts are in most months.
+func addNonZero(sum *decimal.Decimal, d decimal.Decimal) {
+	if !d.IsZero() {
+		*sum = sum.Add(d)
+	}
+}
+
 // RunTotal is a run's figures over every lot and month.
 type RunTotal struct {
 	Charge       decimal.Decimal // the charges of every lot-month
+	BeforeCap    decimal.Decimal // credits before the monthly, annual and rolling caps
 	Credits      decimal.Decimal // after caps
 	EarnBack     decimal.Decimal // <= 0
 	Failures     int             // KPI-months failed
@@ -101,6 +120,7 @@ type RunTotal struct {
 // Add adds a lot-month's totals.
 func (t *RunTotal) Add(m *MonthTotal) {
 	t.Charge = t.Charge.Add(m.Charge)
+	t.BeforeCap = t.BeforeCap.Add(m.BeforeCap)
 	t.Credits = t.Credits.Add(m.Credits)
 	t.EarnBack = t.EarnBack.Add(m.EarnBack)
 	t.Failures += m.Failures
@@ -117,4 +137,21 @@ type TriggerFire struct {
 	Month rules.Month
 	Terms string // the latest amendment in force; "" for the original terms
 	credits.Fired
+}
+
+// NewRunTotal returns a total of nothing: every amount zero.
+func NewRunTotal() RunTotal {
+	return RunTotal{Charge: decimal.Zero, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+}
+
+// Merge adds another total's figures, such as one lot's.
+func (t *RunTotal) Merge(o RunTotal) {
+	t.Charge = t.Charge.Add(o.Charge)
+	t.BeforeCap = t.BeforeCap.Add(o.BeforeCap)
+	t.Credits = t.Credits.Add(o.Credits)
+	t.EarnBack = t.EarnBack.Add(o.EarnBack)
+	t.Failures += o.Failures
+	t.Measured += o.Measured
+	t.CappedMonths += o.CappedMonths
+	t.Triggers += o.Triggers
 }

@@ -8,11 +8,11 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// kpiTotals is one KPI's credits and failures over a lot's months.
+// kpiTotals is one KPI's totals over a lot's months under the baseline
+// and a scenario.
 type kpiTotals struct {
-	kpi                string
-	base, scen         decimal.Decimal
-	baseFail, scenFail int
+	kpi        string
+	base, scen KPITotal
 }
 
 // compareLot pairs each KPI's totals over a lot's months under two runs;
@@ -22,18 +22,17 @@ func compareLot(base, scen []KPITotal) []kpiTotals {
 	find := func(id string) *kpiTotals {
 		i := slices.IndexFunc(out, func(t kpiTotals) bool { return t.kpi == id })
 		if i < 0 {
-			out = append(out, kpiTotals{kpi: id, base: decimal.Zero, scen: decimal.Zero})
+			none := KPITotal{KPI: id, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
+			out = append(out, kpiTotals{kpi: id, base: none, scen: none})
 			i = len(out) - 1
 		}
 		return &out[i]
 	}
 	for _, b := range base {
-		t := find(b.KPI)
-		t.base, t.baseFail = b.Credits, b.Failures
+		find(b.KPI).base = b
 	}
 	for _, s := range scen {
-		t := find(s.KPI)
-		t.scen, t.scenFail = s.Credits, s.Failures
+		find(s.KPI).scen = s
 	}
 	return out
 }
@@ -59,7 +58,9 @@ func (res *Result) EachLotMonth(fn func(run *ScenarioRun, lot *input.LotData, lm
 
 // Comparison is one scenario's credits and failures for one lot and KPI,
 // against the baseline's, over the months of the run. Credits are after
-// caps and before any earn-back, as in credits.parquet.
+// caps and before any earn-back, as in credits.parquet; the amounts before
+// caps and the earn-back are beside them, so that a difference can be
+// split into what the rules did (Rules) and what the caps did (Caps).
 type Comparison struct {
 	Scenario         string
 	Lot              []string // key values
@@ -68,7 +69,21 @@ type Comparison struct {
 	Difference       decimal.Decimal // Credit - Baseline
 	BaselineFailures int             // failed months under the baseline
 	Failures         int             // failed months under the scenario
+	// BaselineBeforeCap and BeforeCap are the KPI's credits before the
+	// monthly, annual and rolling caps under the baseline and the scenario.
+	BaselineBeforeCap, BeforeCap decimal.Decimal
+	// BaselineEarnBack and EarnBack are the refunds the KPI earned (<= 0).
+	BaselineEarnBack, EarnBack decimal.Decimal
 }
+
+// Rules is the part of the difference the changed rules made: what they
+// would have cost before caps, less what the baseline cost before caps.
+func (c *Comparison) Rules() decimal.Decimal { return c.BeforeCap.Sub(c.BaselineBeforeCap) }
+
+// Caps is the rest of the difference: what the caps then did, the change
+// in how much the monthly, annual and rolling caps cut. Rules() + Caps() is
+// Difference.
+func (c *Comparison) Caps() decimal.Decimal { return c.Difference.Sub(c.Rules()) }
 
 // Comparisons lists every scenario's comparison with the baseline by lot
 // and KPI, in the order comparison.parquet holds them.
@@ -77,8 +92,11 @@ func (r *Result) Comparisons() []Comparison {
 	for _, run := range r.Runs[1:] {
 		for li, lot := range r.Data.Lots {
 			for _, c := range compareLot(r.Baseline().KPIs[li], run.KPIs[li]) {
-				out = append(out, Comparison{Scenario: run.ID, Lot: slices.Clone(lot.Keys), KPI: c.kpi, Baseline: c.base,
-					Credit: c.scen, Difference: c.scen.Sub(c.base), BaselineFailures: c.baseFail, Failures: c.scenFail})
+				b, s := c.base, c.scen
+				out = append(out, Comparison{Scenario: run.ID, Lot: slices.Clone(lot.Keys), KPI: c.kpi,
+					Baseline: b.Credits, Credit: s.Credits, Difference: s.Credits.Sub(b.Credits),
+					BaselineFailures: b.Failures, Failures: s.Failures,
+					BaselineBeforeCap: b.BeforeCap, BeforeCap: s.BeforeCap, BaselineEarnBack: b.EarnBack, EarnBack: s.EarnBack})
 			}
 		}
 	}

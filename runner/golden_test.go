@@ -63,7 +63,7 @@ func TestGoldenSmall(t *testing.T) {
 	runInto(t, smallJob(t), []runner.Input{{Role: "rules", Path: "../testdata/small/small.yaml"},
 		{Role: "data", Path: "../testdata/small/small.csv"}, {Role: "relief", Path: "../testdata/small/relief.csv"}}, dir)
 	compareGolden(t, "small", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
-		"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "summary.md", "summary.html", "manifest.json")
+		"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "summary.md", "summary.html", "curves.csv", "manifest.json")
 }
 
 // The bundled example end to end. Its CSV copies are large and say what
@@ -87,7 +87,7 @@ func TestOutputsAreReproducible(t *testing.T) {
 	runInto(t, job, inputs, b)
 	entries, err := os.ReadDir(a)
 	require.NoError(t, err)
-	require.Len(t, entries, 11)
+	require.Len(t, entries, 13)
 	for _, e := range entries {
 		x, err := os.ReadFile(filepath.Join(a, e.Name()))
 		require.NoError(t, err)

@@ -48,6 +48,35 @@ type Job struct {
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
+	// Waived lists what was waived of credits (package closing takes it
+	// from its ledger). Waivers apply after the caps: each amount comes out
+	// of its KPI's earn-back pool after its month, in every run (see
+	// credits.Lot.Waive), and changes nothing else. A waiver of a lot or
+	// month the data does not have changes nothing.
+	Waived []Waived
+}
+
+// Waived is an amount waived of one KPI's credit of one lot-month.
+type Waived struct {
+	Lot    []string // key values, in the rulebook's key order
+	Month  rules.Month
+	KPI    string
+	Amount decimal.Decimal
+}
+
+// waivedByLot indexes the job's waivers by lot (in the data's order) and
+// month.
+func (j *Job) waivedByLot() []map[rules.Month][]Waived {
+	out := make([]map[rules.Month][]Waived, len(j.Data.Lots))
+	for _, w := range j.Waived {
+		if li, ok := j.Data.Lot(w.Lot...); ok {
+			if out[li] == nil {
+				out[li] = map[rules.Month][]Waived{}
+			}
+			out[li][w.Month] = append(out[li][w.Month], w)
+		}
+	}
+	return out
 }
 
 // check reports a Job that cannot run: no rulebook, no data, a nil
@@ -177,8 +206,8 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		}
 	}
 	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
-		sr := scenarioRun{job: job, run: res.Runs[i], values: values, plan: plan(res.Runs[i].Timeline, baseline)}
-		return sr.lots(ctx, tick)
+		detail := keepDetail(job, res.Runs[i])
+		return newScenarioRun(job, baseline, res.Runs[i], values, detail, detail).lots(ctx, tick)
 	})
 	if err != nil {
 		return nil, err
@@ -264,56 +293,119 @@ type scenarioRun struct {
 	run    *ScenarioRun
 	values [][][]kpi.Value
 	plan   []segment
+	// detail keeps every lot-month's KPI detail, with explanations (Lots);
+	// months keeps each lot-month's totals (Months). Both imply months.
+	detail, months bool
+	lotTotals      []RunTotal                 // each lot's totals, added up in lot order
+	lotTriggers    [][]TriggerFire            // each lot's triggers fired, gathered in lot order
+	waived         []map[rules.Month][]Waived // by lot and month
 }
 
-// lots runs each lot month by month under the terms in force each month
-// (the baseline's before a scenario's From month, the scenario's from
-// it), carrying streaks across every change of terms.
-func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
-	lots := s.job.Data.Lots
-	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
-	if detail {
-		s.run.Lots, s.run.Months = make([][]*engine.LotMonth, len(lots)), make([][]MonthTotal, len(lots))
+// keepDetail says whether Run keeps a run's detail: always for the
+// baseline and scenarios, for a sweep's members only when the job asks.
+func keepDetail(job Job, run *ScenarioRun) bool {
+	return run.Scenario == nil || run.Scenario.Sweep == nil || job.SweepDetail
+}
+
+// newScenarioRun sets up a run of every lot under the run's timeline,
+// reusing the values of the baseline's, keeping each lot-month's detail
+// (and so its totals) or only its totals, or neither.
+func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values [][][]kpi.Value, detail, months bool) *scenarioRun {
+	n := len(job.Data.Lots)
+	s := &scenarioRun{job: job, run: run, values: values, plan: plan(run.Timeline, baseline),
+		detail: detail, months: months || detail, lotTotals: make([]RunTotal, n), lotTriggers: make([][]TriggerFire, n),
+		waived: job.waivedByLot()}
+	if s.detail {
+		run.Lots = make([][]*engine.LotMonth, n)
 	}
-	s.run.KPIs = make([][]KPITotal, len(lots))
-	s.run.Total = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
-	for li, lot := range lots {
+	if s.months {
+		run.Months = make([][]MonthTotal, n)
+	}
+	run.KPIs = make([][]KPITotal, n)
+	return s
+}
+
+// lots runs each lot in turn, then adds up the run's total.
+func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
+	for li := range s.job.Data.Lots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		l := s.plan[0].stage.Engine.NewLot()
-		l.Reserve(s.run.Timeline.Span())
-		l.SetExplain(detail)
-		var months []*engine.LotMonth
-		totals := make([]MonthTotal, len(lot.Rows))
-		var kpis []KPITotal
-		seg := 0
-		for mi := range lot.Rows {
-			row := &lot.Rows[mi]
-			for seg+1 < len(s.plan) && s.plan[seg+1].from <= row.Month {
-				seg++
-			}
-			sg := &s.plan[seg]
-			l.Use(sg.stage.Engine)
-			lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], sg.reuse)
-			if err != nil {
-				return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
-			}
-			lm.Terms = sg.stage.Terms
-			for _, f := range lm.Credits.Triggers {
-				s.run.Triggers = append(s.run.Triggers, TriggerFire{Lot: li, Month: row.Month, Terms: lm.Terms, Fired: f})
-			}
-			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
-			s.run.Total.Add(&totals[mi])
-			if detail {
-				months = append(months, lm)
-			}
-		}
-		s.run.KPIs[li] = kpis
-		if detail {
-			s.run.Lots[li], s.run.Months[li] = months, totals
+		if err := s.lot(li); err != nil {
+			return err
 		}
 		tick()
+	}
+	s.total()
+	return nil
+}
+
+// total adds up the lots' totals and gathers their triggers, in lot
+// order.
+func (s *scenarioRun) total() {
+	s.run.Total = NewRunTotal()
+	s.run.Triggers = nil
+	for li, t := range s.lotTotals {
+		s.run.Total.Merge(t)
+		s.run.Triggers = append(s.run.Triggers, s.lotTriggers[li]...)
+	}
+}
+
+// lot runs one lot month by month under the terms in force each month
+// (the baseline's before a scenario's From month, the scenario's over the
+// amendments from it), carrying streaks across every change of terms,
+// from the lot's opening state if it has one, and taking what was waived
+// of each month's credits out of the earn-back pools after the month.
+func (s *scenarioRun) lot(li int) error {
+	lot := s.job.Data.Lots[li]
+	l, err := s.run.Timeline.NewLotFor(lot.Keys)
+	if err != nil {
+		return fmt.Errorf("opening state of lot %s: %w", lot.Name(), err)
+	}
+	l.SetExplain(s.detail)
+	var months []*engine.LotMonth
+	var totals []MonthTotal
+	if s.months {
+		totals = make([]MonthTotal, len(lot.Rows))
+	}
+	var kpis []KPITotal
+	var fired []TriggerFire
+	sum := NewRunTotal()
+	seg := 0
+	for mi := range lot.Rows {
+		row := &lot.Rows[mi]
+		for seg+1 < len(s.plan) && s.plan[seg+1].from <= row.Month {
+			seg++
+		}
+		sg := &s.plan[seg]
+		l.Use(sg.stage.Engine)
+		lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], sg.reuse)
+		if err != nil {
+			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
+		}
+		lm.Terms = sg.stage.Terms
+		for _, f := range lm.Credits.Triggers {
+			fired = append(fired, TriggerFire{Lot: li, Month: row.Month, Terms: lm.Terms, Fired: f})
+		}
+		for _, w := range s.waived[li][row.Month] {
+			l.Waive(w.KPI, w.Amount)
+		}
+		t := totalMonth(lm)
+		sum.Add(&t)
+		kpis = addKPIs(kpis, lm)
+		if s.months {
+			totals[mi] = t
+		}
+		if s.detail {
+			months = append(months, lm)
+		}
+	}
+	s.run.KPIs[li], s.lotTotals[li], s.lotTriggers[li] = kpis, sum, fired
+	if s.detail {
+		s.run.Lots[li] = months
+	}
+	if s.months {
+		s.run.Months[li] = totals
 	}
 	return nil
 }

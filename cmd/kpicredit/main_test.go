@@ -31,14 +31,14 @@ func TestRunExample(t *testing.T) {
 	require.Contains(t, stdout, "7 lots x 24 months, 12 scenarios")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 11)
+	require.Len(t, entries, 13)
 
 	// Without --csv a second run removes the CSV copies of the first.
 	code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--quiet")
 	require.Equal(t, 0, code, stderr)
 	entries, err = os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 7)
+	require.Len(t, entries, 9)
 }
 
 func TestValidate(t *testing.T) {
@@ -235,7 +235,7 @@ func TestRunIntoWorkingDirectory(t *testing.T) {
 	for _, tc := range []struct {
 		dir     string
 		entries int
-	}{{".", 11}, {dir, 8}, {root, 1}} { // sub and the outputs of --out .. --force; out alone
+	}{{".", 13}, {dir, 10}, {root, 1}} { // sub and the outputs of --out .. --force; out alone
 		entries, err := os.ReadDir(tc.dir)
 		require.NoError(t, err)
 		require.Len(t, entries, tc.entries, tc.dir)
@@ -258,7 +258,7 @@ func TestRunThroughSymlink(t *testing.T) {
 	st, err := os.Lstat(link)
 	require.NoError(t, err)
 	require.Equal(t, os.ModeSymlink, st.Mode().Type(), "--out is still a link")
-	require.Len(t, snapshot(t, target), 7)
+	require.Len(t, snapshot(t, target), 9)
 	entries, err := os.ReadDir(root)
 	require.NoError(t, err)
 	require.Len(t, entries, 2, "latest and runs")

@@ -61,7 +61,7 @@ func TestReproducibleAcrossProcesses(t *testing.T) {
 			got := runIn(t, root, c, data)
 			if ref == nil {
 				ref = got
-				require.Len(t, ref, 11, "the outputs with CSV copies")
+				require.Len(t, ref, 13, "the outputs with CSV copies")
 				continue
 			}
 			for _, name := range outputOrder(ref) {

@@ -33,11 +33,13 @@ var allowed = map[string][]string{
 	"input":               {"internal/pq", "kpi", "limits", "rules"},
 	"runner":              {"credits", "engine", "input", "internal/par", "kpi", "limits", "money", "rules"},
 	"report":              {"input", "money", "rules", "runner"},
-	"output":              {"engine", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
+	"output":              {"credits", "curves", "engine", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},
-	"cmd/kpicredit":       {"output", "rules", "runner"},
+	"closing":             {"ledger", "money", "rules", "runner", "statement"},
+	"cmd/kpicredit":       {"closing", "curves", "ledger", "money", "output", "rules", "runner", "serve", "statement"},
+	"serve":               {"kpi", "limits", "money", "report", "rules", "runner"},
 	"examples/aasc":       {"internal/pq", "rules"},
 	"examples/aasc/gen":   {"examples/aasc", "rules"},
 	"examples/library":    {"engine", "input", "kpi", "rules"},
@@ -85,4 +87,20 @@ func TestTheEngineIsLean(t *testing.T) {
 			assert.NotContains(t, deps, h, "%s depends on %s", pkg, h)
 		}
 	}
+}
+
+// testOnly are modules only tests may use: the browser driver of the
+// what-if page's test. No package's build may pull them in.
+var testOnly = []string{"github.com/chromedp/"}
+
+func TestTestOnlyModulesStayInTests(t *testing.T) {
+	deps := strings.Fields(goList(t, "-deps", module+"..."))
+	require.NotEmpty(t, deps)
+	for _, d := range deps {
+		for _, m := range testOnly {
+			assert.False(t, strings.HasPrefix(d, m), "a package of the module depends on %s", d)
+		}
+	}
+	withTests := goList(t, "-deps", "-test", module+"cmd/kpicredit")
+	assert.Contains(t, withTests, "github.com/chromedp/chromedp", "the browser test uses it")
 }
