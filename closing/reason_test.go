@@ -51,6 +51,23 @@ func TestAdjustmentReasons(t *testing.T) {
 			assert.Equal(t, string(ledger.ReasonAmendment), r, k)
 		}
 	})
+	t.Run("an amendment agreed later, from a closed month", func(t *testing.T) {
+		// CCN-003, agreed in March 2025, raises KPI-13's minor failure from
+		// 3 points to 4 from February: February's credits change (Northgate
+		// Housing / Yorkshire and the Humber failed it), January's do not.
+		c := example(t)
+		c.mustClose(t, "2025-01")
+		c.mustClose(t, "2025-02")
+		edit(t, c.files.Rules, "amendments:\n", "amendments:\n  - id: CCN-003\n    description: Data returns\n"+
+			"    agreed: 2025-03-10\n    from: 2025-02\n    kpis:\n      KPI-13: { credit: { points: { minor: 4 } } }\n")
+		c.mustClose(t, "2025-03")
+		got := adjustments(t, c, "2025-03")
+		require.Contains(t, got, "Yorkshire and the Humber 2025-02 KPI-13")
+		for k, r := range got {
+			assert.Equal(t, string(ledger.ReasonAmendment), r, k)
+			assert.Contains(t, k, " 2025-02 ", "only the months the amendment governs")
+		}
+	})
 	t.Run("an authority changed: no adjustment", func(t *testing.T) {
 		c := example(t)
 		c.mustClose(t, "2025-01")
