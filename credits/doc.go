@@ -85,11 +85,13 @@
 // # State
 //
 // A Lot's history is its State: per KPI the failure streak, the run of met
-// months and the earn-back pool, and the contract year's charges, credits
-// and months so far. Lot.State reads it, Lot.SetState starts a lot from it
-// (a rulebook's opening state, or one a service saved), and the credits
-// that follow are those the whole history would give. Lot.Waive takes a
-// waived amount out of a KPI's earn-back pool.
+// months and the earn-back pool; the contract year's charges, credits and
+// months so far; the recent months' charges and credits (for the rolling
+// 12-month cap) and failures (for triggers); the bonus points banked; and
+// the triggers whose condition holds. Lot.State reads it, Lot.SetState
+// starts a lot from it (a rulebook's opening state, or one a service
+// saved), and the credits that follow are those the whole history would
+// give. Lot.Waive takes a waived amount out of a KPI's earn-back pool.
 //
 // # Relief
 //

@@ -11,9 +11,11 @@ import (
 )
 
 // State is everything a Lot carries from one month to the next: each
-// KPI's failure streak, run of met months and earn-back pool, and the
-// contract year's totals so far. Nothing else of a lot's history affects
-// a later month's credits.
+// KPI's failure streak, run of met months and earn-back pool, the contract
+// year's totals so far, the recent months the rolling 12-month cap and the
+// triggers look back to, the bonus points banked and the triggers whose
+// condition holds. Nothing else of a lot's history affects a later
+// month's credits.
 //
 // Lot.State reads it after a month; Lot.SetState starts a lot from it, so
 // that a lot can be priced from any month of its term given its state at
@@ -29,6 +31,43 @@ type State struct {
 	KPIs map[string]KPIState
 	// Year is the contract year holding Month, up to and including it.
 	Year YearState
+	// Recent lists the months up to Month that later months look back to,
+	// oldest first: those the rolling 12-month cap counts (the 11 up to
+	// Month) with their charges and credits, and those with failures the
+	// triggers count. A month not listed counts as one before the lot's
+	// first. Nil when there are none.
+	Recent []MonthState
+	// Bonus lists the bonus points banked, oldest first; nil for none.
+	Bonus []BankedBonus
+	// Holding lists, by id in order, the triggers whose condition held in
+	// Month: they fire again only once it has stopped holding. Nil for none.
+	Holding []string
+}
+
+// MonthState is one of a lot's recent months, as later months see it.
+type MonthState struct {
+	Month rules.Month
+	// HasCharge says Charge and Credits are known, as they are for the 11
+	// months up to State.Month that the rolling cap counts.
+	HasCharge bool
+	Charge    decimal.Decimal // the month's charge
+	Credits   decimal.Decimal // its credits after every cap
+	// Failures lists its KPIs' failures, for triggers (in rulebook order);
+	// a lot whose terms have no triggers keeps none.
+	Failures []Failure
+}
+
+// Failure is a KPI's failure at a level in a month.
+type Failure struct {
+	KPI   string
+	Level rules.Status // a failure level
+}
+
+// BankedBonus is bonus points earned in one month and not yet used.
+type BankedBonus struct {
+	Earned rules.Month     // the month that earned them
+	Last   rules.Month     // the last month they may be used in: they expire after it
+	Points decimal.Decimal // > 0
 }
 
 // KPIState is one KPI's history in a lot.
@@ -63,13 +102,17 @@ func (l *Lot) State() (State, bool) {
 	if y, _ := l.calc.contractYear(l.last); l.inYear && y == l.year {
 		s.Year = YearState{Months: l.ytd.months, Charges: l.ytd.charge, Credits: l.ytd.credits}
 	}
+	s.Recent, s.Bonus, s.Holding = l.recent(), l.bonusState(), l.holdingState()
 	return s, true
 }
 
 // SetState replaces the lot's state: the next month must follow s.Month.
 // It refuses, wrapping ErrState, a state no lot can reach: a negative
-// count or amount, a streak and a met run both running, or more months of
-// the contract year than have passed by s.Month.
+// count or amount, a streak and a met run both running, more months of
+// the contract year than have passed by s.Month, recent months out of
+// order or after s.Month, a failure at a level that is not one, bonus
+// points that are not positive or already expired, or a trigger listed
+// twice.
 func (l *Lot) SetState(s State) error {
 	if err := l.calc.checkState(s); err != nil {
 		return err
@@ -86,6 +129,15 @@ func (l *Lot) SetState(s State) error {
 	l.ytd.months, l.ytd.charge, l.ytd.credits = s.Year.Months, zero, zero
 	if l.inYear {
 		l.ytd.charge, l.ytd.credits = s.Year.Charges, s.Year.Credits
+	}
+	l.setRecent(s.Month, s.Recent)
+	l.bank = l.bank[:0]
+	for _, b := range s.Bonus {
+		l.bank = append(l.bank, banked{earned: b.Earned, last: b.Last, points: b.Points})
+	}
+	l.holding = l.holding[:0]
+	for _, id := range s.Holding {
+		l.holding = append(l.holding, triggerRun{id: id, holding: true})
 	}
 	return nil
 }
@@ -115,7 +167,10 @@ func (c *Calculator) checkState(s State) error {
 	case y.Months == 0 && (!y.Charges.IsZero() || !y.Credits.IsZero()):
 		return bad("year charges %s and credits %s with no months", y.Charges, y.Credits)
 	}
-	return nil
+	if err := checkRecent(s); err != nil {
+		return bad("%v", err)
+	}
+	return checkCarried(s, bad)
 }
 
 // yearElapsed returns how many months of its contract year have passed by
@@ -149,9 +204,10 @@ func (l *Lot) Waive(kpiID string, amount decimal.Decimal) {
 }
 
 // OpeningState returns the state a rulebook's opening gives a lot: lot's
-// streaks, met runs, pools and year, at the end of o.Month; a nil lot (one
-// the opening does not name) has no history, but its next month must
-// still follow o.Month.
+// streaks, met runs, pools and year, its recent months' charges, credits
+// and failures, its bonus points and the triggers holding, at the end of
+// o.Month; a nil lot (one the opening does not name) has no history, but
+// its next month must still follow o.Month.
 func OpeningState(o *rules.Opening, lot *rules.OpeningLot) State {
 	s := State{Month: o.Month, KPIs: map[string]KPIState{}}
 	if lot == nil {
@@ -161,5 +217,25 @@ func OpeningState(o *rules.Opening, lot *rules.OpeningLot) State {
 		s.KPIs[k.KPI] = KPIState{Streak: k.Streak, MetRun: k.MetRun, Pool: k.Pool}
 	}
 	s.Year = YearState{Months: lot.Year.Months, Charges: lot.Year.Charges, Credits: lot.Year.Credits}
+	for _, m := range lot.Months {
+		if !m.HasCharge && len(m.Failures) == 0 {
+			continue
+		}
+		ms := MonthState{Month: m.Month, HasCharge: m.HasCharge, Charge: zero, Credits: zero}
+		if m.HasCharge {
+			ms.Charge, ms.Credits = m.Charge, m.Credits
+		}
+		for _, f := range m.Failures {
+			ms.Failures = append(ms.Failures, Failure{KPI: f.KPI, Level: f.Level})
+		}
+		s.Recent = append(s.Recent, ms)
+	}
+	for _, b := range lot.Bonus {
+		s.Bonus = append(s.Bonus, BankedBonus{Earned: b.Earned, Last: b.Until, Points: b.Points})
+	}
+	for _, t := range lot.Triggers {
+		s.Holding = append(s.Holding, t.ID)
+	}
+	slices.Sort(s.Holding)
 	return s
 }

@@ -36,12 +36,19 @@ func randomMonths(r *rand.Rand, rb *rules.Rulebook, n int) ([]decimal.Decimal, [
 
 // A lot started from the state another had after month k prices months
 // k+1 on exactly as the other does, whatever the rulebook: streaks, met
-// runs, earn-back pools and the annual cap's year so far are all the
-// history there is. Its state after each month is the other's too.
+// runs, earn-back pools, the annual cap's year so far, the rolling cap's
+// months, the failures triggers count, the triggers holding and the bonus
+// points banked are all the history there is (half the rulebooks have the
+// last four, randbook.WithTerms). Its state after each month is the
+// other's too, and the triggers fire and the bonus points move alike.
 func TestPropertyStateResumes(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 1))
-	for i := range 60 {
-		src := randbook.New(r).Rules
+	for i := range 80 {
+		c := randbook.New(r)
+		if i%2 == 1 {
+			c = randbook.WithTerms(r, c)
+		}
+		src := c.Rules
 		src = strings.Replace(src, "start: 2024-01", "start: 2023-0"+string(rune('1'+r.IntN(9))), 1) // contract years from any month
 		rb, err := rules.Parse("random.yaml", strings.NewReader(src), nil)
 		require.NoError(t, err, src)
@@ -73,6 +80,8 @@ func TestPropertyStateResumes(t *testing.T) {
 				require.True(t, want[m].KPIs[j].Credit.Equal(lm.KPIs[j].Credit), "case %d month %d KPI %d", i, m, j)
 				require.Equal(t, want[m].KPIs[j].Streak, lm.KPIs[j].Streak)
 			}
+			require.Equal(t, want[m].Triggers, lm.Triggers, "case %d month %d", i, m)
+			require.Equal(t, want[m].Bonus, lm.Bonus, "case %d month %d", i, m)
 			s, _ := resumed.State()
 			require.Equal(t, states[m], s, "case %d month %d", i, m)
 		}
@@ -104,6 +113,22 @@ kpis:
 			"negative year charges -1 or credits 0"},
 		{"totals without months", credits.State{Month: m, Year: credits.YearState{Credits: d("5")}},
 			"year charges 0 and credits 5 with no months"},
+		{"a recent month after the state's", credits.State{Month: m, Recent: []credits.MonthState{{Month: m + 1}}},
+			"recent month 2025-03 is after 2025-02"},
+		{"recent months out of order", credits.State{Month: m, Recent: []credits.MonthState{{Month: m}, {Month: m - 1}}},
+			"recent month 2025-01 does not follow 2025-02"},
+		{"a negative recent charge", credits.State{Month: m, Recent: []credits.MonthState{{Month: m, HasCharge: true, Charge: d("-1"), Credits: d("0")}}},
+			"recent month 2025-02: negative charge -1 or credits 0"},
+		{"a failure that is not one", credits.State{Month: m, Recent: []credits.MonthState{{Month: m, Failures: []credits.Failure{{KPI: "A", Level: rules.Met}}}}},
+			"recent month 2025-02: KPI A at met, which is not a failure level"},
+		{"no bonus points", credits.State{Month: m, Bonus: []credits.BankedBonus{{Earned: m, Last: m + 3, Points: d("0")}}},
+			"bonus points 0 earned in 2025-02: they must be more than 0"},
+		{"bonus points from the future", credits.State{Month: m, Bonus: []credits.BankedBonus{{Earned: m + 1, Last: m + 3, Points: d("1")}}},
+			"bonus points earned in 2025-03, after 2025-02"},
+		{"bonus points expired", credits.State{Month: m, Bonus: []credits.BankedBonus{{Earned: m - 3, Last: m, Points: d("1")}}},
+			"bonus points earned in 2024-11 expired after 2025-02, by 2025-02"},
+		{"a trigger twice", credits.State{Month: m, Holding: []string{"t", "t"}},
+			`trigger "t" is listed twice or has no id`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := credits.New(rb).NewLot().SetState(tc.s)
@@ -172,6 +197,50 @@ kpis:
 			require.Equal(t, before.Year, after.Year)
 			lm := month(t, lot, "2025-02", "10000", obs(rules.Met, "1"))
 			requireMoney(t, tc.refund, lm.EarnBack)
+		})
+	}
+}
+
+// A state's recent months count toward the rolling cap and the triggers,
+// its bonus points offset the next failure's points, and a trigger it
+// lists as holding does not fire again.
+func TestSetStateCarriesTermsState(t *testing.T) {
+	rb := book(t, `start: 2024-09
+bonus: {points: 2, expiry_months: 6}
+triggers:
+  - {id: t, failures: 2, within: 3}
+kpis:
+  - {id: A, measure: done / jobs, target: 0.98, credit: {points: {minor: 3}}}
+caps: {rolling_12_percent_of_charge: 1}
+`)
+	feb := rules.NewMonth(2025, 2)
+	state := credits.State{Month: feb, KPIs: map[string]credits.KPIState{"A": {Streak: 1}},
+		Recent: []credits.MonthState{
+			{Month: feb - 1, HasCharge: true, Charge: d("10000"), Credits: d("1000.00"),
+				Failures: []credits.Failure{{KPI: "A", Level: rules.Minor}}},
+			{Month: feb, HasCharge: true, Charge: d("10000"), Credits: d("0")},
+		},
+		Bonus: []credits.BankedBonus{{Earned: feb, Last: feb + 6, Points: d("2")}}}
+	for _, tc := range []struct {
+		name    string
+		holding []string
+		fires   int
+	}{{"not holding", nil, 1}, {"holding", []string{"t"}, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := state
+			s.Holding = tc.holding
+			lot := credits.New(rb).NewLot()
+			require.NoError(t, lot.SetState(s))
+			lm := month(t, lot, "2025-03", "10000", obs(rules.Minor, "0.9"))
+			// 3 points less the 2 banked: 1 x £250. The rolling cap: 1% of
+			// 3 x £10,000 known and 9 x £10,000 projected is £1,200, less
+			// January's £1,000: £200 left.
+			requireMoney(t, "250.00", lm.KPIs[0].Amount)
+			requireMoney(t, "2", lm.KPIs[0].Bonus.Used)
+			requireMoney(t, "200.00", lm.RollingCapLeft)
+			requireMoney(t, "200.00", lm.Credits)
+			require.Len(t, lm.Triggers, tc.fires, "January's failure and March's: 2 within 3 months")
+			require.Equal(t, 2, lm.KPIs[0].Streak)
 		})
 	}
 }

@@ -3,8 +3,10 @@
 // measure (package rules) and turns the results into service credits
 // (package credits), carrying each lot's streaks, caps and earn-back pools
 // from month to month. A lot's state can be read and set (Lot.State,
-// Lot.SetState), and NewLotFor starts a lot from the rulebook's opening
-// state, so that a contract can be priced from any month of its term.
+// Lot.SetState: the credits' state and the recent months' fields that
+// KPIs measured over a period look back to), and NewLotFor starts a lot
+// from the rulebook's opening state, so that a contract can be priced from
+// any month of its term.
 //
 // A rulebook's terms change while a contract runs: Terms (or
 // Engine.CompileTimeline) compiles each set of terms once, and

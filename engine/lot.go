@@ -95,7 +95,7 @@ func (l *Lot) open(keys []string) (*Lot, error) {
 		return l, nil
 	}
 	ol, _ := o.Lot(keys)
-	if err := l.SetState(credits.OpeningState(o, ol)); err != nil {
+	if err := l.SetState(OpeningState(o, ol)); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -227,14 +227,54 @@ func (e *Engine) ReuseFrom(base *Engine) Reuse {
 	return out
 }
 
-// State returns the lot's state after its last month (see credits.State),
-// and false before its first.
-func (l *Lot) State() (credits.State, bool) { return l.credits.State() }
+// State is everything a Lot carries from one month to the next: its
+// credits' state (credits.State) and, for KPIs measured over a quarter or
+// a rolling window, the recent months' fields and relief. Pricing a lot
+// from the state it had after month k gives months k+1 on exactly as
+// pricing it from its first month does.
+type State struct {
+	credits.State
+	// Rows lists the recent months that a KPI measured over a period
+	// longer than a month still looks back to, oldest first; nil when the
+	// lot's terms have no such KPI.
+	Rows []RowState
+}
+
+// RowState is one of a lot's recent months, as a KPI measured over a
+// period sees it.
+type RowState struct {
+	Month rules.Month
+	// Fields holds the month's numeric fields by name.
+	Fields map[string]rules.Decimal
+	// Relief holds the relief of the month by KPI id, with its reason; nil
+	// for none. A state read from a lot lists the KPIs of the terms the
+	// lot was last priced under.
+	Relief map[string]string
+}
+
+// State returns the lot's state after its last month, and false before
+// its first.
+func (l *Lot) State() (State, bool) {
+	cs, ok := l.credits.State()
+	if !ok {
+		return State{}, false
+	}
+	return State{State: cs, Rows: l.hist.state(l.engine.Rules(), cs.Month)}, true
+}
 
 // SetState starts the lot from a state, as at the end of s.Month: its
 // next month must be later. A state no lot can be in wraps
-// credits.ErrState.
-func (l *Lot) SetState(s credits.State) error { return l.credits.SetState(s) }
+// credits.ErrState, as does a row without one of the numeric fields.
+func (l *Lot) SetState(s State) error {
+	if err := l.hist.check(l.engine.Rules(), s); err != nil {
+		return err
+	}
+	if err := l.credits.SetState(s.State); err != nil {
+		return err
+	}
+	l.hist.set(l.engine.Rules(), s)
+	return nil
+}
 
 // Waive takes an amount waived of a KPI's credit out of its earn-back
 // pool (see credits.Lot.Waive).

@@ -90,7 +90,20 @@ type OpeningLot struct {
 	// Year is the contract year holding the opening month, up to and
 	// including it; its Months is 0 when the rulebook gives none.
 	Year OpeningYear
-	Pos  Pos // of the lot's key values
+	// Months lists the lot's months up to the opening month that later
+	// months look back to, in increasing order: for the rolling 12-month
+	// cap, triggers and KPIs measured over a quarter or a rolling window.
+	Months []OpeningMonth
+	// Bonus lists the bonus points banked at the opening month, oldest
+	// first.
+	Bonus []OpeningBonus
+	// Triggers lists the triggers whose condition held in the opening
+	// month: they fire again only once it has stopped holding.
+	Triggers []OpeningRef
+	Pos      Pos // of the lot's key values
+
+	key     string         // where it is, as problems name it: opening.lots[i]
+	poolPos map[string]Pos // where each KPI's earn_back_pool is
 }
 
 // OpeningKPI is one KPI's state in a lot at the opening month.
@@ -284,12 +297,12 @@ func (r *reader) opening(rb *Rulebook, n *yaml.Node) *Opening {
 
 // openingLot reads one lot's opening state.
 func (r *reader) openingLot(rb *Rulebook, o *Opening, n *yaml.Node, key string) *OpeningLot {
-	m := r.mapping(n, key, "lot", "year", "kpis")
+	m := r.mapping(n, key, "lot", "year", "kpis", "months", "bonus", "triggers")
 	if m == nil {
 		return nil
 	}
 	r.required(m, n, key, "lot")
-	l := &OpeningLot{Pos: r.pos(n)}
+	l := &OpeningLot{Pos: r.pos(n), key: key, poolPos: map[string]Pos{}}
 	e, ok := m["lot"]
 	if !ok {
 		return nil
@@ -308,11 +321,13 @@ func (r *reader) openingLot(rb *Rulebook, o *Opening, n *yaml.Node, key string) 
 	if e, ok := m["kpis"]; ok {
 		km := r.mapping(e.value, key+".kpis")
 		for _, p := range pairs(e.value, km) {
-			if k, ok := r.openingKPI(rb, o, p, key+".kpis."+p.key.Value); ok {
-				l.KPIs = append(l.KPIs, k)
-			}
+			// Kept when it has a problem too: its name and pool are checked
+			// against the terms all the same (see checkOpening).
+			k, _ := r.openingKPI(rb, o, l, p, key+".kpis."+p.key.Value)
+			l.KPIs = append(l.KPIs, k)
 		}
 	}
+	r.openingCarried(rb, o, l, m, key)
 	return l
 }
 
@@ -383,18 +398,8 @@ func (r *reader) amount(rb *Rulebook, n *yaml.Node, key string) (Decimal, bool) 
 }
 
 // openingKPI reads {streak, met_run, earn_back_pool} for a KPI id.
-func (r *reader) openingKPI(rb *Rulebook, o *Opening, p entry, key string) (OpeningKPI, bool) {
+func (r *reader) openingKPI(rb *Rulebook, o *Opening, l *OpeningLot, p entry, key string) (OpeningKPI, bool) {
 	k := OpeningKPI{KPI: p.key.Value, Pos: r.pos(p.key)}
-	i := -1
-	for j, kk := range rb.KPIs {
-		if kk.ID == k.KPI {
-			i = j
-		}
-	}
-	if i < 0 {
-		r.errorf(p.key, key, "KPI %s is not defined", limits.Quote(k.KPI))
-		return k, false
-	}
 	m := r.mapping(p.value, key, "streak", "met_run", "earn_back_pool")
 	if m == nil {
 		return k, false
@@ -416,10 +421,7 @@ func (r *reader) openingKPI(rb *Rulebook, o *Opening, p entry, key string) (Open
 		var ok bool
 		k.Pool, ok = r.amount(rb, e.value, key+".earn_back_pool")
 		good = good && ok
-		if ok && rb.KPIs[i].EarnBack == nil && rb.EarnBack == nil && !k.Pool.IsZero() {
-			r.errorf(e.value, key+".earn_back_pool", "KPI %s has no earn_back, so nothing is earned back from a pool", limits.Name(k.KPI))
-			good = false
-		}
+		l.poolPos[k.KPI] = r.pos(e.value)
 	}
 	return k, good
 }

@@ -68,6 +68,8 @@ opening:
     - lot: {provider: P}
       year: {charges: 10}
       kpis: {K1: {streak: 1}}
+      months: [{month: 2025-01, charge: 10, credits: 0}]
+      bonus: [{earned: 2025-01, until: 2025-03, points: 1}]
 amendments:
   - {id: A, agreed: 2025-01-01, from: 2025-02}
 scenarios:
@@ -105,6 +107,8 @@ func TestRulebookDocListsEveryKey(t *testing.T) {
 		{"opening lot", "      year: {", "      zz: 1\n      year: {"},
 		{"opening year", "{charges: 10}", "{charges: 10, zz: 1}"},
 		{"opening KPI", "{streak: 1}", "{streak: 1, zz: 1}"},
+		{"opening month", "credits: 0}]", "credits: 0, zz: 1}]"},
+		{"opening bonus", "points: 1}]", "points: 1, zz: 1}]"},
 	}
 	expected := regexp.MustCompile(`unknown key \(expected one of: ([^)]*)\)`)
 	for _, c := range cases {

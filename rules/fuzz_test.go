@@ -30,6 +30,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(tc.src)
 	}
 	f.Add(closeHead + closeSample)
+	f.Add(openingHead + openingCarried)
 	f.Add("a: &x [*x]\n")
 	f.Add("contract: !!python/object:os.system {x: 1}\n")
 	f.Add("keys: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n")

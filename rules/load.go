@@ -53,11 +53,17 @@ func Parse(name string, r io.Reader, check Checker) (*Rulebook, error) {
 	rd := &reader{problems: problems{file: name}}
 	rb := rd.rulebook(root)
 	if len(rd.list) > 0 {
+		if len(rd.amendments) == 0 && len(rd.amendProblems) == 0 { // the opening's terms are these
+			rb.openingProblems(rb, &rd.problems)
+		}
 		rd.list = append(append(rd.list, rd.amendProblems...), rd.specProblems...)
 		return nil, rd.err()
 	}
 	rb.File, rb.root = name, root
 	if err := rb.addAmendments(rd.amendments, rd.amendProblems); err != nil {
+		return nil, err
+	}
+	if err := rb.checkOpening(); err != nil {
 		return nil, err
 	}
 	if err := rb.addScenarios(rd.specs, rd.specProblems); err != nil {

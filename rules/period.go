@@ -193,7 +193,8 @@ func (r *reader) aggregate(n *yaml.Node, key string) (Aggregate, bool) {
 	return 0, false
 }
 
-// CheckSpan reports what the data's months, first to last, make
+// CheckSpan reports what the data's months, first to last (and the
+// months before them whose fields an opening state gives), make
 // impossible: a KPI whose measurement period is longer than the data, so
 // that it is never judged, in the original terms, an amendment's or a
 // scenario's; and, for a rulebook without a start, an amendment in force
@@ -201,6 +202,7 @@ func (r *reader) aggregate(n *yaml.Node, key string) (Aggregate, bool) {
 // is the earliest the contract is known to run). Each problem is placed at
 // the key in the rulebook.
 func (b *Rulebook) CheckSpan(first, last Month) error {
+	first = b.historyFrom(first)
 	ps := &problems{file: b.File}
 	months := int(last-first) + 1
 	seen := map[Pos]bool{} // a KPI's period recurs in later terms
@@ -232,6 +234,22 @@ func (b *Rulebook) CheckSpan(first, last Month) error {
 		}
 	}
 	return ps.err()
+}
+
+// historyFrom is the first month whose fields a KPI measured over a
+// period can see: the data's first, or an earlier month whose fields the
+// opening state gives.
+func (b *Rulebook) historyFrom(first Month) Month {
+	if o := b.Opening; o != nil {
+		for _, l := range o.Lots {
+			for _, m := range l.Months {
+				if m.Fields != nil && m.Month < first {
+					first = m.Month
+				}
+			}
+		}
+	}
+	return first
 }
 
 // hasQuarter reports whether months first to last hold a whole quarter.

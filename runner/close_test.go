@@ -3,41 +3,18 @@ package runner_test
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/internal/randbook"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-// openingYAML writes the opening: key of a rulebook from each lot's state.
-func openingYAML(rb *rules.Rulebook, m rules.Month, lots [][]string, states []credits.State) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "opening:\n  month: %s\n  lots:\n", m)
-	for i, s := range states {
-		fmt.Fprintf(&b, "    - lot: {%s: %q, %s: %q}\n", rb.Keys[0], lots[i][0], rb.Keys[1], lots[i][1])
-		if s.Year.Months > 0 {
-			fmt.Fprintf(&b, "      year: {charges: %s, credits: %s, months: %d}\n", s.Year.Charges, s.Year.Credits, s.Year.Months)
-		}
-		b.WriteString("      kpis:\n")
-		for _, id := range slices.Sorted(maps.Keys(s.KPIs)) {
-			k := s.KPIs[id]
-			fmt.Fprintf(&b, "        %s: {streak: %d, met_run: %d, earn_back_pool: %s}\n", id, k.Streak, k.MetRun, k.Pool)
-		}
-		if len(s.KPIs) == 0 {
-			b.WriteString("        {}\n")
-		}
-	}
-	return b.String()
-}
 
 // dataFrom keeps the header and the rows of a CSV from month m on.
 func dataFrom(csv string, m rules.Month) string {
@@ -54,27 +31,22 @@ func dataFrom(csv string, m rules.Month) string {
 // A contract priced from an opening state (each lot's state after month k,
 // written as the rulebook's opening:) and the data after k gives exactly
 // what pricing the whole data gives for those months: the baseline, and
-// every scenario that starts after k.
+// every scenario that starts after k; the triggers fire in the same
+// months. Half the contracts have terms over time (randbook.WithTerms): a
+// quarterly or rolling KPI, whose state holds the recent months' fields,
+// bonus points, a rolling cap, triggers and an amendment.
 func TestPropertyOpeningResumes(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 2))
-	for i := range 30 {
-		c, full := randomRun(t, r)
+	for i := range 40 {
+		c := randbook.New(r)
+		if i%2 == 1 {
+			c = randbook.WithTerms(r, c)
+		}
+		full := runContract(t, c)
 		rb, ds := full.Rules, full.Data
 		k := ds.First.Add(r.IntN(ds.Months() - 1))
-		eng, err := engine.Compile(rb)
-		require.NoError(t, err)
-		var lots [][]string
-		var states []credits.State
-		for _, lot := range ds.Lots {
-			l := eng.NewLot()
-			for mi := range lot.Rows[:k-ds.First+1] {
-				_, err := l.Month(&lot.Rows[mi], nil)
-				require.NoError(t, err)
-			}
-			s, _ := l.State()
-			lots, states = append(lots, lot.Keys), append(states, s)
-		}
-		src := c.Rules + openingYAML(rb, k, lots, states)
+		lots, states := statesAt(t, rb, ds, k)
+		src := c.Rules + randbook.Opening(rb, k, lots, states)
 		rb2, err := rules.Parse("opened.yaml", strings.NewReader(src), nil)
 		require.NoError(t, err, src)
 		ds2, err := input.ReadCSV(rb2, "later.csv", strings.NewReader(dataFrom(c.Data, k+1)))
@@ -85,18 +57,64 @@ func TestPropertyOpeningResumes(t *testing.T) {
 			if sc := run.Scenario; sc != nil && (sc.From == nil || *sc.From <= k) {
 				continue // under other rules before the opening month than the baseline's
 			}
-			for li := range run.Lots {
-				for mi, lm := range run.Lots[li] {
-					want := full.Runs[ri].Lots[li][int(k-ds.First)+1+mi]
-					require.Equal(t, want.Row.Month, lm.Row.Month)
-					for j, kc := range lm.Credits.KPIs {
-						w := want.Credits.KPIs[j]
-						require.Truef(t, w.Credit.Equal(kc.Credit) && w.EarnBack.Equal(kc.EarnBack),
-							"case %d, %s, lot %v, %s %s: %s %s, want %s %s\n%s", i, run.ID, lots[li], lm.Row.Month,
-							kc.KPI.ID, kc.Credit, kc.EarnBack, w.Credit, w.EarnBack, src)
-					}
-				}
+			sameFrom(t, fmt.Sprintf("case %d, %s\n%s", i, run.ID, src), full.Runs[ri], run, int(k-ds.First)+1)
+		}
+	}
+}
+
+// runContract runs a random contract's baseline and scenarios.
+func runContract(t *testing.T, c randbook.Contract) *runner.Result {
+	t.Helper()
+	rb, err := rules.Parse("random.yaml", strings.NewReader(c.Rules), nil)
+	require.NoError(t, err, c.Rules)
+	ds, err := input.ReadCSV(rb, "random.csv", strings.NewReader(c.Data))
+	require.NoError(t, err)
+	res, err := runner.Run(context.Background(), runner.Job{Rules: rb, Data: ds})
+	require.NoError(t, err, c.Rules)
+	return res
+}
+
+// statesAt prices each lot under the rulebook's terms month by month up
+// to k and returns its key values and state.
+func statesAt(t *testing.T, rb *rules.Rulebook, ds *input.Dataset, k rules.Month) ([][]string, []engine.State) {
+	t.Helper()
+	terms, err := engine.Terms(rb)
+	require.NoError(t, err)
+	var lots [][]string
+	var states []engine.State
+	for _, lot := range ds.Lots {
+		l := terms.NewLot()
+		for mi := range lot.Rows[:k-ds.First+1] {
+			_, err := l.MonthIn(terms, &lot.Rows[mi], nil)
+			require.NoError(t, err)
+		}
+		s, _ := l.State()
+		lots, states = append(lots, lot.Keys), append(states, s)
+	}
+	return lots, states
+}
+
+// sameFrom requires a run from an opening state to price every lot-month
+// as the whole run does from its skip-th month, and to fire the same
+// triggers in those months.
+func sameFrom(t *testing.T, what string, whole, opened *runner.ScenarioRun, skip int) {
+	t.Helper()
+	for li := range opened.Lots {
+		for mi, lm := range opened.Lots[li] {
+			want := whole.Lots[li][skip+mi]
+			require.Equal(t, want.Row.Month, lm.Row.Month)
+			require.Equal(t, want.Terms, lm.Terms)
+			require.True(t, want.Credits.Credits.Equal(lm.Credits.Credits) && want.Credits.EarnBack.Equal(lm.Credits.EarnBack),
+				"%s: lot %d, %s: %s %s, want %s %s", what, li, lm.Row.Month, lm.Credits.Credits, lm.Credits.EarnBack,
+				want.Credits.Credits, want.Credits.EarnBack)
+			for j, kc := range lm.Credits.KPIs {
+				w := want.Credits.KPIs[j]
+				require.Truef(t, w.Status == kc.Status && w.Credit.Equal(kc.Credit) && w.EarnBack.Equal(kc.EarnBack),
+					"%s: lot %d, %s %s: %s %s %s, want %s %s %s", what, li, lm.Row.Month, kc.KPI.ID,
+					kc.Status, kc.Credit, kc.EarnBack, w.Status, w.Credit, w.EarnBack)
 			}
+			require.Equal(t, len(want.Credits.Triggers), len(lm.Credits.Triggers), "%s: lot %d, %s: triggers", what, li, lm.Row.Month)
+			require.Equal(t, want.Credits.Bonus, lm.Credits.Bonus, "%s: lot %d, %s: bonus points", what, li, lm.Row.Month)
 		}
 	}
 }
