@@ -7,10 +7,13 @@
 //
 // A Server holds one runner.Prepared job: the data in memory and the
 // baseline already run, with its expressions' values, so that each change
-// prices only its own scenario (runner.Prepared.RunScenario). Every change
-// is written as a scenario file and read back through
-// rules.Rulebook.ParseScenarios and kpi.Check, the loader's own checks,
-// so its problems are shown on the page at their line and column.
+// prices only its own scenario (runner.Prepared.RunScenario), which applies
+// last, over every amendment in force, as any scenario does. The page
+// offers the KPIs, fields and caps of the terms in force in the data's
+// last month: the contract as it stands. Every change is written as a
+// scenario file and read back through rules.Rulebook.ParseScenarios and
+// kpi.Check, the loader's own checks, so its problems are shown on the
+// page at their line and column.
 //
 // It guards itself as a local tool must: Handler answers only requests
 // whose Host header names an address it was told of (against DNS

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -71,4 +73,33 @@ func TestFieldOf(t *testing.T) {
 	} {
 		require.Equal(t, want, s.fieldOf(key), key)
 	}
+}
+
+// The caps offered are the terms' in force at the data's end: the
+// rolling 12-month cap only when those terms have one, with its value.
+func TestCapFieldsOf(t *testing.T) {
+	five := decimal.NewFromInt(5)
+	paths := func(fs []field) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Path+"="+f.Value)
+		}
+		return out
+	}
+	require.Equal(t, []string{"monthly_percent_of_charge=5", "annual_percent_of_charge="},
+		paths(capFieldsOf(rules.Caps{MonthlyPercent: &five})))
+	require.Equal(t, []string{"monthly_percent_of_charge=", "annual_percent_of_charge=", "rolling_12_percent_of_charge=5"},
+		paths(capFieldsOf(rules.Caps{RollingPercent: &five})))
+}
+
+// A change of one of a scheme's amounts states the whole scheme, the
+// other amounts as offered; a change of bounds alone leaves it out.
+func TestWholeScheme(t *testing.T) {
+	offered := []field{{Path: "target", Value: "0.9"}, {Path: "credit.sliding.max_percent_of_charge", Value: "0.5"},
+		{Path: "credit.sliding.floor", Value: "0.8"}}
+	require.Equal(t, map[string]string{"target": "0.95"}, wholeScheme(map[string]string{"target": "0.95"}, offered))
+	require.Equal(t, map[string]string{"credit.sliding.floor": "0.7", "credit.sliding.max_percent_of_charge": "0.5"},
+		wholeScheme(map[string]string{"credit.sliding.floor": "0.7"}, offered))
+	require.Equal(t, map[string]string{"credit.sliding.floor": " "}, wholeScheme(map[string]string{"credit.sliding.floor": " "}, offered),
+		"a blank value changes nothing")
 }
