@@ -363,14 +363,10 @@ func (s *scenarioRun) lot(li int) error {
 		return fmt.Errorf("opening state of lot %s: %w", lot.Name(), err)
 	}
 	l.SetExplain(s.detail)
-	var months []*engine.LotMonth
-	var totals []MonthTotal
+	acc := lotAcc{sum: NewRunTotal()}
 	if s.months {
-		totals = make([]MonthTotal, len(lot.Rows))
+		acc.totals = make([]MonthTotal, len(lot.Rows))
 	}
-	var kpis []KPITotal
-	var fired []TriggerFire
-	sum := NewRunTotal()
 	seg := 0
 	for mi := range lot.Rows {
 		row := &lot.Rows[mi]
@@ -384,30 +380,44 @@ func (s *scenarioRun) lot(li int) error {
 			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
 		}
 		lm.Terms = sg.stage.Terms
-		for _, f := range lm.Credits.Triggers {
-			fired = append(fired, TriggerFire{Lot: li, Month: row.Month, Terms: lm.Terms, Fired: f})
-		}
 		for _, w := range s.waived[li][row.Month] {
 			l.Waive(w.KPI, w.Amount)
 		}
-		t := totalMonth(lm)
-		sum.Add(&t)
-		kpis = addKPIs(kpis, lm)
-		if s.months {
-			totals[mi] = t
-		}
-		if s.detail {
-			months = append(months, lm)
-		}
+		s.add(&acc, li, mi, lm)
 	}
-	s.run.KPIs[li], s.lotTotals[li], s.lotTriggers[li] = kpis, sum, fired
+	s.run.KPIs[li], s.lotTotals[li], s.lotTriggers[li] = acc.kpis, acc.sum, acc.fired
 	if s.detail {
-		s.run.Lots[li] = months
+		s.run.Lots[li] = acc.months
 	}
 	if s.months {
-		s.run.Months[li] = totals
+		s.run.Months[li] = acc.totals
 	}
 	return nil
+}
+
+// lotAcc gathers one lot's months as they are priced.
+type lotAcc struct {
+	months []*engine.LotMonth // with detail only
+	totals []MonthTotal       // with months only
+	kpis   []KPITotal
+	fired  []TriggerFire
+	sum    RunTotal
+}
+
+// add adds lot li's month mi to what the run keeps of it.
+func (s *scenarioRun) add(acc *lotAcc, li, mi int, lm *engine.LotMonth) {
+	for _, f := range lm.Credits.Triggers {
+		acc.fired = append(acc.fired, TriggerFire{Lot: li, Month: lm.Row.Month, Terms: lm.Terms, Fired: f})
+	}
+	t := totalMonth(lm)
+	acc.sum.Add(&t)
+	acc.kpis = addKPIs(acc.kpis, lm)
+	if s.months {
+		acc.totals[mi] = t
+	}
+	if s.detail {
+		acc.months = append(acc.months, lm)
+	}
 }
 
 // placeEvalError names the scenario and lot in an expression's failure,
