@@ -18,6 +18,7 @@ const module = "github.com/kpicredit/kpicredit/"
 var allowed = map[string][]string{
 	"limits":              {},
 	"money":               {},
+	"fixed":               {},
 	"period":              {"limits"},
 	"sla":                 {},
 	"rules":               {"limits", "money", "period"},
@@ -45,7 +46,7 @@ var allowed = map[string][]string{
 
 // lean are the packages a service embedding the engine imports; none may
 // pull in, even indirectly, file formats, databases or reports.
-var lean = []string{"limits", "money", "period", "rules", "kpi", "credits", "engine", "sla"}
+var lean = []string{"limits", "money", "fixed", "period", "rules", "kpi", "credits", "engine", "sla"}
 
 var heavy = []string{
 	"github.com/parquet-go/parquet-go", "github.com/klauspost/compress/zstd", "github.com/xuri/excelize/v2",
