@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"period":              {"limits"},
 	"sla":                 {},
 	"rules":               {"limits", "money", "period"},
-	"kpi":                 {"limits", "rules"},
+	"kpi":                 {"fixed", "limits", "rules"},
 	"credits":             {"money", "rules"},
 	"engine":              {"credits", "kpi", "rules"},
 	"internal/pq":         {"limits", "period"},

@@ -1,0 +1,5 @@
+//go:build !race
+
+package kpi_test
+
+const raceEnabled = false
