@@ -3,6 +3,7 @@ package kpi
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
@@ -18,6 +19,8 @@ type Row struct {
 	// Values holds each declared field's value, in the rulebook's field
 	// order: a decimal.Decimal for numeric fields, a string for text fields.
 	Values []any
+
+	prepared []fixedField // Values in fixed point, once Prepare has run
 }
 
 // Result is one KPI's outcome for a lot-month.
@@ -47,10 +50,8 @@ type Result struct {
 // volume. Whoever changes a Value's or Result's Measure or Volume must
 // clear or change Fixed too.
 type Fixed struct {
-	Measure    fixed.Decimal // valid when HasMeasure
-	HasMeasure bool
-	Volume     fixed.Decimal // valid when HasVolume
-	HasVolume  bool
+	Measure, Volume       fixed.Decimal
+	HasMeasure, HasVolume bool
 }
 
 // unset says which of a Value's or Result's fields are not set yet: a
@@ -87,6 +88,14 @@ func (r *Result) Excuse(reason string) {
 // nothing; Complete sets Measure, Volume and Reason. It allocates for
 // those only.
 func (r Result) Complete() Result {
+	r.complete()
+	return r
+}
+
+func (r *Result) complete() {
+	if r.unset == 0 {
+		return
+	}
 	if r.unset&measureUnset != 0 {
 		r.Measure = r.Fixed.Measure.Decimal()
 	}
@@ -97,18 +106,20 @@ func (r Result) Complete() Result {
 		r.Reason = belowMinVolume(r.Volume, *r.minVolume)
 	}
 	r.unset, r.minVolume = 0, nil
-	return r
 }
 
 // Evaluator evaluates a Program's expressions for one row at a time. It
 // reuses its buffers between calls and is not safe for concurrent use.
 type Evaluator struct {
-	p      *Program
-	row    *Row
-	month  rules.Month
-	gen    uint64    // counts the rows loaded; a numSlot converted for another is stale
-	nums   []numSlot // the row's numeric fields in fixed point, by field
-	months map[rules.Month]string
+	p     *Program
+	row   *Row
+	month rules.Month
+	gen   uint64    // counts the rows loaded; a numSlot converted for another is stale
+	nums  []numSlot // the row's numeric fields in fixed point, by field
+	// prepared is the row's own, when it has been prepared (see
+	// Row.Prepare); nums is not used then.
+	prepared []fixedField
+	months   map[rules.Month]string
 
 	// The VM evaluates what the closures cannot; env is set from the
 	// row when it first does.
@@ -214,16 +225,19 @@ func (e *Evaluator) evaluate(row *Row, out []Result, decimals bool) ([]Result, e
 	if err := e.Load(row); err != nil {
 		return out, err
 	}
-	for i := range e.p.rb.KPIs {
-		v, err := e.Fast(i)
-		if err != nil {
+	kpis := e.p.rb.KPIs
+	out = slices.Grow(out, len(kpis))
+	for i, k := range kpis {
+		var v Value
+		if err := e.fast(i, &v); err != nil {
 			return out, err
 		}
-		r := e.p.Judge(i, v)
+		out = out[:len(out)+1]
+		r := &out[len(out)-1]
+		judge(k, &v, &e.p.kpis[i].refs, r)
 		if decimals {
-			r = r.Complete()
+			r.complete()
 		}
-		out = append(out, r)
 	}
 	return out, nil
 }
@@ -238,6 +252,10 @@ func (e *Evaluator) Load(row *Row) error {
 	}
 	e.row, e.month, e.envSet = row, row.Month, false
 	e.gen++
+	e.prepared = nil
+	if len(row.prepared) == len(row.Values) && row.prepared != nil {
+		e.prepared = row.prepared
+	}
 	return nil
 }
 
@@ -267,41 +285,63 @@ func (e *Evaluator) Value(i int) (Value, error) {
 // (see Value.Complete). For a measure and volume that fit in fixed
 // point, it allocates nothing.
 func (e *Evaluator) Fast(i int) (Value, error) {
+	var v Value
+	err := e.fast(i, &v)
+	return v, err
+}
+
+// fast is Fast into v, which is the zero Value.
+func (e *Evaluator) fast(i int, v *Value) error {
 	k, c := e.p.rb.KPIs[i], &e.p.kpis[i]
-	v := Value{Applies: true}
+	v.Applies = true
 	if c.applies != nil {
 		t, err := e.truth(c.applies)
 		if err != nil {
-			return v, e.fail(k, k.Applies, err, &v)
+			return e.fail(k, k.Applies, err, v)
 		}
 		if v.Applies = t; !v.Applies {
-			return v, nil
+			return nil
 		}
 	}
 	if c.volume != nil {
-		n, err := e.number(c.volume)
-		if err != nil {
-			return v, e.fail(k, k.Volume, err, &v)
+		if f, ok := e.quick(c.volume); ok {
+			v.Fixed.Volume, v.Fixed.HasVolume, v.unset = f, true, volumeUnset
+		} else if n, err := e.number(c.volume); err != nil {
+			return e.fail(k, k.Volume, err, v)
+		} else {
+			v.Volume, v.Fixed.Volume, v.Fixed.HasVolume = n.d, n.f, n.fits
+			if !n.hasD {
+				v.unset |= volumeUnset
+			}
 		}
 		v.HasVolume = true
-		v.Volume, v.Fixed.Volume, v.Fixed.HasVolume = n.d, n.f, n.fits
+	}
+	if f, ok := e.quick(c.measure); ok {
+		v.Fixed.Measure, v.Fixed.HasMeasure, v.unset = f, true, v.unset|measureUnset
+	} else if n, err := e.number(c.measure); err != nil {
+		return e.fail(k, k.Measure, err, v)
+	} else {
+		v.Measure, v.Fixed.Measure, v.Fixed.HasMeasure = n.d, n.f, n.fits
 		if !n.hasD {
-			v.unset |= volumeUnset
+			v.unset |= measureUnset
 		}
 	}
-	n, err := e.number(c.measure)
-	if err != nil {
-		return v, e.fail(k, k.Measure, err, &v)
-	}
 	v.HasMeasure = true
-	v.Measure, v.Fixed.Measure, v.Fixed.HasMeasure = n.d, n.f, n.fits
-	if !n.hasD {
-		v.unset |= measureUnset
+	if !v.within(k.Range, &c.refs) {
+		return &EvalError{KPI: k.ID, Field: "measure", Month: e.month, Expr: k.Measure, Err: outOfRange(k, v.Complete().Measure)}
 	}
-	if !n.within(k.Range, &c.refs) {
-		return v, &EvalError{KPI: k.ID, Field: "measure", Month: e.month, Expr: k.Measure, Err: outOfRange(k, n.decimal())}
+	return nil
+}
+
+// quick evaluates a measure or volume in fixed point, and reports false
+// when number must: for a figure that does not fit, a division by zero or
+// a failure, which the closures tell no more cheaply than number does.
+func (e *Evaluator) quick(x *expression) (fixed.Decimal, bool) {
+	if x.num == nil || e.useVM {
+		return fixed.Decimal{}, false
 	}
-	return v, nil
+	f, st := x.num(e)
+	return f, st == exact && f.Scale() <= DivisionPlaces
 }
 
 // number is a measure or volume: in fixed point when it fits there, as a
@@ -309,14 +349,7 @@ func (e *Evaluator) Fast(i int) (Value, error) {
 type number struct {
 	f          fixed.Decimal // valid when fits
 	fits, hasD bool
-	d          decimal.Decimal // valid when hasD
-}
-
-func (n number) decimal() decimal.Decimal {
-	if n.hasD {
-		return n.d
-	}
-	return n.f.Decimal()
+	d          decimal.Decimal // valid when hasD: the VM gave the number
 }
 
 // errDivision is the error of a division by zero found in fixed point,
@@ -329,12 +362,13 @@ func (e *Evaluator) number(x *expression) (number, error) {
 	if x.num != nil && !e.useVM {
 		switch f, st := x.num(e); st {
 		case exact:
-			if f.Scale() <= DivisionPlaces {
-				return number{f: f, fits: true}, nil
+			if f.Scale() > DivisionPlaces {
+				var ok bool
+				if f, ok = f.Round(DivisionPlaces); !ok {
+					break // to the VM
+				}
 			}
-			if f, ok := f.Round(DivisionPlaces); ok {
-				return number{f: f, fits: true}, nil
-			}
+			return number{f: f, fits: true}, nil
 		case undefined:
 			return number{}, errDivision
 		}

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
@@ -109,17 +110,24 @@ func constNum(d dec) numFn {
 	return func(*Evaluator) (fixed.Decimal, status) { return x, st }
 }
 
-// field gives the value of the i-th field, converted once per row.
+// field gives the value of the i-th field: from the row's prepared
+// numbers, or converted once per row.
 func field(i int) numFn {
 	return func(e *Evaluator) (fixed.Decimal, status) {
-		s := &e.nums[i]
-		if s.gen != e.gen {
-			e.convert(i)
+		var f *fixedField
+		if e.prepared != nil {
+			f = &e.prepared[i]
+		} else {
+			s := &e.nums[i]
+			if s.gen != e.gen {
+				e.convert(i)
+			}
+			f = &s.fixedField
 		}
-		if !s.ok {
+		if !f.ok {
 			return fixed.Decimal{}, inexact
 		}
-		return s.v, exact
+		return f.v, exact
 	}
 }
 
@@ -521,23 +529,42 @@ func concat(x, y strFn) strFn {
 	}
 }
 
-// numSlot is a numeric field of the loaded row in fixed point; ok is
-// false when its value does not fit (or is not a decimal.Decimal).
+// fixedField is a field's value in fixed point; ok is false when it does
+// not fit (or is not a decimal.Decimal).
+type fixedField struct {
+	v  fixed.Decimal
+	ok bool
+}
+
+func toFixed(v any) fixedField {
+	d, ok := v.(decimal.Decimal)
+	if !ok {
+		return fixedField{}
+	}
+	f, ok := fixed.FromDecimal(d)
+	return fixedField{f, ok}
+}
+
+// numSlot is a numeric field of the loaded row in fixed point.
 type numSlot struct {
-	v   fixed.Decimal
-	ok  bool
+	fixedField
 	gen uint64 // the load it was converted for
 }
 
 // convert converts the i-th field of the loaded row.
 func (e *Evaluator) convert(i int) {
-	s := &e.nums[i]
-	d, ok := e.row.Values[i].(decimal.Decimal)
-	s.v, s.ok = fixed.Decimal{}, false
-	if ok {
-		s.v, s.ok = fixed.FromDecimal(d)
+	e.nums[i] = numSlot{toFixed(e.row.Values[i]), e.gen}
+}
+
+// Prepare converts the row's numbers to fixed point once, so that the
+// evaluators that load it need not each convert them. Call it when the
+// row is complete and before it is shared between goroutines, and again
+// after changing its Values.
+func (r *Row) Prepare() {
+	r.prepared = slices.Grow(r.prepared[:0], len(r.Values))[:len(r.Values)]
+	for i, v := range r.Values {
+		r.prepared[i] = toFixed(v)
 	}
-	s.gen = e.gen
 }
 
 // monthText returns the loaded row's month as YYYY-MM, formatting each

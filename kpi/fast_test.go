@@ -268,6 +268,9 @@ func TestFastMatchesVM(t *testing.T) {
 		ps := newPaths(p)
 		for j := range rows {
 			row := wideRow(r)
+			if r.IntN(2) == 0 {
+				row.Prepare()
+			}
 			what := fmt.Sprintf("expressions %d, row %d (%s, %s, %v): %s, %s", i, j, row.Keys, row.Month, row.Values,
 				rb.KPIs[0].Measure.Source, rb.KPIs[1].Measure.Source)
 			before := ps.fast.VMRuns()
@@ -290,6 +293,39 @@ func TestFastMatchesVM(t *testing.T) {
 	require.Greater(t, failures, 0)
 }
 
+// TestFastMatchesVMOnEdges compares the two paths where fixed point is at
+// its limits, each expression over rows that take it there.
+func TestFastMatchesVMOnEdges(t *testing.T) {
+	rb := fastBook(t)
+	rows := []*kpi.Row{
+		{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 3), Values: []any{d("1000"), d("1"), d("3"), d("0.000001"), "n"}},
+		{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 3), Values: []any{d("1000"), d("922"), d("1"), d("-0.5"), "n"}},
+		{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 3), Values: []any{d("1000"), d("923"), d("1"), d("0.00000000000000005"), "n"}},
+		{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 3), Values: []any{d("1000"), d("0"), d("0"), d("9223372036854775807"), "n"}},
+		{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 3), Values: []any{d("1000"), d("1"), d("20000000000000000"), d("1e-19"), "n"}},
+		{Keys: []string{"P", "N"}, Month: rules.NewMonth(2025, 3), Values: []any{decimal.Decimal{}, d("17"), d("2"), d("1.50"), "n"}},
+	}
+	for _, src := range []string{
+		"rate * rate * rate",            // 18 places, rounded to 16
+		"done / jobs",                   // 922 fits at 16 places, 923 does not
+		"(done / jobs) * (done / jobs)", // 32 places: the VM, then 16 places fit
+		"rate + done / jobs",            // exact halves of the 17th place
+		"round(rate, done)",             // places from the data: 17 fails
+		"charge + rate * 0",             // the zero value of a decimal
+		"max(rate, rate * 1, 1.500) - min(1.5, rate)",
+		"pct(rate, jobs) + 1e18 * 0",
+		"rate * 10 - rate * 10.0",
+	} {
+		rb.KPIs = []*rules.KPI{{ID: "K", Measure: rules.Expr{Source: src}, Target: d("1")}}
+		p, err := kpi.Compile(rb)
+		require.NoError(t, err, src)
+		ps := newPaths(p)
+		for i, row := range rows {
+			ps.compare(t, row, fmt.Sprintf("%s, row %d", src, i))
+		}
+	}
+}
+
 // TestFastMatchesVMOnRulebooks compares the two paths on the example
 // contract and the rulebooks under testdata, over their data where they
 // have some and random rows where not, and on random contracts.
@@ -309,6 +345,8 @@ func TestFastMatchesVMOnRulebooks(t *testing.T) {
 			ps := newPaths(p)
 			for _, row := range rowsOf(t, rb, tc.data) {
 				ps.compare(t, row, fmt.Sprintf("%s, %s", row.Keys, row.Month))
+				row.Prepare()
+				ps.compare(t, row, fmt.Sprintf("%s, %s, prepared", row.Keys, row.Month))
 			}
 			require.Zero(t, ps.fast.VMRuns(), "every figure fits in fixed point")
 		})

@@ -14,18 +14,28 @@ import (
 // one below min_volume keeps it for Excuse to report. A value's Fixed
 // numbers are judged in fixed point; Program.Judge does so without
 // converting the KPI's target and bounds each time.
-func Judge(k *rules.KPI, v Value) Result { return judge(k, v, nil) }
+func Judge(k *rules.KPI, v Value) Result {
+	var r Result
+	judge(k, &v, nil, &r)
+	return r
+}
 
 // Judge is the package's Judge for the i-th KPI of the program, with its
 // target, bounds and min_volume already in fixed point.
-func (p *Program) Judge(i int, v Value) Result { return judge(p.rb.KPIs[i], v, &p.kpis[i].refs) }
+func (p *Program) Judge(i int, v Value) Result {
+	var r Result
+	judge(p.rb.KPIs[i], &v, &p.kpis[i].refs, &r)
+	return r
+}
 
-func judge(k *rules.KPI, v Value, r *refs) Result {
+// judge is Judge into res, which is the zero Result, comparing with r's
+// references when r is not nil.
+func judge(k *rules.KPI, v *Value, r *refs, res *Result) {
 	switch {
 	case !v.Applies:
-		return Result{Status: rules.NotApplicable}
+		res.Status = rules.NotApplicable
 	case k.MinVolume != nil && v.HasVolume && v.volumeBelow(*k.MinVolume, r):
-		res := Result{Status: rules.NotMeasured, Volume: v.Volume, HasVolume: true,
+		*res = Result{Status: rules.NotMeasured, Volume: v.Volume, HasVolume: true,
 			Measure: v.Measure, withheld: v.HasMeasure, withheldFixed: v.Fixed.HasMeasure,
 			Fixed: Fixed{Measure: v.Fixed.Measure, Volume: v.Fixed.Volume, HasVolume: v.Fixed.HasVolume}, unset: v.unset}
 		if v.unset&volumeUnset == 0 {
@@ -33,13 +43,13 @@ func judge(k *rules.KPI, v Value, r *refs) Result {
 		} else {
 			res.unset, res.minVolume = res.unset|reasonUnset, k.MinVolume
 		}
-		return res
 	case v.Undefined != "":
-		return Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume,
+		*res = Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume,
 			Fixed: Fixed{Volume: v.Fixed.Volume, HasVolume: v.Fixed.HasVolume}, unset: v.unset & volumeUnset}
+	default:
+		*res = Result{Status: v.classify(k, r), Measure: v.Measure, HasMeasure: true,
+			Volume: v.Volume, HasVolume: v.HasVolume, Fixed: v.Fixed, unset: v.unset}
 	}
-	return Result{Status: v.classify(k, r), Measure: v.Measure, HasMeasure: true,
-		Volume: v.Volume, HasVolume: v.HasVolume, Fixed: v.Fixed, unset: v.unset}
 }
 
 func belowMinVolume(volume, min decimal.Decimal) string {
@@ -47,7 +57,7 @@ func belowMinVolume(volume, min decimal.Decimal) string {
 }
 
 // classify classifies the measure, in fixed point when it is held there.
-func (v Value) classify(k *rules.KPI, r *refs) rules.Status {
+func (v *Value) classify(k *rules.KPI, r *refs) rules.Status {
 	if !v.Fixed.HasMeasure {
 		return k.Classify(v.Measure)
 	}
@@ -60,19 +70,20 @@ func (v Value) classify(k *rules.KPI, r *refs) rules.Status {
 	})
 }
 
-func (v Value) volumeBelow(min decimal.Decimal, r *refs) bool {
+func (v *Value) volumeBelow(min decimal.Decimal, r *refs) bool {
 	if v.Fixed.HasVolume {
 		return r.cmp(v.Fixed.Volume, minVolumeRef, min) < 0
 	}
 	return v.Volume.LessThan(min)
 }
 
-// within reports whether the number lies within the range, the KPI's.
-func (n number) within(rng rules.Range, r *refs) bool {
-	if !n.fits {
-		return rng.Contains(n.d)
+// within reports whether the measure lies within the range, the KPI's.
+func (v *Value) within(rng rules.Range, r *refs) bool {
+	if !v.Fixed.HasMeasure {
+		return rng.Contains(v.Measure)
 	}
-	return (rng.Lo == nil || r.cmp(n.f, loRef, *rng.Lo) >= 0) && (rng.Hi == nil || r.cmp(n.f, hiRef, *rng.Hi) <= 0)
+	m := v.Fixed.Measure
+	return (rng.Lo == nil || r.cmp(m, loRef, *rng.Lo) >= 0) && (rng.Hi == nil || r.cmp(m, hiRef, *rng.Hi) <= 0)
 }
 
 // refs holds what a KPI's measure and volume are compared with in fixed
