@@ -78,9 +78,14 @@ func (d Decimal) Mul(e Decimal) (Decimal, bool) {
 // Cmp returns -1, 0 or +1 as d is less than, equal to or greater than e,
 // whatever their scales. It never fails.
 func (d Decimal) Cmp(e Decimal) int {
-	if d.scale == e.scale {
-		return cmp64(d.coef, e.coef)
+	if d.scale != e.scale {
+		return d.cmpScales(e)
 	}
+	return cmp64(d.coef, e.coef)
+}
+
+// cmpScales is Cmp for numbers of different scales.
+func (d Decimal) cmpScales(e Decimal) int {
 	sd, se := sign(d.coef), sign(e.coef)
 	if sd != se || sd == 0 {
 		return cmp64(int64(sd), int64(se))

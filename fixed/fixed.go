@@ -58,14 +58,19 @@ func FromInt(n int64) (Decimal, bool) { return New(n, 0) }
 // -MaxScale to -MinScale. It allocates nothing.
 func FromDecimal(d decimal.Decimal) (Decimal, bool) {
 	exp := d.Exponent()
-	if exp < -MaxScale || exp > -MinScale || d.NumDigits() > 19 {
+	if exp < -MaxScale || exp > -MinScale {
 		return Decimal{}, false
 	}
-	c := d.CoefficientInt64() // the low 64 bits, with the sign: check it
-	if c == math.MinInt64 || sign(c) != d.Sign() {
-		return Decimal{}, false
+	switch n := d.NumDigits(); {
+	case n <= 18: // less than 10^18 < 2^63
+		return Decimal{d.CoefficientInt64(), int8(-exp)}, true
+	case n == 19: // less than 10^19 < 2^64: the low 64 bits, with the sign, which tells
+		c := d.CoefficientInt64()
+		if c != math.MinInt64 && sign(c) == d.Sign() {
+			return Decimal{c, int8(-exp)}, true
+		}
 	}
-	return Decimal{c, int8(-exp)}, true
+	return Decimal{}, false
 }
 
 // Parse reads a number as decimal.NewFromString does, and reports false

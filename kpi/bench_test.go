@@ -171,9 +171,6 @@ func BenchmarkInt64Bound(b *testing.B) {
 // nothing to measure (0/0, volumes below min_volume) and a region where
 // a KPI does not apply, once the evaluator has seen the month.
 func TestSteadyLoopAllocatesNothing(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector allocates")
-	}
 	for _, tc := range []struct {
 		name, region string
 		value        func(int, string) int64

@@ -101,6 +101,17 @@ func (b builder) num(n ast.Node) (numFn, bool) {
 	return nil, false
 }
 
+// fieldOf returns the index of the numeric field the node names, and
+// false for a node that is not one.
+func (b builder) fieldOf(n ast.Node) (int, bool) {
+	id, ok := n.(*ast.IdentifierNode)
+	if !ok {
+		return 0, false
+	}
+	s, ok := b.slots[id.Value]
+	return s.index, ok && s.kind == numField
+}
+
 func constNum(d dec) numFn {
 	x, ok := fixed.FromDecimal(d)
 	st := exact
@@ -110,25 +121,38 @@ func constNum(d dec) numFn {
 	return func(*Evaluator) (fixed.Decimal, status) { return x, st }
 }
 
-// field gives the value of the i-th field: from the row's prepared
-// numbers, or converted once per row.
+// field gives the value of the i-th field.
 func field(i int) numFn {
 	return func(e *Evaluator) (fixed.Decimal, status) {
-		var f *fixedField
-		if e.prepared != nil {
-			f = &e.prepared[i]
-		} else {
-			s := &e.nums[i]
-			if s.gen != e.gen {
-				e.convert(i)
-			}
-			f = &s.fixedField
+		if f := e.field(i); f.ok {
+			return f.v, exact
 		}
-		if !f.ok {
+		return fixed.Decimal{}, inexact
+	}
+}
+
+// fieldQuo is field(i) / field(j), the commonest measure, in one closure.
+func fieldQuo(i, j int) numFn {
+	return func(e *Evaluator) (fixed.Decimal, status) {
+		a, b := e.field(i), e.field(j)
+		if !a.ok || !b.ok {
 			return fixed.Decimal{}, inexact
 		}
-		return f.v, exact
+		return fixedQuo(a.v, b.v)
 	}
+}
+
+// field returns the i-th field of the loaded row: from the row's prepared
+// numbers, or converted once per row.
+func (e *Evaluator) field(i int) *fixedField {
+	if e.prepared != nil {
+		return &e.prepared[i]
+	}
+	s := &e.nums[i]
+	if s.gen != e.gen {
+		e.convert(i)
+	}
+	return &s.fixedField
 }
 
 func choose(c boolFn, x, y numFn) numFn {
@@ -167,6 +191,13 @@ func (b builder) call(n *ast.CallNode) (numFn, bool) {
 		return nil, false
 	}
 	switch name := id.Value; {
+	case name == "div" && len(args) == 2:
+		i, ok1 := b.fieldOf(n.Arguments[0])
+		j, ok2 := b.fieldOf(n.Arguments[1])
+		if ok1 && ok2 {
+			return fieldQuo(i, j), true
+		}
+		return arith[name](args[0], args[1]), true
 	case len(args) == 2 && arith[name] != nil:
 		return arith[name](args[0], args[1]), true
 	case len(args) == 1 && (name == "neg" || name == "abs"):

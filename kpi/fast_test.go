@@ -256,8 +256,8 @@ func TestFastMatchesVM(t *testing.T) {
 	rb := fastBook(t)
 	r := rand.New(rand.NewPCG(16, 20))
 	exprs, rows := 1500, 20
-	if testing.Short() {
-		exprs = 200
+	if testing.Short() || raceEnabled {
+		exprs = 150
 	}
 	var fastRows, vmRows, failures int
 	for i := range exprs {

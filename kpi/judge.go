@@ -31,24 +31,29 @@ func (p *Program) Judge(i int, v Value) Result {
 // judge is Judge into res, which is the zero Result, comparing with r's
 // references when r is not nil.
 func judge(k *rules.KPI, v *Value, r *refs, res *Result) {
+	// Field by field, not from a composite literal: the literal is built
+	// on the stack and copied, and the copy stalls on reading it back.
+	*res = Result{}
 	switch {
 	case !v.Applies:
 		res.Status = rules.NotApplicable
 	case k.MinVolume != nil && v.HasVolume && v.volumeBelow(*k.MinVolume, r):
-		*res = Result{Status: rules.NotMeasured, Volume: v.Volume, HasVolume: true,
-			Measure: v.Measure, withheld: v.HasMeasure, withheldFixed: v.Fixed.HasMeasure,
-			Fixed: Fixed{Measure: v.Fixed.Measure, Volume: v.Fixed.Volume, HasVolume: v.Fixed.HasVolume}, unset: v.unset}
+		res.Status, res.Volume, res.HasVolume, res.Measure = rules.NotMeasured, v.Volume, true, v.Measure
+		res.withheld, res.withheldFixed = v.HasMeasure, v.Fixed.HasMeasure
+		res.Fixed.Measure, res.Fixed.Volume, res.Fixed.HasVolume = v.Fixed.Measure, v.Fixed.Volume, v.Fixed.HasVolume
+		res.unset = v.unset
 		if v.unset&volumeUnset == 0 {
 			res.Reason = belowMinVolume(v.Volume, *k.MinVolume)
 		} else {
 			res.unset, res.minVolume = res.unset|reasonUnset, k.MinVolume
 		}
 	case v.Undefined != "":
-		*res = Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume,
-			Fixed: Fixed{Volume: v.Fixed.Volume, HasVolume: v.Fixed.HasVolume}, unset: v.unset & volumeUnset}
+		res.Status, res.Reason, res.Volume, res.HasVolume = rules.NotMeasured, v.Undefined, v.Volume, v.HasVolume
+		res.Fixed.Volume, res.Fixed.HasVolume, res.unset = v.Fixed.Volume, v.Fixed.HasVolume, v.unset&volumeUnset
 	default:
-		*res = Result{Status: v.classify(k, r), Measure: v.Measure, HasMeasure: true,
-			Volume: v.Volume, HasVolume: v.HasVolume, Fixed: v.Fixed, unset: v.unset}
+		res.Status = v.classify(k, r)
+		res.Measure, res.HasMeasure, res.Volume, res.HasVolume = v.Measure, true, v.Volume, v.HasVolume
+		res.Fixed, res.unset = v.Fixed, v.unset
 	}
 }
 
@@ -105,11 +110,16 @@ func newRefs(k *rules.KPI) refs {
 	var r refs
 	r.ok = true
 	set := func(at int, d *decimal.Decimal) {
-		if d != nil {
-			var fits bool
-			r.at[at], fits = fixed.FromDecimal(*d)
-			r.ok = r.ok && fits
+		if d == nil {
+			return
 		}
+		f, fits := fixed.FromDecimal(*d)
+		// At the places of a quotient, as most measures are, a comparison
+		// needs no rescaling.
+		if g, ok := f.Round(DivisionPlaces); ok && f.Scale() < DivisionPlaces {
+			f = g
+		}
+		r.at[at], r.ok = f, r.ok && fits
 	}
 	set(0, &k.Target)
 	for level := rules.Serious; level <= rules.Critical; level++ {
