@@ -214,9 +214,10 @@ func (e *Evaluator) Evaluate(row *Row, out []Result) ([]Result, error) {
 
 // EvaluateFast is Evaluate leaving the results' Measure and Volume unset
 // where Fixed holds them, and Reason for a volume below min_volume (see
-// Result.Complete). With rows
-// whose measures and volumes fit in fixed point, it allocates nothing
-// once out has room for the results and the row's month has been seen.
+// Result.Complete). With rows whose measures and volumes fit in fixed
+// point, it allocates nothing once out has room for the results and the
+// evaluator has seen the row's month; prepared rows (Row.Prepare) save
+// converting their numbers each time.
 func (e *Evaluator) EvaluateFast(row *Row, out []Result) ([]Result, error) {
 	return e.evaluate(row, out, false)
 }
@@ -304,9 +305,9 @@ func (e *Evaluator) fast(i int, v *Value) error {
 		}
 	}
 	if c.volume != nil {
-		if f, ok := e.quick(c.volume); ok {
+		if f, st := e.closures(c.volume); st == exact && f.Scale() <= DivisionPlaces {
 			v.Fixed.Volume, v.Fixed.HasVolume, v.unset = f, true, volumeUnset
-		} else if n, err := e.number(c.volume); err != nil {
+		} else if n, err := e.number(c.volume, f, st); err != nil {
 			return e.fail(k, k.Volume, err, v)
 		} else {
 			v.Volume, v.Fixed.Volume, v.Fixed.HasVolume = n.d, n.f, n.fits
@@ -316,9 +317,9 @@ func (e *Evaluator) fast(i int, v *Value) error {
 		}
 		v.HasVolume = true
 	}
-	if f, ok := e.quick(c.measure); ok {
+	if f, st := e.closures(c.measure); st == exact && f.Scale() <= DivisionPlaces {
 		v.Fixed.Measure, v.Fixed.HasMeasure, v.unset = f, true, v.unset|measureUnset
-	} else if n, err := e.number(c.measure); err != nil {
+	} else if n, err := e.number(c.measure, f, st); err != nil {
 		return e.fail(k, k.Measure, err, v)
 	} else {
 		v.Measure, v.Fixed.Measure, v.Fixed.HasMeasure = n.d, n.f, n.fits
@@ -333,15 +334,13 @@ func (e *Evaluator) fast(i int, v *Value) error {
 	return nil
 }
 
-// quick evaluates a measure or volume in fixed point, and reports false
-// when number must: for a figure that does not fit, a division by zero or
-// a failure, which the closures tell no more cheaply than number does.
-func (e *Evaluator) quick(x *expression) (fixed.Decimal, bool) {
+// closures evaluates a measure or volume with its closures; without
+// them, or when the VM must evaluate everything, its status is inexact.
+func (e *Evaluator) closures(x *expression) (fixed.Decimal, status) {
 	if x.num == nil || e.useVM {
-		return fixed.Decimal{}, false
+		return fixed.Decimal{}, inexact
 	}
-	f, st := x.num(e)
-	return f, st == exact && f.Scale() <= DivisionPlaces
+	return x.num(e)
 }
 
 // number is a measure or volume: in fixed point when it fits there, as a
@@ -356,22 +355,21 @@ type number struct {
 // as quo words it.
 var errDivision = fmt.Errorf("division by zero: %w", ErrUndefined)
 
-// number evaluates a measure or volume expression, in fixed point when
-// the closures can and with the VM when not, and rounds it as places does.
-func (e *Evaluator) number(x *expression) (number, error) {
-	if x.num != nil && !e.useVM {
-		switch f, st := x.num(e); st {
-		case exact:
-			if f.Scale() > DivisionPlaces {
-				var ok bool
-				if f, ok = f.Round(DivisionPlaces); !ok {
-					break // to the VM
-				}
+// number finishes a measure or volume the closures gave as f with status
+// st: it rounds it as places does, reports a division by zero, or has
+// the VM evaluate the expression.
+func (e *Evaluator) number(x *expression, f fixed.Decimal, st status) (number, error) {
+	switch st {
+	case exact:
+		if f.Scale() > DivisionPlaces {
+			var ok bool
+			if f, ok = f.Round(DivisionPlaces); !ok {
+				break // to the VM
 			}
-			return number{f: f, fits: true}, nil
-		case undefined:
-			return number{}, errDivision
 		}
+		return number{f: f, fits: true}, nil
+	case undefined:
+		return number{}, errDivision
 	}
 	e.setEnv()
 	e.vmRuns++
