@@ -225,3 +225,31 @@ func TestEvaluateFastHoldsFixed(t *testing.T) {
 	require.True(t, r.Measure.IsZero(), "not set until Complete")
 	require.Equal(t, "0.9686274509803922", r.Complete().Measure.String())
 }
+
+// A row's values in fixed point are the same prepared or not, and false
+// for text and for numbers that do not fit; reading them allocates
+// nothing.
+func TestRowFixedValue(t *testing.T) {
+	row := &kpi.Row{Values: []any{d("12.50"), "text", d("123456789012345678901234"), d("0"), decimal.Decimal{}}}
+	want := []struct {
+		coef  int64
+		scale int
+		ok    bool
+	}{{1250, 2, true}, {0, 0, false}, {0, 0, false}, {0, 0, true}, {0, 0, true}}
+	for _, prepared := range []bool{false, true} {
+		if prepared {
+			row.Prepare()
+		}
+		for i, w := range want {
+			got, ok := row.FixedValue(i)
+			require.Equal(t, w.ok, ok, "value %d, prepared %v", i, prepared)
+			require.Equal(t, w.coef, got.Coef(), "value %d, prepared %v", i, prepared)
+			require.Equal(t, w.scale, got.Scale(), "value %d, prepared %v", i, prepared)
+		}
+		require.Zero(t, testing.AllocsPerRun(10, func() { _, _ = row.FixedValue(0) }))
+	}
+	row.Values = append(row.Values, d("1")) // changed since prepared: converted
+	got, ok := row.FixedValue(5)
+	require.True(t, ok)
+	require.Equal(t, int64(1), got.Coef())
+}

@@ -254,7 +254,7 @@ func (e *Evaluator) Load(row *Row) error {
 	e.row, e.month, e.envSet = row, row.Month, false
 	e.gen++
 	e.prepared = nil
-	if len(row.prepared) == len(row.Values) && row.prepared != nil {
+	if row.isPrepared() {
 		e.prepared = row.prepared
 	}
 	return nil

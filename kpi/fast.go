@@ -587,6 +587,22 @@ func (e *Evaluator) convert(i int) {
 	e.nums[i] = numSlot{toFixed(e.row.Values[i]), e.gen}
 }
 
+// FixedValue returns the i-th value in fixed point, and false for one
+// that is not a number or does not fit: from the prepared row, or
+// converting it. It allocates nothing (the engine reads a lot-month's
+// charge with it).
+func (r *Row) FixedValue(i int) (fixed.Decimal, bool) {
+	var f fixedField
+	if r.isPrepared() {
+		f = r.prepared[i]
+	} else {
+		f = toFixed(r.Values[i])
+	}
+	return f.v, f.ok
+}
+
+func (r *Row) isPrepared() bool { return r.prepared != nil && len(r.prepared) == len(r.Values) }
+
 // Prepare converts the row's numbers to fixed point once, so that the
 // evaluators that load it need not each convert them. Call it when the
 // row is complete and before it is shared between goroutines, and again
