@@ -253,3 +253,25 @@ func TestRowFixedValue(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, int64(1), got.Coef())
 }
+
+// A copy of a prepared row given other Values, of the same length, is
+// evaluated on them, not on the numbers prepared for the original.
+func TestPreparedRowGivenOtherValues(t *testing.T) {
+	_, prog, row := exampleRow(t, "North West", benchValue)
+	row.Prepare()
+	worse := *row
+	worse.Values = make([]any, len(row.Values))
+	for i := range worse.Values {
+		worse.Values[i] = decimal.NewFromInt(0)
+	}
+	ev := prog.NewEvaluator()
+	res, err := ev.EvaluateFast(&worse, nil)
+	require.NoError(t, err)
+	require.Equal(t, rules.NotMeasured, res[0].Status, "0 / 0")
+	got, ok := worse.FixedValue(0)
+	require.True(t, ok)
+	require.True(t, got.IsZero())
+	res, err = ev.EvaluateFast(row, nil)
+	require.NoError(t, err)
+	require.NotEqual(t, rules.NotMeasured, res[0].Status)
+}

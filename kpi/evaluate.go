@@ -20,7 +20,8 @@ type Row struct {
 	// order: a decimal.Decimal for numeric fields, a string for text fields.
 	Values []any
 
-	prepared []fixedField // Values in fixed point, once Prepare has run
+	prepared    []fixedField // Values in fixed point, once Prepare has run
+	preparedFor *any         // &Values[0] when it ran: a row given other Values is not prepared
 }
 
 // Result is one KPI's outcome for a lot-month.

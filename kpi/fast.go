@@ -601,16 +601,25 @@ func (r *Row) FixedValue(i int) (fixed.Decimal, bool) {
 	return f.v, f.ok
 }
 
-func (r *Row) isPrepared() bool { return r.prepared != nil && len(r.prepared) == len(r.Values) }
+// isPrepared reports whether the row's prepared numbers are its Values':
+// a copy of the row given other Values (a new slice) is not prepared.
+func (r *Row) isPrepared() bool {
+	return r.prepared != nil && len(r.prepared) == len(r.Values) && (len(r.Values) == 0 || r.preparedFor == &r.Values[0])
+}
 
 // Prepare converts the row's numbers to fixed point once, so that the
 // evaluators that load it need not each convert them. Call it when the
 // row is complete and before it is shared between goroutines, and again
-// after changing its Values.
+// after changing an element of its Values; a row whose Values are
+// replaced by another slice is not prepared until Prepare runs again.
 func (r *Row) Prepare() {
 	r.prepared = slices.Grow(r.prepared[:0], len(r.Values))[:len(r.Values)]
 	for i, v := range r.Values {
 		r.prepared[i] = toFixed(v)
+	}
+	r.preparedFor = nil
+	if len(r.Values) > 0 {
+		r.preparedFor = &r.Values[0]
 	}
 }
 
