@@ -140,36 +140,115 @@ func RoundQuo(num, den Decimal, places int, mode Rounding) (Decimal, bool) {
 	if den.coef == 0 || places < MinScale || places > MaxScale {
 		return Decimal{}, false
 	}
-	if num.coef == 0 {
+	neg := (num.coef < 0) != (den.coef < 0)
+	return roundQuo(0, abs(num.coef), int(num.scale), den, places, mode, neg)
+}
+
+// MulRoundQuo returns a×b/den rounded once, by mode, to places decimal
+// places, as money.RoundQuo(a.Mul(b), den, places, mode) does: the
+// product is held exactly in 128 bits, whatever its size and scale, as a
+// price is charge × shortfall × rate before it is rounded to the penny.
+// It reports false when den is zero or the result or places do not fit.
+func MulRoundQuo(a, b, den Decimal, places int, mode Rounding) (Decimal, bool) {
+	if den.coef == 0 || places < MinScale || places > MaxScale {
+		return Decimal{}, false
+	}
+	hi, lo := bits.Mul64(abs(a.coef), abs(b.coef))
+	neg := (a.coef < 0) != (b.coef < 0) != (den.coef < 0)
+	return roundQuo(hi, lo, int(a.scale)+int(b.scale), den, places, mode, neg)
+}
+
+// roundQuo is n/den rounded by mode to places places, n the 128-bit
+// magnitude hi:lo at scale ns, and negated when neg is set.
+func roundQuo(hi, lo uint64, ns int, den Decimal, places int, mode Rounding, neg bool) (Decimal, bool) {
+	if hi == 0 && lo == 0 {
 		return Decimal{0, int8(places)}, true
 	}
-	// num/den × 10^places = a × 10^e / b, with e the places to shift by.
-	a, b := abs(num.coef), abs(den.coef)
-	e := places + int(den.scale) - int(num.scale)
+	// n/den × 10^places = n × 10^e / |den|, with e the places to shift by.
+	b := abs(den.coef)
+	e := places + int(den.scale) - ns
 	var q, r, div uint64
 	if e >= 0 {
-		hi, lo, ok := mulPow10(a, e)
-		if !ok || hi >= b {
+		var ok bool
+		if hi, lo, ok = mulPow10(hi, lo, e); !ok || hi >= b {
 			return Decimal{}, false // the quotient is 2^64 or more
 		}
 		q, r = bits.Div64(hi, lo, b)
 		div = b
 	} else {
-		hi, lo, ok := mulPow10(b, -e)
-		if !ok || hi != 0 {
-			// The divisor is 2^64 or more, twice a at most 2^64: the
-			// quotient is 0 and less than half a unit.
+		dh, dl, ok := mulPow10(0, b, -e)
+		switch {
+		case !ok:
+			// The divisor is 2^128 or more, n less than 2^126 (a product
+			// of two coefficients at most): the quotient is 0 and less
+			// than half a unit.
 			return Decimal{0, int8(places)}, true
+		case dh != 0:
+			var rh, rl uint64
+			q, rh, rl = div128(hi, lo, dh, dl)
+			if up128(q, rh, rl, dh, dl, mode) {
+				q++
+			}
+			return result(q, neg, places)
+		case hi >= dl:
+			return Decimal{}, false // the quotient is 2^64 or more
 		}
-		q, r, div = a/lo, a%lo, lo
+		q, r = bits.Div64(hi, lo, dl)
+		div = dl
 	}
 	if up(q, r, div, mode) {
 		q++
 	}
+	return result(q, neg, places)
+}
+
+// result is the quotient q, negated when neg is set, at places places, and
+// false when it does not fit.
+func result(q uint64, neg bool, places int) (Decimal, bool) {
 	if q > math.MaxInt64 {
 		return Decimal{}, false
 	}
-	return Decimal{withSign(q, (num.coef < 0) != (den.coef < 0)), int8(places)}, true
+	return Decimal{withSign(q, neg), int8(places)}, true
+}
+
+// div128 divides n = nh:nl by d = dh:dl, dh not zero, so that the
+// quotient is less than 2^64, and returns it and the remainder rh:rl. It
+// estimates the quotient from d's leading 64 bits, normalized, which
+// gives it or one less (Hacker's Delight, 9-5), and corrects it.
+func div128(nh, nl, dh, dl uint64) (q, rh, rl uint64) {
+	s := uint(bits.LeadingZeros64(dh))
+	v := dh<<s | dl>>(64-s) // d's leading 64 bits; dl>>64 is 0
+	q, _ = bits.Div64(nh>>1, nh<<63|nl>>1, v)
+	if q >>= 63 - s; q != 0 { // q × 2^s / 2^63: undo the shifts of d and n
+		q--
+	}
+	// n - q×d, which q×d ≤ n keeps within 128 bits
+	ph, pl := bits.Mul64(q, dl)
+	ph += q * dh
+	rl, borrow := bits.Sub64(nl, pl, 0)
+	rh, _ = bits.Sub64(nh, ph, borrow)
+	if rh > dh || rh == dh && rl >= dl {
+		q++
+		rl, borrow = bits.Sub64(rl, dl, 0)
+		rh, _ = bits.Sub64(rh, dh, borrow)
+	}
+	return q, rh, rl
+}
+
+// up128 is up for a divisor dh:dl and remainder rh:rl of 128 bits.
+func up128(q, rh, rl, dh, dl uint64, mode Rounding) bool {
+	if rh == 0 && rl == 0 {
+		return false
+	}
+	xl, borrow := bits.Sub64(dl, rl, 0) // the rest, d - r
+	xh, _ := bits.Sub64(dh, rh, borrow)
+	switch {
+	case rh < xh || rh == xh && rl < xl:
+		return false
+	case rh > xh || rl > xl:
+		return true
+	}
+	return mode == HalfUp || q&1 == 1
 }
 
 // up reports whether a quotient q with remainder r of the divisor div
@@ -214,14 +293,10 @@ func scaleUp(c int64, n int) (int64, bool) {
 	return withSign(lo, c < 0), true
 }
 
-// mulPow10 returns a × 10^n in 128 bits, and false when it does not fit.
-func mulPow10(a uint64, n int) (hi, lo uint64, ok bool) {
-	if n <= 19 {
-		hi, lo = bits.Mul64(a, pow10[n])
-		return hi, lo, true
-	}
-	hi, lo = bits.Mul64(a, pow10[19])
-	for n -= 19; n > 0; n -= 19 {
+// mulPow10 returns hi:lo × 10^n, n ≥ 0, in 128 bits, and false when it
+// does not fit.
+func mulPow10(hi, lo uint64, n int) (uint64, uint64, bool) {
+	for ; n > 0; n -= 19 {
 		p := pow10[min(n, 19)]
 		h1, l1 := bits.Mul64(lo, p)
 		h2, l2 := bits.Mul64(hi, p)

@@ -26,6 +26,7 @@ var ops = []struct {
 	{"Quo", func(a, b fixed.Decimal) { sink, sinkOK = a.Quo(b, 16) }},
 	{"RoundQuo", func(a, b fixed.Decimal) { sink, sinkOK = fixed.RoundQuo(a, b, 2, fixed.HalfEven) }},
 	{"Round", func(a, b fixed.Decimal) { sink, sinkOK = a.Round(2) }},
+	{"MulRoundQuo", func(a, b fixed.Decimal) { sink, sinkOK = fixed.MulRoundQuo(a, b, b, 2, fixed.HalfUp) }},
 	{"FromDecimal", func(a, b fixed.Decimal) { sink, sinkOK = fixed.FromDecimal(bound) }},
 }
 

@@ -123,6 +123,22 @@ func checkQuo(t testing.TB, a, b fixed.Decimal, places int) {
 	}
 }
 
+// checkMulRoundQuo compares MulRoundQuo with money.RoundQuo of the
+// product.
+func checkMulRoundQuo(t testing.TB, a, b, den fixed.Decimal, places int) {
+	for _, mode := range []fixed.Rounding{fixed.HalfUp, fixed.HalfEven} {
+		got, ok := fixed.MulRoundQuo(a, b, den, places, mode)
+		what := fmt.Sprintf("%s × %d×10^-%d to %d places, mode %d", name("mulroundquo", a, b), den.Coef(), den.Scale(), places, mode)
+		if den.IsZero() || places < fixed.MinScale || places > fixed.MaxScale {
+			if ok {
+				t.Fatalf("%s: ok", what)
+			}
+			continue
+		}
+		check(t, what, got, ok, money.RoundQuo(a.Decimal().Mul(b.Decimal()), den.Decimal(), int32(places), money.Rounding(mode)))
+	}
+}
+
 func checkRound(t testing.TB, a fixed.Decimal, places int) {
 	got, ok := a.Round(places)
 	check(t, fmt.Sprintf("%s to %d places", name("round", a, a), places), got, ok, a.Decimal().Round(int32(places)))
@@ -152,6 +168,25 @@ func TestDifferential(t *testing.T) {
 		checkCmp(t, a, b)
 		checkQuo(t, a, b, randPlaces(r))
 		checkRound(t, a, randPlaces(r))
+		checkMulRoundQuo(t, a, b, randDecimal(r), randPlaces(r))
+	}
+}
+
+// TestDifferentialPrices prices as the credits do: a charge in pence
+// times a shortfall at 16 places times a rate, over a divisor, rounded to
+// the penny; the product needs more than 64 bits.
+func TestDifferentialPrices(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 100000 {
+		charge, _ := fixed.New(r.Int64N(1e9), 2)
+		shortfall, _ := fixed.New(r.Int64N(1e16), 16)
+		rate, _ := fixed.New(r.Int64N(1000), r.IntN(3))
+		den, _ := fixed.New(1+r.Int64N(10000), r.IntN(3))
+		if prod, ok := charge.Mul(rate); ok {
+			checkMulRoundQuo(t, prod, shortfall, den, 2)
+		}
+		checkMulRoundQuo(t, charge, shortfall, den, 2)
+		checkMulRoundQuo(t, charge, rate, den, 2)
 	}
 }
 
@@ -233,6 +268,15 @@ func FuzzQuo(f *testing.F) {
 	f.Fuzz(func(t *testing.T, c1 int64, s1 int8, c2 int64, s2 int8, places int8) {
 		a, b := fuzzPair(c1, s1, c2, s2)
 		checkQuo(t, a, b, int(places)%25)
+	})
+}
+
+func FuzzMulRoundQuo(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, c1 int64, s1 int8, c2 int64, s2 int8, places int8) {
+		a, b := fuzzPair(c1, s1, c2, s2)
+		den, _ := fuzzPair(int64(places)*7+3, places/3, 0, 0)
+		checkMulRoundQuo(t, a, b, den, int(places)%25)
 	})
 }
 
