@@ -112,6 +112,7 @@ func (b builder) fieldOf(n ast.Node) (int, bool) {
 	return s.index, ok && s.kind == numField
 }
 
+// constNum gives a literal, or reports inexact for one that does not fit.
 func constNum(d dec) numFn {
 	x, ok := fixed.FromDecimal(d)
 	st := exact
@@ -155,6 +156,7 @@ func (e *Evaluator) field(i int) *fixedField {
 	return &s.fixedField
 }
 
+// choose is cond ? x : y, and if/else, evaluating one branch only.
 func choose(c boolFn, x, y numFn) numFn {
 	return func(e *Evaluator) (fixed.Decimal, status) {
 		t, st := c(e)
@@ -280,6 +282,7 @@ func both(e *Evaluator, x, y numFn) (fixed.Decimal, fixed.Decimal, status) {
 	return a, b, st
 }
 
+// result turns an operation's ok into a status.
 func result(d fixed.Decimal, ok bool) (fixed.Decimal, status) {
 	if !ok {
 		return d, inexact
@@ -295,6 +298,7 @@ func fixedQuo(a, b fixed.Decimal) (fixed.Decimal, status) {
 	return result(a.Quo(b, DivisionPlaces))
 }
 
+// unary is abs(x), or neg(x) (-x), which never fail.
 func unary(x numFn, abs bool) numFn {
 	return func(e *Evaluator) (fixed.Decimal, status) {
 		a, st := x(e)
@@ -365,8 +369,10 @@ func (b builder) cond(n ast.Node) (boolFn, bool) {
 	return nil, false
 }
 
+// constBool gives true or false.
 func constBool(v bool) boolFn { return func(*Evaluator) (bool, status) { return v, exact } }
 
+// not is !x and not x.
 func not(x boolFn) boolFn {
 	return func(e *Evaluator) (bool, status) {
 		v, st := x(e)
@@ -374,6 +380,7 @@ func not(x boolFn) boolFn {
 	}
 }
 
+// chooseBool is choose for true or false.
 func chooseBool(c, x, y boolFn) boolFn {
 	return func(e *Evaluator) (bool, status) {
 		t, st := c(e)
@@ -464,6 +471,7 @@ func logic(x, y boolFn, or bool) boolFn {
 	}
 }
 
+// sameTruth is x == y (eq) or x != y on true or false.
 func sameTruth(x, y boolFn, eq bool) boolFn {
 	return func(e *Evaluator) (bool, status) {
 		a, st := x(e)
@@ -516,6 +524,7 @@ func (b builder) str(n ast.Node) (strFn, bool) {
 	return nil, false
 }
 
+// constStr gives a text literal.
 func constStr(v string) strFn { return func(*Evaluator) (string, status) { return v, exact } }
 
 // text gives a key column's value, the month as YYYY-MM, or a text
@@ -536,6 +545,7 @@ func text(s slot) strFn {
 	}
 }
 
+// chooseStr is choose for text.
 func chooseStr(c boolFn, x, y strFn) strFn {
 	return func(e *Evaluator) (string, status) {
 		t, st := c(e)
@@ -549,6 +559,7 @@ func chooseStr(c boolFn, x, y strFn) strFn {
 	}
 }
 
+// concat is x + y on text.
 func concat(x, y strFn) strFn {
 	return func(e *Evaluator) (string, status) {
 		a, st := x(e)
@@ -567,6 +578,7 @@ type fixedField struct {
 	ok bool
 }
 
+// toFixed converts a row's value.
 func toFixed(v any) fixedField {
 	d, ok := v.(decimal.Decimal)
 	if !ok {
