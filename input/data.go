@@ -42,7 +42,8 @@ type Dataset struct {
 	First, Last rules.Month
 }
 
-// LotData is one lot's rows, one a month in order.
+// LotData is one lot's rows, one a month in order. The rows a reader
+// returns are prepared (kpi.Row.Prepare).
 type LotData struct {
 	Keys []string
 	Rows []kpi.Row
@@ -173,6 +174,7 @@ func (t *table) row(n int, cells []string) error {
 		lot = &LotData{Keys: keys}
 		t.lots[lotKey] = lot
 	}
+	r.Prepare() // its numbers in fixed point once, for every evaluator that loads it
 	lot.Rows = append(lot.Rows, r)
 	return nil
 }

@@ -15,7 +15,8 @@ import (
 // that does not compile is a load problem (never a crash caught in expr),
 // one that compiles gives a status, or fails only for round's places from
 // the data, and a measure from counts the data allow (never negative)
-// lies within the range the expression gives.
+// lies within the range the expression gives. The fast path and the VM
+// give the same values, results and errors.
 func FuzzEvaluate(f *testing.F) {
 	for _, s := range []string{
 		"done / jobs", "0.1 + 0.2 == 0.3 ? 1 : 0", "max(done, jobs, 1) - min(rate, 2)",
@@ -25,6 +26,8 @@ func FuzzEvaluate(f *testing.F) {
 		"abs(pct(jobs, 2) + 1)", "max((jobs > 0 ? done / jobs : rate) * 100, 0)",
 		"min(1, rate > (jobs > 1 ? done : 2) ? 1 : 0)", "abs(-round(rate, 1)) - -pct(done, 3)",
 		"max(if done > jobs { done - jobs } else { jobs - done }, 1) * 2", "abs(jobs > 0 ? 1 : note)",
+		"(done / jobs) * (done / jobs)", "rate * 1e18 + done", "region + note == 'Walesn' and month > '2025' ? 1 : 2",
+		"round(rate, 16) / 9223372036854775807", "max(0.50, 0.5, 0.500) * 1", "provider startsWith 'P' || 1 / 0 > 1 ? 1 : 0",
 	} {
 		f.Add(s, int64(3), int64(4), "0.5")
 	}
@@ -61,6 +64,7 @@ kpis:
 		}
 		row := &kpi.Row{Keys: []string{"P", "Wales"}, Month: rules.NewMonth(2025, 1),
 			Values: []any{decimal.NewFromInt(1000), decimal.NewFromInt(done), decimal.NewFromInt(jobs), r, "n"}}
+		newPaths(p).compare(t, row, src)
 		res, err := p.NewEvaluator().Evaluate(row, nil)
 		if err != nil && !errors.Is(err, kpi.ErrArgument) {
 			t.Fatalf("%q fails for done %d, jobs %d, rate %s: %v", src, done, jobs, r, err)

@@ -22,11 +22,16 @@ func (d Direction) String() string {
 }
 
 // Worse reports whether measure a is strictly worse than b.
-func (d Direction) Worse(a, b Decimal) bool {
+func (d Direction) Worse(a, b Decimal) bool { return d.WorseBy(a.Cmp(b)) }
+
+// WorseBy is Worse for numbers that are not Decimals: given how a measure
+// compares with a reference (-1, 0 or +1 as it is below, at or above it),
+// it reports whether the measure is strictly worse.
+func (d Direction) WorseBy(cmp int) bool {
 	if d == Lower {
-		return a.GreaterThan(b)
+		return cmp > 0
 	}
-	return a.LessThan(b)
+	return cmp < 0
 }
 
 // Better reports whether measure a is strictly better than b.
@@ -92,12 +97,25 @@ func (d Direction) Sides() (better, worse string) {
 // level between is never returned: with target 1 and serious 1, 1 is met
 // and any measure below it serious (see Reaches).
 func (k *KPI) Classify(m Decimal) Status {
-	if !k.Direction.Worse(m, k.Target) {
+	return k.ClassifyBy(func(level Status) bool {
+		if level == Minor {
+			return k.Direction.Worse(m, k.Target)
+		}
+		return k.Direction.Worse(m, *k.Bound(level))
+	})
+}
+
+// ClassifyBy is Classify for a measure held otherwise than as a Decimal:
+// worse(level) reports whether the measure is strictly worse than where
+// the level starts, the target for Minor and the level's Bound for the
+// others. It is asked about Minor and the levels the KPI has only.
+func (k *KPI) ClassifyBy(worse func(level Status) bool) Status {
+	if !worse(Minor) {
 		return Met
 	}
 	status := Minor
 	for _, level := range Levels[1:] {
-		if b := k.Bound(level); b != nil && k.Direction.Worse(m, *b) {
+		if k.Bound(level) != nil && worse(level) {
 			status = level
 		}
 	}

@@ -18,10 +18,11 @@ const module = "github.com/kpicredit/kpicredit/"
 var allowed = map[string][]string{
 	"limits":              {},
 	"money":               {},
+	"fixed":               {},
 	"period":              {"limits"},
 	"sla":                 {},
 	"rules":               {"limits", "money", "period"},
-	"kpi":                 {"limits", "rules"},
+	"kpi":                 {"fixed", "limits", "rules"},
 	"credits":             {"money", "rules"},
 	"engine":              {"credits", "kpi", "rules"},
 	"internal/pq":         {"limits", "period"},
@@ -47,7 +48,7 @@ var allowed = map[string][]string{
 
 // lean are the packages a service embedding the engine imports; none may
 // pull in, even indirectly, file formats, databases or reports.
-var lean = []string{"limits", "money", "period", "rules", "kpi", "credits", "engine", "sla"}
+var lean = []string{"limits", "money", "fixed", "period", "rules", "kpi", "credits", "engine", "sla"}
 
 var heavy = []string{
 	"github.com/parquet-go/parquet-go", "github.com/klauspost/compress/zstd", "github.com/xuri/excelize/v2",
