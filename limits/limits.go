@@ -75,3 +75,24 @@ const (
 
 // MaxQuoted is how many characters of an input's text a message quotes.
 const MaxQuoted = 60
+
+// Event files (package events): the providers' job records, read as a
+// stream, so that their size costs time, not memory. What memory holds
+// grows only with these counts: a 16-byte hash of each event id (to find
+// duplicates; about 25 bytes each with the hash table), each stop read
+// from a stop file (about 80 bytes) and each exclusion.
+const (
+	// MaxEventFileBytes is the largest event or stop file, as stored.
+	MaxEventFileBytes = 16 << 30
+	// MaxEvents bounds the events of one run, every source together:
+	// about 500 MB of id hashes at the limit.
+	MaxEvents = 20_000_000
+	// MaxEventBytes bounds a Parquet event file decompressed, all its
+	// pages together.
+	MaxEventBytes = 64 << 30
+	// MaxStops bounds the stops read from stop files (held in memory
+	// until their events are read).
+	MaxStops = 2_000_000
+	// MaxExclusions bounds the entries of an exclusions file.
+	MaxExclusions = 1_000_000
+)

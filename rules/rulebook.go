@@ -26,6 +26,7 @@ type Rulebook struct {
 	EarnBack   *EarnBack // the default earn-back for every KPI; nil for none
 	Areas      []*ServiceArea
 	Scenarios  []*Scenario
+	Events     *Events // the event sources and SLA clocks; nil for none
 
 	root *yaml.Node // the document, kept so that scenarios can overlay it
 }

@@ -1,0 +1,378 @@
+package events
+
+import (
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+	"github.com/kpicredit/kpicredit/internal/csvin"
+	"github.com/kpicredit/kpicredit/limits"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/sla"
+	"github.com/shopspring/decimal"
+)
+
+// state is what reading one source's file needs, reused from event to
+// event: the event being read and what has been worked out about it.
+type state struct {
+	a     *Aggregator
+	s     *source
+	in    *input
+	line  int64
+	cells []string
+	times []time.Time // by column; zero when the cell is empty
+	has   []bool      // by column: the timestamp is given
+	nums  []decimal.Decimal
+	lot   int
+	hash  [2]uint64
+	stops []stopRec      // the event's stops, as read
+	clip  []sla.Interval // the stops a clock sees
+	out   []outcome      // by clock
+	known []bool         // by clock: out is worked out
+	fvals []int8         // by filter: 0 unknown, 1 true, 2 false
+	memo  []map[string]bool
+	env   map[string]any
+	vm    vm.VM
+	buf   []byte
+}
+
+// status is how an event stands against a clock.
+type status uint8
+
+const (
+	statusMet    status = iota + 1
+	statusMissed        // ended after its deadline (before it, for a minimum)
+	statusLate          // still open past its deadline: missed, in its deadline month
+	statusOpen          // open and not yet due: left out
+)
+
+// outcome is an event's clock worked out.
+type outcome struct {
+	status   status
+	from, to time.Time
+	hasTo    bool
+	deadline time.Time // never when stops hold the clock past the calendar
+}
+
+// stopRec is a clock stop as read.
+type stopRec struct {
+	from, to time.Time
+	open     bool // not yet over: it lasts until the clock's end
+}
+
+// flags say what became of an event across its fields.
+type flags struct{ open, late, outside bool }
+
+func (a *Aggregator) newState(s *source, in *input) *state {
+	st := &state{a: a, s: s, in: in,
+		times: make([]time.Time, len(s.cols)), has: make([]bool, len(s.cols)),
+		nums: make([]decimal.Decimal, len(s.cols)),
+		out:  make([]outcome, len(s.clocks)), known: make([]bool, len(s.clocks)),
+		fvals: make([]int8, len(s.filters)), memo: make([]map[string]bool, len(s.filters)),
+		env: map[string]any{}}
+	for i := range st.memo {
+		st.memo[i] = map[string]bool{}
+	}
+	return st
+}
+
+// event reads one event and adds it to every field it counts in.
+func (st *state) event(line int64, cells []string) error {
+	st.line, st.cells = line, cells
+	a, s := st.a, st.s
+	if err := st.parse(); err != nil {
+		return err
+	}
+	if err := st.identify(); err != nil {
+		return err
+	}
+	if err := st.collectStops(); err != nil {
+		return err
+	}
+	clear(st.known)
+	clear(st.fvals)
+	sum := &a.summary[s.index]
+	sum.Events++
+	if ex := a.exclusion(s, st.hash); ex >= 0 {
+		sum.Excluded++
+		return st.exclude(ex)
+	}
+	var fl flags
+	for _, f := range s.fields {
+		if err := st.field(f, &fl); err != nil {
+			return err
+		}
+	}
+	if fl.open && !fl.late { // an event late on one clock is not open, though left out of an end month
+		sum.Open++
+		a.open[openKey{s.index, st.lot, monthOf(st.times[s.start])}]++
+	}
+	if fl.late {
+		sum.Late++
+	}
+	if fl.outside {
+		sum.Outside++
+	}
+	if a.sample != nil {
+		a.sample.add(st)
+	}
+	return nil
+}
+
+// errorf places a problem at the event's row and a declared column (-1
+// for none).
+func (st *state) errorf(col int, kind error, format string, args ...any) error {
+	return st.in.errorf(st.line, col, kind, format, args...)
+}
+
+// parse checks every cell and reads the timestamps and the numbers the
+// filters and aggregates use.
+func (st *state) parse() error {
+	loc := st.a.p.ev.Location
+	for i, c := range st.s.cols {
+		v := st.cells[i]
+		if msg := csvin.CellText(v, c.naming); msg != "" {
+			return st.errorf(i, ErrValue, "%s", msg)
+		}
+		switch c.typ {
+		case rules.ColTimestamp:
+			st.has[i] = v != ""
+			if !st.has[i] {
+				st.times[i] = time.Time{}
+				continue
+			}
+			t, err := sla.ParseTime(v, loc)
+			if err != nil {
+				return &InputError{File: st.in.file, Line: st.line, Col: st.in.idx[i] + 1, Column: c.name,
+					Msg: err.Error(), Parquet: st.in.parquet, Err: err}
+			}
+			st.times[i] = t
+		case rules.ColNumber:
+			d, msg := number(v, c.used)
+			if msg != "" {
+				return st.errorf(i, ErrValue, "%s", msg)
+			}
+			st.nums[i] = d
+		}
+	}
+	return nil
+}
+
+// identify finds the event's lot, checks its id is new and its start and
+// end are in order.
+func (st *state) identify() error {
+	a, s := st.a, st.s
+	id := st.cells[s.id]
+	if id == "" {
+		return st.errorf(s.id, ErrMissing, "missing value: every event needs its id")
+	}
+	st.buf = st.buf[:0]
+	for j, k := range s.keys {
+		if j > 0 {
+			st.buf = append(st.buf, 0)
+		}
+		st.buf = append(st.buf, st.cells[k]...)
+	}
+	lot, ok := a.lotIndex[string(st.buf)]
+	if !ok {
+		return st.errorf(-1, ErrUnknownLot, "the event's lot %s is not in the monthly data", st.lotName())
+	}
+	st.lot = lot
+	st.hash = a.idHash(s.index, id)
+	if _, dup := a.ids[st.hash]; dup {
+		return st.errorf(s.id, ErrDuplicate, "a second event with the id %s: an earlier row of the source has it", limits.Quote(id))
+	}
+	if a.events++; a.events > limits.MaxEvents {
+		return st.errorf(-1, ErrLimit, "more than %d events in all the event files", limits.MaxEvents)
+	}
+	a.ids[st.hash] = struct{}{}
+	if !st.has[s.start] {
+		return st.errorf(s.start, ErrMissing, "missing value: every event needs its start")
+	}
+	if s.end >= 0 && st.has[s.end] && st.times[s.end].Before(st.times[s.start]) {
+		return st.errorf(s.end, ErrEndBeforeStart, "the event ends (%s) before it starts (%s)",
+			stamp(st.times[s.end]), stamp(st.times[s.start]))
+	}
+	return nil
+}
+
+// lotName names the event's lot by its key values.
+func (st *state) lotName() string {
+	out := ""
+	for j, k := range st.s.keys {
+		if j > 0 {
+			out += " / "
+		}
+		out += st.cells[k]
+	}
+	return limits.Name(out)
+}
+
+// collectStops gathers the event's stops from its columns and its stop
+// files.
+func (st *state) collectStops() error {
+	st.stops = st.stops[:0]
+	for _, p := range st.s.stops {
+		from, to := p[0], p[1]
+		switch {
+		case !st.has[from] && !st.has[to]:
+			continue
+		case !st.has[from]:
+			return st.errorf(from, ErrMissing, "missing value: the stop ends (%s) but has no start", stamp(st.times[to]))
+		case st.has[to] && st.times[to].Before(st.times[from]):
+			return st.errorf(to, ErrEndBeforeStart, "the stop ends (%s) before it starts (%s)", stamp(st.times[to]), stamp(st.times[from]))
+		}
+		st.stops = append(st.stops, stopRec{from: st.times[from], to: st.times[to], open: !st.has[to]})
+	}
+	if m := st.a.stops[st.s.index]; m != nil {
+		if l := m[st.hash]; l != nil {
+			l.used = true
+			st.stops = append(st.stops, l.recs...)
+		}
+	}
+	return nil
+}
+
+// field adds the event to a field, if its filter passes and it counts in
+// a month.
+func (st *state) field(f *field, fl *flags) error {
+	if f.filter >= 0 {
+		ok, err := st.filter(f.filter)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	var o *outcome
+	m, counted, err := st.month(f, &o)
+	if err != nil || !counted {
+		if err == nil {
+			fl.open = true
+		}
+		return err
+	}
+	if o != nil && o.status == statusLate {
+		fl.late = true
+	}
+	mi := st.a.monthIndex(m)
+	if mi < 0 {
+		fl.outside = true
+		return nil
+	}
+	acc := &st.a.acc[(st.lot*st.a.months+mi)*len(st.a.p.fields)+f.index]
+	if err := st.add(f, acc, o); err != nil {
+		return err
+	}
+	if st.a.explain != nil {
+		st.a.explain.add(st, f, m, o)
+	}
+	return nil
+}
+
+// month returns the month the event counts in for the field, or false
+// when it is open and not yet due (or, without a clock, has not ended
+// for a field of end months).
+func (st *state) month(f *field, op **outcome) (rules.Month, bool, error) {
+	s := st.s
+	if f.clock < 0 {
+		if f.spec.Month == rules.ByEnd {
+			if !st.has[s.end] {
+				return 0, false, nil
+			}
+			return monthOf(st.times[s.end]), true, nil
+		}
+		return monthOf(st.times[s.start]), true, nil
+	}
+	o, err := st.outcome(f.clock)
+	if err != nil {
+		return 0, false, err
+	}
+	*op = o
+	switch {
+	case o.status == statusOpen:
+		return 0, false, nil
+	case o.status == statusLate || f.spec.Month == rules.ByDeadline:
+		return st.deadlineMonth(o), true, nil
+	case f.spec.Month == rules.ByStart:
+		return monthOf(o.from), true, nil
+	}
+	return monthOf(o.to), true, nil
+}
+
+// deadlineMonth returns the month a deadline belongs to: that of the day
+// that ends at it, if it is at midnight.
+func (st *state) deadlineMonth(o *outcome) rules.Month {
+	if o.deadline.Equal(never) {
+		return rules.Month(1<<31 - 1)
+	}
+	d := st.a.p.calendars[st.a.lotNation[st.lot]].DeadlineDate(o.deadline)
+	return rules.NewMonth(d.Year, int(d.Month))
+}
+
+// add counts the event in a field's lot-month.
+func (st *state) add(f *field, acc *accum, o *outcome) error {
+	switch f.spec.Aggregate {
+	case rules.CountEvents:
+		acc.n++
+	case rules.CountMet:
+		if o.status == statusMet {
+			acc.n++
+		}
+	case rules.CountMissed:
+		if o.status == statusMissed || o.status == statusLate {
+			acc.n++
+		}
+	default:
+		v := st.nums[f.column]
+		if f.spec.Type == rules.TypeInt && (!v.IsInteger() || v.IsNegative()) {
+			return st.errorf(f.column, ErrValue, "the field %s is a count (int), so its %s must be whole and not negative, not %s",
+				f.spec.Name, f.spec.Aggregate, st.cells[f.column])
+		}
+		if acc.n == 0 || v.GreaterThan(acc.max) {
+			acc.max = v
+		}
+		acc.n++
+		acc.sum = acc.sum.Add(v)
+	}
+	return nil
+}
+
+// filter evaluates a filter for the event, once, remembering the result
+// for the values it reads.
+func (st *state) filter(i int) (bool, error) {
+	if v := st.fvals[i]; v != 0 {
+		return v == 1, nil
+	}
+	x := st.s.filters[i]
+	st.buf = st.buf[:0]
+	for j, c := range x.cols {
+		if j > 0 {
+			st.buf = append(st.buf, 0)
+		}
+		st.buf = append(st.buf, st.cells[c]...)
+	}
+	ok, seen := st.memo[i][string(st.buf)]
+	if !seen {
+		for j, c := range x.cols {
+			if st.s.cols[c].typ == rules.ColNumber {
+				st.env[x.names[j]] = st.nums[c]
+			} else {
+				st.env[x.names[j]] = st.cells[c]
+			}
+		}
+		out, err := st.vm.Run(x.prog, st.env)
+		if err != nil {
+			return false, st.errorf(-1, ErrValue, "%s: the filter %s failed for this event: %v", x.expr.Pos, limits.Quote(x.expr.Source), err)
+		}
+		ok = out == true
+		if len(st.memo[i]) < 4096 {
+			st.memo[i][string(st.buf)] = ok
+		}
+	}
+	st.fvals[i] = 2
+	if ok {
+		st.fvals[i] = 1
+	}
+	return ok, nil
+}
+
+// stamp writes an instant for a message, in its own zone.
+func stamp(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") }

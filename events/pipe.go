@@ -1,0 +1,90 @@
+package events
+
+// batchRows is how many rows a batch carries from the goroutine reading a
+// file to the one adding its events up.
+const batchRows = 2048
+
+// batch is rows of a file: their lines and their cells, ncols a row.
+type batch struct {
+	lines []int64
+	cells []string
+	err   error // the reader's error after the rows, if any
+	panic any   // what the reader panicked with, to panic with again
+}
+
+// pipe reads a file on a goroutine of its own while fn takes its rows, in
+// order, on the calling goroutine, so that parsing the file and working
+// out its events use two cores. read calls emit with each row; the cells
+// it passes need only last for the call. The first error in the file's
+// order is returned: fn's for a row, else read's.
+func pipe(ncols int, read func(emit func(line int64, cells []string) error) error, fn func(line int64, cells []string) error) error {
+	full := make(chan *batch, 4)
+	free := make(chan *batch, 6)
+	done := make(chan struct{})
+	for range cap(free) {
+		free <- &batch{lines: make([]int64, 0, batchRows), cells: make([]string, 0, batchRows*ncols)}
+	}
+	go func() {
+		defer close(full)
+		b := <-free
+		defer func() {
+			if v := recover(); v != nil {
+				select { // the caller panics with it, where a run recovers
+				case full <- &batch{panic: v}:
+				case <-done:
+				}
+			}
+		}()
+		err := read(func(line int64, cells []string) error {
+			b.lines = append(b.lines, line)
+			b.cells = append(b.cells, cells...)
+			if len(b.lines) < batchRows {
+				return nil
+			}
+			select {
+			case full <- b:
+			case <-done:
+				return errStopped
+			}
+			select {
+			case b = <-free:
+			case <-done:
+				return errStopped
+			}
+			b.lines, b.cells = b.lines[:0], b.cells[:0]
+			return nil
+		})
+		if err == errStopped {
+			return
+		}
+		b.err = err
+		select {
+		case full <- b:
+		case <-done:
+		}
+	}()
+	defer func() {
+		close(done)
+		for range full { // let the reader finish
+		}
+	}()
+	for b := range full {
+		if b.panic != nil {
+			panic(b.panic)
+		}
+		for i, line := range b.lines {
+			if err := fn(line, b.cells[i*ncols:(i+1)*ncols]); err != nil {
+				return err
+			}
+		}
+		if b.err != nil {
+			return b.err
+		}
+		clear(b.cells) // let the rows' text go
+		free <- b
+	}
+	return nil
+}
+
+// errStopped stops the reader once the caller has stopped taking rows.
+var errStopped = &UsageError{Msg: "events: stopped"}
