@@ -59,7 +59,7 @@ func TestHandWorked(t *testing.T) {
 		field string
 		want  string
 	}{
-		{north, "2025-06", "urgent_jobs", "4"}, // U1, U2, U3, U6 (late)
+		{north, "2025-06", "urgent_jobs", "4"},  // U1, U2, U3, U6 (late)
 		{north, "2025-06", "urgent_fixed", "2"}, // U1, U3
 		{north, "2025-06", "urgent_late", "2"},  // U2, U6
 		{north, "2025-05", "urgent_jobs", "0"},
@@ -71,7 +71,7 @@ func TestHandWorked(t *testing.T) {
 		{north, "2025-05", "emergency_fixed", "2"},
 		{north, "2025-04", "emergency_jobs", "0"},
 		// Costs count in the month the job ended; open jobs have no end.
-		{north, "2025-06", "cost", "300.75"},    // U1 100.50 + U2 200 + U3 0.25
+		{north, "2025-06", "cost", "300.75"},      // U1 100.50 + U2 200 + U3 0.25
 		{north, "2025-06", "mean_cost", "100.25"}, // 300.75 / 3
 		{north, "2025-06", "max_cost", "200"},
 		{north, "2025-05", "cost", "15"},
