@@ -30,11 +30,28 @@ import (
 )
 
 func main() {
-	lots := flag.Int("lots", 21, "lots")
+	lots := flag.Int("lots", 21, "lots (28 with -events)")
 	months := flag.Int("months", 120, "months")
 	sweep := flag.Int("sweep", 1000, "values in the sweep (b)")
+	eventsMode := flag.Bool("events", false, "time the aggregation of the example's event files instead (see events.go)")
+	child := flag.String("aggregate", "", "internal: aggregate the event files in this directory")
+	keep := flag.String("keep", "", "with -events: write the event files into this directory and keep them")
 	flag.Parse()
-	if err := run(*lots, *months, *sweep); err != nil {
+	lotsSet := false
+	flag.Visit(func(f *flag.Flag) { lotsSet = lotsSet || f.Name == "lots" })
+	if *eventsMode && !lotsSet {
+		*lots = 28
+	}
+	var err error
+	switch {
+	case *child != "":
+		runAggregate(*child, *lots, *months)
+	case *eventsMode:
+		err = runEvents(*lots, *months, *keep)
+	default:
+		err = run(*lots, *months, *sweep)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -55,11 +56,11 @@ type Aggregator struct {
 	months    int
 	asOf      time.Time
 	lotIndex  map[string]int
+	lots      *lotFinder
 	lotNation []sla.Nation
 	acc       []accum // by (lot*months + month)*fields + field
-	ids       map[[2]uint64]struct{}
 	seeds     [2]maphash.Seed
-	stops     []map[[2]uint64]*stopList // by source: stops read from stop files
+	stops     []*stopIndex // by source: stops read from stop files
 	nstops    int
 	read      map[string]bool
 	summary   []SourceSummary
@@ -70,7 +71,7 @@ type Aggregator struct {
 	sample    *sampler
 	explain   *explainer
 	events    int64
-	keyBuf    []byte
+	mt        monthTable
 }
 
 // accum is a field's state for a lot-month.
@@ -109,16 +110,18 @@ func (p *Program) NewAggregator(opt Options) (*Aggregator, error) {
 		return nil, fmt.Errorf("events: last month %s is before the first %s", opt.Last, opt.First)
 	}
 	a := &Aggregator{p: p, opt: opt, months: int(opt.Last-opt.First) + 1,
-		lotIndex: map[string]int{}, ids: map[[2]uint64]struct{}{},
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		read:  map[string]bool{}, open: map[openKey]int64{}}
+		lotIndex: map[string]int{},
+		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		read:     map[string]bool{}, open: map[openKey]int64{}}
 	next := opt.Last + 1
 	a.asOf = p.calendars[0].DayStart(sla.Date{Year: next.Year(), Month: time.Month(next.Number()), Day: 1})
+	a.mt = newMonthTable(p.calendars[0].Location(), opt.First, opt.Last)
 	if err := a.placeLots(); err != nil {
 		return nil, err
 	}
+	a.lots = newLotFinder(opt.Lots, len(p.rb.Keys))
 	a.acc = make([]accum, len(opt.Lots)*a.months*len(p.fields))
-	a.stops = make([]map[[2]uint64]*stopList, len(p.sources))
+	a.stops = make([]*stopIndex, len(p.sources))
 	for _, s := range p.sources {
 		a.summary = append(a.summary, SourceSummary{Source: s.spec.Name})
 	}
@@ -254,9 +257,11 @@ func (a *Aggregator) readInput(name, file string, parquet bool, read func(*input
 			}
 			a.read[name] = true
 			st := a.newState(s, &input{file: file, parquet: parquet, cols: s.cols})
-			if err := pipe(len(s.cols), func(emit func(int64, []string) error) error {
+			defer st.ids.free() // a source's ids are its own: the next source's cannot repeat them
+			err := pipe(len(s.cols), func(emit func(int64, []string) error) error {
 				return read(st.in, emit)
-			}, st.event); err != nil {
+			}, a.newParser(s, st.in).prepare, st.event)
+			if err := st.firstError(err); err != nil {
 				return err
 			}
 			return a.unmatchedStops(s)
@@ -264,6 +269,21 @@ func (a *Aggregator) readInput(name, file string, parquet bool, read func(*input
 	}
 	return &UsageError{Msg: fmt.Sprintf("the rulebook declares no event source or stop file %s (it declares: %s)",
 		limits.Quote(name), strings.Join(a.p.Files(), ", "))}
+}
+
+// firstError returns the first problem of a source's file, in its order:
+// err, from reading it, or a duplicate id read before it but still waiting
+// to be found (see idSet).
+func (st *state) firstError(err error) error {
+	line, id := st.ids.flush()
+	if line == 0 {
+		return err
+	}
+	var ie *InputError
+	if err == nil || errors.As(err, &ie) && ie.File == st.in.file && (ie.Line == 0 || ie.Line > line) {
+		return st.in.duplicate(line, st.s.id, id)
+	}
+	return err
 }
 
 // idHash returns the 128-bit hash of a source's event id.
@@ -290,7 +310,47 @@ func (a *Aggregator) monthIndex(m rules.Month) int {
 
 // monthOf returns the month of an instant in the contract's zone.
 func monthOf(t time.Time) rules.Month {
-	return rules.NewMonth(t.Year(), int(t.Month()))
+	y, m, _ := t.Date()
+	return rules.NewMonth(y, int(m))
+}
+
+// monthTable holds the first instant (Unix seconds) of each month from
+// three years before the data to three years after, to find an instant's
+// month with a few comparisons.
+type monthTable struct {
+	first  rules.Month
+	starts []int64
+}
+
+func newMonthTable(loc *time.Location, first, last rules.Month) monthTable {
+	mt := monthTable{first: first - 36}
+	for m := mt.first; m <= last+37; m++ {
+		mt.starts = append(mt.starts, time.Date(m.Year(), time.Month(m.Number()), 1, 0, 0, 0, 0, loc).Unix())
+	}
+	return mt
+}
+
+// at returns the month of instant t (in the table's zone).
+func (mt *monthTable) at(t time.Time) rules.Month {
+	u := t.Unix()
+	i, found := slices.BinarySearch(mt.starts, u)
+	if !found {
+		i--
+	}
+	if i < 0 || i >= len(mt.starts)-1 {
+		return monthOf(t)
+	}
+	return mt.first + rules.Month(i)
+}
+
+// ending returns the month of the instant just before t: the month a
+// deadline at t belongs to, so that one at 24:00 belongs to the day, and
+// the month, that ends there.
+func (mt *monthTable) ending(t time.Time) rules.Month {
+	if t.Nanosecond() == 0 {
+		return mt.at(t.Add(-time.Second))
+	}
+	return mt.at(t)
 }
 
 // never stands for a deadline stops hold past the calendar's last year.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kpicredit/kpicredit/limits"
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/sla"
 	"github.com/shopspring/decimal"
 )
@@ -38,6 +39,13 @@ func (st *state) outcome(ci int) (*outcome, error) {
 		o.deadline = c.sla[st.a.lotNation[st.lot]].Deadline(o.from, st.clipStops(o))
 	}
 	o.status = judge(o, c.spec.Minimum, st.a)
+	o.fromMonth, o.dueMonth = st.a.mt.at(o.from), st.a.mt.ending(o.deadline)
+	if o.deadline.Equal(never) {
+		o.dueMonth = rules.Month(1<<31 - 1)
+	}
+	if o.hasTo {
+		o.toMonth = st.a.mt.at(o.to)
+	}
 	st.known[ci] = true
 	return o, nil
 }

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/vm"
-	"github.com/kpicredit/kpicredit/internal/csvin"
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/sla"
@@ -14,25 +13,31 @@ import (
 // state is what reading one source's file needs, reused from event to
 // event: the event being read and what has been worked out about it.
 type state struct {
-	a     *Aggregator
-	s     *source
-	in    *input
-	line  int64
-	cells []string
-	times []time.Time // by column; zero when the cell is empty
-	has   []bool      // by column: the timestamp is given
-	nums  []decimal.Decimal
-	lot   int
-	hash  [2]uint64
-	stops []stopRec      // the event's stops, as read
-	clip  []sla.Interval // the stops a clock sees
-	out   []outcome      // by clock
-	known []bool         // by clock: out is worked out
-	fvals []int8         // by filter: 0 unknown, 1 true, 2 false
-	memo  []map[string]bool
-	env   map[string]any
-	vm    vm.VM
-	buf   []byte
+	a       *Aggregator
+	s       *source
+	in      *input
+	line    int64
+	cells   []string
+	times   []time.Time // by column; zero when the cell is empty
+	has     []bool      // by column: the timestamp is given
+	nums    []decimal.Decimal
+	lot     int
+	started rules.Month // the month the event started
+	sampleH [32]byte    // its QA sample hash, when hashed
+	hashed  bool
+	hash    [2]uint64
+	ids     *idSet         // the source's event ids so far
+	stops   []stopRec      // the event's stops, as read
+	clip    []sla.Interval // the stops a clock sees
+	out     []outcome      // by clock
+	known   []bool         // by clock: out is worked out
+	fvals   []int8         // by filter: 0 unknown, 1 true, 2 false
+	tuple   int            // the number of the event's filter values
+	tuples  map[string]int // the numbers of the combinations of filter values
+	results [][]int8       // by filter and number: 0 unknown, 1 true, 2 false
+	env     map[string]any
+	vm      vm.VM
+	buf     []byte
 }
 
 // status is how an event stands against a clock.
@@ -51,6 +56,8 @@ type outcome struct {
 	from, to time.Time
 	hasTo    bool
 	deadline time.Time // never when stops hold the clock past the calendar
+	// the months of from, to and the deadline
+	fromMonth, toMonth, dueMonth rules.Month
 }
 
 // stopRec is a clock stop as read.
@@ -63,25 +70,24 @@ type stopRec struct {
 type flags struct{ open, late, outside bool }
 
 func (a *Aggregator) newState(s *source, in *input) *state {
-	st := &state{a: a, s: s, in: in,
-		times: make([]time.Time, len(s.cols)), has: make([]bool, len(s.cols)),
-		nums: make([]decimal.Decimal, len(s.cols)),
-		out:  make([]outcome, len(s.clocks)), known: make([]bool, len(s.clocks)),
-		fvals: make([]int8, len(s.filters)), memo: make([]map[string]bool, len(s.filters)),
+	st := &state{a: a, s: s, in: in, ids: &idSet{},
+		out: make([]outcome, len(s.clocks)), known: make([]bool, len(s.clocks)),
+		fvals: make([]int8, len(s.filters)), tuples: map[string]int{}, results: make([][]int8, len(s.filters)),
 		env: map[string]any{}}
-	for i := range st.memo {
-		st.memo[i] = map[string]bool{}
-	}
 	return st
 }
 
-// event reads one event and adds it to every field it counts in.
-func (st *state) event(line int64, cells []string) error {
-	st.line, st.cells = line, cells
-	a, s := st.a, st.s
-	if err := st.parse(); err != nil {
+// event takes the i-th event of a batch and adds it to every field it
+// counts in.
+func (st *state) event(b *batch, i int) error {
+	n := len(st.s.cols)
+	st.line, st.cells = b.lines[i], b.cells[i*n:(i+1)*n]
+	st.times, st.has, st.nums = b.times[i*n:(i+1)*n], b.has[i*n:(i+1)*n], b.nums[i*n:(i+1)*n]
+	st.started, st.sampleH, st.hashed = b.started[i], b.hashes[i], b.hashed
+	if err := b.errs[i]; err != nil {
 		return err
 	}
+	a, s := st.a, st.s
 	if err := st.identify(); err != nil {
 		return err
 	}
@@ -90,6 +96,7 @@ func (st *state) event(line int64, cells []string) error {
 	}
 	clear(st.known)
 	clear(st.fvals)
+	st.tuple = unnumbered
 	sum := &a.summary[s.index]
 	sum.Events++
 	if ex := a.exclusion(s, st.hash); ex >= 0 {
@@ -104,7 +111,7 @@ func (st *state) event(line int64, cells []string) error {
 	}
 	if fl.open && !fl.late { // an event late on one clock is not open, though left out of an end month
 		sum.Open++
-		a.open[openKey{s.index, st.lot, monthOf(st.times[s.start])}]++
+		a.open[openKey{s.index, st.lot, st.started}]++
 	}
 	if fl.late {
 		sum.Late++
@@ -124,39 +131,6 @@ func (st *state) errorf(col int, kind error, format string, args ...any) error {
 	return st.in.errorf(st.line, col, kind, format, args...)
 }
 
-// parse checks every cell and reads the timestamps and the numbers the
-// filters and aggregates use.
-func (st *state) parse() error {
-	loc := st.a.p.ev.Location
-	for i, c := range st.s.cols {
-		v := st.cells[i]
-		if msg := csvin.CellText(v, c.naming); msg != "" {
-			return st.errorf(i, ErrValue, "%s", msg)
-		}
-		switch c.typ {
-		case rules.ColTimestamp:
-			st.has[i] = v != ""
-			if !st.has[i] {
-				st.times[i] = time.Time{}
-				continue
-			}
-			t, err := sla.ParseTime(v, loc)
-			if err != nil {
-				return &InputError{File: st.in.file, Line: st.line, Col: st.in.idx[i] + 1, Column: c.name,
-					Msg: err.Error(), Parquet: st.in.parquet, Err: err}
-			}
-			st.times[i] = t
-		case rules.ColNumber:
-			d, msg := number(v, c.used)
-			if msg != "" {
-				return st.errorf(i, ErrValue, "%s", msg)
-			}
-			st.nums[i] = d
-		}
-	}
-	return nil
-}
-
 // identify finds the event's lot, checks its id is new and its start and
 // end are in order.
 func (st *state) identify() error {
@@ -165,26 +139,18 @@ func (st *state) identify() error {
 	if id == "" {
 		return st.errorf(s.id, ErrMissing, "missing value: every event needs its id")
 	}
-	st.buf = st.buf[:0]
-	for j, k := range s.keys {
-		if j > 0 {
-			st.buf = append(st.buf, 0)
-		}
-		st.buf = append(st.buf, st.cells[k]...)
-	}
-	lot, ok := a.lotIndex[string(st.buf)]
-	if !ok {
+	lot := a.lots.find(st.cells, s.keys, st.buf)
+	if lot < 0 {
 		return st.errorf(-1, ErrUnknownLot, "the event's lot %s is not in the monthly data", st.lotName())
 	}
 	st.lot = lot
-	st.hash = a.idHash(s.index, id)
-	if _, dup := a.ids[st.hash]; dup {
-		return st.errorf(s.id, ErrDuplicate, "a second event with the id %s: an earlier row of the source has it", limits.Quote(id))
-	}
 	if a.events++; a.events > limits.MaxEvents {
 		return st.errorf(-1, ErrLimit, "more than %d events in all the event files", limits.MaxEvents)
 	}
-	a.ids[st.hash] = struct{}{}
+	st.hash = a.idHash(s.index, id)
+	if line, id := st.ids.add(st.hash, st.line, id); line > 0 {
+		return st.in.duplicate(line, s.id, id)
+	}
 	if !st.has[s.start] {
 		return st.errorf(s.start, ErrMissing, "missing value: every event needs its start")
 	}
@@ -223,12 +189,7 @@ func (st *state) collectStops() error {
 		}
 		st.stops = append(st.stops, stopRec{from: st.times[from], to: st.times[to], open: !st.has[to]})
 	}
-	if m := st.a.stops[st.s.index]; m != nil {
-		if l := m[st.hash]; l != nil {
-			l.used = true
-			st.stops = append(st.stops, l.recs...)
-		}
-	}
+	st.stops = append(st.stops, st.a.stops[st.s.index].of(st.hash)...)
 	return nil
 }
 
@@ -277,9 +238,9 @@ func (st *state) month(f *field, op **outcome) (rules.Month, bool, error) {
 			if !st.has[s.end] {
 				return 0, false, nil
 			}
-			return monthOf(st.times[s.end]), true, nil
+			return st.a.mt.at(st.times[s.end]), true, nil
 		}
-		return monthOf(st.times[s.start]), true, nil
+		return st.started, true, nil
 	}
 	o, err := st.outcome(f.clock)
 	if err != nil {
@@ -290,21 +251,11 @@ func (st *state) month(f *field, op **outcome) (rules.Month, bool, error) {
 	case o.status == statusOpen:
 		return 0, false, nil
 	case o.status == statusLate || f.spec.Month == rules.ByDeadline:
-		return st.deadlineMonth(o), true, nil
+		return o.dueMonth, true, nil
 	case f.spec.Month == rules.ByStart:
-		return monthOf(o.from), true, nil
+		return o.fromMonth, true, nil
 	}
-	return monthOf(o.to), true, nil
-}
-
-// deadlineMonth returns the month a deadline belongs to: that of the day
-// that ends at it, if it is at midnight.
-func (st *state) deadlineMonth(o *outcome) rules.Month {
-	if o.deadline.Equal(never) {
-		return rules.Month(1<<31 - 1)
-	}
-	d := st.a.p.calendars[st.a.lotNation[st.lot]].DeadlineDate(o.deadline)
-	return rules.NewMonth(d.Year, int(d.Month))
+	return o.toMonth, true, nil
 }
 
 // add counts the event in a field's lot-month.
@@ -336,42 +287,81 @@ func (st *state) add(f *field, acc *accum, o *outcome) error {
 }
 
 // filter evaluates a filter for the event, once, remembering the result
-// for the values it reads.
+// for the values of the columns the source's filters read: each distinct
+// combination of those values (at most maxTuples of them) is numbered,
+// and a filter is evaluated once for each number.
 func (st *state) filter(i int) (bool, error) {
 	if v := st.fvals[i]; v != 0 {
 		return v == 1, nil
 	}
-	x := st.s.filters[i]
+	if st.tuple == unnumbered {
+		st.tuple = st.number()
+	}
+	var r int8
+	if st.tuple >= 0 {
+		r = st.results[i][st.tuple]
+	}
+	if r == 0 {
+		ok, err := st.evaluate(st.s.filters[i])
+		if err != nil {
+			return false, err
+		}
+		r = 2
+		if ok {
+			r = 1
+		}
+		if st.tuple >= 0 {
+			st.results[i][st.tuple] = r
+		}
+	}
+	st.fvals[i] = r
+	return r == 1, nil
+}
+
+// The event's number among the combinations of its filters' values:
+// unnumbered until worked out, -1 when there are too many to remember.
+const (
+	unnumbered = -2
+	maxTuples  = 4096
+)
+
+// number returns the number of the event's filter values.
+func (st *state) number() int {
 	st.buf = st.buf[:0]
-	for j, c := range x.cols {
+	for j, c := range st.s.filterCols {
 		if j > 0 {
 			st.buf = append(st.buf, 0)
 		}
 		st.buf = append(st.buf, st.cells[c]...)
 	}
-	ok, seen := st.memo[i][string(st.buf)]
-	if !seen {
-		for j, c := range x.cols {
-			if st.s.cols[c].typ == rules.ColNumber {
-				st.env[x.names[j]] = st.nums[c]
-			} else {
-				st.env[x.names[j]] = st.cells[c]
-			}
-		}
-		out, err := st.vm.Run(x.prog, st.env)
-		if err != nil {
-			return false, st.errorf(-1, ErrValue, "%s: the filter %s failed for this event: %v", x.expr.Pos, limits.Quote(x.expr.Source), err)
-		}
-		ok = out == true
-		if len(st.memo[i]) < 4096 {
-			st.memo[i][string(st.buf)] = ok
+	if n, ok := st.tuples[string(st.buf)]; ok {
+		return n
+	}
+	if len(st.tuples) >= maxTuples {
+		return -1
+	}
+	n := len(st.tuples)
+	st.tuples[string(st.buf)] = n
+	for i := range st.results {
+		st.results[i] = append(st.results[i], 0)
+	}
+	return n
+}
+
+// evaluate runs a filter on the event.
+func (st *state) evaluate(x *filter) (bool, error) {
+	for j, c := range x.cols {
+		if st.s.cols[c].typ == rules.ColNumber {
+			st.env[x.names[j]] = st.nums[c]
+		} else {
+			st.env[x.names[j]] = st.cells[c]
 		}
 	}
-	st.fvals[i] = 2
-	if ok {
-		st.fvals[i] = 1
+	out, err := st.vm.Run(x.prog, st.env)
+	if err != nil {
+		return false, st.errorf(-1, ErrValue, "%s: the filter %s failed for this event: %v", x.expr.Pos, limits.Quote(x.expr.Source), err)
 	}
-	return ok, nil
+	return out == true, nil
 }
 
 // stamp writes an instant for a message, in its own zone.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/events"
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -111,3 +112,5 @@ func month(t testing.TB, s string) rules.Month {
 	require.NoError(t, err)
 	return m
 }
+
+func mustDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }

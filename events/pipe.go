@@ -4,20 +4,25 @@ package events
 // file to the one adding its events up.
 const batchRows = 2048
 
-// batch is rows of a file: their lines and their cells, ncols a row.
+// batch is rows of a file: their lines and their cells, ncols a row, and
+// what the reading goroutine made of them (see parser).
 type batch struct {
 	lines []int64
 	cells []string
 	err   error // the reader's error after the rows, if any
 	panic any   // what the reader panicked with, to panic with again
+	rowsParsed
 }
 
 // pipe reads a file on a goroutine of its own while fn takes its rows, in
-// order, on the calling goroutine, so that parsing the file and working
-// out its events use two cores. read calls emit with each row; the cells
-// it passes need only last for the call. The first error in the file's
+// order, on the calling goroutine, so that reading and parsing the file
+// and working out its events use two cores. read calls emit with each
+// row; the cells it passes need only last for the call. prep, on the
+// reading goroutine, parses each batch before fn sees its rows; ahead
+// tells it that fn is behind (batches are waiting for it), so that prep
+// may take on work fn would otherwise do. The first error in the file's
 // order is returned: fn's for a row, else read's.
-func pipe(ncols int, read func(emit func(line int64, cells []string) error) error, fn func(line int64, cells []string) error) error {
+func pipe(ncols int, read func(emit func(line int64, cells []string) error) error, prep func(b *batch, ahead bool), fn func(b *batch, i int) error) error {
 	full := make(chan *batch, 4)
 	free := make(chan *batch, 6)
 	done := make(chan struct{})
@@ -41,6 +46,7 @@ func pipe(ncols int, read func(emit func(line int64, cells []string) error) erro
 			if len(b.lines) < batchRows {
 				return nil
 			}
+			prep(b, len(full) >= 2)
 			select {
 			case full <- b:
 			case <-done:
@@ -57,6 +63,7 @@ func pipe(ncols int, read func(emit func(line int64, cells []string) error) erro
 		if err == errStopped {
 			return
 		}
+		prep(b, len(full) >= 2)
 		b.err = err
 		select {
 		case full <- b:
@@ -72,8 +79,8 @@ func pipe(ncols int, read func(emit func(line int64, cells []string) error) erro
 		if b.panic != nil {
 			panic(b.panic)
 		}
-		for i, line := range b.lines {
-			if err := fn(line, b.cells[i*ncols:(i+1)*ncols]); err != nil {
+		for i := range b.lines {
+			if err := fn(b, i); err != nil {
 				return err
 			}
 		}

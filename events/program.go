@@ -39,7 +39,9 @@ type source struct {
 	stopFiles []*stopFile
 	clocks    []*clock
 	filters   []*filter
-	fields    []*field
+	// filterCols are the columns the filters read, each once.
+	filterCols []int
+	fields     []*field
 }
 
 // column is a declared column of a file.
@@ -229,6 +231,9 @@ func (s *source) compileField(rb *rules.Rulebook, spec *rules.EventField) (*fiel
 		if i := s.col(name); i >= 0 {
 			x.cols, x.names = append(x.cols, i), append(x.names, name)
 			s.cols[i].used = true
+			if !slices.Contains(s.filterCols, i) {
+				s.filterCols = append(s.filterCols, i)
+			}
 		}
 	}
 	f.filter = len(s.filters)

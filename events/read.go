@@ -46,6 +46,11 @@ func (in *input) errorf(line int64, col int, kind error, format string, args ...
 	return e
 }
 
+// duplicate reports an event whose id an earlier event has.
+func (in *input) duplicate(line int64, col int, id string) *InputError {
+	return in.errorf(line, col, ErrDuplicate, "a second event with the id %s: an earlier row of the source has it", limits.Quote(id))
+}
+
 // header maps the file's columns onto the declared ones: every declared
 // column must be there, once, and no other.
 func (in *input) header(line int64, names []string) error {

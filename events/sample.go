@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kpicredit/kpicredit/rules"
@@ -50,6 +51,8 @@ type sampler struct {
 	groups []sampleGroup // by (source*lots + lot)*months + month
 	share  []float64     // by source, for the growing bound
 	buf    []byte
+	files  []string // the files the kept events come from
+	parq   []bool   // and whether each is Parquet
 }
 
 // sampleGroup is one source's lot-month.
@@ -62,14 +65,11 @@ type sampleGroup struct {
 
 // sampleItem is an event kept for the sample.
 type sampleItem struct {
-	hash    [sha256.Size]byte
-	id      string
-	line    int64
-	start   time.Time
-	end     time.Time
-	hasEnd  bool
-	file    string
-	parquet bool
+	hash       [sha256.Size]byte
+	id         string // a copy, not a part of the file's text
+	line       int64
+	start, end int64 // Unix nanoseconds; end stillOpen for an open event
+	file       int32 // index into sampler.files
 }
 
 type sampleHeap []sampleItem
@@ -97,28 +97,52 @@ func newSampler(p *Program, lots, months int) *sampler {
 // add offers an event to its lot-month's sample.
 func (s *sampler) add(st *state) {
 	src := st.s
-	start := st.times[src.start]
-	mi := st.a.monthIndex(monthOf(start))
+	mi := st.a.monthIndex(st.started)
 	if mi < 0 {
 		return
 	}
 	g := &s.groups[(src.index*s.lots+st.lot)*s.months+mi]
 	g.n++
-	h := s.hash(src.spec.Name, monthOf(start), st.cells[src.id])
-	keep := 2*max(1, int64(math.Ceil(s.share[src.index]*float64(g.n)))) + 16
-	if int64(len(g.items)) >= keep {
+	h := st.sampleH
+	if !st.hashed {
+		h, s.buf = sampleHash(s.buf, s.p.rb.Contract, src.spec.Name, st.started, st.cells[src.id])
+	}
+	if len(g.items) >= keep(s.share[src.index], g.n) {
 		if bytes.Compare(h[:], g.items[0].hash[:]) >= 0 {
 			g.let(h)
 			return
 		}
 		g.let(heap.Pop(&g.items).(sampleItem).hash)
 	}
-	it := sampleItem{hash: h, id: st.cells[src.id], line: st.line, start: start,
-		file: st.in.file, parquet: st.in.parquet}
+	it := sampleItem{hash: h, id: strings.Clone(st.cells[src.id]), line: st.line,
+		start: st.times[src.start].UnixNano(), end: stillOpen, file: s.file(st.in)}
 	if src.end >= 0 && st.has[src.end] {
-		it.end, it.hasEnd = st.times[src.end], true
+		it.end = st.times[src.end].UnixNano()
 	}
 	heap.Push(&g.items, it)
+}
+
+// stillOpen is the end of an open event kept for the sample: no instant
+// of the years an event file may hold.
+const stillOpen = math.MinInt64
+
+// keep returns how many events a lot-month's sample keeps once it has seen
+// n: the k of n events, k = ceil(share x n), with a margin of 4 sqrt(k) +
+// 16, which an event that will be among the first k at the end passes
+// unless the events still to come are over eight standard deviations
+// from what their hashes make likely.
+func keep(share float64, n int64) int {
+	k := max(1, math.Ceil(share*float64(n)))
+	return int(k + 4*math.Sqrt(k) + 16)
+}
+
+// file returns the index of the input's file among the sampler's.
+func (s *sampler) file(in *input) int32 {
+	if n := len(s.files); n > 0 && s.files[n-1] == in.file {
+		return int32(n - 1)
+	}
+	s.files, s.parq = append(s.files, in.file), append(s.parq, in.parquet)
+	return int32(len(s.files) - 1)
 }
 
 // let records an event let go.
@@ -128,16 +152,11 @@ func (g *sampleGroup) let(h [sha256.Size]byte) {
 	}
 }
 
-// hash returns SHA-256(contract|YYYY-MM|source|id).
-func (s *sampler) hash(source string, m rules.Month, id string) [sha256.Size]byte {
-	s.buf = append(s.buf[:0], s.p.rb.Contract...)
-	s.buf = append(s.buf, '|')
-	s.buf = append(s.buf, m.String()...)
-	s.buf = append(s.buf, '|')
-	s.buf = append(s.buf, source...)
-	s.buf = append(s.buf, '|')
-	s.buf = append(s.buf, id...)
-	return sha256.Sum256(s.buf)
+// appendMonth appends YYYY-MM.
+func appendMonth(b []byte, m rules.Month) []byte {
+	y, n := m.Year(), m.Number()
+	return append(b, byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+n/10), byte('0'+n%10))
 }
 
 // SampleSize returns how many of n events a sample of pct percent holds:
@@ -153,6 +172,7 @@ func SampleSize(n int64, pct decimal.Decimal) int64 {
 // lot-month's events in order of hash.
 func (s *sampler) rows(lots [][]string, first rules.Month) ([]SampleRow, error) {
 	var out []SampleRow
+	loc := s.p.ev.Location
 	for i := range s.groups {
 		g := &s.groups[i]
 		if g.n == 0 {
@@ -168,9 +188,13 @@ func (s *sampler) rows(lots [][]string, first rules.Month) ([]SampleRow, error) 
 				src.spec.Name, lots[lot], month)
 		}
 		for r, it := range items[:k] {
-			out = append(out, SampleRow{Source: src.spec.Name, Lot: lots[lot], Month: month, Rank: r + 1, Size: k,
-				Events: g.n, ID: it.id, File: it.file, Row: it.line, Parquet: it.parquet, Start: it.start,
-				End: it.end, Hash: it.hash})
+			row := SampleRow{Source: src.spec.Name, Lot: lots[lot], Month: month, Rank: r + 1, Size: k,
+				Events: g.n, ID: it.id, File: s.files[it.file], Row: it.line, Parquet: s.parq[it.file],
+				Start: time.Unix(0, it.start).In(loc), Hash: it.hash}
+			if it.end != stillOpen {
+				row.End = time.Unix(0, it.end).In(loc)
+			}
+			out = append(out, row)
 		}
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"strings"
 	"time"
 
 	"github.com/kpicredit/kpicredit/internal/csvin"
@@ -8,6 +9,31 @@ import (
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/sla"
 )
+
+// stopIndex holds a source's stops from stop files by event, and a bit
+// per hash of the events' ids (a Bloom filter of one hash), so that most
+// events, which have none, need not look in the map.
+type stopIndex struct {
+	lists map[[2]uint64]*stopList
+	bits  []uint64
+}
+
+// stopBits is the size of a stopIndex's filter: 512 KiB, which a million
+// stopped events fill to a quarter.
+const stopBits = 1 << 22
+
+// of returns the event's stops, marking them used.
+func (x *stopIndex) of(h [2]uint64) []stopRec {
+	if x == nil || x.bits[h[1]%stopBits/64]&(1<<(h[1]%64)) == 0 {
+		return nil
+	}
+	l := x.lists[h]
+	if l == nil {
+		return nil
+	}
+	l.used = true
+	return l.recs
+}
 
 // stopList is the stops a stop file gives one event, and where the first
 // is, to report them if the source has no such event.
@@ -63,13 +89,15 @@ func (a *Aggregator) stop(sf *stopFile, in *input, line int64, cells []string) e
 	}
 	src := sf.src.index
 	if a.stops[src] == nil {
-		a.stops[src] = map[[2]uint64]*stopList{}
+		a.stops[src] = &stopIndex{lists: map[[2]uint64]*stopList{}, bits: make([]uint64, stopBits/64)}
 	}
 	h := a.idHash(src, id)
-	l := a.stops[src][h]
+	x := a.stops[src]
+	l := x.lists[h]
 	if l == nil {
-		l = &stopList{id: id, file: in.file, line: line, parquet: in.parquet}
-		a.stops[src][h] = l
+		l = &stopList{id: strings.Clone(id), file: in.file, line: line, parquet: in.parquet}
+		x.lists[h] = l
+		x.bits[h[1]%stopBits/64] |= 1 << (h[1] % 64)
 	}
 	l.recs = append(l.recs, rec)
 	return nil
@@ -79,7 +107,11 @@ func (a *Aggregator) stop(sf *stopFile, in *input, line int64, cells []string) e
 // source's file did not have.
 func (a *Aggregator) unmatchedStops(s *source) error {
 	var first *stopList
-	for _, l := range a.stops[s.index] {
+	x := a.stops[s.index]
+	if x == nil {
+		return nil
+	}
+	for _, l := range x.lists {
 		if !l.used && (first == nil || l.file < first.file || l.file == first.file && l.line < first.line) {
 			first = l
 		}

@@ -237,27 +237,31 @@ func CellText(s string, naming bool) string {
 	if naming {
 		most = limits.MaxNameBytes
 	}
-	switch {
-	case len(s) > most:
+	if len(s) > most {
 		return fmt.Sprintf("the value is longer than %d bytes", most)
-	case !utf8.ValidString(s):
-		return "the value is not valid UTF-8 text"
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x20 && c < 0x7f {
-			continue // the common case: printable ASCII
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return runeText(s, naming)
 		}
-		for _, r := range s[i:] {
-			switch {
-			case r == '\ufeff':
-				return "a byte order mark (U+FEFF), which may only start the file"
-			case naming && (r == '\n' || r == '\r'):
-				return "the value holds a line break; key values and ids are one line"
-			case unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r':
-				return fmt.Sprintf("the value holds a control character (U+%04X)", r)
-			}
+	}
+	return "" // printable ASCII, the common case
+}
+
+// runeText is CellText for text that is not all printable ASCII.
+func runeText(s string, naming bool) string {
+	if !utf8.ValidString(s) {
+		return "the value is not valid UTF-8 text"
+	}
+	for _, r := range s {
+		switch {
+		case r == '\ufeff':
+			return "a byte order mark (U+FEFF), which may only start the file"
+		case naming && (r == '\n' || r == '\r'):
+			return "the value holds a line break; key values and ids are one line"
+		case unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r':
+			return fmt.Sprintf("the value holds a control character (U+%04X)", r)
 		}
-		break
 	}
 	return ""
 }

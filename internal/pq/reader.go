@@ -316,7 +316,7 @@ func timestampFormatter(k parquet.Kind, ts *format.TimestampType, exact bool) (f
 	}
 	switch {
 	case exact && ts.IsAdjustedToUTC:
-		return func(v parquet.Value) string { return toTime(v.Int64()).UTC().Format(time.RFC3339Nano) }, nil
+		return func(v parquet.Value) string { return formatUTC(toTime(v.Int64()).UTC()) }, nil
 	case exact:
 		return func(v parquet.Value) string {
 			return toTime(v.Int64()).UTC().Format("2006-01-02 15:04:05.999999999")
@@ -329,4 +329,19 @@ func timestampFormatter(k parquet.Kind, ts *format.TimestampType, exact bool) (f
 		}
 		return t.Format("2006-01-02T15:04:05.999999999")
 	}, nil
+}
+
+// formatUTC writes a UTC time as RFC 3339 (time.RFC3339Nano), by hand for
+// whole seconds of years 1000 to 9999, which is most of what files hold.
+func formatUTC(t time.Time) string {
+	y, mo, d := t.Date()
+	if t.Nanosecond() != 0 || y < 1000 || y > 9999 {
+		return t.Format(time.RFC3339Nano)
+	}
+	h, mi, sec := t.Clock()
+	b := [20]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(mo)/10), byte('0' + int(mo)%10), '-', byte('0' + d/10), byte('0' + d%10), 'T',
+		byte('0' + h/10), byte('0' + h%10), ':', byte('0' + mi/10), byte('0' + mi%10), ':',
+		byte('0' + sec/10), byte('0' + sec%10), 'Z'}
+	return string(b[:])
 }

@@ -1,0 +1,83 @@
+package events
+
+import "strings"
+
+// lotFinder finds a lot by its key values: each key column's value is
+// numbered, and the numbers index a table of the lots, so that finding an
+// event's lot hashes each short value once instead of the joined key.
+type lotFinder struct {
+	values  []map[string]int // by key column: value -> its number
+	strides []int
+	table   []int32        // by the values' numbers: the lot, or -1
+	joined  map[string]int // instead of table when it would be large
+}
+
+// maxLotTable bounds the table: beyond, lots are found by their joined key.
+const maxLotTable = 1 << 20
+
+func newLotFinder(lots [][]string, keys int) *lotFinder {
+	f := &lotFinder{values: make([]map[string]int, keys), strides: make([]int, keys)}
+	for j := range f.values {
+		f.values[j] = map[string]int{}
+		for _, l := range lots {
+			if _, ok := f.values[j][l[j]]; !ok {
+				f.values[j][l[j]] = len(f.values[j])
+			}
+		}
+	}
+	size := 1
+	for j := keys - 1; j >= 0; j-- {
+		f.strides[j] = size
+		if size *= len(f.values[j]); size > maxLotTable {
+			f.joined = map[string]int{}
+			for i, l := range lots {
+				f.joined[strings.Join(l, "\x00")] = i
+			}
+			return f
+		}
+	}
+	f.table = make([]int32, size)
+	for i := range f.table {
+		f.table[i] = -1
+	}
+	for i, l := range lots {
+		f.table[f.slot(l)] = int32(i)
+	}
+	return f
+}
+
+// slot returns the table's index of key values all numbered.
+func (f *lotFinder) slot(keys []string) int {
+	n := 0
+	for j, v := range keys {
+		n += f.values[j][v] * f.strides[j]
+	}
+	return n
+}
+
+// find returns the lot of the key values in cells[cols[0]], ...; -1 for
+// none. buf is scratch space.
+func (f *lotFinder) find(cells []string, cols []int, buf []byte) int {
+	if f.joined != nil {
+		buf = buf[:0]
+		for j, c := range cols {
+			if j > 0 {
+				buf = append(buf, 0)
+			}
+			buf = append(buf, cells[c]...)
+		}
+		if i, ok := f.joined[string(buf)]; ok {
+			return i
+		}
+		return -1
+	}
+	n := 0
+	for j, c := range cols {
+		v, ok := f.values[j][cells[c]]
+		if !ok {
+			return -1
+		}
+		n += v * f.strides[j]
+	}
+	return int(f.table[n])
+}
