@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,3 +82,34 @@ func BenchmarkAggregate(b *testing.B) {
 }
 
 var _ = events.Options{}
+
+// benchEventsFor writes the given CSV rows (without header) of the test
+// rulebook's repairs as CSV and as Parquet with TIMESTAMP columns.
+func benchEventsFor(tb testing.TB, rows []string) (csvData, parquetData []byte) {
+	tb.Helper()
+	cols := []pq.Column{{Name: "job", Kind: pq.String}, {Name: "provider", Kind: pq.String}, {Name: "region", Kind: pq.String},
+		{Name: "priority", Kind: pq.String}, {Name: "reported", Kind: pq.Timestamp, Nullable: true}, {Name: "completed", Kind: pq.Timestamp, Nullable: true},
+		{Name: "no_access_from", Kind: pq.Timestamp, Nullable: true}, {Name: "no_access_to", Kind: pq.Timestamp, Nullable: true},
+		{Name: "cost", Kind: pq.String}}
+	var p bytes.Buffer
+	w, err := pq.NewWriter(&p, cols)
+	require.NoError(tb, err)
+	for _, r := range rows {
+		cells := strings.Split(r, ",")
+		vals := make([]any, len(cells))
+		for i, c := range cells {
+			vals[i] = c
+			if cols[i].Kind == pq.Timestamp {
+				vals[i] = nil
+				if c != "" {
+					t, err := sla.ParseTime(c, sla.London())
+					require.NoError(tb, err)
+					vals[i] = t
+				}
+			}
+		}
+		require.NoError(tb, w.Write(vals...))
+	}
+	require.NoError(tb, w.Close())
+	return []byte(header + strings.Join(rows, "\n") + "\n"), p.Bytes()
+}
