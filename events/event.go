@@ -1,8 +1,10 @@
 package events
 
 import (
+	"errors"
 	"time"
 
+	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
@@ -359,7 +361,11 @@ func (st *state) evaluate(x *filter) (bool, error) {
 	}
 	out, err := st.vm.Run(x.prog, st.env)
 	if err != nil {
-		return false, st.errorf(-1, ErrValue, "%s: the filter %s failed for this event: %v", x.expr.Pos, limits.Quote(x.expr.Source), err)
+		msg := err.Error()
+		if fe := (*file.Error)(nil); errors.As(err, &fe) {
+			msg = fe.Message // without expr's snippet of the source
+		}
+		return false, st.errorf(-1, ErrValue, "%s: the filter %s failed for this event: %s", x.expr.Pos, limits.Quote(x.expr.Source), msg)
 	}
 	return out == true, nil
 }

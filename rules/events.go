@@ -47,6 +47,8 @@ type EventCalendar struct {
 	NonWorkingDays     []sla.Date
 	WorkStart, WorkEnd time.Duration // 09:00 to 17:00 unless declared
 	Pos                Pos
+
+	given bool // the rulebook has a calendar key, valid or not
 }
 
 // Declared reports whether the rulebook gives a calendar.
@@ -314,7 +316,7 @@ func (r *reader) qaPercent(n *yaml.Node, key string, def Decimal) Decimal {
 
 // eventCalendar reads {nation, non_working_days, working_hours}.
 func (r *reader) eventCalendar(rb *Rulebook, n *yaml.Node) EventCalendar {
-	c := EventCalendar{Pos: r.pos(n)}
+	c := EventCalendar{Pos: r.pos(n), given: true}
 	m := r.mapping(n, "events.calendar", "nation", "non_working_days", "working_hours")
 	if m == nil {
 		return c

@@ -44,7 +44,7 @@ func (r *reader) sources(rb *Rulebook, ev *Events, n *yaml.Node) {
 	}
 	for _, s := range ev.Sources {
 		for _, c := range s.Clocks {
-			if c.Counts() && !ev.Calendar.Declared() {
+			if c.Counts() && !ev.Calendar.given {
 				r.add(c.Pos, "events.sources."+s.Name+".clocks."+c.Name,
 					"a %v clock needs a calendar: declare events.calendar with the lots' nation", c.Kind)
 			}

@@ -1,0 +1,74 @@
+package csvin
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func read(t *testing.T, text string, lim Limits) ([][]string, []int64, error) {
+	t.Helper()
+	var rows [][]string
+	var lines []int64
+	err := Read("f.csv", strings.NewReader(text), lim, func(line int64, cells []string) error {
+		rows, lines = append(rows, append([]string(nil), cells...)), append(lines, line)
+		return nil
+	})
+	return rows, lines, err
+}
+
+func TestRead(t *testing.T) {
+	rows, lines, err := read(t, "\ufeffa,b\r\n1,\"x\ny\"\r\n2,z\n", DataLimits)
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"a", "b"}, {"1", "x\ny"}, {"2", "z"}}, rows)
+	assert.Equal(t, []int64{1, 2, 4}, lines)
+}
+
+func TestReadLimits(t *testing.T) {
+	cases := []struct {
+		name, text string
+		lim        Limits
+		want       string
+	}{
+		{"file", "a,b\n1,2\n3,4\n", Limits{FileBytes: 10, Records: 10, RowBytes: 100}, "f.csv:3:2: column b: the file is larger than 10 bytes (10 bytes)"},
+		{"records", "a,b\n1,2\n3,4\n", Limits{FileBytes: 100, Records: 1, RowBytes: 100}, "f.csv:3: more than 1 rows after the header"},
+		{"row", "a,b\n1,22222\n", Limits{FileBytes: 100, Records: 10, RowBytes: 5}, "f.csv:2:2: column b: the row is longer than 5 bytes (5 bytes) (a value may have at most 4096)"},
+		{"NUL", "a,b\n1,\x00\n", DataLimits, "f.csv:2:2: column b: a NUL byte: the file is not CSV text"},
+		{"bare quote", "a,b\n1,x\"y\n", DataLimits, `f.csv:2: a " inside an unquoted value: quote the whole value and double the " ("")`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := read(t, tc.text, tc.lim)
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+func TestCellText(t *testing.T) {
+	for _, tc := range []struct {
+		s      string
+		naming bool
+		want   string
+	}{
+		{"plain text", false, ""},
+		{"Ynys Môn\tand Gwynedd", false, ""},
+		{"two\nlines", false, ""},
+		{"two\nlines", true, "the value holds a line break; key values and ids are one line"},
+		{"bell\a", false, "the value holds a control character (U+0007)"},
+		{"\ufeffBOM", false, "a byte order mark (U+FEFF), which may only start the file"},
+		{"\xff", false, "the value is not valid UTF-8 text"},
+		{strings.Repeat("x", 257), true, "the value is longer than 256 bytes"},
+		{"", false, ""},
+	} {
+		assert.Equal(t, tc.want, CellText(tc.s, tc.naming), "%q", tc.s)
+	}
+}
+
+func TestSize(t *testing.T) {
+	assert.Equal(t, "256 MiB", Size(256<<20))
+	assert.Equal(t, "16 GiB", Size(16<<30))
+	assert.Equal(t, "4 KiB", Size(4<<10))
+	assert.Equal(t, "1000 bytes", Size(1000))
+}
