@@ -44,9 +44,9 @@ type ExplainRequest struct {
 
 // Aggregator reads a rulebook's event files and computes its event fields
 // for every lot and month, as a stream: besides a state per lot-month and
-// field, memory holds only a 16-byte hash of each event id (to find
-// duplicates), the stops of stop files, the exclusions and, when asked,
-// the QA sample and one lot-month's explanation. Make one with
+// field, memory holds only a hash of each event id of the source being
+// read (to find duplicates), the stops of stop files, the exclusions and,
+// when asked, the QA sample and one lot-month's explanation. Make one with
 // NewAggregator, read every file with ReadFiles (or ReadFile, ReadCSV,
 // ReadParquet, each source's stop files first), then call Result. An
 // Aggregator is not safe for concurrent use.

@@ -19,11 +19,13 @@
 //	res.Summary(); res.Open(); res.Sample(); res.Explanation(); res.Excluded()
 //	events.WriteSampleCSV(w, rb, res.Sample())  // qa_sample.csv
 //
-// Events are read as a stream. Besides one state per lot, month and field,
-// memory holds a 16-byte hash of each event id (to find duplicates), the
-// stops read from stop files, the exclusions, and when asked the QA sample
-// (about 2 x share + 16 events per lot-month) and one lot-month's
-// explanation: no other per-event data.
+// Events are read as a stream, on two goroutines: one reads and parses a
+// file while the other adds its events up. Besides one state per lot,
+// month and field, memory holds 12 bytes of a hash of each event id of
+// the source being read (to find duplicates; outside the Go heap where
+// the system allows), the stops read from stop files, the exclusions, and
+// when asked the QA sample (a little over its share of each lot-month's
+// events) and one lot-month's explanation: no other per-event data.
 //
 // Which month an event counts in is the field's choice: the month of its
 // clock's deadline (the default for a field with a clock; a deadline at

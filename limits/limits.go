@@ -78,14 +78,15 @@ const MaxQuoted = 60
 
 // Event files (package events): the providers' job records, read as a
 // stream, so that their size costs time, not memory. What memory holds
-// grows only with these counts: a 16-byte hash of each event id (to find
-// duplicates; about 25 bytes each with the hash table), each stop read
-// from a stop file (about 80 bytes) and each exclusion.
+// grows only with these counts: 12 bytes of a hash of each event id of
+// the source being read (to find duplicates; about 20 bytes each with the
+// hash table, which is outside the Go heap), each stop read from a stop
+// file (about 100 bytes) and each exclusion.
 const (
 	// MaxEventFileBytes is the largest event or stop file, as stored.
 	MaxEventFileBytes = 16 << 30
 	// MaxEvents bounds the events of one run, every source together:
-	// about 500 MB of id hashes at the limit.
+	// about 400 MB of id hashes at the limit.
 	MaxEvents = 20_000_000
 	// MaxEventBytes bounds a Parquet event file decompressed, all its
 	// pages together.
