@@ -207,10 +207,12 @@ func monthStart(m rules.Month) time.Time {
 	return time.Date(m.Year(), time.Month(m.Number()), 1, 0, 0, 0, 0, sla.London())
 }
 
-// id returns the next event id of the lot: kind, lot, month, serial.
-func (d *lotDraw) id(kind string, m rules.Month) string {
+// id returns the next event id of the lot: kind, lot, the month the event
+// started (YYMM), serial.
+func (d *lotDraw) id(kind string, start time.Time) string {
 	d.serial++
-	return fmt.Sprintf("%s-%s-%02d%02d-%06d", kind, d.code, m.Year()%100, m.Number(), d.serial)
+	t := start.In(sla.London())
+	return fmt.Sprintf("%s-%s-%02d%02d-%06d", kind, d.code, t.Year()%100, int(t.Month()), d.serial)
 }
 
 // stamp writes an instant as local time, YYYY-MM-DD HH:MM, or in RFC

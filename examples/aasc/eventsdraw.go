@@ -73,7 +73,7 @@ func (d *lotDraw) repair(m rules.Month, k repairKind, met bool, status string) {
 		if k.clock.Met(start, end, stops) != met {
 			continue
 		}
-		d.writeRepair(m, k.priority, status, start, end, noAccess, parts)
+		d.writeRepair(k.priority, status, start, end, noAccess, parts)
 		return
 	}
 }
@@ -126,8 +126,8 @@ func (d *lotDraw) afterWorking(t time.Time, x time.Duration) time.Time {
 }
 
 // writeRepair writes a job, its no-access stop and its wait for parts.
-func (d *lotDraw) writeRepair(m rules.Month, priority, status string, start, end time.Time, noAccess, parts *sla.Interval) {
-	id := d.id("R", m)
+func (d *lotDraw) writeRepair(priority, status string, start, end time.Time, noAccess, parts *sla.Interval) {
+	id := d.id("R", start)
 	completed := d.stampOpen(end)
 	switch {
 	case status == "cancelled":
@@ -163,7 +163,7 @@ func (d *lotDraw) planned(m rules.Month, row map[string]int64) {
 		if d.rng.IntN(25) == 0 {
 			status = "cancelled"
 		}
-		d.writeRepair(m, "planned", status, start, end, nil, nil)
+		d.writeRepair("planned", status, start, end, nil, nil)
 	}
 }
 
@@ -186,7 +186,7 @@ func (d *lotDraw) moves(m rules.Month, n, met int64) {
 				continue
 			}
 			if !notice.After(d.asOf) {
-				d.out.moves = append(d.out.moves, eventRow{moved, notice, d.lot.Region, []string{d.id("M", m),
+				d.out.moves = append(d.out.moves, eventRow{moved, notice, d.lot.Region, []string{d.id("M", notice),
 					d.lot.Provider, d.lot.Region, stamp(notice), d.stampOpen(moved)}})
 			}
 			break
@@ -208,7 +208,7 @@ func (d *lotDraw) transport(m rules.Month, n, met int64) {
 		if requested.After(d.asOf) {
 			continue
 		}
-		d.out.transport = append(d.out.transport, eventRow{requested, requested, d.lot.Region, []string{d.id("T", m),
+		d.out.transport = append(d.out.transport, eventRow{requested, requested, d.lot.Region, []string{d.id("T", requested),
 			d.lot.Provider, d.lot.Region, stamp(requested), stamp(required), d.stampOpen(arrived)}})
 	}
 }
