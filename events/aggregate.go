@@ -76,8 +76,10 @@ type Aggregator struct {
 
 // accum is a field's state for a lot-month.
 type accum struct {
-	n        int64 // events counted
-	sum, max decimal.Decimal
+	n          int64 // events counted
+	isum, imax fixed // the sum and maximum while they fit int64s
+	slow       bool  // they did not: sum and max hold them
+	sum, max   decimal.Decimal
 }
 
 // openKey places open events: a source, a lot and the month they started.

@@ -23,6 +23,7 @@ type state struct {
 	times   []time.Time // by column; zero when the cell is empty
 	has     []bool      // by column: the timestamp is given
 	nums    []decimal.Decimal
+	fixes   []fixed
 	lot     int
 	started rules.Month // the month the event started
 	sampleH [32]byte    // its QA sample hash, when hashed
@@ -85,6 +86,7 @@ func (st *state) event(b *batch, i int) error {
 	n := len(st.s.cols)
 	st.line, st.cells = b.lines[i], b.cells[i*n:(i+1)*n]
 	st.times, st.has, st.nums = b.times[i*n:(i+1)*n], b.has[i*n:(i+1)*n], b.nums[i*n:(i+1)*n]
+	st.fixes = b.fixes[i*n : (i+1)*n]
 	st.started, st.sampleH, st.hashed = b.started[i], b.hashes[i], b.hashed
 	if err := b.errs[i]; err != nil {
 		return err
@@ -274,16 +276,12 @@ func (st *state) add(f *field, acc *accum, o *outcome) error {
 			acc.n++
 		}
 	default:
-		v := st.nums[f.column]
+		v, fx := st.nums[f.column], st.fixes[f.column]
 		if f.spec.Type == rules.TypeInt && (!v.IsInteger() || v.IsNegative()) {
 			return st.errorf(f.column, ErrValue, "the field %s is a count (int), so its %s must be whole and not negative, not %s",
 				f.spec.Name, f.spec.Aggregate, st.cells[f.column])
 		}
-		if acc.n == 0 || v.GreaterThan(acc.max) {
-			acc.max = v
-		}
-		acc.n++
-		acc.sum = acc.sum.Add(v)
+		acc.addValue(fx, v)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kpicredit/kpicredit/sla"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -119,4 +120,37 @@ func TestPipe(t *testing.T) {
 	require.PanicsWithValue(t, "boom", func() {
 		pipe(1, func(emit func(int64, []string) error) error { panic("boom") }, prep, count)
 	})
+}
+
+// Sums and maxima stay exact when they outgrow an int64: they move to
+// decimals.
+func TestFixedSums(t *testing.T) {
+	values := []string{"100.50", "200", "0.25", "-3", "999999999999999999", "999999999999999999", "0.0000000000000001", "12345678901234567890"}
+	var acc accum
+	want, most := decimal.Zero, decimal.Decimal{}
+	for i, s := range values {
+		d := decimal.RequireFromString(s)
+		acc.addValue(fixedOf(s), d)
+		want = want.Add(d)
+		if i == 0 || d.GreaterThan(most) {
+			most = d
+		}
+		sum, mx := acc.total()
+		require.True(t, sum.Equal(want), "after %s: %s, want %s", s, sum, want)
+		require.True(t, mx.Equal(most), "after %s: max %s, want %s", s, mx, most)
+	}
+	assert.True(t, acc.slow)
+	assert.Equal(t, fixed{coef: -1234, exp: -2, ok: true}, fixedOf("-12.34"))
+	assert.Equal(t, fixed{coef: 7, exp: 0, ok: true}, fixedOf("7"))
+	assert.False(t, fixedOf("1234567890123456789").ok)
+
+	// Small sums stay in int64s.
+	var small accum
+	for _, s := range []string{"1.5", "2.25", "3"} {
+		small.addValue(fixedOf(s), decimal.RequireFromString(s))
+	}
+	assert.False(t, small.slow)
+	sum, mx := small.total()
+	assert.Equal(t, "6.75", sum.String())
+	assert.Equal(t, "3", mx.String())
 }

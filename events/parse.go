@@ -15,6 +15,7 @@ type rowsParsed struct {
 	times   []time.Time // by row and column; zero when the cell is empty
 	has     []bool      // by row and column: the timestamp is given
 	nums    []decimal.Decimal
+	fixes   []fixed             // the numbers, as int64s where they fit
 	started []rules.Month       // by row: the month the event started
 	hashes  [][sha256.Size]byte // by row: the QA sample's hash, when hashed
 	hashed  bool                // the rows' QA sample hashes are worked out
@@ -46,12 +47,13 @@ func (p *parser) prepare(b *batch, ahead bool) {
 	n, ncols := len(b.lines), len(p.s.cols)
 	r := &b.rowsParsed
 	r.times, r.has, r.nums = grow(r.times, n*ncols), grow(r.has, n*ncols), grow(r.nums, n*ncols)
+	r.fixes = grow(r.fixes, n*ncols)
 	r.started, r.hashes, r.errs = grow(r.started, n), grow(r.hashes, n), grow(r.errs, n)
 	r.hashed = p.sampling && ahead
 	for i := range n {
 		at := i * ncols
 		times, has := r.times[at:at+ncols], r.has[at:at+ncols]
-		r.errs[i] = p.row(b.lines[i], b.cells[at:at+ncols], times, has, r.nums[at:at+ncols])
+		r.errs[i] = p.row(b.lines[i], b.cells[at:at+ncols], times, has, r.nums[at:at+ncols], r.fixes[at:at+ncols])
 		if r.errs[i] != nil || !has[p.s.start] {
 			continue
 		}
@@ -71,7 +73,7 @@ func grow[T any](s []T, n int) []T {
 }
 
 // row checks every cell of a row and reads its timestamps and numbers.
-func (p *parser) row(line int64, cells []string, times []time.Time, has []bool, nums []decimal.Decimal) error {
+func (p *parser) row(line int64, cells []string, times []time.Time, has []bool, nums []decimal.Decimal, fixes []fixed) error {
 	for i, c := range p.s.cols {
 		v := cells[i]
 		if msg := csvin.CellText(v, c.naming); msg != "" {
@@ -94,6 +96,9 @@ func (p *parser) row(line int64, cells []string, times []time.Time, has []bool, 
 				return p.in.errorf(line, i, ErrValue, "%s", msg)
 			}
 			nums[i] = d
+			if c.used {
+				fixes[i] = fixedOf(v)
+			}
 		}
 	}
 	return nil

@@ -107,19 +107,20 @@ func (a *Aggregator) explanation(r *Result) *Explanation {
 // value returns a field's value for a lot and month index.
 func (r *Result) value(lot, mi int, f *field) decimal.Decimal {
 	acc := &r.acc[(lot*r.months+mi)*len(r.p.fields)+f.index]
+	sum, most := acc.total()
 	switch f.spec.Aggregate {
 	case rules.Sum:
-		return acc.sum
+		return sum
 	case rules.Mean:
 		if acc.n == 0 {
 			return decimal.Zero
 		}
-		return acc.sum.DivRound(decimal.NewFromInt(acc.n), kpi.DivisionPlaces)
+		return sum.DivRound(decimal.NewFromInt(acc.n), kpi.DivisionPlaces)
 	case rules.Max:
 		if acc.n == 0 {
 			return decimal.Zero
 		}
-		return acc.max
+		return most
 	}
 	return decimal.NewFromInt(acc.n)
 }
