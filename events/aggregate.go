@@ -258,6 +258,7 @@ func (a *Aggregator) readInput(name, file string, parquet bool, read func(*input
 				}
 			}
 			a.read[name] = true
+			a.stops[s.index].seal()
 			st := a.newState(s, &input{file: file, parquet: parquet, cols: s.cols})
 			defer st.ids.free() // a source's ids are its own: the next source's cannot repeat them
 			err := pipe(len(s.cols), func(emit func(int64, []string) error) error {

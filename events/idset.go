@@ -44,6 +44,7 @@ type idTable struct {
 	buckets []idBucket
 	mapped  bool // outside the heap: see newBuckets
 	n       int
+	sink    uint32 // what touch read, so that the reads are not dropped
 }
 
 // add adds the hash h of an event's id, read at line. If a table's turn
@@ -89,6 +90,7 @@ func (s *idSet) flush() (int64, string) {
 // returns the first that is a duplicate, if any.
 func (t *idTable) take(wait *[]waitingID) *waitingID {
 	var dup *waitingID
+	t.touch(*wait)
 	for j := range *wait {
 		w := &(*wait)[j]
 		if (t.n+1)*20 > len(t.buckets)*5*17 {
@@ -122,6 +124,22 @@ func (t *idTable) insert(k idKey) bool {
 			return true
 		}
 	}
+}
+
+// touch reads the bucket of each waiting id, once the table has room for
+// them all: the reads do not depend on one another, so the processor
+// fetches their cache lines at once, where the inserts that follow, one
+// after another, would each wait for memory in turn.
+func (t *idTable) touch(wait []waitingID) {
+	for (t.n+len(wait))*20 > len(t.buckets)*5*17 {
+		t.grow()
+	}
+	mask := uint32(len(t.buckets) - 1)
+	var n uint32
+	for i := range wait {
+		n += t.buckets[wait[i].key[0]&mask].n
+	}
+	t.sink = n
 }
 
 // grow doubles the table (from 64 buckets).

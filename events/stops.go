@@ -11,20 +11,33 @@ import (
 )
 
 // stopIndex holds a source's stops from stop files by event, and a bit
-// per hash of the events' ids (a Bloom filter of one hash), so that most
-// events, which have none, need not look in the map.
+// per hash of the events' ids (a Bloom filter of one hash, 16 bits an
+// event, so that it stays in the processor's cache), so that most events,
+// which have none, need not look in the map.
 type stopIndex struct {
 	lists map[[2]uint64]*stopList
 	bits  []uint64
+	mask  uint64
 }
 
-// stopBits is the size of a stopIndex's filter: 512 KiB, which a million
-// stopped events fill to a quarter.
-const stopBits = 1 << 22
+// seal builds the filter, once every stop file of the source is read.
+func (x *stopIndex) seal() {
+	if x == nil {
+		return
+	}
+	n := uint64(1 << 12)
+	for n < 16*uint64(len(x.lists)) {
+		n *= 2
+	}
+	x.bits, x.mask = make([]uint64, n/64), n-1
+	for h := range x.lists {
+		x.bits[h[1]&x.mask/64] |= 1 << (h[1] % 64)
+	}
+}
 
 // of returns the event's stops, marking them used.
 func (x *stopIndex) of(h [2]uint64) []stopRec {
-	if x == nil || x.bits[h[1]%stopBits/64]&(1<<(h[1]%64)) == 0 {
+	if x == nil || x.bits[h[1]&x.mask/64]&(1<<(h[1]%64)) == 0 {
 		return nil
 	}
 	l := x.lists[h]
@@ -89,7 +102,7 @@ func (a *Aggregator) stop(sf *stopFile, in *input, line int64, cells []string) e
 	}
 	src := sf.src.index
 	if a.stops[src] == nil {
-		a.stops[src] = &stopIndex{lists: map[[2]uint64]*stopList{}, bits: make([]uint64, stopBits/64)}
+		a.stops[src] = &stopIndex{lists: map[[2]uint64]*stopList{}}
 	}
 	h := a.idHash(src, id)
 	x := a.stops[src]
@@ -97,7 +110,6 @@ func (a *Aggregator) stop(sf *stopFile, in *input, line int64, cells []string) e
 	if l == nil {
 		l = &stopList{id: strings.Clone(id), file: in.file, line: line, parquet: in.parquet}
 		x.lists[h] = l
-		x.bits[h[1]%stopBits/64] |= 1 << (h[1] % 64)
 	}
 	l.recs = append(l.recs, rec)
 	return nil

@@ -116,7 +116,7 @@ func formatter(t parquet.Type, exact bool) (formatFunc, error) {
 	if lt := t.LogicalType(); lt != nil && lt.Value != nil {
 		switch v := lt.Value.(type) {
 		case *format.StringType, *format.EnumType, *format.JsonType:
-			return formatString, nil
+			return newStringFormatter(), nil
 		case *format.DateType:
 			if exact {
 				return formatDay, nil
@@ -133,7 +133,7 @@ func formatter(t parquet.Type, exact bool) (formatFunc, error) {
 	}
 	switch t.Kind() {
 	case parquet.ByteArray:
-		return formatString, nil
+		return newStringFormatter(), nil
 	case parquet.Int32, parquet.Int64:
 		return intFormatter(t.Kind(), true)
 	case parquet.Float:
@@ -200,8 +200,30 @@ func rowCells(r parquet.Row, formats []formatFunc, cells []string) (int, error) 
 	return -1, nil
 }
 
-func formatString(v parquet.Value) string {
-	return string(v.ByteArray()) // copies: the bytes are reused
+// newStringFormatter returns a formatter of a text column that keeps the
+// strings it made while they repeat: a column of a few values (a region,
+// a priority) then costs no allocation a row, and one of distinct values
+// (an id) stops being kept after a while.
+func newStringFormatter() formatFunc {
+	seen := map[string]string{}
+	hits, misses := 0, 0
+	return func(v parquet.Value) string {
+		b := v.ByteArray()
+		if seen == nil {
+			return string(b) // copies: the bytes are reused
+		}
+		if s, ok := seen[string(b)]; ok {
+			hits++
+			return s
+		}
+		s := string(b)
+		if misses++; misses > 1024 && misses > hits || len(seen) >= 1024 {
+			seen = nil // values mostly distinct: keep none
+		} else {
+			seen[s] = s
+		}
+		return s
+	}
 }
 
 func formatDate(v parquet.Value) string {
