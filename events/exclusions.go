@@ -37,8 +37,6 @@ type ExcludedEvent struct {
 	Parquet bool
 }
 
-var exclusionColumns = []string{"source", "event_id", "reason"}
-
 // LoadExclusions reads an exclusions file (CSV).
 func (p *Program) LoadExclusions(path string) (*Exclusions, error) {
 	f, err := os.Open(path)

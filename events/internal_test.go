@@ -65,10 +65,10 @@ func TestIDSet(t *testing.T) {
 	line, _ := s.flush()
 	require.Zero(t, line)
 	// The same again: each a duplicate, the first reported.
-	line, id := s.add(hashes[7], 100001, "seven")
+	line, _ = s.add(hashes[7], 100001, "seven")
 	require.Zero(t, line, "waiting")
 	s.add(hashes[9], 100002, "nine")
-	line, id = s.flush()
+	line, id := s.flush()
 	assert.Equal(t, int64(100001), line)
 	assert.Equal(t, "seven", id)
 	// The zero hash is an id like any other.
