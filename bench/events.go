@@ -127,24 +127,14 @@ func aggregate(dir string, lots, months int) error {
 		}
 		paths[name] = matches[0]
 	}
-	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	if err := agg.ReadFiles(paths); err != nil {
+	stop, err := profile()
+	if err != nil {
 		return err
 	}
-	if path := os.Getenv("BENCH_MEMPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		pprof.WriteHeapProfile(f)
-		f.Close()
+	err = agg.ReadFiles(paths)
+	stop()
+	if err != nil {
+		return err
 	}
 	res, err := agg.Result()
 	if err != nil {
@@ -160,6 +150,30 @@ func aggregate(dir string, lots, months int) error {
 	fmt.Printf("(%d events read, %d open, %d in the QA sample; %s emergency jobs for %s in %s)\n",
 		read, open, len(res.Sample()), v, strings.Join(keys[0], " / "), first)
 	return nil
+}
+
+// profile starts the CPU profile BENCH_CPUPROFILE names, if any; stop ends
+// it and writes the heap profile BENCH_MEMPROFILE names, if any.
+func profile() (stop func(), err error) {
+	var cpu *os.File
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
+		if cpu, err = os.Create(path); err != nil {
+			return nil, err
+		}
+		pprof.StartCPUProfile(cpu)
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if path := os.Getenv("BENCH_MEMPROFILE"); path != "" {
+			if f, err := os.Create(path); err == nil {
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}, nil
 }
 
 // peakMB returns the process's peak resident memory (VmHWM) in MB.

@@ -11,6 +11,12 @@
 // npm ci --prefix ../tools/duckdb). It checks that (a) and (c) agree to the
 // penny on every lot-month and prints rows per second and the ratios, all
 // from this one run.
+//
+//	cd bench && go run . -events [-lots 28] [-months 120] [-keep DIR]
+//
+// times instead the aggregation of the example's event files, about 10
+// million events, into its monthly fields, as CSV and as Parquet (see
+// events.go).
 package main
 
 import (

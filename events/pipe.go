@@ -23,59 +23,17 @@ type batch struct {
 // may take on work fn would otherwise do. The first error in the file's
 // order is returned: fn's for a row, else read's.
 func pipe(ncols int, read func(emit func(line int64, cells []string) error) error, prep func(b *batch, ahead bool), fn func(b *batch, i int) error) error {
-	full := make(chan *batch, 4)
-	free := make(chan *batch, 6)
-	done := make(chan struct{})
-	for range cap(free) {
-		free <- &batch{lines: make([]int64, 0, batchRows), cells: make([]string, 0, batchRows*ncols)}
+	p := &pipeline{ncols: ncols, full: make(chan *batch, 4), free: make(chan *batch, 6), done: make(chan struct{})}
+	for range cap(p.free) {
+		p.free <- &batch{lines: make([]int64, 0, batchRows), cells: make([]string, 0, batchRows*ncols)}
 	}
-	go func() {
-		defer close(full)
-		b := <-free
-		defer func() {
-			if v := recover(); v != nil {
-				select { // the caller panics with it, where a run recovers
-				case full <- &batch{panic: v}:
-				case <-done:
-				}
-			}
-		}()
-		err := read(func(line int64, cells []string) error {
-			b.lines = append(b.lines, line)
-			b.cells = append(b.cells, cells...)
-			if len(b.lines) < batchRows {
-				return nil
-			}
-			prep(b, len(full) >= 2)
-			select {
-			case full <- b:
-			case <-done:
-				return errStopped
-			}
-			select {
-			case b = <-free:
-			case <-done:
-				return errStopped
-			}
-			b.lines, b.cells = b.lines[:0], b.cells[:0]
-			return nil
-		})
-		if err == errStopped {
-			return
-		}
-		prep(b, len(full) >= 2)
-		b.err = err
-		select {
-		case full <- b:
-		case <-done:
-		}
-	}()
+	go p.reader(read, prep)
 	defer func() {
-		close(done)
-		for range full { // let the reader finish
+		close(p.done)
+		for range p.full { // let the reader finish
 		}
 	}()
-	for b := range full {
+	for b := range p.full {
 		if b.panic != nil {
 			panic(b.panic)
 		}
@@ -88,9 +46,71 @@ func pipe(ncols int, read func(emit func(line int64, cells []string) error) erro
 			return b.err
 		}
 		clear(b.cells) // let the rows' text go
-		free <- b
+		p.free <- b
 	}
 	return nil
+}
+
+// pipeline is a pipe's channels: full batches to take, free ones to fill,
+// and done once the taker stops.
+type pipeline struct {
+	ncols      int
+	full, free chan *batch
+	done       chan struct{}
+}
+
+// reader runs read, sending its rows in batches; it ends with read's error
+// in the last batch, or what read panicked with.
+func (p *pipeline) reader(read func(emit func(line int64, cells []string) error) error, prep func(*batch, bool)) {
+	defer close(p.full)
+	b := <-p.free
+	defer func() {
+		if v := recover(); v != nil {
+			select { // the caller panics with it, where a run recovers
+			case p.full <- &batch{panic: v}:
+			case <-p.done:
+			}
+		}
+	}()
+	err := read(func(line int64, cells []string) error {
+		b.lines = append(b.lines, line)
+		b.cells = append(b.cells, cells...)
+		if len(b.lines) < batchRows {
+			return nil
+		}
+		var ok bool
+		if b, ok = p.send(b, prep); !ok {
+			return errStopped
+		}
+		return nil
+	})
+	if err == errStopped {
+		return
+	}
+	prep(b, len(p.full) >= 2)
+	b.err = err
+	select {
+	case p.full <- b:
+	case <-p.done:
+	}
+}
+
+// send parses and sends a full batch and returns an empty one, or false
+// once the taker has stopped.
+func (p *pipeline) send(b *batch, prep func(*batch, bool)) (*batch, bool) {
+	prep(b, len(p.full) >= 2)
+	select {
+	case p.full <- b:
+	case <-p.done:
+		return nil, false
+	}
+	select {
+	case b = <-p.free:
+	case <-p.done:
+		return nil, false
+	}
+	b.lines, b.cells = b.lines[:0], b.cells[:0]
+	return b, true
 }
 
 // errStopped stops the reader once the caller has stopped taking rows.

@@ -2,7 +2,6 @@ package events
 
 import (
 	"strings"
-	"time"
 
 	"github.com/kpicredit/kpicredit/internal/csvin"
 	"github.com/kpicredit/kpicredit/limits"
@@ -61,46 +60,14 @@ type stopList struct {
 
 // stop reads one row of a stop file.
 func (a *Aggregator) stop(sf *stopFile, in *input, line int64, cells []string) error {
-	fail := func(col int, kind error, format string, args ...any) error {
-		return in.errorf(line, col, kind, format, args...)
-	}
-	var from, to time.Time
-	for i, c := range sf.cols {
-		v := cells[i]
-		if msg := csvin.CellText(v, c.naming); msg != "" {
-			return fail(i, ErrValue, "%s", msg)
-		}
-		switch {
-		case c.typ == rules.ColNumber:
-			if _, msg := number(v, false); msg != "" {
-				return fail(i, ErrValue, "%s", msg)
-			}
-		case c.typ == rules.ColTimestamp && v != "":
-			t, err := sla.ParseTime(v, a.p.ev.Location)
-			if err != nil {
-				return fail(i, err, "%v", err)
-			}
-			if i == sf.from {
-				from = t
-			} else if i == sf.to {
-				to = t
-			}
-		}
-	}
-	id := cells[sf.event]
-	rec := stopRec{from: from, to: to, open: cells[sf.to] == ""}
-	switch {
-	case id == "":
-		return fail(sf.event, ErrMissing, "missing value: every stop names its event")
-	case cells[sf.from] == "":
-		return fail(sf.from, ErrMissing, "missing value: every stop needs its start")
-	case !rec.open && rec.to.Before(rec.from):
-		return fail(sf.to, ErrEndBeforeStart, "the stop ends (%s) before it starts (%s)", stamp(rec.to), stamp(rec.from))
+	rec, err := a.stopRow(sf, in, line, cells)
+	if err != nil {
+		return err
 	}
 	if a.nstops++; a.nstops > limits.MaxStops {
-		return fail(-1, ErrLimit, "more than %d stops in all the stop files", limits.MaxStops)
+		return in.errorf(line, -1, ErrLimit, "more than %d stops in all the stop files", limits.MaxStops)
 	}
-	src := sf.src.index
+	src, id := sf.src.index, cells[sf.event]
 	if a.stops[src] == nil {
 		a.stops[src] = &stopIndex{lists: map[[2]uint64]*stopList{}}
 	}
@@ -113,6 +80,50 @@ func (a *Aggregator) stop(sf *stopFile, in *input, line int64, cells []string) e
 	}
 	l.recs = append(l.recs, rec)
 	return nil
+}
+
+// stopRow checks a stop file's row and reads its stop.
+func (a *Aggregator) stopRow(sf *stopFile, in *input, line int64, cells []string) (stopRec, error) {
+	fail := func(col int, kind error, format string, args ...any) (stopRec, error) {
+		return stopRec{}, in.errorf(line, col, kind, format, args...)
+	}
+	var rec stopRec
+	for i, c := range sf.cols {
+		v := cells[i]
+		if msg := csvin.CellText(v, c.naming); msg != "" {
+			return fail(i, ErrValue, "%s", msg)
+		}
+		switch {
+		case c.typ == rules.ColNumber:
+			if _, msg := number(v, false); msg != "" {
+				return fail(i, ErrValue, "%s", msg)
+			}
+		case c.typ == rules.ColTimestamp && v != "" && (i == sf.from || i == sf.to):
+			t, err := sla.ParseTime(v, a.p.ev.Location)
+			if err != nil {
+				return fail(i, err, "%v", err)
+			}
+			if i == sf.from {
+				rec.from = t
+			} else {
+				rec.to = t
+			}
+		case c.typ == rules.ColTimestamp && v != "":
+			if _, err := sla.ParseTime(v, a.p.ev.Location); err != nil {
+				return fail(i, err, "%v", err)
+			}
+		}
+	}
+	rec.open = cells[sf.to] == ""
+	switch {
+	case cells[sf.event] == "":
+		return fail(sf.event, ErrMissing, "missing value: every stop names its event")
+	case cells[sf.from] == "":
+		return fail(sf.from, ErrMissing, "missing value: every stop needs its start")
+	case !rec.open && rec.to.Before(rec.from):
+		return fail(sf.to, ErrEndBeforeStart, "the stop ends (%s) before it starts (%s)", stamp(rec.to), stamp(rec.from))
+	}
+	return rec, nil
 }
 
 // unmatchedStops reports the first stop (in file order) of an event the
