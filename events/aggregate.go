@@ -263,7 +263,7 @@ func (a *Aggregator) readInput(name, file string, parquet bool, read func(*input
 			defer st.ids.free() // a source's ids are its own: the next source's cannot repeat them
 			err := pipe(len(s.cols), func(emit func(int64, []string) error) error {
 				return read(st.in, emit)
-			}, a.newParser(s, st.in).prepare, st.event)
+			}, twoParsers(a.newParser(s, st.in), a.newParser(s, st.in)), st.event)
 			if err := st.firstError(err); err != nil {
 				return err
 			}

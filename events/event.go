@@ -15,32 +15,34 @@ import (
 // state is what reading one source's file needs, reused from event to
 // event: the event being read and what has been worked out about it.
 type state struct {
-	a       *Aggregator
-	s       *source
-	in      *input
-	line    int64
-	cells   []string
-	times   []time.Time // by column; zero when the cell is empty
-	has     []bool      // by column: the timestamp is given
-	nums    []decimal.Decimal
-	fixes   []fixed
-	lot     int
-	started rules.Month // the month the event started
-	sampleH [32]byte    // its QA sample hash, when hashed
-	hashed  bool
-	hash    [2]uint64
-	ids     *idSet         // the source's event ids so far
-	stops   []stopRec      // the event's stops, as read
-	clip    []sla.Interval // the stops a clock sees
-	out     []outcome      // by clock
-	known   []bool         // by clock: out is worked out
-	fvals   []int8         // by filter: 0 unknown, 1 true, 2 false
-	tuple   int            // the number of the event's filter values
-	tuples  map[string]int // the numbers of the combinations of filter values
-	results [][]int8       // by filter and number: 0 unknown, 1 true, 2 false
-	env     map[string]any
-	vm      vm.VM
-	buf     []byte
+	a         *Aggregator
+	s         *source
+	in        *input
+	line      int64
+	cells     []string
+	times     []time.Time // by column; zero when the cell is empty
+	has       []bool      // by column: the timestamp is given
+	nums      []decimal.Decimal
+	fixes     []fixed
+	lot       int
+	started   rules.Month // the month the event started
+	sampleH   [32]byte    // its QA sample hash, when hashed
+	hashed    bool
+	hash      [2]uint64
+	ids       *idSet         // the source's event ids so far
+	stops     []stopRec      // the event's stops, as read
+	clip      []sla.Interval // the stops a clock sees
+	out       []outcome      // by clock
+	known     []bool         // by clock: out is worked out
+	fvals     []int8         // by filter: 0 unknown, 1 true, 2 false
+	tuple     int            // the number of the event's filter values
+	tuples    map[string]int // the numbers of the combinations of filter values
+	tupleKeys []string       // the combinations, by number
+	recent    valueCache     // tuples numbered lately
+	results   [][]int8       // by filter and number: 0 unknown, 1 true, 2 false
+	env       map[string]any
+	vm        vm.VM
+	buf       []byte
 }
 
 // status is how an event stands against a clock.
@@ -334,14 +336,21 @@ func (st *state) number() int {
 		}
 		st.buf = append(st.buf, st.cells[c]...)
 	}
+	e := &st.recent[slot(string(st.buf))]
+	if e.s == string(st.buf) && e.s != "" {
+		return e.n
+	}
 	if n, ok := st.tuples[string(st.buf)]; ok {
+		e.s, e.n = st.tupleKeys[n], n
 		return n
 	}
 	if len(st.tuples) >= maxTuples {
 		return -1
 	}
 	n := len(st.tuples)
-	st.tuples[string(st.buf)] = n
+	key := string(st.buf)
+	st.tuples[key] = n
+	st.tupleKeys = append(st.tupleKeys, key)
 	for i := range st.results {
 		st.results[i] = append(st.results[i], 0)
 	}

@@ -99,7 +99,7 @@ func TestPipe(t *testing.T) {
 			return fail
 		}
 	}
-	prep := func(*batch, bool) {}
+	prep := func(*batch, int) {}
 	var seen int64
 	count := func(b *batch, i int) error { seen = b.lines[i]; return nil }
 	require.NoError(t, pipe(1, rows(5000, nil), prep, count))

@@ -7,6 +7,7 @@ import "strings"
 // event's lot hashes each short value once instead of the joined key.
 type lotFinder struct {
 	values  []map[string]int // by key column: value -> its number
+	recent  []valueCache     // by key column: values found lately
 	strides []int
 	table   []int32        // by the values' numbers: the lot, or -1
 	joined  map[string]int // instead of table when it would be large
@@ -16,7 +17,7 @@ type lotFinder struct {
 const maxLotTable = 1 << 20
 
 func newLotFinder(lots [][]string, keys int) *lotFinder {
-	f := &lotFinder{values: make([]map[string]int, keys), strides: make([]int, keys)}
+	f := &lotFinder{values: make([]map[string]int, keys), strides: make([]int, keys), recent: make([]valueCache, keys)}
 	for j := range f.values {
 		f.values[j] = map[string]int{}
 		for _, l := range lots {
@@ -73,11 +74,38 @@ func (f *lotFinder) find(cells []string, cols []int, buf []byte) int {
 	}
 	n := 0
 	for j, c := range cols {
-		v, ok := f.values[j][cells[c]]
+		v, ok := f.recent[j].get(cells[c])
 		if !ok {
-			return -1
+			if v, ok = f.values[j][cells[c]]; !ok {
+				return -1
+			}
+			f.recent[j].put(cells[c], v)
 		}
 		n += v * f.strides[j]
 	}
 	return int(f.table[n])
+}
+
+// valueCache remembers the numbers of values found lately, in a table by
+// their length and end bytes: looking one up compares a string or two,
+// where a map hashes it.
+type valueCache [32]struct {
+	s string
+	n int
+}
+
+func slot(s string) int {
+	if s == "" {
+		return 0
+	}
+	return (len(s)*31 + int(s[0])*7 + int(s[len(s)-1])) & 31
+}
+
+func (c *valueCache) get(s string) (int, bool) {
+	e := &c[slot(s)]
+	return e.n, e.s == s && s != ""
+}
+
+func (c *valueCache) put(s string, n int) {
+	c[slot(s)].s, c[slot(s)].n = s, n
 }

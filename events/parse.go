@@ -41,15 +41,26 @@ func (a *Aggregator) newParser(s *source, in *input) *parser {
 		sampling: a.sample != nil, contract: a.p.rb.Contract}
 }
 
-// prepare parses a batch's rows, and works out their QA sample hashes
-// when the goroutine adding events up is behind (else it does).
-func (p *parser) prepare(b *batch, ahead bool) {
+// twoParsers returns the prep of a pipe: a parser for each goroutine, since
+// each keeps its own state.
+func twoParsers(reading, taking *parser) func(*batch, int) {
+	return func(b *batch, who int) {
+		if who == 0 {
+			reading.prepare(b)
+		} else {
+			taking.prepare(b)
+		}
+	}
+}
+
+// prepare parses a batch's rows, and works out their QA sample hashes.
+func (p *parser) prepare(b *batch) {
 	n, ncols := len(b.lines), len(p.s.cols)
 	r := &b.rowsParsed
 	r.times, r.has, r.nums = grow(r.times, n*ncols), grow(r.has, n*ncols), grow(r.nums, n*ncols)
 	r.fixes = grow(r.fixes, n*ncols)
 	r.started, r.hashes, r.errs = grow(r.started, n), grow(r.hashes, n), grow(r.errs, n)
-	r.hashed = p.sampling && ahead
+	r.hashed = p.sampling
 	for i := range n {
 		at := i * ncols
 		times, has := r.times[at:at+ncols], r.has[at:at+ncols]

@@ -7,22 +7,23 @@ const batchRows = 2048
 // batch is rows of a file: their lines and their cells, ncols a row, and
 // what the reading goroutine made of them (see parser).
 type batch struct {
-	lines []int64
-	cells []string
-	err   error // the reader's error after the rows, if any
-	panic any   // what the reader panicked with, to panic with again
+	lines  []int64
+	cells  []string
+	err    error // the reader's error after the rows, if any
+	panic  any   // what the reader panicked with, to panic with again
+	parsed bool  // prep has parsed the rows
 	rowsParsed
 }
 
 // pipe reads a file on a goroutine of its own while fn takes its rows, in
-// order, on the calling goroutine, so that reading and parsing the file
-// and working out its events use two cores. read calls emit with each
-// row; the cells it passes need only last for the call. prep, on the
-// reading goroutine, parses each batch before fn sees its rows; ahead
-// tells it that fn is behind (batches are waiting for it), so that prep
-// may take on work fn would otherwise do. The first error in the file's
-// order is returned: fn's for a row, else read's.
-func pipe(ncols int, read func(emit func(line int64, cells []string) error) error, prep func(b *batch, ahead bool), fn func(b *batch, i int) error) error {
+// order, on the calling goroutine, so that reading the file and working
+// out its events use two cores. read calls emit with each row; the cells
+// it passes need only last for the call. prep parses each batch before fn
+// sees its rows: on the reading goroutine (prep(b, 0)) while fn is behind
+// (batches are waiting for it), else on the calling one (prep(b, 1)), so
+// that the parsing goes to whichever has time. The first error in the
+// file's order is returned: fn's for a row, else read's.
+func pipe(ncols int, read func(emit func(line int64, cells []string) error) error, prep func(b *batch, who int), fn func(b *batch, i int) error) error {
 	p := &pipeline{ncols: ncols, full: make(chan *batch, 4), free: make(chan *batch, 6), done: make(chan struct{})}
 	for range cap(p.free) {
 		p.free <- &batch{lines: make([]int64, 0, batchRows), cells: make([]string, 0, batchRows*ncols)}
@@ -36,6 +37,9 @@ func pipe(ncols int, read func(emit func(line int64, cells []string) error) erro
 	for b := range p.full {
 		if b.panic != nil {
 			panic(b.panic)
+		}
+		if !b.parsed {
+			prep(b, 1)
 		}
 		for i := range b.lines {
 			if err := fn(b, i); err != nil {
@@ -61,7 +65,7 @@ type pipeline struct {
 
 // reader runs read, sending its rows in batches; it ends with read's error
 // in the last batch, or what read panicked with.
-func (p *pipeline) reader(read func(emit func(line int64, cells []string) error) error, prep func(*batch, bool)) {
+func (p *pipeline) reader(read func(emit func(line int64, cells []string) error) error, prep func(*batch, int)) {
 	defer close(p.full)
 	b := <-p.free
 	defer func() {
@@ -87,7 +91,7 @@ func (p *pipeline) reader(read func(emit func(line int64, cells []string) error)
 	if err == errStopped {
 		return
 	}
-	prep(b, len(p.full) >= 2)
+	p.parse(b, prep)
 	b.err = err
 	select {
 	case p.full <- b:
@@ -97,8 +101,8 @@ func (p *pipeline) reader(read func(emit func(line int64, cells []string) error)
 
 // send parses and sends a full batch and returns an empty one, or false
 // once the taker has stopped.
-func (p *pipeline) send(b *batch, prep func(*batch, bool)) (*batch, bool) {
-	prep(b, len(p.full) >= 2)
+func (p *pipeline) send(b *batch, prep func(*batch, int)) (*batch, bool) {
+	p.parse(b, prep)
 	select {
 	case p.full <- b:
 	case <-p.done:
@@ -111,6 +115,13 @@ func (p *pipeline) send(b *batch, prep func(*batch, bool)) (*batch, bool) {
 	}
 	b.lines, b.cells = b.lines[:0], b.cells[:0]
 	return b, true
+}
+
+// parse parses a batch on the reading goroutine if the taker is behind.
+func (p *pipeline) parse(b *batch, prep func(*batch, int)) {
+	if b.parsed = len(p.full) >= 2; b.parsed {
+		prep(b, 0)
+	}
 }
 
 // errStopped stops the reader once the caller has stopped taking rows.
