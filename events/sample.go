@@ -72,12 +72,23 @@ type sampleItem struct {
 	file       int32 // index into sampler.files
 }
 
+// sampleHeap is a max-heap of kept events by hash (container/heap).
 type sampleHeap []sampleItem
 
-func (h sampleHeap) Len() int           { return len(h) }
+// Len, Less, Swap, Push and Pop make a sampleHeap a heap.Interface whose
+// top is the largest hash.
+func (h sampleHeap) Len() int { return len(h) }
+
+// Less orders larger hashes first.
 func (h sampleHeap) Less(i, j int) bool { return bytes.Compare(h[i].hash[:], h[j].hash[:]) > 0 }
-func (h sampleHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *sampleHeap) Push(x any)        { *h = append(*h, x.(sampleItem)) }
+
+// Swap swaps two events.
+func (h sampleHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+
+// Push adds an event.
+func (h *sampleHeap) Push(x any) { *h = append(*h, x.(sampleItem)) }
+
+// Pop removes the last event.
 func (h *sampleHeap) Pop() any {
 	old := *h
 	x := old[len(old)-1]
