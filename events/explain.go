@@ -74,6 +74,9 @@ func newExplainer(p *Program, a *Aggregator, req *ExplainRequest) (*explainer, e
 	if !ok || len(req.Lot) != len(p.rb.Keys) {
 		return nil, &UsageError{Msg: fmt.Sprintf("the lot %s to explain is not in the monthly data", limits.Name(strings.Join(req.Lot, " / ")))}
 	}
+	if a.monthIndex(req.Month) < 0 {
+		return nil, &UsageError{Msg: fmt.Sprintf("the month %s to explain is not in the monthly data (%s to %s)", req.Month, a.opt.First, a.opt.Last)}
+	}
 	x := &explainer{lot: lot, month: req.Month, limit: req.Limit}
 	if x.limit <= 0 {
 		x.limit = DefaultExplainLimit

@@ -202,6 +202,9 @@ repairs: 1 events that started in 2025-06 are open and not yet due: counted once
 	opt.Explain = &events.ExplainRequest{Lot: []string{"Acme", "South"}, Month: june}
 	_, err = p.NewAggregator(opt)
 	require.EqualError(t, err, "the lot Acme / South to explain is not in the monthly data")
+	opt.Explain = &events.ExplainRequest{Lot: north, Month: june + 1}
+	_, err = p.NewAggregator(opt)
+	require.EqualError(t, err, "the month 2025-07 to explain is not in the monthly data (2025-04 to 2025-06)")
 }
 
 // Fill puts the computed values into a data row and reports where the
