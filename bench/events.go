@@ -12,6 +12,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/events"
 	"github.com/kpicredit/kpicredit/examples/aasc"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 )
 
@@ -102,7 +103,7 @@ func writeEventFiles(dir string, cfg aasc.Config) (int, [2]int64, error) {
 // aggregate is the child process: it aggregates the event files in dir
 // for the example's lots and months and prints what it found.
 func aggregate(dir string, lots, months int) error {
-	rb, err := rules.Load(eventRules)
+	rb, err := rules.Load(eventRules, kpi.Check)
 	if err != nil {
 		return err
 	}

@@ -103,14 +103,18 @@ func run(lots, months, sweep int) error {
 	return peer(dir, data, a, kpiMonths)
 }
 
+// benchRules is the example contract as it stood before amendments,
+// measurement periods and triggers: the rules peer.sql implements.
+const benchRules = "../runner/testdata/bench/rules.yaml"
+
 // prepare writes the scaled data as Parquet, the rulebook without its own
 // scenarios (so (a) is the baseline alone) and the sweep's scenario file.
 func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath string, err error) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load(benchRules, nil)
 	if err != nil {
 		return "", "", "", err
 	}
-	csv, _, err := aasc.Generate(aasc.Config{Seed: 1, Start: rb.Start.Month, Months: months, Lots: lots})
+	csv, _, err := aasc.Generate(aasc.Config{Seed: 1, Start: *rb.Start, Months: months, Lots: lots})
 	if err != nil {
 		return "", "", "", err
 	}
@@ -122,7 +126,7 @@ func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath st
 	if err := os.WriteFile(data, pq.Bytes(), 0o644); err != nil {
 		return "", "", "", err
 	}
-	src, err := os.ReadFile("../examples/aasc/rules.yaml")
+	src, err := os.ReadFile(benchRules)
 	if err != nil {
 		return "", "", "", err
 	}

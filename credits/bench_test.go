@@ -12,7 +12,7 @@ import (
 // third of them failing at various levels, with escalation, the property
 // service area, caps and earn-back all in play.
 func BenchmarkLotMonth(b *testing.B) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		b.Fatal(err)
 	}

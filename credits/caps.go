@@ -3,13 +3,18 @@ package credits
 import (
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
 
 // pool converts the points of each service area's KPIs into the area's
-// credit and spreads it back over them pro rata to their points.
-func (c *Calculator) pool(lm *LotMonth) {
+// credit, after any banked bonus points offset them, and spreads it back
+// over them pro rata to their points; with words, it says how in each
+// area's How.
+func (l *Lot) pool(lm *Month) {
+	c := l.calc
 	for _, a := range c.rb.Areas {
 		var idx []int
 		var weights []decimal.Decimal
@@ -21,19 +26,21 @@ func (c *Calculator) pool(lm *LotMonth) {
 				total = total.Add(lm.KPIs[i].Points)
 			}
 		}
-		ac := AreaCredit{Area: a, Points: total, Credit: zero}
-		weighted, how := tiered(total, a.Threshold, a.Tiers)
-		if weighted.IsPositive() {
-			if a.Value != nil {
-				ac.Credit = c.round(weighted.Mul(*a.Value), one)
-				how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
-			} else {
-				ac.Credit = c.round(weighted.Mul(lm.Charge).Mul(*a.Percent), hundred)
-				how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(lm.Charge))
-			}
+		ac := AreaCredit{Area: a, Points: total, Credit: zero, BonusUsed: zero}
+		priced := total
+		if c.rb.Bonus != nil && len(l.bank) > 0 && total.IsPositive() {
+			ac.BonusUsed = l.useBonus(chargeable(a, total))
+			priced = total.Sub(ac.BonusUsed)
 		}
-		ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, points(total), how, c.money(ac.Credit))
-		for j, share := range allocate(ac.Credit, weights, c.places) {
+		how := c.priceArea(&ac, priced, lm.Charge, l.Explain)
+		if l.Explain {
+			pts := points(total)
+			if ac.BonusUsed.IsPositive() {
+				pts = fmt.Sprintf("%s less %s banked = %s", pts, bonusPoints(ac.BonusUsed), points(priced))
+			}
+			ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, pts, how, c.money(ac.Credit))
+		}
+		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
 		}
@@ -41,17 +48,71 @@ func (c *Calculator) pool(lm *LotMonth) {
 	}
 }
 
+// chargeable is how many of an area's points earn a credit, and so how
+// many banked bonus points can offset: those above its threshold, or, for
+// a banded area whose points reach the first band, those from the first
+// band's From less one on (enough to take the points below it).
+func chargeable(a *rules.ServiceArea, total decimal.Decimal) decimal.Decimal {
+	if len(a.Bands) > 0 {
+		if total.LessThan(a.Bands[0].From) {
+			return zero
+		}
+		return decimal.Min(total, total.Sub(a.Free()))
+	}
+	return decimal.Max(zero, total.Sub(a.Threshold))
+}
+
+// priceArea sets an area's credit for its points: through its band
+// table, or per point above its threshold with its tiers. It returns the
+// working, when words is true.
+func (c *Calculator) priceArea(ac *AreaCredit, pts, charge decimal.Decimal, words bool) string {
+	a := ac.Area
+	if len(a.Bands) > 0 {
+		band, ok := a.Band(pts)
+		if ok {
+			ac.Credit = c.round(charge.Mul(band.Percent), hundred)
+		}
+		switch {
+		case !words:
+		case ok:
+			return fmt.Sprintf("band from %s: %s%% of %s", band.From, band.Percent, c.money(charge))
+		default:
+			return fmt.Sprintf("below the first band (%s)", a.Bands[0].From)
+		}
+		return ""
+	}
+	weighted, how := tiered(pts, a.Threshold, a.Tiers, words)
+	if weighted.IsPositive() {
+		if a.Value != nil {
+			ac.Credit = c.round(weighted.Mul(*a.Value), one)
+		} else {
+			ac.Credit = c.round(weighted.Mul(charge).Mul(*a.Percent), hundred)
+		}
+	}
+	switch {
+	case !words || !weighted.IsPositive():
+	case a.Value != nil:
+		how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
+	default:
+		how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(charge))
+	}
+	return how
+}
+
 // tiered returns the area's chargeable points, each weighted by the
 // multiplier of its tier: points up to the threshold count nothing, and a
 // tier starting From covers the points ranked From and above.
-func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Decimal, string) {
+func tiered(points, threshold decimal.Decimal, tiers []rules.Tier, words bool) (decimal.Decimal, string) {
 	type band struct{ lo, mult decimal.Decimal }
 	bands := []band{{threshold, one}}
 	for _, t := range tiers {
 		bands = append(bands, band{t.From.Sub(one), t.Multiplier})
 	}
 	weighted := zero
-	how := fmt.Sprintf("%s nil", decimal.Min(points, threshold))
+	var how string
+	if words {
+		how = fmt.Sprintf("%s nil", decimal.Min(points, threshold))
+	}
 	for i, b := range bands {
 		lo := decimal.Max(b.lo, threshold)
 		hi := points
@@ -63,14 +124,16 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier) (decimal.Deci
 		}
 		n := hi.Sub(lo)
 		weighted = weighted.Add(n.Mul(b.mult))
-		how += fmt.Sprintf(" + %s x%s", n, b.mult)
+		if words {
+			how += fmt.Sprintf(" + %s x%s", n, b.mult)
+		}
 	}
 	return weighted, how
 }
 
 // capMonth limits the lot's credits to the monthly cap. The KPIs' shares
 // are left to spread, once every cap is known.
-func (c *Calculator) capMonth(lm *LotMonth) {
+func (c *Calculator) capMonth(lm *Month) {
 	lm.BeforeCap = zero
 	for i := range lm.KPIs {
 		if kc := &lm.KPIs[i]; !kc.Amount.IsZero() {
@@ -87,7 +150,7 @@ func (c *Calculator) capMonth(lm *LotMonth) {
 // spread sets each KPI's credit: its amount when no cap bound, else its
 // share of the capped total, spread once pro rata to the amounts before
 // any cap, so that a KPI priced higher never ends with less.
-func (c *Calculator) spread(lm *LotMonth) {
+func (c *Calculator) spread(lm *Month) {
 	if !lm.Credits.LessThan(lm.BeforeCap) {
 		for i := range lm.KPIs {
 			lm.KPIs[i].Credit = lm.KPIs[i].Amount
@@ -98,7 +161,7 @@ func (c *Calculator) spread(lm *LotMonth) {
 	for i := range lm.KPIs {
 		amounts[i] = lm.KPIs[i].Amount
 	}
-	for i, v := range allocate(lm.Credits, amounts, c.places) {
+	for i, v := range money.Allocate(lm.Credits, amounts, c.places) {
 		lm.KPIs[i].Credit = v
 	}
 }
@@ -108,8 +171,8 @@ func (c *Calculator) spread(lm *LotMonth) {
 // January when it has none, and the last ends at the rulebook's end.
 func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 	first := rules.Month(0) // January of year 0
-	if c.rb.Start.Set {
-		first = c.rb.Start.Month
+	if c.rb.Start != nil {
+		first = *c.rb.Start
 	}
 	d := int(m - first)
 	year = d / 12
@@ -118,8 +181,8 @@ func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 	}
 	start := first + rules.Month(year*12)
 	last := start + 11
-	if c.rb.End.Set && c.rb.End.Month < last {
-		last = c.rb.End.Month
+	if c.rb.End != nil && *c.rb.End < last {
+		last = *c.rb.End
 	}
 	return year, int(last-start) + 1
 }
@@ -129,8 +192,9 @@ func (c *Calculator) contractYear(m rules.Month) (year, months int) {
 // projected from what is known by the month: the charges of the year's
 // months so far, plus this month's charge for each of its other months
 // (those to come, and those before the data starts), so a month's figures
-// never depend on later data. A month gets what the cap has left.
-func (l *Lot) capYear(lm *LotMonth) {
+// never depend on later data. A month gets what the cap has left; the
+// year's credits count each month's after every cap (see capRolling).
+func (l *Lot) capYear(lm *Month) {
 	c := l.calc
 	y, months := c.contractYear(lm.Month)
 	if y != l.year || !l.inYear {
@@ -141,7 +205,6 @@ func (l *Lot) capYear(lm *LotMonth) {
 	l.ytd.months++
 	caps := c.rb.Caps
 	if caps.AnnualAmount == nil && caps.AnnualPercent == nil {
-		l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 		return
 	}
 	var limit decimal.Decimal
@@ -155,7 +218,6 @@ func (l *Lot) capYear(lm *LotMonth) {
 	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))
 	lm.AnnualCapLeft, lm.HasAnnualCap = remaining, true
 	lm.Credits = decimal.Min(lm.Credits, remaining)
-	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
 }
 
 // earnBack pools each failure's final credit per KPI and refunds the
@@ -164,7 +226,7 @@ func (l *Lot) capYear(lm *LotMonth) {
 // usually exactly N then, since a failure both feeds the pool and ends the
 // run; it is beyond N when a scenario lowered N during a run, and the pool
 // is refunded at the first met month under the new rules.
-func (l *Lot) earnBack(lm *LotMonth) {
+func (l *Lot) earnBack(lm *Month) {
 	lm.EarnBack = zero
 	for i := range lm.KPIs {
 		eb, s, kc := l.calc.earnBack[i], l.states[i], &lm.KPIs[i]

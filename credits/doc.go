@@ -4,7 +4,9 @@
 //
 // A Calculator prices failures under one rulebook; a Lot carries one lot's
 // state (failure streaks, met runs, earn-back pools, the contract year's
-// totals) from month to month. Feed a Lot its months in order.
+// and the last twelve months' totals, the bonus bank, recent failures for
+// triggers) from month to month, across a change of rulebook (Use). Feed a
+// Lot its months in order.
 //
 // # Schemes
 //
@@ -80,8 +82,61 @@
 // but keeps the pool; not_measured, not_applicable and excused months
 // leave both alone. Refunds do not count against the caps.
 //
+// # State
+//
+// A Lot's history is its State: per KPI the failure streak, the run of met
+// months and the earn-back pool; the contract year's charges, credits and
+// months so far; the recent months' charges and credits (for the rolling
+// 12-month cap) and failures (for triggers); the bonus points banked; and
+// the triggers whose condition holds. Lot.State reads it, Lot.SetState
+// starts a lot from it (a rulebook's opening state, or one a service
+// saved), and the credits that follow are those the whole history would
+// give. Lot.Waive takes a waived amount out of a KPI's earn-back pool.
+//
 // # Relief
 //
 // An excused KPI (its Observation's status is Excused) earns nothing and
-// leaves its streak and met run unchanged.
+// leaves its streak and met run unchanged, unless the rulebook's
+// escalation_across_relief is reset: its streak then ends. An in_period
+// month (a quarterly KPI's month other than the quarter's last) is like an
+// excused one, and never resets.
+//
+// # Quarterly credit bases
+//
+// An Observation with a Base prices percent_of_charge, sliding and
+// per_shortfall on that charge (a quarter's summed charges) instead of the
+// month's; caps always use the month's charge.
+//
+// # Bands
+//
+// A service area with a band table prices its pooled points as the percent
+// of the charge of the highest band they reach, nothing below the first,
+// rounded once, spread over its KPIs like any area's credit.
+//
+// # Rolling 12-month cap
+//
+// caps.rolling_12_percent_of_charge limits a lot's credits over the month
+// and the 11 before it to that percent of those months' charges, a month
+// before the lot's first counting this month's charge; it applies after
+// the monthly and annual caps, and a month gets what it leaves.
+//
+// # Bonus points
+//
+// A KPI met at or beyond its bonus bound earns the rulebook's bonus points,
+// banked for the lot from the next month. Banked points offset penalty
+// points one for one, oldest first, where they would cost money: each
+// service area's points above its threshold (for a banded area, those from
+// the first band's From less one), then each points KPI's outside an area.
+// Points earned in month E are usable up to E + expiry_months, and expire
+// after that month's offsets.
+//
+// # Triggers
+//
+// A Lot logs each month's failures (Keep makes it log before its rules
+// have triggers); a trigger fires in the month its count of failures at
+// its level or worse, in its trailing window, first reaches its
+// threshold, and again only after the count has fallen below it.
+//
+// It depends on rules and money only; package engine feeds it the results
+// of package kpi.
 package credits

@@ -61,7 +61,7 @@ func TestEarnBackThresholdChangedMidRun(t *testing.T) {
 			lot := earnBackBook(t, tc.base).NewLot()
 			m := rules.NewMonth(2025, 1)
 			charge := d("10000")
-			next := func(o credits.Observation) *credits.LotMonth {
+			next := func(o credits.Observation) *credits.Month {
 				t.Helper()
 				lm, err := lot.Month(m, charge, []credits.Observation{o})
 				require.NoError(t, err)

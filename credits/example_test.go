@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -25,7 +27,7 @@ kpis:
     credit: {points: {minor: 3, serious: 5}}
     escalation: [1, 1.5, 2]
 caps: {monthly_percent_of_charge: 10}
-`))
+`), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -49,14 +51,14 @@ caps: {monthly_percent_of_charge: 10}
 // Round once, with either of the rulebook's modes.
 func ExampleRoundQuo() {
 	num, den := decimal.NewFromInt(1), decimal.NewFromInt(8) // 0.125
-	fmt.Println(credits.RoundQuo(num, den, 2, rules.HalfUp), credits.RoundQuo(num, den, 2, rules.HalfEven))
+	fmt.Println(money.RoundQuo(num, den, 2, rules.HalfUp), money.RoundQuo(num, den, 2, rules.HalfEven))
 	// Output: 0.13 0.12
 }
 
 // Price the example contract's KPI-05, average nights in initial
 // accommodation: 0.25% of the charge for each full night over 21.
 func ExampleCalculator() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -11,14 +11,14 @@ import (
 // explain writes one line that shows how a KPI's credit arose, e.g.
 // "KPI-01 minor: 0.9615 < target 0.98; 2nd consecutive failure x1.5;
 // 3 points x £250.00 = £750.00 x 1.5 = £1,125.00".
-func (c *Calculator) explain(lm *LotMonth, i int) string {
+func (c *Calculator) explain(lm *Month, i int) string {
 	kc := &lm.KPIs[i]
 	var b strings.Builder
 	k := kc.KPI
 	b.WriteString(k.ID + " ")
 	switch st := kc.Status; {
 	case st == rules.Met:
-		fmt.Fprintf(&b, "met: %s %s target %s", Measure(kc.Measure, k.Target), cmpText(k, true), k.Target)
+		fmt.Fprintf(&b, "met: %s %s target %s", Measure(kc.Measure, k.Target), k.Direction.Compare(true), k.Target)
 	case st.Failed():
 		c.explainFailure(&b, lm, kc)
 	case st == rules.NotApplicable:
@@ -27,6 +27,14 @@ func (c *Calculator) explain(lm *LotMonth, i int) string {
 		b.WriteString(strings.ReplaceAll(st.String(), "_", " "))
 		if kc.Reason != "" {
 			b.WriteString(": " + kc.Reason)
+		}
+	}
+	if kc.Bonus != nil && kc.Bonus.Earned.IsPositive() {
+		fmt.Fprintf(&b, "; %s at or %s bonus %s earns %s, banked", Measure(kc.Measure, *k.BonusAt), betterSide(k), k.BonusAt, bonusPoints(kc.Bonus.Earned))
+	}
+	for _, f := range lm.Triggers {
+		if f.Trigger.KPI == k.ID || f.Trigger.KPI == "" && kc.Status.Failed() && containsID(f.KPIs, k.ID) {
+			fmt.Fprintf(&b, "; trigger %s fires: %s at %s or worse in %s", f.Trigger.ID, plural(f.Count, "failure"), f.Trigger.Level, plural(f.Trigger.Within, "month"))
 		}
 	}
 	if kc.EarnBack.IsNegative() {
@@ -40,13 +48,13 @@ func (c *Calculator) explain(lm *LotMonth, i int) string {
 	return b.String()
 }
 
-func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICredit) {
+func (c *Calculator) explainFailure(b *strings.Builder, lm *Month, kc *KPICredit) {
 	k := kc.KPI
 	bound, name := k.Target, "target"
 	if kc.Status > rules.Minor {
 		bound, name = *k.Bound(kc.Status), kc.Status.String()
 	}
-	fmt.Fprintf(b, "%s: %s %s %s %s", kc.Status, Measure(kc.Measure, bound), cmpText(k, false), name, bound)
+	fmt.Fprintf(b, "%s: %s %s %s %s", kc.Status, Measure(kc.Measure, bound), k.Direction.Compare(false), name, bound)
 	switch {
 	case kc.Streak > 1 && !kc.Multiplier.Equal(one):
 		fmt.Fprintf(b, "; %s consecutive failure x%s", ordinal(kc.Streak), kc.Multiplier)
@@ -74,20 +82,10 @@ func (c *Calculator) explainFailure(b *strings.Builder, lm *LotMonth, kc *KPICre
 	if lm.HasAnnualCap && lm.Credits.Equal(lm.AnnualCapLeft) {
 		fmt.Fprintf(b, "; annual cap leaves %s", c.money(lm.AnnualCapLeft))
 	}
-	fmt.Fprintf(b, "; share after caps %s", c.money(kc.Credit))
-}
-
-// cmpText is the comparison between a measure and a target or bound.
-func cmpText(k *rules.KPI, met bool) string {
-	switch {
-	case met && k.Direction == rules.Higher:
-		return ">="
-	case met:
-		return "<="
-	case k.Direction == rules.Higher:
-		return "<"
+	if lm.HasRollingCap && lm.Credits.Equal(lm.RollingCapLeft) {
+		fmt.Fprintf(b, "; rolling 12-month cap leaves %s", c.money(lm.RollingCapLeft))
 	}
-	return ">"
+	fmt.Fprintf(b, "; share after caps %s", c.money(kc.Credit))
 }
 
 // Measure formats a measure for reading beside a reference value (a target
@@ -126,4 +124,20 @@ func ordinal(n int) string {
 		suffix = "rd"
 	}
 	return fmt.Sprint(n) + suffix
+}
+
+// betterSide is "above" for a higher-is-better KPI, "below" otherwise.
+func betterSide(k *rules.KPI) string {
+	side, _ := k.Direction.Sides()
+	return side
+}
+
+// containsID reports whether a comma-separated list of ids holds id.
+func containsID(list, id string) bool {
+	for _, x := range strings.Split(list, ", ") {
+		if x == id {
+			return true
+		}
+	}
+	return false
 }

@@ -25,7 +25,7 @@ fields:
 // book parses a test rulebook: header, then the given YAML.
 func book(t testing.TB, body string) *rules.Rulebook {
 	t.Helper()
-	rb, err := rules.Parse("test.yaml", strings.NewReader(header+body))
+	rb, err := rules.Parse("test.yaml", strings.NewReader(header+body), nil)
 	require.NoError(t, err)
 	return rb
 }
@@ -42,7 +42,7 @@ func obs(status rules.Status, measure string) credits.Observation {
 }
 
 // month runs one month of a lot and fails the test on error.
-func month(t testing.TB, lot *credits.Lot, m string, charge string, o ...credits.Observation) *credits.LotMonth {
+func month(t testing.TB, lot *credits.Lot, m string, charge string, o ...credits.Observation) *credits.Month {
 	t.Helper()
 	mm, err := rules.ParseMonth(m)
 	require.NoError(t, err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/internal/randbook"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -39,7 +38,7 @@ func TestPropertyWorseNeverCheaper(t *testing.T) {
 		}
 		price := func(m decimal.Decimal) decimal.Decimal {
 			lm, err := credits.New(rb).NewLot().Month(rules.NewMonth(2025, 1), charge,
-				[]credits.Observation{{Status: kpi.Classify(k, m), Measure: m}})
+				[]credits.Observation{{Status: k.Classify(m), Measure: m}})
 			require.NoError(t, err)
 			return lm.Credits
 		}
@@ -71,7 +70,7 @@ func TestPropertyCapsHold(t *testing.T) {
 			o := make([]credits.Observation, n)
 			for j, k := range rb.KPIs {
 				measure := randomMeasure(r)
-				o[j] = credits.Observation{Status: kpi.Classify(k, measure), Measure: measure}
+				o[j] = credits.Observation{Status: k.Classify(measure), Measure: measure}
 			}
 			month := rules.NewMonth(2024, 1).Add(m)
 			lm, err := lot.Month(month, charge, o)
@@ -93,7 +92,7 @@ func TestPropertyCapsHold(t *testing.T) {
 
 // requireOrderKept fails when a KPI priced higher than another ends with a
 // smaller credit.
-func requireOrderKept(t *testing.T, lm *credits.LotMonth, where string) {
+func requireOrderKept(t *testing.T, lm *credits.Month, where string) {
 	t.Helper()
 	for _, a := range lm.KPIs {
 		for _, b := range lm.KPIs {
@@ -133,11 +132,51 @@ func TestPropertyCapsKeepOrder(t *testing.T) {
 			o := make([]credits.Observation, n)
 			for j, k := range rb.KPIs {
 				measure := randomMeasure(r)
-				o[j] = credits.Observation{Status: kpi.Classify(k, measure), Measure: measure}
+				o[j] = credits.Observation{Status: k.Classify(measure), Measure: measure}
 			}
 			lm, err := lot.Month(rules.NewMonth(2024, 1).Add(m), charge, o)
 			require.NoError(t, err)
 			requireOrderKept(t, lm, fmt.Sprintf("case %d month %d\n%s", i, m, body.String()))
+		}
+	}
+}
+
+// Explanations change no figure: a lot priced with them and one priced
+// without agree on every amount, and without them no text is built at
+// all, for KPIs or service areas.
+func TestPropertyExplainChangesNothing(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 100 {
+		var body strings.Builder
+		body.WriteString("kpis:\n")
+		n := 1 + r.IntN(6)
+		for j := range n {
+			body.WriteString(randomKPI(r, fmt.Sprintf("K%d", j)))
+		}
+		fmt.Fprintf(&body, "caps: {monthly_percent_of_charge: %d}\n", 1+r.IntN(15))
+		rb := book(t, body.String())
+		with, without := credits.New(rb).NewLot(), credits.New(rb).NewLot()
+		without.Explain = false
+		for m := range 12 {
+			charge := decimal.New(int64(r.IntN(20_000_000)), -2)
+			o := make([]credits.Observation, n)
+			for j, k := range rb.KPIs {
+				measure := randomMeasure(r)
+				o[j] = credits.Observation{Status: k.Classify(measure), Measure: measure}
+			}
+			month := rules.NewMonth(2024, 1).Add(m)
+			a, err := with.Month(month, charge, o)
+			require.NoError(t, err)
+			b, err := without.Month(month, charge, o)
+			require.NoError(t, err)
+			require.True(t, a.Credits.Equal(b.Credits) && a.EarnBack.Equal(b.EarnBack), "case %d %s", i, month)
+			for j := range a.KPIs {
+				require.True(t, a.KPIs[j].Credit.Equal(b.KPIs[j].Credit) && a.KPIs[j].Points.Equal(b.KPIs[j].Points), "case %d %s K%d", i, month, j)
+				require.Empty(t, b.KPIs[j].Explanation)
+			}
+			for _, ac := range b.Areas {
+				require.Empty(t, ac.How)
+			}
 		}
 	}
 }

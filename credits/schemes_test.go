@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/kpicredit/kpicredit/credits"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/require"
 )
@@ -98,7 +97,7 @@ func TestExplanation(t *testing.T) {
 }
 
 // "Any miss is serious": target 1 and serious 1 leave minor an empty band.
-// Each scheme prices two consecutive misses, classified by kpi.Classify, on
+// Each scheme prices two consecutive misses, classified by rules.KPI.Classify, on
 // a charge of 10,000.00 with escalation [1, 2]; a met month between runs
 // resets the streak. A minor observation, which no measure gives, is
 // refused rather than priced at nothing.
@@ -126,7 +125,7 @@ func TestAnyMissIsSerious(t *testing.T) {
 				tc.credit+"}, escalation: [1, 2]}\n")
 			k := rb.KPIs[0]
 			lot := credits.New(rb).NewLot()
-			at := func(m string) credits.Observation { return obs(kpi.Classify(k, d(m)), m) }
+			at := func(m string) credits.Observation { return obs(k.Classify(d(m)), m) }
 			require.Equal(t, rules.Met, at("1").Status)
 			lm := month(t, lot, "2025-01", "10000", at("0.9"))
 			require.Equal(t, rules.Serious, lm.KPIs[0].Status)

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/credits"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -22,11 +23,22 @@ type Options struct {
 	// CliffPercent is the percent of the charge that a step of one unit
 	// must move the credit by, or more, to be a cliff edge; zero for 1.
 	CliffPercent decimal.Decimal
+	// At is the month whose terms the curves show: the baseline's terms in
+	// force that month (every amendment in force by then applied), and
+	// each scenario's from that month, or from its own from month when
+	// that is later. Zero shows the latest terms, every amendment applied.
+	// A run passes the data's last month: the contract as it stands.
+	At rules.Month
 }
 
 // ErrNoCharge is returned when Options gives no charge and no data with
 // charges to take one from.
 var ErrNoCharge = errors.New("curves: no charge to price at: give one, or data with charges")
+
+// ErrZeroCharge is wrapped in the error returned when Options gives no
+// charge and the data's typical charge is zero: there is nothing to price
+// at.
+var ErrZeroCharge = errors.New("the data's typical charge is zero")
 
 // book is a rulebook whose curves are drawn: the baseline or a scenario.
 type book struct {
@@ -56,7 +68,7 @@ type stake struct {
 
 func newStake(num, den decimal.Decimal, rb *rules.Rulebook, charge decimal.Decimal) *stake {
 	return &stake{num: num, den: den,
-		money: credits.RoundQuo(charge.Mul(num), hundred.Mul(den), rb.MinorUnits, rb.Rounding)}
+		money: money.RoundQuo(charge.Mul(num), hundred.Mul(den), rb.MinorUnits, rb.Rounding)}
 }
 
 // exceeded reports whether credit is more than the stake's amount.
@@ -66,7 +78,7 @@ func (s *stake) exceeded(credit decimal.Decimal) bool { return credit.GreaterTha
 func (s *stake) percent() decimal.Decimal { return s.num.DivRound(s.den, 8) }
 
 // Compute prices every KPI of the baseline and of each scenario (in the
-// rules in force from the scenario's first month) over a grid of its
+// terms in force in month opts.At, see Options) over a grid of its
 // measures at one charge, and flags disproportionate shapes. The package
 // documentation defines the grid, the charge and the flags.
 func Compute(ctx context.Context, base *rules.Rulebook, scenarios []*rules.Scenario, opts Options) (*Set, error) {
@@ -80,13 +92,13 @@ func Compute(ctx context.Context, base *rules.Rulebook, scenarios []*rules.Scena
 	} else if pct.IsNegative() {
 		return nil, fmt.Errorf("curves: negative cliff percent %s", pct)
 	}
-	books := []*book{{id: rules.BaselineID, rb: base, calc: credits.New(base)}}
+	books := []*book{newBook(rules.BaselineID, termsAt(base.Timeline(), opts.At, nil))}
 	for _, sc := range scenarios {
-		books = append(books, &book{id: sc.ID, rb: sc.Rules(), calc: credits.New(sc.Rules())})
+		books = append(books, newBook(sc.ID, termsAt(sc.Timeline(), opts.At, sc.From)))
 	}
 	set := &Set{Contract: base.Contract, Currency: base.Currency, Places: base.MinorUnits,
 		Charge: charge, ChargeFrom: from, CliffPercent: pct, HasData: opts.Data != nil,
-		CliffAmount: credits.RoundQuo(charge.Mul(pct), hundred, base.MinorUnits, base.Rounding)}
+		CliffAmount: money.RoundQuo(charge.Mul(pct), hundred, base.MinorUnits, base.Rounding)}
 	for _, id := range kpiIDs(books) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -94,6 +106,22 @@ func Compute(ctx context.Context, base *rules.Rulebook, scenarios []*rules.Scena
 		set.KPIs = append(set.KPIs, set.kpi(id, books, opts.Data))
 	}
 	return set, nil
+}
+
+func newBook(id string, rb *rules.Rulebook) *book {
+	return &book{id: id, rb: rb, calc: credits.New(rb)}
+}
+
+// termsAt returns the terms a timeline has in month at, or from month
+// from when that is later; its latest terms when at is zero.
+func termsAt(t []rules.Epoch, at rules.Month, from *rules.Month) *rules.Rulebook {
+	if at == 0 {
+		return t[len(t)-1].Rules
+	}
+	if from != nil && *from > at {
+		at = *from
+	}
+	return rules.EpochAt(t, at).Rules
 }
 
 // typicalCharge is the charge given, or else the data's typical charge.
@@ -111,7 +139,7 @@ func typicalCharge(base *rules.Rulebook, opts Options) (decimal.Decimal, string,
 		return zero, "", ErrNoCharge
 	}
 	if !c.IsPositive() {
-		return zero, "", fmt.Errorf("curves: the data's typical charge is %s; give a charge", c)
+		return zero, "", fmt.Errorf("curves: %w; give a charge", ErrZeroCharge)
 	}
 	lotWord := "lots"
 	if lots == 1 {
@@ -186,7 +214,7 @@ func (s *Set) version(b *book, i int) *version {
 	rb := b.rb
 	v := &version{book: b, k: rb.KPIs[i], i: i, charge: s.Charge}
 	if p := rb.Caps.MonthlyPercent; p != nil {
-		c := credits.RoundQuo(s.Charge.Mul(*p), hundred, rb.MinorUnits, rb.Rounding)
+		c := money.RoundQuo(s.Charge.Mul(*p), hundred, rb.MinorUnits, rb.Rounding)
 		v.cap = &c
 	}
 	switch {
@@ -211,7 +239,7 @@ func (v *version) curve(g grid) *Curve {
 	}
 	p := newPricer(v)
 	for j, pt := range g.points {
-		pt.Level = kpi.Classify(k, pt.Measure)
+		pt.Level = k.Classify(pt.Measure)
 		pt.Credit = p.first(pt.Level, pt.Measure)
 		c.Points[j] = pt
 	}

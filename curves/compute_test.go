@@ -14,7 +14,7 @@ import (
 // parse reads a rulebook given as text.
 func parse(t testing.TB, src string) *rules.Rulebook {
 	t.Helper()
-	rb, err := rules.Parse("r.yaml", strings.NewReader(src))
+	rb, err := rules.Parse("r.yaml", strings.NewReader(src), nil)
 	require.NoError(t, err)
 	return rb
 }
@@ -90,7 +90,7 @@ func TestComputeErrors(t *testing.T) {
 		{name: "no charge and no data", is: curves.ErrNoCharge},
 		{name: "data without charges", opts: curves.Options{Data: noCharges}, is: curves.ErrNoCharge},
 		{name: "data whose charges are nil", opts: curves.Options{Data: zeroCharges},
-			want: "curves: the data's typical charge is 0; give a charge"},
+			want: "curves: the data's typical charge is zero; give a charge", is: curves.ErrZeroCharge},
 		{name: "negative cliff percent", opts: curves.Options{Charge: d("100"), CliffPercent: d("-0.5")},
 			want: "curves: negative cliff percent -0.5"},
 		{name: "cancelled", ctx: cancelled, opts: curves.Options{Charge: d("100")}, is: context.Canceled},
@@ -104,7 +104,8 @@ func TestComputeErrors(t *testing.T) {
 			require.Nil(t, set)
 			if tc.is != nil {
 				require.ErrorIs(t, err, tc.is)
-			} else {
+			}
+			if tc.want != "" {
 				require.EqualError(t, err, tc.want)
 			}
 		})
@@ -250,16 +251,21 @@ func TestScenarioCurves(t *testing.T) {
 	// The notice-target sweep's 0.95 is the baseline's own target.
 	require.Equal(t, rules.BaselineID, curveOf(t, set, "KPI-07", "notice-target-sweep/target=0.95").SameAs)
 	require.Equal(t, "", curveOf(t, set, "KPI-07", "notice-target-sweep/target=0.96").SameAs)
-	// The change notice lowers the cap to 5%, so its at-risk share (5% /
-	// 15 KPIs) differs even where its KPI does not.
-	require.Equal(t, "", curveOf(t, set, "KPI-07", "ccn-proportionate").SameAs)
-	// Removing KPI-04 leaves 14 KPIs: 7.5% / 14 at risk, unlike the
-	// baseline's 7.5% / 15.
+	// The curves show the latest terms, with CCN-007's monthly cap of 5%:
+	// KPI-07's at-risk share is 5% / 15 KPIs. The draft change notice
+	// keeps that cap, so its KPI-07 curve is the baseline's; without
+	// CCN-007 the cap is 7.5% again, 7.5% / 15 at risk.
+	require.Equal(t, "0.33333333", curveOf(t, set, "KPI-07", rules.BaselineID).AtRisk.String())
+	require.Equal(t, rules.BaselineID, curveOf(t, set, "KPI-07", "draft-ccn-012").SameAs)
+	require.Equal(t, "", curveOf(t, set, "KPI-07", "without-ccn-007").SameAs)
+	require.Equal(t, "0.5", curveOf(t, set, "KPI-07", "without-ccn-007").AtRisk.String())
+	// Removing KPI-04 leaves 14 KPIs: 5% / 14 at risk, unlike the
+	// baseline's 5% / 15.
 	require.Equal(t, "", curveOf(t, set, "KPI-07", "no-kpi-04").SameAs)
-	require.Equal(t, "0.53571429", curveOf(t, set, "KPI-07", "no-kpi-04").AtRisk.String())
+	require.Equal(t, "0.35714286", curveOf(t, set, "KPI-07", "no-kpi-04").AtRisk.String())
 	require.Equal(t, []string{"no-kpi-04"}, kpiOf(t, set, "KPI-04").Absent)
-	// Declaring the 0.5% the cap gives KPI-06 anyway changes only the
-	// words of its flag.
+	// Declaring 0.5% at risk for KPI-06 changes its curve's flags, and no
+	// other KPI's curve.
 	require.Equal(t, "", curveOf(t, set, "KPI-06", "declared").SameAs)
 	require.Equal(t, rules.BaselineID, curveOf(t, set, "KPI-07", "declared").SameAs)
 	k99 := kpiOf(t, set, "KPI-99")
@@ -268,6 +274,30 @@ func TestScenarioCurves(t *testing.T) {
 	require.Len(t, k99.Curves, 1)
 	require.Len(t, k99.Absent, len(rb.Scenarios), "the baseline and every scenario but new-kpi")
 	require.Equal(t, rules.BaselineID, k99.Absent[0])
+}
+
+// The curves show the terms in force in the month asked for: before
+// CCN-007 (September 2025) the monthly cap is 7.5%, 0.5% at risk for each
+// of 15 KPIs, and from it 5%. A scenario from a later month shows its own
+// terms from that month, so the draft notice from March 2026 has
+// CCN-007's cap even at August 2025.
+func TestCurvesAtAMonth(t *testing.T) {
+	rb := example(t)
+	for _, tc := range []struct {
+		at             rules.Month
+		baseline, drft string
+	}{
+		{rules.NewMonth(2025, 8), "0.5", "0.33333333"},
+		{rules.NewMonth(2025, 9), "0.33333333", "0.33333333"},
+		{0, "0.33333333", "0.33333333"},
+	} {
+		t.Run(tc.at.String(), func(t *testing.T) {
+			set := compute(t, rb, rb.Scenarios, curves.Options{Charge: d("2000000"), At: tc.at})
+			require.Equal(t, tc.baseline, curveOf(t, set, "KPI-07", rules.BaselineID).AtRisk.String())
+			require.Equal(t, tc.drft, curveOf(t, set, "KPI-07", "draft-ccn-012").AtRisk.String())
+			require.Equal(t, "0.5", curveOf(t, set, "KPI-07", "without-ccn-007").AtRisk.String())
+		})
+	}
 }
 
 // A lower-is-better share is at its worst at 1: the largest fixed credit

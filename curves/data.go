@@ -3,7 +3,8 @@ package curves
 import (
 	"slices"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -79,7 +80,7 @@ func (d *Data) TypicalCharge(places int32, mode rules.Rounding) (charge decimal.
 	if len(medians) == 0 {
 		return decimal.Zero, 0, false
 	}
-	return credits.Round(median(medians), places, mode), len(medians), true
+	return money.Round(median(medians), places, mode), len(medians), true
 }
 
 // median returns the exact median of a non-empty list, which it leaves

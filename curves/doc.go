@@ -35,7 +35,15 @@
 //     the cap as a horizontal line when it is near the curves. Earn-back
 //     and the annual cap do not enter.
 //
-// A scenario's curve uses the rules in force from its first month on.
+// # Which terms
+//
+// A rulebook's terms change while the contract runs (amendments). The
+// baseline's curves use the terms in force in one month, Options.At: the
+// contract as it stands in the data's last month for a run, every
+// amendment in force by then applied; the latest terms, every amendment
+// applied, when At is zero. A scenario's curve uses its own terms that
+// month (its overlay applied last, over the amendments, less those it
+// revokes), or from its first month when that is later.
 //
 // # The grid
 //
@@ -101,4 +109,7 @@
 // names the others beside it. The CSV has one row per point of every other
 // curve, by KPI, curve and ascending measure. The same inputs give the same
 // bytes.
+//
+// It depends on rules, kpi, credits and money, not on the engine or any
+// file format.
 package curves

@@ -14,7 +14,7 @@ import (
 // Compute a rulebook's credit curves at the data's typical charge, list
 // one KPI's flags, and write curves.html and curves.csv.
 func Example() {
-	rb, err := rules.Load("testdata/small.yaml")
+	rb, err := rules.Load("testdata/small.yaml", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package curves
 
 import (
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -34,7 +33,7 @@ func (v *version) extremes(c *Curve, g grid, p *pricer) {
 	}
 	end, hasEnd := v.worstEnd(g)
 	if hasEnd {
-		tail := []Point{{Measure: end, Level: kpi.Classify(v.k, end)}}
+		tail := []Point{{Measure: end, Level: v.k.Classify(end)}}
 		tail[0].Credit = p.first(tail[0].Level, end)
 		p.escalate(tail)
 		cands = append(cands, tail[0])
@@ -171,7 +170,7 @@ func (s *Set) overAtRisk(c *Curve, v *version, t texts) {
 func unreached(c *Curve, v *version, t texts, observed []decimal.Decimal) {
 	reached := map[rules.Status]bool{}
 	for _, m := range observed {
-		reached[kpi.Classify(v.k, m)] = true
+		reached[v.k.Classify(m)] = true
 	}
 	for _, l := range v.k.Reachable() {
 		if reached[l] {

@@ -29,9 +29,9 @@ var cliffs = []curves.FlagKind{curves.Cliff, curves.EscalatedCliff}
 // charge.
 func TestExampleCliffs(t *testing.T) {
 	rb := example(t)
-	small := compute(t, rb, nil, curves.Options{Charge: d("800000")})
-	two := compute(t, rb, nil, curves.Options{Charge: d("2000000")})
-	typical := compute(t, rb, nil, curves.Options{Data: exampleData(t, rb)})
+	small := compute(t, rb, nil, curves.Options{Charge: d("800000"), At: original})
+	two := compute(t, rb, nil, curves.Options{Charge: d("2000000"), At: original})
+	typical := compute(t, rb, nil, curves.Options{Data: exampleData(t, rb), At: original})
 	for _, tc := range []struct {
 		name string
 		set  *curves.Set
@@ -134,8 +134,8 @@ func TestExampleOverAtRisk(t *testing.T) {
 		require.NoError(t, err)
 		scs = append(scs, sc)
 	}
-	two := compute(t, rb, scs, curves.Options{Charge: d("2000000")})
-	small := compute(t, rb, nil, curves.Options{Charge: d("800000")})
+	two := compute(t, rb, scs, curves.Options{Charge: d("2000000"), At: original})
+	small := compute(t, rb, nil, curves.Options{Charge: d("800000"), At: original})
 	over := []curves.FlagKind{curves.OverAtRisk, curves.EscalatedOverAtRisk}
 	for _, tc := range []struct {
 		name          string
@@ -187,7 +187,7 @@ func TestEscalatedOverAtRisk(t *testing.T) {
 	sc, err := rb.AddOverlay(rules.Overlay{ID: "s", KPIs: map[string]map[string]any{
 		"KPI-11": {"at_risk_percent": 1, "escalation": []any{1, 2}}}})
 	require.NoError(t, err)
-	c := curveOf(t, compute(t, rb, []*rules.Scenario{sc}, curves.Options{Charge: d("2000000")}), "KPI-11", "s")
+	c := curveOf(t, compute(t, rb, []*rules.Scenario{sc}, curves.Options{Charge: d("2000000"), At: original}), "KPI-11", "s")
 	require.Equal(t, []string{
 		"escalated_over_at_risk: at the highest escalation (x2), the largest credit, £30,000.00 (1.5% of the charge) from just below 90%, exceeds the 1% at risk (£20,000.00; declared) from just below 90%; at the first failure it is at most £15,000.00 (0.75% of the charge)",
 	}, flagTexts(c, curves.OverAtRisk, curves.EscalatedOverAtRisk))

@@ -15,10 +15,15 @@ import (
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
+// original is the example contract's first month: curves at it show the
+// terms as first agreed, before any amendment, as the hand-worked cases
+// do.
+var original = rules.NewMonth(2024, 9)
+
 // example loads the example contract's rulebook.
 func example(t testing.TB) *rules.Rulebook {
 	t.Helper()
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	require.NoError(t, err)
 	return rb
 }

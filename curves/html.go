@@ -7,7 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -52,7 +53,7 @@ func (s *Set) WriteHTML(w io.Writer) error {
 	return pageTemplate.Execute(w, p)
 }
 
-func (s *Set) money(d decimal.Decimal) string { return credits.Money(d, s.Currency, s.Places) }
+func (s *Set) money(d decimal.Decimal) string { return money.Format(d, s.Currency, s.Places) }
 
 // summarise lists, per kind of flag, the drawn curves of the KPI that
 // raise it, with how many others share each; "(escalated)" marks one

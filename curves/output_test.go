@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // typical charge is £95,000.
 func small(t testing.TB) *curves.Set {
 	t.Helper()
-	rb, err := rules.Load("testdata/small.yaml")
+	rb, err := rules.Load("testdata/small.yaml", nil)
 	require.NoError(t, err)
 	data := curves.NewData()
 	data.AddCharge("A", d("100000"))

@@ -3,6 +3,8 @@ package curves
 import (
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -17,14 +19,14 @@ type texts struct {
 
 func (s *Set) texts(g grid) texts { return texts{s: s, share: g.share, unit: g.unit} }
 
-func (t texts) money(d decimal.Decimal) string { return credits.Money(d, t.s.Currency, t.s.Places) }
+func (t texts) money(d decimal.Decimal) string { return money.Format(d, t.s.Currency, t.s.Places) }
 
 // pct writes an amount as a percent of the charge, to at most 4 places.
 func (t texts) pct(d decimal.Decimal) string { return percentOf(d, t.s.Charge) + " of the charge" }
 
 // percentOf writes d as a percent of charge, to at most 4 decimal places.
 func percentOf(d, charge decimal.Decimal) string {
-	return credits.RoundQuo(d.Mul(hundred), charge, 4, rules.HalfUp).String() + "%"
+	return money.RoundQuo(d.Mul(hundred), charge, 4, rules.HalfUp).String() + "%"
 }
 
 // measure writes a measure: a share as a percent, exactly.
@@ -112,20 +114,15 @@ func (t texts) overAtRisk(f *Flag, c *Curve, v *version) string {
 }
 
 func (t texts) unreached(l rules.Status, k *rules.KPI, observed []decimal.Decimal) string {
-	start, side, name := k.Target, "below", "the target "
+	start, name := k.Target, "the target "
 	if l > rules.Minor {
 		start, name = *k.Bound(l), ""
 	}
-	if k.Direction == rules.Lower {
-		side = "above"
-	}
+	_, side := k.Direction.Sides()
 	level := fmt.Sprintf("%s (%s %s%s)", l, side, name, t.measure(start))
 	if len(observed) == 0 {
 		return fmt.Sprintf("no month of the data was judged, so none reached %s", level)
 	}
-	worst := observed[0]
-	if k.Direction == rules.Lower {
-		worst = observed[len(observed)-1]
-	}
+	worst := k.Direction.Worst(observed[0], observed[len(observed)-1])
 	return fmt.Sprintf("no month of the data reached %s; the worst measure judged is %s", level, t.near(worst, start))
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kpicredit/kpicredit/events"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +30,7 @@ func TestCompileFilters(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.Replace(book, `urgent_jobs: {count: events, where: 'priority == "urgent"'`,
 				`urgent_jobs: {count: events, where: '`+tc.where+`'`, 1)
-			rb, err := rules.Parse("rules.yaml", strings.NewReader(src))
+			rb, err := rules.Parse("rules.yaml", strings.NewReader(src), kpi.Check)
 			require.NoError(t, err)
 			_, err = events.Compile(rb)
 			require.EqualError(t, err, tc.want)
@@ -58,7 +59,7 @@ func TestCompileFilters(t *testing.T) {
 
 // A rulebook without events compiles to a program with nothing to read.
 func TestNoEvents(t *testing.T) {
-	rb, err := rules.Parse("r.yaml", strings.NewReader(strings.Split(book, "events:")[0]))
+	rb, err := rules.Parse("r.yaml", strings.NewReader(strings.Split(book, "events:")[0]), kpi.Check)
 	require.NoError(t, err)
 	p, err := events.Compile(rb)
 	require.NoError(t, err)

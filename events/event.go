@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/vm"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/sla"
@@ -29,19 +29,18 @@ type state struct {
 	sampleH   [32]byte    // its QA sample hash, when hashed
 	hashed    bool
 	hash      [2]uint64
-	ids       *idSet         // the source's event ids so far
-	stops     []stopRec      // the event's stops, as read
-	clip      []sla.Interval // the stops a clock sees
-	out       []outcome      // by clock
-	known     []bool         // by clock: out is worked out
-	fvals     []int8         // by filter: 0 unknown, 1 true, 2 false
-	tuple     int            // the number of the event's filter values
-	tuples    map[string]int // the numbers of the combinations of filter values
-	tupleKeys []string       // the combinations, by number
-	recent    valueCache     // tuples numbered lately
-	results   [][]int8       // by filter and number: 0 unknown, 1 true, 2 false
-	env       map[string]any
-	vm        vm.VM
+	ids       *idSet                    // the source's event ids so far
+	stops     []stopRec                 // the event's stops, as read
+	clip      []sla.Interval            // the stops a clock sees
+	out       []outcome                 // by clock
+	known     []bool                    // by clock: out is worked out
+	fvals     []int8                    // by filter: 0 unknown, 1 true, 2 false
+	tuple     int                       // the number of the event's filter values
+	tuples    map[string]int            // the numbers of the combinations of filter values
+	tupleKeys []string                  // the combinations, by number
+	recent    valueCache                // tuples numbered lately
+	results   [][]int8                  // by filter and number: 0 unknown, 1 true, 2 false
+	conds     []*kpi.ConditionEvaluator // by filter
 	buf       []byte
 }
 
@@ -77,8 +76,10 @@ type flags struct{ open, late, outside bool }
 func (a *Aggregator) newState(s *source, in *input) *state {
 	st := &state{a: a, s: s, in: in, ids: &idSet{},
 		out: make([]outcome, len(s.clocks)), known: make([]bool, len(s.clocks)),
-		fvals: make([]int8, len(s.filters)), tuples: map[string]int{}, results: make([][]int8, len(s.filters)),
-		env: map[string]any{}}
+		fvals: make([]int8, len(s.filters)), tuples: map[string]int{}, results: make([][]int8, len(s.filters))}
+	for _, x := range s.filters {
+		st.conds = append(st.conds, x.cond.NewEvaluator())
+	}
 	return st
 }
 
@@ -304,7 +305,7 @@ func (st *state) filter(i int) (bool, error) {
 		r = st.results[i][st.tuple]
 	}
 	if r == 0 {
-		ok, err := st.evaluate(st.s.filters[i])
+		ok, err := st.evaluate(i)
 		if err != nil {
 			return false, err
 		}
@@ -357,16 +358,17 @@ func (st *state) number() int {
 	return n
 }
 
-// evaluate runs a filter on the event.
-func (st *state) evaluate(x *filter) (bool, error) {
+// evaluate runs the i-th filter on the event.
+func (st *state) evaluate(i int) (bool, error) {
+	x, ev := st.s.filters[i], st.conds[i]
 	for j, c := range x.cols {
 		if st.s.cols[c].typ == rules.ColNumber {
-			st.env[x.names[j]] = st.nums[c]
+			ev.Number(j, st.nums[c])
 		} else {
-			st.env[x.names[j]] = st.cells[c]
+			ev.Text(j, st.cells[c])
 		}
 	}
-	out, err := st.vm.Run(x.prog, st.env)
+	out, err := ev.Eval()
 	if err != nil {
 		msg := err.Error()
 		if fe := (*file.Error)(nil); errors.As(err, &fe) {
@@ -374,7 +376,7 @@ func (st *state) evaluate(x *filter) (bool, error) {
 		}
 		return false, st.errorf(-1, ErrValue, "%s: the filter %s failed for this event: %s", x.expr.Pos, limits.Quote(x.expr.Source), msg)
 	}
-	return out == true, nil
+	return out, nil
 }
 
 // stamp writes an instant for a message, in its own zone.

@@ -18,7 +18,7 @@ import (
 // fields into the lot's data row, noting where the provider's own figures
 // differ.
 func Example() {
-	rb, err := rules.Load("../examples/aasc/rules-events.yaml")
+	rb, err := rules.Load("../examples/aasc/rules-events.yaml", kpi.Check)
 	if err != nil {
 		log.Fatal(err)
 	}

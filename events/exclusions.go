@@ -54,7 +54,7 @@ func (p *Program) LoadExclusions(path string) (*Exclusions, error) {
 // read (Aggregator.Result).
 func (p *Program) ReadExclusions(name string, r io.Reader) (*Exclusions, error) {
 	ex := &Exclusions{File: name}
-	in := &input{file: name, cols: []column{{name: "source", naming: true}, {name: "event_id", naming: true}, {name: "reason"}}}
+	in := &input{file: name, cols: []column{{name: "source", naming: csvin.KeysAndIDs}, {name: "event_id", naming: csvin.KeysAndIDs}, {name: "reason"}}}
 	seen := map[[2]string]int64{}
 	lim := csvin.Limits{FileBytes: limits.MaxFileBytes, Records: limits.MaxExclusions, RowBytes: limits.MaxRowBytes}
 	err := csvin.Read(name, r, lim, func(line int64, cells []string) error {

@@ -31,7 +31,7 @@ type Explanation struct {
 type FieldExplanation struct {
 	Field     string
 	Source    string
-	Aggregate rules.Aggregate
+	Aggregate rules.EventAggregate
 	Where     string // the filter; "" for every event
 	Clock     string // the clock's name and rule, as "emergency (24 hours)"; "" for none
 	Month     rules.MonthBy

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kpicredit/kpicredit/events"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -73,7 +74,7 @@ var (
 // program loads and compiles a rulebook.
 func program(t testing.TB, src string) *events.Program {
 	t.Helper()
-	rb, err := rules.Parse("rules.yaml", strings.NewReader(src))
+	rb, err := rules.Parse("rules.yaml", strings.NewReader(src), kpi.Check)
 	require.NoError(t, err)
 	p, err := events.Compile(rb)
 	require.NoError(t, err)

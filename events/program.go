@@ -4,8 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/vm"
+	"github.com/kpicredit/kpicredit/internal/csvin"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/kpicredit/kpicredit/rules"
@@ -48,8 +47,8 @@ type source struct {
 type column struct {
 	name   string
 	typ    rules.ColumnType
-	naming bool // an id or key value: one line of at most limits.MaxNameBytes
-	used   bool // a number column a filter or an aggregate reads
+	naming string // an id or key value: csvin.KeysAndIDs, one line of at most limits.MaxNameBytes; "" for others
+	used   bool   // a number column a filter or an aggregate reads
 }
 
 // clock is an event clock compiled.
@@ -63,10 +62,9 @@ type clock struct {
 
 // filter is a where expression compiled, with the columns it reads.
 type filter struct {
-	expr  rules.Expr
-	prog  *vm.Program
-	cols  []int    // the columns it reads, by index
-	names []string // and their names
+	expr rules.Expr
+	cond *kpi.Condition
+	cols []int // the columns it reads, by index, in the order of cond.Names
 }
 
 // field is an event field compiled.
@@ -140,13 +138,13 @@ func (p *Program) compileSource(i int, spec *rules.EventSource) (*source, []*rul
 	s := &source{spec: spec, index: i, end: -1}
 	s.cols = columnsOf(spec.Columns)
 	s.id, s.start = s.col(spec.ID), s.col(spec.Start)
-	s.cols[s.id].naming = true
+	s.cols[s.id].naming = csvin.KeysAndIDs
 	if spec.End != "" {
 		s.end = s.col(spec.End)
 	}
 	for _, k := range spec.Keys {
 		s.keys = append(s.keys, s.col(k))
-		s.cols[s.col(k)].naming = true
+		s.cols[s.col(k)].naming = csvin.KeysAndIDs
 	}
 	for _, sp := range spec.Stops {
 		s.stops = append(s.stops, [2]int{s.col(sp.From), s.col(sp.To)})
@@ -154,7 +152,7 @@ func (p *Program) compileSource(i int, spec *rules.EventSource) (*source, []*rul
 	for _, sf := range spec.StopFiles {
 		f := &stopFile{spec: sf, src: s, cols: columnsOf(sf.Columns)}
 		f.event, f.from, f.to = f.col(sf.Event), f.col(sf.From), f.col(sf.To)
-		f.cols[f.event].naming = true
+		f.cols[f.event].naming = csvin.KeysAndIDs
 		s.stopFiles = append(s.stopFiles, f)
 	}
 	for j, cs := range spec.Clocks {
@@ -221,15 +219,15 @@ func (s *source) compileField(rb *rules.Rulebook, spec *rules.EventField) (*fiel
 		return f, nil
 	}
 	key := "events.sources." + s.spec.Name + ".fields." + spec.Name + ".where"
-	prog, problem := kpi.CompileCondition(spec.Where, key, s.env())
+	cond, problem := kpi.CompileCondition(spec.Where, key, s.env())
 	if problem != nil {
 		s.timestampHint(problem)
 		return f, problem
 	}
-	x := &filter{expr: spec.Where, prog: prog}
-	for _, name := range identifiers(prog.Node()) {
+	x := &filter{expr: spec.Where, cond: cond}
+	for _, name := range cond.Names() {
 		if i := s.col(name); i >= 0 {
-			x.cols, x.names = append(x.cols, i), append(x.names, name)
+			x.cols = append(x.cols, i)
 			s.cols[i].used = true
 			if !slices.Contains(s.filterCols, i) {
 				s.filterCols = append(s.filterCols, i)
@@ -263,18 +261,6 @@ func (s *source) timestampHint(p *rules.Problem) {
 				p.Msg[strings.Index(p.Msg, " in "):]
 		}
 	}
-}
-
-// identifiers lists the names an expression reads, once each.
-func identifiers(root ast.Node) []string {
-	var out []string
-	ast.Find(root, func(n ast.Node) bool {
-		if id, ok := n.(*ast.IdentifierNode); ok && !slices.Contains(out, id.Value) {
-			out = append(out, id.Value)
-		}
-		return false
-	})
-	return out
 }
 
 // Rules returns the rulebook the program was compiled from.

@@ -58,7 +58,7 @@ func (in *input) header(line int64, names []string) error {
 	for i, c := range in.cols {
 		want[i] = c.name
 	}
-	idx, e := csvin.MatchHeader(names, want)
+	idx, e := csvin.MatchHeader(names, want, nil)
 	if e != nil {
 		return &InputError{File: in.file, Line: line, Col: e.Col, Column: e.Column, Msg: e.Msg, Parquet: in.parquet, Err: ErrValue}
 	}

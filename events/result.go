@@ -109,14 +109,14 @@ func (r *Result) value(lot, mi int, f *field) decimal.Decimal {
 	acc := &r.acc[(lot*r.months+mi)*len(r.p.fields)+f.index]
 	sum, most := acc.total()
 	switch f.spec.Aggregate {
-	case rules.Sum:
+	case rules.SumOf:
 		return sum
-	case rules.Mean:
+	case rules.MeanOf:
 		if acc.n == 0 {
 			return decimal.Zero
 		}
 		return sum.DivRound(decimal.NewFromInt(acc.n), kpi.DivisionPlaces)
-	case rules.Max:
+	case rules.MaxOf:
 		if acc.n == 0 {
 			return decimal.Zero
 		}

@@ -11,7 +11,7 @@ import (
 // use for and that would break its guarantees: let (which squares a value
 // in a few nodes, past the limits on size), lists and in (which compare
 // decimals by their text, not their value), member access, ranges,
-// maps, matches, nil and ??. What is left is arithmetic, comparisons,
+// maps, matches, nil, ?? and $env. What is left is arithmetic, comparisons,
 // and/or/not, ?: and if/else, text comparisons and the helper functions.
 type allowed struct {
 	src  string
@@ -37,7 +37,11 @@ func (a *allowed) Visit(node *ast.Node) {
 	}
 	what := ""
 	switch n := (*node).(type) {
-	case *ast.IdentifierNode, *ast.IntegerNode, *ast.FloatNode, *ast.ConstantNode,
+	case *ast.IdentifierNode:
+		if n.Value == "$env" {
+			what = "$env"
+		}
+	case *ast.IntegerNode, *ast.FloatNode, *ast.ConstantNode,
 		*ast.StringNode, *ast.BoolNode, *ast.ConditionalNode:
 	case *ast.CallNode:
 		if _, ok := n.Callee.(*ast.IdentifierNode); !ok {

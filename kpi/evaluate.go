@@ -3,9 +3,11 @@ package kpi
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -17,6 +19,9 @@ type Row struct {
 	// Values holds each declared field's value, in the rulebook's field
 	// order: a decimal.Decimal for numeric fields, a string for text fields.
 	Values []any
+
+	prepared    []fixedField // Values in fixed point, once Prepare has run
+	preparedFor *any         // &Values[0] when it ran: a row given other Values is not prepared
 }
 
 // Result is one KPI's outcome for a lot-month.
@@ -27,11 +32,40 @@ type Result struct {
 	Volume     decimal.Decimal // valid when HasVolume
 	HasVolume  bool
 	Reason     string // why the KPI is not measured, or the relief's reason
+	// Fixed holds the measure and volume in fixed point, where they fit.
+	Fixed Fixed
 
 	// withheld is set when the measure is defined but not reported because
-	// the volume is below min_volume; Measure holds it for Excuse.
-	withheld bool
+	// the volume is below min_volume; Measure holds it for Excuse, and so
+	// does Fixed.Measure when withheldFixed is set.
+	withheld, withheldFixed bool
+	unset                   unset
+	minVolume               *decimal.Decimal // for Reason, when reasonUnset
 }
+
+// Fixed is a KPI's measure and volume as fixed-point numbers, for
+// arithmetic that allocates nothing (see package fixed). HasMeasure is
+// set when the measure is present (the Value's or Result's HasMeasure)
+// and fits in fixed point; Measure then is the same number as the
+// decimal Measure, coefficient and exponent. The same goes for the
+// volume. Whoever changes a Value's or Result's Measure or Volume must
+// clear or change Fixed too.
+type Fixed struct {
+	Measure, Volume       fixed.Decimal
+	HasMeasure, HasVolume bool
+}
+
+// unset says which of a Value's or Result's fields are not set yet: a
+// value from Evaluator.Fast holds its measure and volume only in Fixed
+// when they fit there, a result judged from it leaves the text of a
+// volume below min_volume to be written, and Complete sets them.
+type unset uint8
+
+const (
+	measureUnset unset = 1 << iota
+	volumeUnset
+	reasonUnset
+)
 
 // Excuse marks the result excused by a relief entry, unless the KPI does
 // not apply at all. The measure and volume, whenever they are defined, are
@@ -41,23 +75,68 @@ func (r *Result) Excuse(reason string) {
 		return
 	}
 	r.Status, r.Reason = rules.Excused, reason
+	r.unset &^= reasonUnset // the relief's reason replaces min_volume's
 	if r.withheld {
 		r.HasMeasure, r.withheld = true, false
+		r.Fixed.HasMeasure, r.withheldFixed = r.withheldFixed, false
 	}
+}
+
+// Complete returns the result with every field set. A result of
+// Evaluator.EvaluateFast, or judged from a Value of Evaluator.Fast, holds
+// its measure and volume only in Fixed where they fit there, and leaves
+// the Reason of a volume below min_volume unwritten, so as to allocate
+// nothing; Complete sets Measure, Volume and Reason. It allocates for
+// those only.
+func (r Result) Complete() Result {
+	r.complete()
+	return r
+}
+
+func (r *Result) complete() {
+	if r.unset == 0 {
+		return
+	}
+	if r.unset&measureUnset != 0 {
+		r.Measure = r.Fixed.Measure.Decimal()
+	}
+	if r.unset&volumeUnset != 0 {
+		r.Volume = r.Fixed.Volume.Decimal()
+	}
+	if r.unset&reasonUnset != 0 {
+		r.Reason = belowMinVolume(r.Volume, *r.minVolume)
+	}
+	r.unset, r.minVolume = 0, nil
 }
 
 // Evaluator evaluates a Program's expressions for one row at a time. It
 // reuses its buffers between calls and is not safe for concurrent use.
 type Evaluator struct {
 	p     *Program
-	vm    vm.VM
-	env   map[string]any
+	row   *Row
 	month rules.Month
+	gen   uint64    // counts the rows loaded; a numSlot converted for another is stale
+	nums  []numSlot // the row's numeric fields in fixed point, by field
+	// prepared is the row's own, when it has been prepared (see
+	// Row.Prepare); nums is not used then.
+	prepared []fixedField
+	months   map[rules.Month]string
+	texts    []string // a Condition's text values, by index
+
+	// The VM evaluates what the closures cannot; env is set from the
+	// row when it first does.
+	vm     vm.VM
+	env    map[string]any
+	envSet bool
+	useVM  bool // the VM evaluates everything (tests compare the two)
+	vmRuns int  // expressions the VM evaluated
 }
 
 // NewEvaluator returns an Evaluator for the program.
 func (p *Program) NewEvaluator() *Evaluator {
-	return &Evaluator{p: p, env: make(map[string]any, len(p.rb.Keys)+len(p.rb.Fields)+1)}
+	return &Evaluator{p: p, nums: make([]numSlot, len(p.rb.Fields)),
+		months: map[rules.Month]string{},
+		env:    make(map[string]any, len(p.rb.Keys)+len(p.rb.Fields)+1)}
 }
 
 // EvalError is an expression that failed for a row other than by having
@@ -92,6 +171,10 @@ func (e *EvalError) Error() string {
 	return fmt.Sprintf("%s: %s.%s: %s failed for %s: %s", e.Expr.Pos, e.KPI, e.Field, e.Expr.Source, row, msg)
 }
 
+// InvalidInput reports true: the rulebook met data it did not expect,
+// which is the user's to fix (see runner.IsInvalidInput).
+func (e *EvalError) InvalidInput() bool { return true }
+
 // Unwrap returns the underlying failure, e.g. one wrapping ErrArgument.
 func (e *EvalError) Unwrap() error { return e.Err }
 
@@ -105,71 +188,216 @@ type Value struct {
 	Measure    decimal.Decimal
 	HasMeasure bool   // false when the measure is undefined
 	Undefined  string // why the measure is undefined
+	// Fixed holds the measure and volume in fixed point, where they fit.
+	Fixed Fixed
+
+	unset unset
+}
+
+// Complete returns the value with Measure and Volume set, which a value
+// from Evaluator.Fast holds only in Fixed where they fit there. It
+// allocates for those only.
+func (v Value) Complete() Value {
+	if v.unset&measureUnset != 0 {
+		v.Measure = v.Fixed.Measure.Decimal()
+	}
+	if v.unset&volumeUnset != 0 {
+		v.Volume = v.Fixed.Volume.Decimal()
+	}
+	v.unset = 0
+	return v
 }
 
 // Evaluate works out every KPI's result for the row, appending to out
 // (which may be nil) and returning it, in rulebook order.
 func (e *Evaluator) Evaluate(row *Row, out []Result) ([]Result, error) {
+	return e.evaluate(row, out, true)
+}
+
+// EvaluateFast is Evaluate leaving the results' Measure and Volume unset
+// where Fixed holds them, and Reason for a volume below min_volume (see
+// Result.Complete). With rows whose measures and volumes fit in fixed
+// point, it allocates nothing once out has room for the results and the
+// evaluator has seen the row's month; prepared rows (Row.Prepare) save
+// converting their numbers each time.
+func (e *Evaluator) EvaluateFast(row *Row, out []Result) ([]Result, error) {
+	return e.evaluate(row, out, false)
+}
+
+func (e *Evaluator) evaluate(row *Row, out []Result, decimals bool) ([]Result, error) {
 	if err := e.Load(row); err != nil {
 		return out, err
 	}
-	for i, k := range e.p.rb.KPIs {
-		v, err := e.Value(i)
-		if err != nil {
+	kpis := e.p.rb.KPIs
+	out = slices.Grow(out, len(kpis))
+	for i, k := range kpis {
+		var v Value
+		if err := e.fast(i, &v); err != nil {
 			return out, err
 		}
-		out = append(out, Judge(k, v))
+		out = out[:len(out)+1]
+		r := &out[len(out)-1]
+		judge(k, &v, &e.p.kpis[i].refs, r)
+		if decimals {
+			r.complete()
+		}
 	}
 	return out, nil
 }
 
-// Load makes row the one that Value evaluates.
+// Load makes row the one that Value and Fast evaluate. The row must not
+// change until another is loaded.
 func (e *Evaluator) Load(row *Row) error {
 	rb := e.p.rb
 	if len(row.Keys) != len(rb.Keys) || len(row.Values) != len(rb.Fields) {
 		return fmt.Errorf("kpi: row has %d keys and %d values; the rulebook declares %d and %d",
 			len(row.Keys), len(row.Values), len(rb.Keys), len(rb.Fields))
 	}
+	e.row, e.month, e.envSet = row, row.Month, false
+	e.gen++
+	e.prepared = nil
+	if row.isPrepared() {
+		e.prepared = row.prepared
+	}
+	return nil
+}
+
+// setEnv gives the VM the loaded row's values.
+func (e *Evaluator) setEnv() {
+	if e.envSet {
+		return
+	}
+	rb := e.p.rb
 	for i, k := range rb.Keys {
-		e.env[k] = row.Keys[i]
+		e.env[k] = e.row.Keys[i]
 	}
 	for i, f := range rb.Fields {
-		e.env[f.Name] = row.Values[i]
+		e.env[f.Name] = e.row.Values[i]
 	}
-	e.month = row.Month
-	e.env["month"] = row.Month.String()
-	return nil
+	e.env[rules.MonthColumn] = e.monthText()
+	e.envSet = true
 }
 
 // Value evaluates the expressions of the i-th KPI for the loaded row.
 func (e *Evaluator) Value(i int) (Value, error) {
+	v, err := e.Fast(i)
+	return v.Complete(), err
+}
+
+// Fast is Value leaving Measure and Volume unset where Fixed holds them
+// (see Value.Complete). For a measure and volume that fit in fixed
+// point, it allocates nothing.
+func (e *Evaluator) Fast(i int) (Value, error) {
+	var v Value
+	err := e.fast(i, &v)
+	return v, err
+}
+
+// fast is Fast into v, which is the zero Value.
+func (e *Evaluator) fast(i int, v *Value) error {
 	k, c := e.p.rb.KPIs[i], &e.p.kpis[i]
-	v := Value{Applies: true}
+	v.Applies = true
 	if c.applies != nil {
-		out, err := e.vm.Run(c.applies, e.env)
+		t, err := e.truth(c.applies)
 		if err != nil {
-			return v, e.fail(k, k.Applies, err, &v)
+			return e.fail(k, k.Applies, err, v)
 		}
-		if v.Applies = out == true; !v.Applies {
-			return v, nil
+		if v.Applies = t; !v.Applies {
+			return nil
 		}
 	}
 	if c.volume != nil {
-		out, err := e.vm.Run(c.volume, e.env)
-		if err != nil {
-			return v, e.fail(k, k.Volume, err, &v)
+		if f, st := e.closures(c.volume); st == exact && f.Scale() <= DivisionPlaces {
+			v.Fixed.Volume, v.Fixed.HasVolume, v.unset = f, true, volumeUnset
+		} else if n, err := e.number(c.volume, f, st); err != nil {
+			return e.fail(k, k.Volume, err, v)
+		} else {
+			v.Volume, v.Fixed.Volume, v.Fixed.HasVolume = n.d, n.f, n.fits
+			if !n.hasD {
+				v.unset |= volumeUnset
+			}
 		}
-		v.Volume, v.HasVolume = places(out.(decimal.Decimal)), true
+		v.HasVolume = true
 	}
-	out, err := e.vm.Run(c.measure, e.env)
+	if f, st := e.closures(c.measure); st == exact && f.Scale() <= DivisionPlaces {
+		v.Fixed.Measure, v.Fixed.HasMeasure, v.unset = f, true, v.unset|measureUnset
+	} else if n, err := e.number(c.measure, f, st); err != nil {
+		return e.fail(k, k.Measure, err, v)
+	} else {
+		v.Measure, v.Fixed.Measure, v.Fixed.HasMeasure = n.d, n.f, n.fits
+		if !n.hasD {
+			v.unset |= measureUnset
+		}
+	}
+	v.HasMeasure = true
+	if !v.within(k.Range, &c.refs) {
+		return &EvalError{KPI: k.ID, Field: "measure", Month: e.month, Expr: k.Measure, Err: outOfRange(k, v.Complete().Measure)}
+	}
+	return nil
+}
+
+// closures evaluates a measure or volume with its closures; without
+// them, or when the VM must evaluate everything, its status is inexact.
+func (e *Evaluator) closures(x *expression) (fixed.Decimal, status) {
+	if x.num == nil || e.useVM {
+		return fixed.Decimal{}, inexact
+	}
+	return x.num(e)
+}
+
+// number is a measure or volume: in fixed point when it fits there, as a
+// decimal when the VM gave it.
+type number struct {
+	f          fixed.Decimal // valid when fits
+	fits, hasD bool
+	d          decimal.Decimal // valid when hasD: the VM gave the number
+}
+
+// errDivision is the error of a division by zero found in fixed point,
+// as quo words it.
+var errDivision = fmt.Errorf("division by zero: %w", ErrUndefined)
+
+// number finishes a measure or volume the closures gave as f with status
+// st: it rounds it as places does, reports a division by zero, or has
+// the VM evaluate the expression.
+func (e *Evaluator) number(x *expression, f fixed.Decimal, st status) (number, error) {
+	switch st {
+	case exact:
+		if f.Scale() > DivisionPlaces {
+			var ok bool
+			if f, ok = f.Round(DivisionPlaces); !ok {
+				break // to the VM
+			}
+		}
+		return number{f: f, fits: true}, nil
+	case undefined:
+		return number{}, errDivision
+	}
+	e.setEnv()
+	e.vmRuns++
+	out, err := e.vm.Run(x.prog, e.env)
 	if err != nil {
-		return v, e.fail(k, k.Measure, err, &v)
+		return number{}, err
 	}
-	v.Measure, v.HasMeasure = places(out.(decimal.Decimal)), true
-	if !k.Range.Contains(v.Measure) {
-		return v, &EvalError{KPI: k.ID, Field: "measure", Month: e.month, Expr: k.Measure, Err: outOfRange(k, v.Measure)}
+	d := places(out.(decimal.Decimal))
+	f, fits := fixed.FromDecimal(d)
+	return number{f: f, fits: fits, d: d, hasD: true}, nil
+}
+
+// truth evaluates an applies expression, as number does.
+func (e *Evaluator) truth(x *expression) (bool, error) {
+	if x.cond != nil && !e.useVM {
+		switch t, st := x.cond(e); st {
+		case exact:
+			return t, nil
+		case undefined:
+			return false, errDivision
+		}
 	}
-	return v, nil
+	e.setEnv()
+	e.vmRuns++
+	out, err := e.vm.Run(x.prog, e.env)
+	return out == true, err
 }
 
 // ErrOutOfRange is wrapped by the evaluation error of a measure outside
@@ -213,47 +441,4 @@ func (e *Evaluator) fail(k *rules.KPI, ex rules.Expr, err error, v *Value) error
 		field = "volume"
 	}
 	return &EvalError{KPI: k.ID, Field: field, Month: e.month, Expr: ex, Err: err}
-}
-
-// Judge turns a KPI's value into its result: not applicable, not measured
-// (an undefined measure, or a volume below min_volume), or classified
-// against the target and bounds. A not-measured result reports no measure;
-// one below min_volume keeps it for Excuse to report.
-func Judge(k *rules.KPI, v Value) Result {
-	switch {
-	case !v.Applies:
-		return Result{Status: rules.NotApplicable}
-	case k.MinVolume != nil && v.HasVolume && v.Volume.LessThan(*k.MinVolume):
-		return Result{Status: rules.NotMeasured, Volume: v.Volume, HasVolume: true,
-			Measure: v.Measure, withheld: v.HasMeasure,
-			Reason: fmt.Sprintf("volume %s < min_volume %s", v.Volume, k.MinVolume)}
-	case v.Undefined != "":
-		return Result{Status: rules.NotMeasured, Reason: v.Undefined, Volume: v.Volume, HasVolume: v.HasVolume}
-	}
-	return Result{Status: Classify(k, v.Measure), Measure: v.Measure, HasMeasure: true,
-		Volume: v.Volume, HasVolume: v.HasVolume}
-}
-
-// Classify returns the status of a measure against the KPI's target and
-// bounds. A measure exactly at the target is met; exactly at a bound, it
-// belongs to the better level. When a bound equals the one before it, the
-// level between is never returned: with target 1 and serious 1, 1 is met
-// and any measure below it serious (see rules.KPI.Reaches).
-func Classify(k *rules.KPI, m decimal.Decimal) rules.Status {
-	worse := func(a, b decimal.Decimal) bool { // a is worse than b
-		if k.Direction == rules.Lower {
-			return a.GreaterThan(b)
-		}
-		return a.LessThan(b)
-	}
-	if !worse(m, k.Target) {
-		return rules.Met
-	}
-	status := rules.Minor
-	for _, level := range rules.Levels[1:] {
-		if b := k.Bound(level); b != nil && worse(m, *b) {
-			status = level
-		}
-	}
-	return status
 }

@@ -11,7 +11,7 @@ import (
 // Compile the example contract's expressions once and evaluate one lot's
 // month: emergency defects, 247 of 255 fixed within 24 hours.
 func ExampleProgram_NewEvaluator() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -40,20 +40,4 @@ func ExampleProgram_NewEvaluator() {
 	r := results[0] // KPI-01: target 0.99, serious 0.98, severe 0.97, critical 0.96
 	fmt.Println(r.Measure, r.Status)
 	// Output: 0.9686274509803922 severe
-}
-
-// Classification is exact: a measure equal to the target is met, one equal
-// to a bound belongs to the better level.
-func ExampleClassify() {
-	target, serious := decimal.RequireFromString("0.98"), decimal.RequireFromString("0.90")
-	k := &rules.KPI{ID: "K", Target: target}
-	k.Bounds[rules.Serious-rules.Minor] = &serious
-	for _, m := range []string{"0.98", "0.97", "0.90", "0.8999"} {
-		fmt.Println(m, kpi.Classify(k, decimal.RequireFromString(m)))
-	}
-	// Output:
-	// 0.98 met
-	// 0.97 minor
-	// 0.90 minor
-	// 0.8999 serious
 }

@@ -53,44 +53,22 @@ func (p *literals) Visit(node *ast.Node) {
 	c.SetType(decType)
 }
 
-// negation rewrites unary minus on a decimal as a call of neg, since expr
-// overloads only binary operators. It repeats with the operator overloads
-// so that -(a + b) is seen once a + b has become add(a, b).
-type negation struct{ applied bool }
-
-// Reset starts another pass.
-func (p *negation) Reset() { p.applied = false }
-
-// ShouldRepeat asks for another pass after a rewrite.
-func (p *negation) ShouldRepeat() bool { return p.applied }
-
-// Visit rewrites -x on a decimal as neg(x).
-func (p *negation) Visit(node *ast.Node) {
-	u, ok := (*node).(*ast.UnaryNode)
-	if !ok || (u.Operator != "-" && u.Operator != "+") || u.Node.Type() != decType {
-		return
-	}
-	var n ast.Node
-	switch c, isConst := u.Node.(*ast.ConstantNode); {
-	case isConst && u.Operator == "-":
-		n = &ast.ConstantNode{Value: c.Value.(dec).Neg()}
-	case u.Operator == "+":
-		n = u.Node
-	default:
-		n = &ast.CallNode{Callee: &ast.IdentifierNode{Value: "neg"}, Arguments: []ast.Node{u.Node}}
-	}
-	ast.Patch(node, n)
-	n.SetType(decType)
-	p.applied = true
+// helper is a function a KPI expression may call, or that an operator on
+// numbers becomes (see decimalOps).
+type helper struct {
+	name string
+	fn   func(p ...any) (any, error)
+	sig  any // a pointer to the Go function type expr checks calls against
 }
 
-// functions are the decimal operators and helpers a KPI expression may use.
-var functions = func() []expr.Option {
-	bin := func(name string, f func(a, b dec) (any, error), sig any) expr.Option {
-		return expr.Function(name, func(p ...any) (any, error) { return f(p[0].(dec), p[1].(dec)) }, sig)
+// helpers are the decimal operators and helper functions; they all take
+// numbers.
+var helpers = func() []helper {
+	bin := func(name string, f func(a, b dec) (any, error), sig any) helper {
+		return helper{name, func(p ...any) (any, error) { return f(p[0].(dec), p[1].(dec)) }, sig}
 	}
 	arith, cmp := new(func(dec, dec) dec), new(func(dec, dec) bool)
-	return []expr.Option{
+	return []helper{
 		bin("add", func(a, b dec) (any, error) { return a.Add(b), nil }, arith),
 		bin("sub", func(a, b dec) (any, error) { return a.Sub(b), nil }, arith),
 		bin("mul", func(a, b dec) (any, error) { return a.Mul(b), nil }, arith),
@@ -101,18 +79,38 @@ var functions = func() []expr.Option {
 		bin("le", func(a, b dec) (any, error) { return a.LessThanOrEqual(b), nil }, cmp),
 		bin("gt", func(a, b dec) (any, error) { return a.GreaterThan(b), nil }, cmp),
 		bin("ge", func(a, b dec) (any, error) { return a.GreaterThanOrEqual(b), nil }, cmp),
-		expr.Function("neg", func(p ...any) (any, error) { return p[0].(dec).Neg(), nil }, new(func(dec) dec)),
-		expr.Function("min", extreme(-1), new(func(dec, ...dec) dec)),
-		expr.Function("max", extreme(+1), new(func(dec, ...dec) dec)),
-		expr.Function("abs", func(p ...any) (any, error) { return p[0].(dec).Abs(), nil }, new(func(dec) dec)),
-		expr.Function("round", round, new(func(dec, dec) dec)),
-		expr.Function("pct", pct, new(func(dec, dec) dec)),
-		expr.Operator("+", "add"), expr.Operator("-", "sub"),
-		expr.Operator("*", "mul"), expr.Operator("/", "div"),
-		expr.Operator("==", "eq"), expr.Operator("!=", "ne"),
-		expr.Operator("<", "lt"), expr.Operator("<=", "le"),
-		expr.Operator(">", "gt"), expr.Operator(">=", "ge"),
+		{"neg", func(p ...any) (any, error) { return p[0].(dec).Neg(), nil }, new(func(dec) dec)},
+		{"min", extreme(-1), new(func(dec, ...dec) dec)},
+		{"max", extreme(+1), new(func(dec, ...dec) dec)},
+		{"abs", func(p ...any) (any, error) { return p[0].(dec).Abs(), nil }, new(func(dec) dec)},
+		{"round", round, new(func(dec, dec) dec)},
+		{"pct", pct, new(func(dec, dec) dec)},
 	}
+}()
+
+// operatorHelpers names the helper that each operator on two numbers
+// becomes.
+var operatorHelpers = map[string]string{
+	"+": "add", "-": "sub", "*": "mul", "/": "div",
+	"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
+}
+
+// functions declares the helpers to expr.
+var functions = func() []expr.Option {
+	out := make([]expr.Option, len(helpers))
+	for i, h := range helpers {
+		out[i] = expr.Function(h.name, h.fn, h.sig)
+	}
+	return out
+}()
+
+// helperTypes holds each helper's Go function type.
+var helperTypes = func() map[string]reflect.Type {
+	out := make(map[string]reflect.Type, len(helpers))
+	for _, h := range helpers {
+		out[h.name] = reflect.TypeOf(h.sig).Elem()
+	}
+	return out
 }()
 
 // DivisionPlaces is the number of decimal places a quotient is rounded to

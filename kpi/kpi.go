@@ -13,7 +13,9 @@
 // pct(a, b) (a / b * 100), cond ? a : b and if cond { a } else { b }, and
 // refer to the key columns, month (as "YYYY-MM") and the declared fields;
 // the rest of expr's language (let, lists and in, nil, ??, ranges,
-// matches, member access) is rejected when the rulebook loads.
+// matches, member access, $env) is rejected when the rulebook loads, and
+// so is a mistake of types anywhere in an expression: one that loads
+// never fails for its types when evaluated.
 //
 // A measure with no value, such as 0/0, makes the KPI not_measured; it is
 // never an error, Inf or a panic.
@@ -23,6 +25,22 @@
 // operator and helper, both branches of a condition) and reports a target,
 // bound or floor that range puts out of reach. A measure outside the range
 // of its KPI's declared unit is an *EvalError wrapping ErrOutOfRange.
+//
+// Evaluation takes a fast path where it can. expr parses and type-checks
+// each expression, and its checked tree is compiled once into closures
+// over fixed-point numbers (package fixed), which allocate nothing; a
+// figure that does not fit in fixed point (a quotient of 922.34 or more,
+// a product of two quotients) makes that evaluation run on expr's VM in
+// shopspring decimals instead. Both give the same figures, coefficient
+// and exponent, the same errors and the same messages. Values and
+// results carry the measure and volume in fixed point too (Fixed);
+// Evaluator.Fast and EvaluateFast leave the decimals for Complete to
+// set, and with a prepared row (Row.Prepare) evaluate a month's KPIs
+// with no allocation at all.
+//
+// Check is the rules.Checker kpicredit loads rulebooks with. kpi depends
+// on rules (the rulebook), fixed and limits; package engine evaluates
+// with it.
 package kpi
 
 import (
@@ -56,10 +74,38 @@ type Program struct {
 }
 
 type compiled struct {
-	measure, volume, applies *vm.Program
+	measure, volume, applies *expression
 	// rng holds the values the measure can give, as its expression and
 	// the fields' types imply.
-	rng rules.Range
+	rng  rules.Range
+	refs refs // the KPI's target, bounds, min_volume and range in fixed point
+}
+
+// expression is a compiled expression: the VM's program, and the same
+// tree compiled into closures over fixed-point numbers (see fast.go),
+// num for a number and cond for true or false; both nil when the
+// closures do not cover the expression.
+type expression struct {
+	prog *vm.Program
+	num  numFn
+	cond boolFn
+}
+
+// newExpression compiles prog's checked tree into closures, binding
+// names as b does.
+func newExpression(prog *vm.Program, b builder) *expression {
+	x := &expression{prog: prog}
+	switch node := prog.Node(); node.Type() {
+	case decType:
+		if f, ok := b.num(node); ok {
+			x.num = f
+		}
+	case boolType:
+		if f, ok := b.cond(node); ok {
+			x.cond = f
+		}
+	}
+	return x
 }
 
 // Compile compiles every KPI's measure, volume and applies expression,
@@ -78,7 +124,8 @@ func (p *Program) Derive(rb *rules.Rulebook) (*Program, error) {
 func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 	p := &Program{rb: rb, kpis: make([]compiled, len(rb.KPIs))}
 	env := sampleEnv(rb)
-	known := map[string]*vm.Program{}
+	names := newBuilder(rb)
+	known := map[string]*expression{}
 	ranges := map[string]rules.Range{} // by measure source
 	if base != nil {
 		for i, k := range base.rb.KPIs {
@@ -89,19 +136,22 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 		}
 	}
 	var problems []*rules.Problem
-	do := func(e rules.Expr, key string, want string) *vm.Program {
+	do := func(e rules.Expr, key string, want string) *expression {
 		if e.IsZero() {
 			return nil
 		}
-		if prog := known[want+" "+e.Source]; prog != nil {
-			return prog
+		if x, ok := known[want+" "+e.Source]; ok {
+			return x
 		}
+		var x *expression
 		prog, err := compileExpr(e, env, want)
 		if err != nil {
 			problems = append(problems, exprProblem(e, key, err))
+		} else {
+			x = newExpression(prog, names)
 		}
-		known[want+" "+e.Source] = prog
-		return prog
+		known[want+" "+e.Source] = x
+		return x
 	}
 	for i, k := range rb.KPIs {
 		if k.Measure.IsZero() {
@@ -111,6 +161,7 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 			measure: do(k.Measure, k.ID+".measure", "number"),
 			volume:  do(k.Volume, k.ID+".volume", "number"),
 			applies: do(k.Applies, k.ID+".applies", "bool"),
+			refs:    newRefs(k),
 		}
 		if c.measure != nil {
 			var unreachable []*rules.Problem
@@ -128,10 +179,10 @@ func compile(rb *rules.Rulebook, base *Program) (*Program, error) {
 // checkRange works out the values the KPI's measure can give, reusing
 // the range of the same source in ranges, and reports the target, bounds
 // and floor the range puts out of reach.
-func checkRange(rb *rules.Rulebook, k *rules.KPI, measure *vm.Program, ranges map[string]rules.Range) (rules.Range, []*rules.Problem) {
+func checkRange(rb *rules.Rulebook, k *rules.KPI, measure *expression, ranges map[string]rules.Range) (rules.Range, []*rules.Problem) {
 	rng, ok := ranges[k.Measure.Source]
 	if !ok {
-		rng = measureRange(rb, measure.Node())
+		rng = measureRange(rb, measure.prog.Node())
 		ranges[k.Measure.Source] = rng
 	}
 	return rng, k.Unreachable(rng, "the measure "+limits.Quote(k.Measure.Source))
@@ -148,7 +199,7 @@ func (p *Program) MeasureRange(i int) rules.Range { return p.kpis[i].rng }
 
 // sampleEnv declares each name an expression may use with a value of its type.
 func sampleEnv(rb *rules.Rulebook) map[string]any {
-	env := map[string]any{"month": ""}
+	env := map[string]any{rules.MonthColumn: ""}
 	for _, k := range rb.Keys {
 		env[k] = ""
 	}
@@ -169,21 +220,29 @@ func compileExpr(e rules.Expr, env map[string]any, want string) (*vm.Program, er
 	if d := nesting(e.Source); d > MaxDepth {
 		return nil, fmt.Errorf("expression nests brackets %d deep; at most %d", d, MaxDepth)
 	}
+	// expr runs the patches that do not repeat (literals, allowed) first,
+	// then decimalOps until it changes nothing, then retype; its checker
+	// then checks the rewritten tree afresh (see operators.go).
+	types := typer{env: env}
+	lang := &allowed{src: e.Source}
 	opts := []expr.Option{
 		expr.Env(env),
 		expr.MaxNodes(MaxNodes),
 		expr.DisableAllBuiltins(),
 		expr.Patch(&literals{src: []rune(e.Source)}),
-		expr.Patch(&negation{}),
+		expr.Patch(lang),
+		expr.Patch(&decimalOps{typer: types}),
+		expr.Patch(retype{}),
 	}
-	lang := &allowed{src: e.Source}
 	opts = append(opts, functions...)
-	opts = append(opts, expr.Patch(lang))
 	prog, err := expr.Compile(e.Source, opts...)
 	if lang.err != nil {
 		return nil, lang.err
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := types.checkResolved(prog.Node(), e.Source); err != nil {
 		return nil, err
 	}
 	if err := checkLiterals(prog.Node()); err != nil {

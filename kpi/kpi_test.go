@@ -29,7 +29,7 @@ fields:
   note: string
 kpis:
 ` + kpiYAML
-	rb, err := rules.Parse("test.yaml", strings.NewReader(src))
+	rb, err := rules.Parse("test.yaml", strings.NewReader(src), nil)
 	require.NoError(t, err)
 	return kpi.Compile(rb)
 }
@@ -133,6 +133,14 @@ func TestCompileErrors(t *testing.T) {
 			`test.yaml:13:22: K.measure: unknown function len (expressions may use min, max, abs, round, pct) in "len(note)"`},
 		{"text in arithmetic", `{id: K, measure: done + note, target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:27: K.measure: invalid operation: + (mismatched types decimal.Decimal and string) in "done + note"`},
+		{"text in arithmetic inside a helper", `{id: K, measure: "max(done + note, 1)", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:32: K.measure: invalid operation: + (mismatched types decimal.Decimal and string) in "max(done + note, 1)"`},
+		{"branches of different kinds", `{id: K, measure: "abs(jobs > 0 ? 1 : note)", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:42: K.measure: the branches of ?: give a number and text; both must give the same kind of value in "abs(jobs > 0 ? 1 : note)"`},
+		{"a function as a value", `{id: K, measure: "max == min ? 1 : 0", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:23: K.measure: max is a function: call it, as in max(x) in "max == min ? 1 : 0"`},
+		{"$env", `{id: K, measure: "$env ? 1 : 0", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:23: K.measure: $env is not allowed in a KPI expression (use arithmetic, comparisons, and/or/not, ?: and the helper functions) in "$env ? 1 : 0"`},
 		{"syntax", `{id: K, measure: "done / (jobs", target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:34: K.measure: unexpected token EOF in "done / (jobs"`},
 		{"let", `{id: K, measure: "let a = done * done; let b = a * a; b", target: 1, credit: {fixed: {minor: 1}}}`,
@@ -302,14 +310,28 @@ fields: {charge: money, a: decimal}
 kpis:
   - {id: K, measure: a, `+tc.bounds+`, credit: {sliding: {max_percent_of_charge: 2, floor: `+
 				map[bool]string{true: "30", false: "0"}[strings.Contains(tc.bounds, "lower")]+`}}}
-`))
+`), nil)
 			require.NoError(t, err)
 			k := rb.KPIs[0]
 			for m, want := range tc.want {
-				got := kpi.Classify(k, d(m))
+				got := k.Classify(d(m))
 				require.Equal(t, want, got, "measure %s", m)
 				require.True(t, got == rules.Met || k.Reaches(got), "measure %s: %s is not reachable", m, got)
 			}
 		})
 	}
+}
+
+// Names come from the syntax tree: the helpers' names and text in quotes
+// are not names, and each name is placed in the source.
+func TestNames(t *testing.T) {
+	src := `max(jobs, 1) + round(fixed / jobs, 2) + (region == "jobs, Wales" ? 1 : 0) + pct(é_x, jobs)`
+	got := kpi.Names(src)
+	var names []string
+	for _, n := range got {
+		names = append(names, n.Name)
+		require.Equal(t, n.Name, string([]rune(src)[n.From:n.To]))
+	}
+	require.Equal(t, []string{"jobs", "fixed", "jobs", "region", "é_x", "jobs"}, names)
+	require.Empty(t, kpi.Names("jobs +"), "an expression that does not parse")
 }

@@ -182,9 +182,12 @@ func rangeOf(rb *rules.Rulebook, n ast.Node) interval {
 	return everything
 }
 
-// call gives the range of a helper or operator applied to args' ranges.
+// call gives the range of a helper or operator applied to args' ranges;
+// a call with no arguments, which the checker rejects first, has any.
 func call(name string, args []interval) interval {
 	switch {
+	case len(args) == 0:
+		return everything
 	case name == "neg" || name == "abs":
 		if name == "abs" {
 			return args[0].abs()

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"unicode/utf8"
@@ -19,24 +20,71 @@ import (
 // month), and r.Figures must hold figures for every closed month and for
 // r.Month, and no other. On any error nothing is written.
 func (l *Ledger) CloseMonth(ctx context.Context, r CloseRequest) (*CloseResult, error) {
+	return l.CloseWith(ctx, func(context.Context, *Snapshot) (CloseRequest, error) { return r, nil })
+}
+
+// Snapshot is the ledger as a close finds it, inside the close's write
+// transaction: no other write can change it until the close ends.
+type Snapshot struct {
+	Meta     Meta
+	Closed   []rules.Month // the closed service months, in order
+	Balances []Balance     // every credit held, in the order first recorded
+
+	ctx context.Context
+	q   querier
+	l   *Ledger
+}
+
+// Document returns a document stored by an earlier close (see
+// Ledger.Document), read in the close's transaction.
+func (s *Snapshot) Document(sha256 string) (string, error) {
+	return s.l.document(s.ctx, s.q, sha256)
+}
+
+// Prepare works out the close to record from the ledger as it stands.
+type Prepare func(ctx context.Context, s *Snapshot) (CloseRequest, error)
+
+// CloseWith closes a month as CloseMonth does, prepare computing the close
+// inside the transaction that records it: from the ledger as it stands,
+// which no other write can change meanwhile, so that reading the ledger,
+// computing and recording are one step. Another write at once fails with
+// ErrBusy without waiting, however long prepare takes; readers are not
+// held up. On any error, prepare's included, nothing is written.
+func (l *Ledger) CloseWith(ctx context.Context, prepare Prepare) (*CloseResult, error) {
 	var res *CloseResult
-	err := l.checkClose(r)
-	if err == nil {
-		err = l.write(ctx, func(c *sql.Conn) error {
-			st, err := l.loadState(ctx, c)
-			if err != nil {
-				return err
-			}
-			b, res1, err := l.planClose(ctx, st, r)
-			if err != nil {
-				return err
-			}
-			res = res1
-			return b.insert(ctx, c)
-		})
+	var month rules.Month
+	prepared := false
+	err := l.write(ctx, func(c *sql.Conn) error {
+		st, err := l.loadState(ctx, c)
+		if err != nil {
+			return err
+		}
+		snap := &Snapshot{Meta: l.Meta(), Closed: slices.Clone(st.closed), ctx: ctx, q: c, l: l}
+		for _, k := range st.order {
+			b := *st.credits[k]
+			b.Lot = slices.Clone(b.Lot)
+			snap.Balances = append(snap.Balances, b)
+		}
+		r, err := prepare(ctx, snap)
+		if err != nil {
+			return err
+		}
+		month, prepared = r.Month, true
+		if err := l.checkClose(r); err != nil {
+			return err
+		}
+		b, res1, err := l.planClose(ctx, st, r)
+		if err != nil {
+			return err
+		}
+		res = res1
+		return b.insert(ctx, c)
+	})
+	if errors.Is(err, ErrBusy) || (err != nil && !prepared) {
+		return nil, fmt.Errorf("%s: %w", l.path, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: close %s: %w", l.path, r.Month, err)
+		return nil, fmt.Errorf("%s: close %s: %w", l.path, month, err)
 	}
 	return res, nil
 }
@@ -48,6 +96,14 @@ func (l *Ledger) checkClose(r CloseRequest) error {
 	}
 	if err := checkHashes(r.Figures.Hashes); err != nil {
 		return err
+	}
+	for i, doc := range r.Figures.Documents {
+		if h := sum([]byte(doc)); h != r.Figures.Hashes.Inputs && h != r.Figures.Hashes.Rulebook {
+			return invalid("document %d has the SHA-256 %s, which is neither the inputs' nor the rulebook's", i+1, h)
+		}
+		if !utf8.ValidString(doc) {
+			return invalid("document %d is not UTF-8 text", i+1)
+		}
 	}
 	seen := make(map[creditKey]bool, len(r.Figures.Lines))
 	for i, f := range r.Figures.Lines {
@@ -157,6 +213,7 @@ func (l *Ledger) planClose(ctx context.Context, st *state, r CloseRequest) (*bat
 	}
 	h := r.Figures.Hashes
 	b := l.newBatch(st, batchClose, r.Month, r.Month.Add(r.InvoiceLag), h, r.At)
+	b.Documents = r.Figures.Documents
 	head := st.head
 	for _, f := range months[r.Month] {
 		head = b.add(head, entryIn{kind: KindCredit, service: f.Month, lot: lotText(f.Lot), kpi: f.KPI,
@@ -183,10 +240,10 @@ func adjustments(st *state, m rules.Month, figs []Figure, h Hashes, classify Cla
 	var out []entryIn
 	current := make(map[creditKey]bool, len(figs))
 	diff := func(k creditKey, lot []string, level string, now Amounts) {
-		held := Amounts{}
+		held, heldLevel := Amounts{}, ""
 		priors := st.closeHashes[m]
 		if b := st.credits[k]; b != nil {
-			held, priors = Amounts{b.Credit, b.EarnBack}, b.Hashes
+			held, priors, heldLevel = Amounts{b.Credit, b.EarnBack}, b.Hashes, b.Level
 		}
 		if held.Credit.Equal(now.Credit) && held.EarnBack.Equal(now.EarnBack) {
 			return
@@ -194,7 +251,7 @@ func adjustments(st *state, m rules.Month, figs []Figure, h Hashes, classify Cla
 		reason := ReasonRecomputed
 		if classify != nil {
 			a := Adjustment{Month: m, Lot: slices.Clone(lot), KPI: k.kpi, Held: held, Current: now,
-				HeldHashes: priors, Hashes: h}
+				HeldHashes: priors, Hashes: h, HeldLevel: heldLevel, Level: level, Disputed: st.disputed[k]}
 			if r := classify(a); r != "" {
 				reason = r
 			}

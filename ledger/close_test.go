@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -90,6 +91,13 @@ func TestCloseChainsAndSums(t *testing.T) {
 	closed, err := l.Closed(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "[2025-01 2025-02 2025-03]", monthsText(closed))
+	closes, err := l.Closes(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []CloseInfo{
+		{Batch: 1, Month: month("2025-01"), Invoice: month("2025-01"), Hashes: hashes("jan")},
+		{Batch: 2, Month: month("2025-02"), Invoice: month("2025-03"), Hashes: hashes("feb")},
+		{Batch: 3, Month: month("2025-03"), Invoice: month("2025-03"), Hashes: hashes("mar")},
+	}, closes)
 	_, err = l.Verify(ctx)
 	require.NoError(t, err)
 }
@@ -194,4 +202,124 @@ func monthsText[T interface{ String() string }](ms []T) string {
 		s += m.String()
 	}
 	return s + "]"
+}
+
+// A close keeps the texts of its hashes, each once however many closes
+// give it; a text that is not of either hash is refused, nothing written.
+func TestCloseKeepsDocuments(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	r := closeReq("2025-01", hashes("jan"), fig("2025-01", "Acme", "North", "KPI-01", "1.00", "0"))
+	r.Figures.Documents = []string{"inputs jan", "rules jan"}
+	mustClose(t, l, r)
+	r = closeReq("2025-02", Hashes{Inputs: hashes("feb").Inputs, Rulebook: hashes("jan").Rulebook},
+		fig("2025-01", "Acme", "North", "KPI-01", "1.00", "0"), fig("2025-02", "Acme", "North", "KPI-01", "2.00", "0"))
+	r.Figures.Documents = []string{"rules jan", "inputs feb"}
+	mustClose(t, l, r)
+	for _, text := range []string{"inputs jan", "rules jan", "inputs feb"} {
+		got, err := l.Document(ctx, sum([]byte(text)))
+		require.NoError(t, err)
+		assert.Equal(t, text, got)
+	}
+	assert.Len(t, dumpTables(t, l.Path())["documents"], 3)
+	_, err := l.Document(ctx, hashes("mar").Inputs)
+	assert.ErrorIs(t, err, ErrNoDocument)
+
+	before := dump(t, l.Path())
+	r = closeReq("2025-03", hashes("mar"), fig("2025-01", "Acme", "North", "KPI-01", "1.00", "0"),
+		fig("2025-02", "Acme", "North", "KPI-01", "2.00", "0"), fig("2025-03", "Acme", "North", "KPI-01", "3.00", "0"))
+	r.Figures.Documents = []string{"inputs mar", "something else"}
+	_, err = l.CloseMonth(ctx, r)
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "document 2 has the SHA-256 "+sum([]byte("something else"))+", which is neither the inputs' nor the rulebook's")
+	assert.Equal(t, before, dump(t, l.Path()))
+}
+
+// A classifier learns the held and current levels, and whether the credit
+// was disputed since its held figure was recorded.
+func TestClassifierSeesLevelsAndDisputes(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	n1 := fig("2025-01", "Acme", "North", "KPI-01", "500.00", "0")
+	n2 := fig("2025-01", "Acme", "North", "KPI-02", "500.00", "0")
+	mustClose(t, l, closeReq("2025-01", hashes("jan"), n1, n2))
+	_, err := l.Dispute(ctx, authority, Dispute{Action: DisputeOpen, Month: month("2025-01"), Lot: n1.Lot,
+		KPI: "KPI-01", Reason: "counts", By: "Acme", At: at})
+	require.NoError(t, err)
+	var seen []Adjustment
+	classify := func(a Adjustment) Reason { seen = append(seen, a); return "" }
+	e1, e2 := n1, n2
+	e1.Credit, e1.Level = dec("0"), "excused"
+	e2.Credit = dec("400.00")
+	r := closeReq("2025-02", hashes("feb"), e1, e2, fig("2025-02", "Acme", "North", "KPI-01", "0", "0"))
+	r.Classify = classify
+	mustClose(t, l, r)
+	require.Len(t, seen, 2)
+	assert.Equal(t, "minor", seen[0].HeldLevel)
+	assert.Equal(t, "excused", seen[0].Level)
+	assert.True(t, seen[0].Disputed, "disputed after January's credit")
+	assert.False(t, seen[1].Disputed)
+
+	seen = nil
+	e1.Credit = dec("10.00")
+	r = closeReq("2025-03", hashes("mar"), e1, e2, fig("2025-02", "Acme", "North", "KPI-01", "0", "0"),
+		fig("2025-03", "Acme", "North", "KPI-01", "0", "0"))
+	r.Classify = classify
+	mustClose(t, l, r)
+	require.Len(t, seen, 1)
+	assert.False(t, seen[0].Disputed, "no dispute step since February's adjustment")
+	es, err := l.Entries(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, string(ReasonRecomputed), es[len(es)-1].Reason, "a classifier's empty reason is the default")
+}
+
+// CloseWith hands prepare the ledger as it stands, and holds the write
+// lock while prepare computes: another close or waiver on the same file
+// fails at once with ErrBusy. An error from prepare writes nothing.
+func TestCloseWith(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	jan := fig("2025-01", "Acme", "North", "KPI-01", "500.00", "0")
+	mustClose(t, l, closeReq("2025-01", hashes("jan"), jan))
+	_, err := l.Waive(ctx, authority, waiver("Ann", "100.00"))
+	require.NoError(t, err)
+	other, err := Open(ctx, l.Path())
+	require.NoError(t, err)
+	defer other.Close()
+
+	before := dump(t, l.Path())
+	_, err = l.CloseWith(ctx, func(context.Context, *Snapshot) (CloseRequest, error) {
+		return CloseRequest{}, errors.New("the data has no 2025-02")
+	})
+	require.EqualError(t, err, l.Path()+": the data has no 2025-02")
+	assert.Equal(t, before, dump(t, l.Path()))
+
+	res, err := l.CloseWith(ctx, func(ctx context.Context, s *Snapshot) (CloseRequest, error) {
+		assert.Equal(t, []rules.Month{month("2025-01")}, s.Closed)
+		require.Len(t, s.Balances, 1)
+		assert.Equal(t, "100", s.Balances[0].Waived.String())
+		_, err := other.CloseMonth(ctx, closeReq("2025-02", hashes("x"), jan, fig("2025-02", "Acme", "North", "KPI-01", "1.00", "0")))
+		assert.ErrorIs(t, err, ErrBusy, "another close")
+		_, err = other.Waive(ctx, authority, waiver("Ann", "1.00"))
+		assert.ErrorIs(t, err, ErrBusy, "a waiver")
+		es, err := other.Entries(ctx)
+		assert.NoError(t, err, "readers go on")
+		assert.Len(t, es, 2)
+		return closeReq("2025-02", hashes("feb"), jan, fig("2025-02", "Acme", "North", "KPI-01", "2.00", "0")), nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Credits)
+}
+
+// A prepare that panics ends the close's transaction: nothing is written,
+// and the next write is not busy.
+func TestCloseWithPanics(t *testing.T) {
+	ctx := t.Context()
+	l := newLedger(t)
+	before := dump(t, l.Path())
+	require.Panics(t, func() {
+		_, _ = l.CloseWith(ctx, func(context.Context, *Snapshot) (CloseRequest, error) { panic("a bug") })
+	})
+	assert.Equal(t, before, dump(t, l.Path()))
+	mustClose(t, l, closeReq("2025-01", hashes("jan"), fig("2025-01", "Acme", "North", "KPI-01", "1.00", "0")))
 }

@@ -1,5 +1,7 @@
 // Package ledger keeps the month-end close: an append-only ledger of service
-// credits in one SQLite file.
+// credits in one SQLite file. It depends on rules (months) and internal/pq
+// (its Parquet export); the engine does not depend on it, and package
+// statement renders what it holds.
 //
 // The ledger does not compute credits. The caller runs the engine and hands
 // [Ledger.CloseMonth] the current computation of every closed month and of
@@ -31,7 +33,8 @@
 // The file's application_id is [ApplicationID] and its user_version the
 // schema version ([SchemaVersion]); a file with another application_id is
 // refused with [ErrNotLedger], one with a newer version with a
-// [*VersionError]. Older versions are migrated when opened. Schema 1:
+// [*VersionError]. Older versions are migrated when opened, in the
+// transaction that opens them. Schema 1:
 //
 //	meta     one row: contract, currency, minor_units, keys (a JSON array of
 //	         the lot key column names), created_at, genesis (the hash the
@@ -46,6 +49,13 @@
 //	         values), kpi, level, credit, earn_back, reason, actor, role,
 //	         inputs_sha256, rules_sha256, prior_inputs_sha256,
 //	         prior_rules_sha256, recorded_at, prev_hash, hash
+//
+// Schema 2 adds
+//
+//	documents  one row per text a close's hashes are of: sha256 (the key),
+//	           content. A close may hand its rulebook and a manifest of its
+//	           inputs (Figures.Documents); each is stored once, and
+//	           [Ledger.Document] reads it back by the hash an entry carries.
 //
 // Months are text YYYY-MM; money is text with exactly minor_units decimal
 // places ("-12.50", "0.00"; never "-0.00"); times are RFC 3339 in UTC to
@@ -80,7 +90,9 @@
 // later entry's prev_hash is the hash of the entry before it. The chain head
 // is the hash of the last entry (the genesis hash while there is none);
 // statements and exports print it, so a copy kept elsewhere anchors the
-// ledger: [Ledger.Verify] checks that an anchor is a hash in the chain.
+// ledger: [Ledger.Verify] checks that an anchor is a hash in the chain. A
+// document is not chained: it is addressed by its SHA-256, which chained
+// entries carry, and Verify recomputes it.
 //
 // # Entries
 //

@@ -47,6 +47,8 @@ var (
 	// ErrDisputeState: the dispute step does not follow from the credit's
 	// dispute state (agree or waive without an open dispute, a second open).
 	ErrDisputeState = errors.New("dispute step out of order")
+	// ErrNoDocument: the ledger keeps no text under the hash asked for.
+	ErrNoDocument = errors.New("no such document in the ledger")
 	// ErrTampered: Verify found the ledger inconsistent; see VerifyError.
 	ErrTampered = errors.New("ledger fails verification")
 )

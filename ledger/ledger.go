@@ -218,6 +218,12 @@ func (l *Ledger) write(ctx context.Context, fn func(*sql.Conn) error) error {
 	if err := begin(ctx, c); err != nil {
 		return err
 	}
+	ended := false
+	defer func() {
+		if !ended { // fn panicked: end the transaction before the connection goes back to the pool
+			_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
 	if testHookBegun != nil {
 		testHookBegun()
 	}
@@ -235,6 +241,7 @@ func (l *Ledger) write(ctx context.Context, fn func(*sql.Conn) error) error {
 	if err != nil {
 		_, _ = c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 	}
+	ended = true
 	return err
 }
 

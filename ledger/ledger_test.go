@@ -181,3 +181,47 @@ func TestOpenMigrates(t *testing.T) {
 func TestSchemaVersionIsTheMigrations(t *testing.T) {
 	assert.Equal(t, SchemaVersion, len(migrations))
 }
+
+// A ledger of schema 1 (before documents) is migrated when opened: it gets
+// the documents table and its triggers, and its entries verify as before.
+func TestOpenMigratesVersion1(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "l.db")
+	saved := migrations
+	migrations = migrations[:1]
+	l, err := Create(ctx, path, testMeta)
+	require.NoError(t, err)
+	mustClose(t, l, closeReq("2025-03", hashes("a"), fig("2025-03", "A", "N", "K", "1.00", "0")))
+	l.Close()
+	migrations = saved
+	assert.NotContains(t, tableNames(t, path), "documents")
+
+	l, err = Open(ctx, path)
+	require.NoError(t, err)
+	defer l.Close()
+	_, err = l.Verify(ctx)
+	require.NoError(t, err, "the documents table has its triggers; the entries are intact")
+	r := closeReq("2025-04", hashes("b"), fig("2025-03", "A", "N", "K", "1.00", "0"), fig("2025-04", "A", "N", "K", "2.00", "0"))
+	r.Figures.Documents = []string{"rules b"}
+	mustClose(t, l, r)
+	doc, err := l.Document(ctx, hashes("b").Rulebook)
+	require.NoError(t, err)
+	assert.Equal(t, "rules b", doc)
+}
+
+// tableNames lists the tables of a ledger file.
+func tableNames(t *testing.T, path string) []string {
+	t.Helper()
+	db := rawDB(t, path)
+	defer db.Close()
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table'")
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		require.NoError(t, rows.Scan(&n))
+		out = append(out, n)
+	}
+	return out
+}

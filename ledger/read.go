@@ -56,6 +56,23 @@ func (l *Ledger) Closed(ctx context.Context) ([]rules.Month, error) {
 	return st.closed, nil
 }
 
+// CloseInfo is one close as recorded.
+type CloseInfo struct {
+	Batch   int64
+	Month   rules.Month // the service month closed
+	Invoice rules.Month // the invoice month its entries went to
+	Hashes  Hashes      // of the computation it recorded
+}
+
+// Closes returns the closes, in order.
+func (l *Ledger) Closes(ctx context.Context) ([]CloseInfo, error) {
+	st := &state{closeHashes: map[rules.Month]Hashes{}}
+	if err := l.loadCloses(ctx, l.db, st); err != nil {
+		return nil, fmt.Errorf("%s: %w", l.path, err)
+	}
+	return st.closes, nil
+}
+
 // Balances returns what the ledger holds for every credit, in the order
 // the credits were first recorded.
 func (l *Ledger) Balances(ctx context.Context) ([]Balance, error) {
@@ -87,4 +104,32 @@ func (l *Ledger) read(ctx context.Context, fn func(querier) error) error {
 		return fmt.Errorf("%s: %w", l.path, err)
 	}
 	return nil
+}
+
+// Document returns the text stored under a SHA-256 by a close (see
+// Figures.Documents); ErrNoDocument when there is none.
+func (l *Ledger) Document(ctx context.Context, sha256 string) (string, error) {
+	return l.document(ctx, l.db, sha256)
+}
+
+func (l *Ledger) document(ctx context.Context, q querier, sha256 string) (string, error) {
+	var doc string
+	rs, err := q.QueryContext(ctx, "SELECT content FROM documents WHERE sha256 = ?", sha256)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", l.path, busy(err))
+	}
+	defer rs.Close()
+	if !rs.Next() {
+		if err := rs.Err(); err != nil {
+			return "", fmt.Errorf("%s: %w", l.path, busy(err))
+		}
+		return "", fmt.Errorf("%s: %w: %s", l.path, ErrNoDocument, sha256)
+	}
+	if err := rs.Scan(&doc); err != nil {
+		return "", fmt.Errorf("%s: %w", l.path, err)
+	}
+	if sum([]byte(doc)) != sha256 {
+		return "", fmt.Errorf("%s: %w: document %s does not match its hash (run verify)", l.path, ErrTampered, sha256)
+	}
+	return doc, nil
 }

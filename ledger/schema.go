@@ -11,15 +11,15 @@ const ApplicationID = 0x4B50434C
 
 // SchemaVersion is the newest schema this package reads and writes; it is
 // the file's user_version.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // tables are the ledger's tables; each gets triggers refusing UPDATE and
 // DELETE.
-var tables = []string{"meta", "batches", "entries"}
+var tables = []string{"meta", "batches", "entries", "documents"}
 
 // migrations[v] brings a schema of version v to version v+1. A new schema
 // version appends a migration; migrations never change.
-var migrations = []string{schemaV1}
+var migrations = []string{schemaV1, schemaV2}
 
 const schemaV1 = `
 CREATE TABLE meta (
@@ -70,6 +70,15 @@ CREATE TABLE entries (
 CREATE INDEX entries_by_invoice ON entries (invoice_month);
 `
 
+// schemaV2 keeps the texts a close's hashes are of (its rulebook, its
+// inputs' manifest), each under its SHA-256.
+const schemaV2 = `
+CREATE TABLE documents (
+  sha256  TEXT PRIMARY KEY,
+  content TEXT NOT NULL
+) STRICT;
+`
+
 // appendOnly returns the triggers that refuse UPDATE and DELETE on a table.
 func appendOnly(table string) string {
 	const trigger = `CREATE TRIGGER IF NOT EXISTS %[1]s_no_%[2]s BEFORE %[3]s ON %[1]s
@@ -87,6 +96,14 @@ func migrate(ctx context.Context, c *sql.Conn, from int) error {
 		}
 	}
 	for _, t := range tables {
+		var n int
+		err := c.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", t).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			continue // a table of a later schema version
+		}
 		if _, err := c.ExecContext(ctx, appendOnly(t)); err != nil {
 			return fmt.Errorf("append-only triggers on %s: %w", t, err)
 		}

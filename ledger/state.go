@@ -26,12 +26,14 @@ type creditKey struct {
 // state is what a write needs to know of the ledger.
 type state struct {
 	closed      []rules.Month // closed service months, in order
+	closes      []CloseInfo   // the close batches, in order
 	closeHashes map[rules.Month]Hashes
 	lastInvoice rules.Month // the last close's invoice month
 	seq, batch  int64       // the last entry and batch
 	head        string
 	credits     map[creditKey]*Balance
-	order       []creditKey // credits by their first entry
+	order       []creditKey        // credits by their first entry
+	disputed    map[creditKey]bool // a dispute step since the latest credit or adjustment entry
 }
 
 const entryColumns = `seq, batch, prev_hash, kind, invoice_month, service_month, lot, kpi, level,
@@ -92,7 +94,8 @@ func (l *Ledger) entry(r *row) (Entry, error) {
 
 // loadState reads what a write needs.
 func (l *Ledger) loadState(ctx context.Context, q querier) (*state, error) {
-	st := &state{closeHashes: map[rules.Month]Hashes{}, credits: map[creditKey]*Balance{}, head: l.row.Genesis}
+	st := &state{closeHashes: map[rules.Month]Hashes{}, credits: map[creditKey]*Balance{},
+		disputed: map[creditKey]bool{}, head: l.row.Genesis}
 	if err := l.loadCloses(ctx, q, st); err != nil {
 		return nil, err
 	}
@@ -131,6 +134,7 @@ FROM batches ORDER BY id`)
 			return fmt.Errorf("%w: batch %d: months %q, %q (run verify)", ErrTampered, st.batch, service, invoice)
 		}
 		st.closed = append(st.closed, m)
+		st.closes = append(st.closes, CloseInfo{Batch: st.batch, Month: m, Invoice: inv, Hashes: h})
 		st.closeHashes[m] = h
 		st.lastInvoice = inv
 	}
@@ -151,8 +155,22 @@ func (st *state) add(e Entry, lot string) {
 		b.Credit = b.Credit.Add(e.Credit)
 		b.EarnBack = b.EarnBack.Add(e.EarnBack)
 		b.Level, b.Hashes = e.Level, e.Hashes
+		if st.disputed != nil {
+			st.disputed[k] = false
+		}
+	case KindDisputeOpen, KindDisputeAgree, KindDisputeWaive:
+		st.dispute(k, b, e)
 	case KindWaiver:
 		b.Waived = b.Waived.Sub(e.Net())
+	}
+}
+
+// dispute accounts for a dispute step.
+func (st *state) dispute(k creditKey, b *Balance, e Entry) {
+	if st.disputed != nil {
+		st.disputed[k] = true
+	}
+	switch e.Kind {
 	case KindDisputeOpen:
 		b.Dispute = DisputeOpened
 	case KindDisputeAgree:
@@ -172,6 +190,7 @@ const (
 
 // batch is a batch row and its entries, ready to insert.
 type batch struct {
+	Documents         []string // stored under their SHA-256 unless there already
 	ID                int64
 	Kind              string
 	Service, Invoice  rules.Month
@@ -238,6 +257,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.ID, b.Kind, b.Service.String(
 		return busy(err)
 	}
 	defer stmt.Close()
+	for _, doc := range b.Documents {
+		_, err := c.ExecContext(ctx, "INSERT OR IGNORE INTO documents (sha256, content) VALUES (?, ?)", sum([]byte(doc)), doc)
+		if err != nil {
+			return busy(err)
+		}
+	}
 	for _, r := range b.Rows {
 		_, err := stmt.ExecContext(ctx, r.Seq, r.Batch, r.Prev, r.Kind, r.Invoice, r.Service, r.Lot,
 			r.KPI, r.Level, r.Credit, r.EarnBack, r.Reason, r.Actor, r.Role, r.Inputs, r.Rules,

@@ -42,6 +42,11 @@ type Figure struct {
 type Figures struct {
 	Hashes Hashes
 	Lines  []Figure
+	// Documents are texts whose SHA-256 is Hashes.Inputs or
+	// Hashes.Rulebook (the rulebook, a manifest of the inputs), kept in
+	// the ledger so that what produced the figures can be read back with
+	// Document. Optional.
+	Documents []string
 }
 
 // Kind is what an entry records.
@@ -87,6 +92,11 @@ type Adjustment struct {
 	Current    Amounts // the current figure (zero when the computation has none)
 	HeldHashes Hashes  // of the held credit's latest entry
 	Hashes     Hashes  // of the current computation
+	HeldLevel  string  // the level of the held credit's latest entry
+	Level      string  // the current figure's level ("" when the computation has none)
+	// Disputed says that a dispute step (open, agree or waive) was
+	// recorded for the credit after its held figure's latest entry.
+	Disputed bool
 }
 
 // Classifier names the reason of an adjustment. A nil Classifier gives

@@ -10,8 +10,9 @@ import (
 )
 
 // Verify recomputes the hash chain from the genesis and every batch's sums
-// and head, checks that every entry is well-formed and that the append-only
-// triggers are in place, and that each anchor (a chain head printed earlier)
+// and head, checks that every entry is well-formed, that every document is
+// the text of its hash and that the append-only triggers are in place, and
+// that each anchor (a chain head printed earlier)
 // is a hash in the chain. Inconsistencies are a *VerifyError naming each
 // entry or batch concerned; the report comes with it.
 func (l *Ledger) Verify(ctx context.Context, anchors ...string) (*Report, error) {
@@ -24,6 +25,9 @@ func (l *Ledger) Verify(ctx context.Context, anchors ...string) (*Report, error)
 			return err
 		}
 		if err := v.batches(ctx, q); err != nil {
+			return err
+		}
+		if err := v.documents(ctx, q); err != nil {
 			return err
 		}
 		return scanRows(ctx, q, v.entry)
@@ -137,6 +141,25 @@ first_seq, last_seq, entries, credit, earn_back, head FROM batches ORDER BY id`)
 			return err
 		}
 		v.batchs = append(v.batchs, b)
+	}
+	return busy(rs.Err())
+}
+
+// documents checks that every document is the text of its hash.
+func (v *verifier) documents(ctx context.Context, q querier) error {
+	rs, err := q.QueryContext(ctx, "SELECT sha256, content FROM documents ORDER BY rowid")
+	if err != nil {
+		return busy(err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var h, doc string
+		if err := rs.Scan(&h, &doc); err != nil {
+			return err
+		}
+		if s := sum([]byte(doc)); s != h {
+			v.fail(0, 0, "document %s: its text has the SHA-256 %s: edited after it was written", h, s)
+		}
 	}
 	return busy(rs.Err())
 }

@@ -24,7 +24,9 @@ func threeMonths(t *testing.T) *Ledger {
 	_, err := l.Waive(t.Context(), authority, waiver("Ann", "100.00"))
 	require.NoError(t, err)
 	mar := append(feb, fig("2025-03", "Acme", "North", "KPI-01", "0", "0"))
-	mustClose(t, l, closeReq("2025-03", hashes("mar"), mar...))
+	r := closeReq("2025-03", hashes("mar"), mar...)
+	r.Figures.Documents = []string{"inputs mar", "rules mar"}
+	mustClose(t, l, r)
 	return l
 }
 
@@ -102,6 +104,8 @@ func TestVerifyFindsTampering(t *testing.T) {
 			[]string{"entry 5: contents do not match", "batch 3: records 1 entries, the ledger has 2"}},
 		{"unknown batch", "UPDATE entries SET batch = 9 WHERE seq = 5",
 			[]string{"entry 5: batch 9 does not exist"}},
+		{"document edited", "UPDATE documents SET content = 'rules MAR' WHERE content = 'rules mar'",
+			[]string{"document " + hashes("mar").Rulebook + ": its text has the SHA-256 " + hashes("MAR").Rulebook}},
 		{"kind changed", "UPDATE entries SET kind = 'bonus' WHERE seq = 6",
 			[]string{"entry 6: unknown kind \"bonus\"", "batch 3: holds entries of another kind"}},
 	}

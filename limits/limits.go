@@ -22,6 +22,17 @@ const (
 	// MaxScenarios bounds the scenarios of a rulebook, sweeps expanded, so
 	// that a short file cannot ask for a run of unbounded time and memory.
 	MaxScenarios = 10_000
+	// MaxAmendments bounds a rulebook's amendments: each is a set of terms
+	// read and checked on its own, and each scenario's terms are built
+	// again from them.
+	MaxAmendments = 200
+	// MaxTerms bounds the sets of terms the scenarios need: each scenario,
+	// sweeps expanded, needs one from its from month and one more from
+	// each amendment in force from a later month.
+	MaxTerms = 20_000
+	// MaxTriggerMonths bounds the trailing window a trigger counts over
+	// and how long a bonus point is kept: ten years.
+	MaxTriggerMonths = 120
 )
 
 // Expressions in a rulebook, so that a hostile one cannot exhaust the

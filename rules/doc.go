@@ -21,4 +21,35 @@
 // a KPI key by key; a credit naming another scheme replaces the scheme,
 // the same scheme merges; a null value removes the key. A sweep expands to
 // one scenario per value, named "<id>/<field>=<value>".
+//
+// Amendments are agreed change notices: overlays, like a scenario's, in
+// force from a month on. Timeline gives the terms month by month, each
+// epoch the original rulebook with every amendment in force applied in
+// order of from (listed order for equal months); each Amendment's Rules
+// are checked as a whole rulebook. A Scenario's Timeline is the
+// baseline's before its From month, then the amendments in force less
+// those it revokes with its overlay applied last. Adopt moves an agreed
+// scenario into the amendments, splicing the rulebook's text at the
+// syntax tree's positions so that the rest of the file is kept byte for
+// byte.
+//
+// A KPI's Period may be a quarter of the contract year or a rolling window
+// (a Field's Aggregate says how its values combine); Triggers count
+// failures beyond money; Bonus, a KPI's BonusAt and a ServiceArea's Bands
+// are priced by package credits. CheckSpan reports what a data's months
+// make impossible.
+//
+// Closing holds what the month-end close reads (invoice_lag,
+// invoice_party, authority, opening): who may waive how much, and each
+// lot's opening state when the data does not start at the contract's
+// start. Scenarios and amendments keep the original rulebook's: the close's
+// keys cannot be amended.
+//
+// Optional settings are pointers, nil when not given (a bound, a cap, the
+// contract's start); the results of other packages keep an optional value
+// as a value and a Has flag instead, so that pricing allocates nothing.
+//
+// Every other package of kpicredit depends on rules, and rules on period,
+// money and limits only. Package kpi, which compiles expressions, imports
+// rules, so Load takes it as a Checker: rules.Load(path, kpi.Check).
 package rules

@@ -13,6 +13,9 @@ type Pos struct {
 	File   string
 	Line   int
 	Column int
+	// Rows says that Line counts the data rows of a Parquet file, which
+	// has no lines: the position is then written "file: row N".
+	Rows bool
 }
 
 // String formats the position as file:line:column.
@@ -20,6 +23,8 @@ func (p Pos) String() string {
 	switch {
 	case p.Line == 0:
 		return p.File
+	case p.Rows:
+		return fmt.Sprintf("%s: row %d", p.File, p.Line)
 	case p.Column == 0:
 		return fmt.Sprintf("%s:%d", p.File, p.Line)
 	}
@@ -55,6 +60,13 @@ func (e *ValidationError) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// InvalidInput reports true: a problem is the user's input being wrong
+// (see runner.IsInvalidInput).
+func (p *Problem) InvalidInput() bool { return true }
+
+// InvalidInput reports true, as for a Problem.
+func (e *ValidationError) InvalidInput() bool { return true }
 
 // Unwrap returns the problems, so errors.As can reach a *Problem.
 func (e *ValidationError) Unwrap() []error {

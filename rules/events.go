@@ -181,26 +181,27 @@ func (c *EventClock) Counts() bool {
 	return c.Deadline == "" && c.Kind != sla.Hours
 }
 
-// Aggregate is how an event field turns a month's events into a value.
-type Aggregate uint8
+// EventAggregate is how an event field turns a month's events into a
+// value.
+type EventAggregate uint8
 
 // The aggregates.
 const (
-	CountEvents Aggregate = iota + 1 // the events
-	CountMet                         // the events that met the field's clock
-	CountMissed                      // the events that missed it
-	Sum                              // the sum of a number column
-	Mean                             // its mean (0 for no events)
-	Max                              // its largest value (0 for no events)
+	CountEvents EventAggregate = iota + 1 // the events
+	CountMet                              // the events that met the field's clock
+	CountMissed                           // the events that missed it
+	SumOf                                 // the sum of a number column
+	MeanOf                                // its mean (0 for no events)
+	MaxOf                                 // its largest value (0 for no events)
 )
 
-var aggregateNames = [...]string{CountEvents: "count: events", CountMet: "count: met",
-	CountMissed: "count: missed", Sum: "sum", Mean: "mean", Max: "max"}
+var eventAggregateNames = [...]string{CountEvents: "count: events", CountMet: "count: met",
+	CountMissed: "count: missed", SumOf: "sum", MeanOf: "mean", MaxOf: "max"}
 
 // String returns the aggregate as a rulebook writes it.
-func (a Aggregate) String() string {
-	if a >= CountEvents && a <= Max {
-		return aggregateNames[a]
+func (a EventAggregate) String() string {
+	if a >= CountEvents && a <= MaxOf {
+		return eventAggregateNames[a]
 	}
 	return "unknown"
 }
@@ -229,7 +230,7 @@ func (m MonthBy) String() string {
 type EventField struct {
 	Name      string // the rulebook field it fills
 	Source    *EventSource
-	Aggregate Aggregate
+	Aggregate EventAggregate
 	Column    string // the number column of Sum, Mean and Max
 	Where     Expr   // a boolean filter over the event's columns; zero for every event
 	Clock     *EventClock
@@ -424,7 +425,7 @@ func (r *reader) workingHours(n *yaml.Node) (from, to time.Duration) {
 
 // wallClock reads HH:MM, from 00:00 to 24:00.
 func wallClock(s string) (time.Duration, bool) {
-	if len(s) != 5 || s[2] != ':' || !isDigits(s[:2]) || !isDigits(s[3:]) {
+	if len(s) != 5 || s[2] != ':' || !digitsOnly(s[:2]) || !digitsOnly(s[3:]) {
 		return 0, false
 	}
 	h, m := int(s[0]-'0')*10+int(s[1]-'0'), int(s[3]-'0')*10+int(s[4]-'0')
@@ -457,4 +458,14 @@ func (r *reader) pairs(n *yaml.Node, key string) []entry {
 		}
 	}
 	return out
+}
+
+// digitsOnly reports whether s is made of the digits 0-9 only.
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/sla"
 	"github.com/stretchr/testify/assert"
@@ -54,7 +55,7 @@ events:
 `
 
 func TestEventsLoad(t *testing.T) {
-	rb, err := rules.Parse("r.yaml", strings.NewReader(eventBook))
+	rb, err := rules.Parse("r.yaml", strings.NewReader(eventBook), kpi.Check)
 	require.NoError(t, err)
 	ev := rb.Events
 	require.NotNil(t, ev)
@@ -104,7 +105,7 @@ func TestEventsLoad(t *testing.T) {
 	assert.Nil(t, rb.EventField("charge"))
 
 	// Scenarios keep the events section.
-	rb, err = rules.Parse("r.yaml", strings.NewReader(eventBook+"scenarios:\n  - {id: s, kpis: {K1: {target: 0.8}}}\n"))
+	rb, err = rules.Parse("r.yaml", strings.NewReader(eventBook+"scenarios:\n  - {id: s, kpis: {K1: {target: 0.8}}}\n"), kpi.Check)
 	require.NoError(t, err)
 	require.NotNil(t, rb.Scenarios[0].Rules().Events)
 }
@@ -118,7 +119,7 @@ func TestEventValidation(t *testing.T) {
 	}{
 		{"not a mapping", "events:\n  time_zone: Europe/London\n", "events: 1\nxevents:\n  time_zone: Europe/London\n", []string{
 			`r.yaml:8:9: events: must be a mapping, not "1"`,
-			"r.yaml:9:1: xevents: unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, scenarios, events)"}},
+			"r.yaml:9:1: xevents: unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening, events)"}},
 		{"unknown key", "  qa_sample_percent: 5\n", "  qa_sample_percent: 5\n  zz: 1\n", []string{
 			"r.yaml:15:3: events.zz: unknown key (expected one of: time_zone, calendar, qa_sample_percent, sources)"}},
 		{"unknown zone", "  time_zone: Europe/London", "  time_zone: Mars/Olympus", []string{
@@ -207,6 +208,10 @@ func TestEventValidation(t *testing.T) {
 			"r.yaml:34:40: events.sources.repairs.fields.mean_cost.month: a field without a clock has no deadline: give clock, or month start or end"}},
 		{"two sources fill a field", "        mean_cost: {mean: cost}\n", "        mean_cost: {mean: cost}\n    moves:\n      columns: {id: string, provider: string, region: string, at: timestamp}\n      id: id\n      start: at\n      fields: {jobs: {count: events}}\n", []string{
 			`r.yaml:39:16: events.sources.moves.fields.jobs: another source already fills the field "jobs"`}},
+		{"amended", "        mean_cost: {mean: cost}\n", "        mean_cost: {mean: cost}\namendments:\n  - {id: A1, agreed: 2025-01-01, from: 2025-02, events: {}}\n", []string{
+			"r.yaml:36:49: amendments.A1.events: events cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus"}},
+		{"in a scenario", "        mean_cost: {mean: cost}\n", "        mean_cost: {mean: cost}\nscenarios:\n  - {id: s, events: {}}\n", []string{
+			"r.yaml:36:13: scenarios.s.events: unknown key (expected one of: id, description, from, revoke, kpis, remove, add, caps, point_value, service_areas, earn_back, triggers, bonus, sweep)"}},
 		{"no fields", "      fields:\n", "      fields: {}\n      xfields:\n", []string{
 			"r.yaml:30:15: events.sources.repairs.fields: must declare at least one field",
 			"r.yaml:31:7: events.sources.repairs.xfields: unknown key (expected one of: columns, id, keys, start, end, stops, clocks, fields, qa_sample_percent)"}},
@@ -214,7 +219,7 @@ func TestEventValidation(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, 1, strings.Count(eventBook, tc.old), "the case's anchor is unique")
-			_, err := rules.Parse("r.yaml", strings.NewReader(strings.Replace(eventBook, tc.old, tc.new, 1)))
+			_, err := rules.Parse("r.yaml", strings.NewReader(strings.Replace(eventBook, tc.old, tc.new, 1)), kpi.Check)
 			var ve *rules.ValidationError
 			require.True(t, errors.As(err, &ve), "%v", err)
 			var got []string
@@ -246,7 +251,7 @@ func TestEventsDocListsEveryKey(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			require.Equal(t, 1, strings.Count(eventBook, c.old), "the case's anchor is unique")
-			_, err := rules.Parse("r.yaml", strings.NewReader(strings.Replace(eventBook, c.old, c.new, 1)))
+			_, err := rules.Parse("r.yaml", strings.NewReader(strings.Replace(eventBook, c.old, c.new, 1)), kpi.Check)
 			m := expected.FindStringSubmatch(fmt.Sprint(err))
 			require.NotNil(t, m, "%v", err)
 			for _, key := range strings.Split(m[1], ", ") {

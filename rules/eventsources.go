@@ -315,7 +315,7 @@ func (r *reader) eventField(rb *Rulebook, s *EventSource, p entry, key string) *
 		return nil
 	}
 	f.Type = decl.Type
-	r.aggregate(s, f, m, p.value, key)
+	r.eventAggregate(s, f, m, p.value, key)
 	if e, ok := m["where"]; ok {
 		f.Where = r.expr(e.value, key+".where")
 	}
@@ -333,8 +333,8 @@ func (r *reader) eventField(rb *Rulebook, s *EventSource, p entry, key string) *
 	return f
 }
 
-// aggregate reads which of count, sum, mean and max the field is.
-func (r *reader) aggregate(s *EventSource, f *EventField, m map[string]entry, n *yaml.Node, key string) {
+// eventAggregate reads which of count, sum, mean and max the field is.
+func (r *reader) eventAggregate(s *EventSource, f *EventField, m map[string]entry, n *yaml.Node, key string) {
 	var given []string
 	for _, k := range []string{"count", "sum", "mean", "max"} {
 		if _, ok := m[k]; ok {
@@ -352,14 +352,14 @@ func (r *reader) aggregate(s *EventSource, f *EventField, m map[string]entry, n 
 		if !ok {
 			return
 		}
-		a, known := map[string]Aggregate{"events": CountEvents, "met": CountMet, "missed": CountMissed}[v]
+		a, known := map[string]EventAggregate{"events": CountEvents, "met": CountMet, "missed": CountMissed}[v]
 		if !known {
 			r.errorf(e.value, key+".count", "unknown count %s (expected events, met or missed)", limits.Quote(v))
 			return
 		}
 		f.Aggregate = a
 	default:
-		f.Aggregate = map[string]Aggregate{"sum": Sum, "mean": Mean, "max": Max}[given[0]]
+		f.Aggregate = map[string]EventAggregate{"sum": SumOf, "mean": MeanOf, "max": MaxOf}[given[0]]
 		f.Column = r.columnRef(s.Columns, e.value, key+"."+given[0], ColNumber)
 	}
 }
@@ -398,12 +398,12 @@ func (r *reader) fieldType(f *EventField, decl Field, n *yaml.Node, key string) 
 	switch f.Aggregate {
 	case CountEvents, CountMet, CountMissed:
 		want = []FieldType{TypeInt}
-	case Sum, Max:
+	case SumOf, MaxOf:
 		want = []FieldType{TypeInt, TypeDecimal}
-	case Mean:
+	case MeanOf:
 		want = []FieldType{TypeDecimal}
 	default:
-		return // reported by aggregate
+		return // reported by eventAggregate
 	}
 	if !slices.Contains(want, decl.Type) {
 		names := make([]string, len(want))

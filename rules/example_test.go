@@ -11,7 +11,7 @@ import (
 
 // Load the bundled example contract and look at one of its KPIs.
 func ExampleLoad() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -42,7 +42,7 @@ kpis:
   - {id: KPI-01, measure: fixed / jobs, target: 0.98, serious: 0.99,
      credit: {fixed: {minor: 500.00, serious: 2000.00}}}
   - {id: KPI-01, measure: fixed / jobs, target: 0.95, credit: {fixd: {minor: 1}}}
-`))
+`), nil)
 	var ve *rules.ValidationError
 	if errors.As(err, &ve) {
 		for _, p := range ve.Problems {
@@ -60,7 +60,7 @@ kpis:
 // from April 2025 — a lower target, no serious level, a sliding scale —
 // and a lower monthly cap.
 func ExampleRulebook_AddOverlay() {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -78,11 +78,27 @@ func ExampleRulebook_AddOverlay() {
 		return
 	}
 	k := s.Rules().KPI("KPI-04")
-	fmt.Println(s.ID, "from", s.From.Month)
+	fmt.Println(s.ID, "from", *s.From)
 	fmt.Println(k.ID, "target", k.Target, k.Credit.Kind, "floor", k.Credit.Floor)
 	fmt.Println("monthly cap", s.Rules().Caps.MonthlyPercent, "%")
 	// Output:
 	// proportionate-inspections from 2025-04
 	// KPI-04 target 0.97 sliding floor 0.9
 	// monthly cap 5 %
+}
+
+// Classification is exact: a measure equal to the target is met, one equal
+// to a bound belongs to the better level.
+func ExampleKPI_Classify() {
+	target, serious := decimal.RequireFromString("0.98"), decimal.RequireFromString("0.90")
+	k := &rules.KPI{ID: "K", Target: target}
+	k.Bounds[rules.Serious-rules.Minor] = &serious
+	for _, m := range []string{"0.98", "0.97", "0.90", "0.8999"} {
+		fmt.Println(m, k.Classify(decimal.RequireFromString(m)))
+	}
+	// Output:
+	// 0.98 met
+	// 0.97 minor
+	// 0.90 minor
+	// 0.8999 serious
 }

@@ -27,13 +27,18 @@ func FuzzParse(f *testing.F) {
 		f.Add(tc.src)
 	}
 	f.Add(eventBook)
+	for _, tc := range termCases {
+		f.Add(tc.src)
+	}
+	f.Add(closeHead + closeSample)
+	f.Add(openingHead + openingCarried)
 	f.Add("a: &x [*x]\n")
 	f.Add("contract: !!python/object:os.system {x: 1}\n")
 	f.Add("keys: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n")
 	f.Add("contract: X\x00\ncurrency: \ufeffGBP\n")
 	f.Add("kpis: &k\n  - *k\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		rb, err := rules.Parse("f.yaml", strings.NewReader(src))
+		rb, err := rules.Parse("f.yaml", strings.NewReader(src), nil)
 		if err == nil {
 			if rb == nil || len(rb.KPIs) == 0 {
 				t.Fatalf("no error and no KPIs for %q", src)
@@ -71,11 +76,15 @@ func FuzzReadScenarios(f *testing.F) {
 		"id: s\nsweep: {kpi: KPI-06, field: credit.sliding.floor, values: [0.5, 0.6]}\n",
 		"id: s\nadd:\n  - {id: N, measure: '1', target: 1, credit: {fixed: {minor: 1}}}\nkpis: {KPI-02: {measure: null}}\n",
 		"id: s\nkpis: {KPI-01: K2}\n",
+		"id: s\nrevoke: [CCN-007]\nkpis: {KPI-04: {period: {rolling: 3}}}\ntriggers: [{id: t, failures: 1, within: 1, kpi: KPI-09}]\n",
+		"id: s\nfrom: 2025-12\nkpis: {KPI-08: {period: quarter}}\nbonus: {points: 1, expiry_months: 6}\n",
+		"id: s\nfrom: 2025-06\nremove: [KPI-14]\ncaps: {rolling_12_percent_of_charge: 3}\n",
+		"id: s\nservice_areas: [{id: p, kpis: [KPI-01, KPI-02], bands: [{from: 4, percent_of_charge: 1}]}]\n",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		rb, err := rules.Parse(base, strings.NewReader(string(src)))
+		rb, err := rules.Parse(base, strings.NewReader(string(src)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,6 +94,11 @@ func FuzzReadScenarios(f *testing.F) {
 			for _, sc := range rb.Scenarios[n:] {
 				if sc.Rules() == nil || len(sc.Rules().KPIs) == 0 {
 					t.Fatalf("scenario %s has no rulebook or no KPIs", sc.ID)
+				}
+				for _, e := range sc.Timeline() {
+					if e.Rules == nil || len(e.Rules.KPIs) == 0 {
+						t.Fatalf("scenario %s has terms from %s with no rulebook or no KPIs", sc.ID, e.From)
+					}
 				}
 			}
 			return

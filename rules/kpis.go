@@ -10,7 +10,8 @@ import (
 )
 
 var kpiKeys = []string{"id", "name", "description", "measure", "unit", "range", "volume", "min_volume", "direction",
-	"target", "serious", "severe", "critical", "applies", "credit", "escalation", "earn_back", "at_risk_percent"}
+	"period", "target", "serious", "severe", "critical", "bonus", "applies", "credit", "escalation", "earn_back",
+	"at_risk_percent"}
 
 // kpis reads the KPI list, reporting repeated ids.
 func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
@@ -94,12 +95,23 @@ func (r *reader) kpi(n *yaml.Node, key string) *KPI {
 	if e, ok := m["earn_back"]; ok {
 		k.EarnBack = r.earnBack(e.value, key+".earn_back")
 	}
-	if e, ok := m["at_risk_percent"]; ok {
-		k.AtRisk = r.percent(e.value, key+".at_risk_percent")
-	}
+	r.overTime(k, m, key, targetOK)
 	r.checkUnit(k, key)
 	r.checkScale(k, key)
 	return k
+}
+
+// overTime reads at_risk_percent, period and the bonus bound.
+func (r *reader) overTime(k *KPI, m map[string]entry, key string, targetOK bool) {
+	if e, ok := m["at_risk_percent"]; ok {
+		k.AtRisk = r.percent(e.value, key+".at_risk_percent")
+	}
+	if e, ok := m["period"]; ok {
+		k.Period, k.periodAt = r.period(e.value, key+".period")
+	}
+	if e, ok := m["bonus"]; ok {
+		r.bonusBound(k, e.value, key, targetOK)
+	}
 }
 
 // bounds reads serious, severe and critical, each further from the target
@@ -124,7 +136,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 		if !targetOK {
 			continue
 		}
-		if better := k.Direction == Higher && d.GreaterThan(prev) || k.Direction == Lower && d.LessThan(prev); better {
+		if k.Direction.Better(d, prev) {
 			r.boundProblem(k, key, name, d, e.value, prevName, prev, prevNode)
 		}
 		prev, prevName, prevNode = d, name, e.value
@@ -134,10 +146,7 @@ func (r *reader) bounds(k *KPI, m map[string]entry, key string, targetOK bool) {
 // boundProblem reports a bound on the better side of the one before it.
 // When a scenario moved the one before, the problem is placed there.
 func (r *reader) boundProblem(k *KPI, key, name string, d Decimal, at *yaml.Node, prevName string, prev Decimal, prevNode *yaml.Node) {
-	side, other := "above", "below"
-	if k.Direction == Lower {
-		side, other = "below", "above"
-	}
+	side, other := k.Direction.Sides()
 	if r.overlay[prevNode] && !r.overlay[at] {
 		r.errorf(prevNode, key+"."+prevName, "%s %s is %s the %s bound %s: for a %s-is-better KPI each bound must be at or beyond the one before",
 			prevName, prev, other, name, d, k.Direction)

@@ -57,7 +57,7 @@ func TestYAMLLimits(t *testing.T) {
 		{"long id", strings.Replace(valid, "id: K1", "id: "+long, 1),
 			`r.yaml:8:10: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxx.id": an id must be one line of at most 256 bytes without control or formatting characters`},
 		{"long unknown key", valid + long + ": 1\n",
-			`r.yaml:9:1: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, scenarios, events)`},
+			`r.yaml:9:1: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening, events)`},
 		{"long column name", strings.Replace(valid, "a: int", long+": int", 1),
 			`r.yaml:6:25: "fields.xxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": column name is longer than 256 bytes`},
 		{"too many digits", strings.Replace(valid, "target: 1", "target: 1"+strings.Repeat("0", 45), 1),
@@ -71,7 +71,7 @@ func TestYAMLLimits(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src))
+			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src), nil)
 			var ve *rules.ValidationError
 			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
 			require.Equal(t, tc.want, err.Error())
@@ -83,14 +83,14 @@ func TestYAMLLimits(t *testing.T) {
 // YAML: neither is a problem.
 func TestYAMLAccepted(t *testing.T) {
 	for _, src := range []string{"\ufeff" + valid, strings.Replace(valid, "target: 1", "target: ! 1", 1)} {
-		_, err := rules.Parse("r.yaml", strings.NewReader(src))
+		_, err := rules.Parse("r.yaml", strings.NewReader(src), nil)
 		require.NoError(t, err)
 	}
 }
 
 // The same checks apply to a scenario file.
 func TestScenarioFileLimits(t *testing.T) {
-	rb, err := rules.Parse("r.yaml", strings.NewReader(valid))
+	rb, err := rules.Parse("r.yaml", strings.NewReader(valid), nil)
 	require.NoError(t, err)
 	err = rb.ReadScenarios("s.yaml", strings.NewReader("id: s\nkpis: !!map {K1: {target: 2}}\n"))
 	require.EqualError(t, err, "s.yaml:2:7: the tag !!map is not accepted: write values without YAML tags (quote a value to make it text)")

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+
+	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
@@ -17,19 +20,32 @@ import (
 // MaxFileSize is the largest rulebook or scenario file read, in bytes.
 const MaxFileSize = limits.MaxYAMLBytes
 
-// Load reads and validates the rulebook in the named file.
-func Load(path string) (*Rulebook, error) {
+// A Checker checks the expressions of a rulebook and of the scenarios
+// given (those being added to it), returning a *ValidationError that
+// places each problem. Package rules cannot check expressions itself, as
+// the package that compiles them imports it; kpicredit passes kpi.Check:
+//
+//	rb, err := rules.Load("contract.yaml", kpi.Check)
+type Checker func(rb *Rulebook, scenarios []*Scenario) error
+
+// Load reads and validates the rulebook in the named file: its structure,
+// values and scenarios, and, with a Checker, the expressions of the KPIs
+// and scenarios. check may be nil, leaving expressions to be checked when
+// they are compiled. Scenarios added later (LoadScenarios, ReadScenarios,
+// AddOverlay) are checked with the same Checker.
+func Load(path string, check Checker) (*Rulebook, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Parse(path, f)
+	return Parse(path, f, check)
 }
 
-// Parse reads and validates a rulebook from r; name is used in messages.
-// Every problem found is reported in one *ValidationError.
-func Parse(name string, r io.Reader) (*Rulebook, error) {
+// Parse reads and validates a rulebook from r, as Load does; name is used
+// in messages. Every problem found is reported in one *ValidationError, in
+// file order.
+func Parse(name string, r io.Reader, check Checker) (*Rulebook, error) {
 	root, err := readDocument(name, r)
 	if err != nil {
 		return nil, err
@@ -37,14 +53,38 @@ func Parse(name string, r io.Reader) (*Rulebook, error) {
 	rd := &reader{problems: problems{file: name}}
 	rb := rd.rulebook(root)
 	if len(rd.list) > 0 {
-		rd.list = append(rd.list, rd.specProblems...)
+		if len(rd.amendments) == 0 && len(rd.amendProblems) == 0 { // the opening's terms are these
+			rb.openingProblems(rb, &rd.problems)
+		}
+		rd.list = append(append(rd.list, rd.amendProblems...), rd.specProblems...)
 		return nil, rd.err()
 	}
 	rb.File, rb.root = name, root
+	if err := rb.addAmendments(rd.amendments, rd.amendProblems); err != nil {
+		return nil, err
+	}
+	if err := rb.checkOpening(); err != nil {
+		return nil, err
+	}
 	if err := rb.addScenarios(rd.specs, rd.specProblems); err != nil {
 		return nil, err
 	}
+	if check != nil {
+		if err := sorted(check(rb, rb.Scenarios)); err != nil {
+			return nil, err
+		}
+	}
+	rb.check = check
 	return rb, nil
+}
+
+// sorted puts the problems of a *ValidationError in file order.
+func sorted(err error) error {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		sortProblems(ve.Problems)
+	}
+	return err
 }
 
 func single(p Pos, key, format string, args ...any) error {
@@ -67,7 +107,8 @@ func sortProblems(list []*Problem) {
 }
 
 var topKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge",
-	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "scenarios", "events"}
+	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "triggers", "bonus",
+	"escalation_across_relief", "amendments", "scenarios", "invoice_lag", "invoice_party", "authority", "opening", "events"}
 
 // rulebook reads the document, then checks what ties its parts together.
 func (r *reader) rulebook(root *yaml.Node) *Rulebook {
@@ -93,8 +134,8 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 	}
 	if e, ok := m["end"]; ok {
 		rb.End = r.month(e.value, "end")
-		if rb.Start.Set && rb.End.Set && rb.End.Month < rb.Start.Month {
-			r.errorf(e.value, "end", "%s is before start %s", rb.End.Month, rb.Start.Month)
+		if rb.Start != nil && rb.End != nil && *rb.End < *rb.Start {
+			r.errorf(e.value, "end", "%s is before start %s", *rb.End, *rb.Start)
 		}
 	}
 	if e, ok := m["fields"]; ok {
@@ -120,21 +161,33 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 		r.areas(rb, e.value)
 	}
 	r.checkPointValue(rb, m, root)
+	r.consequences(rb, m)
+	r.closing(rb, m)
+	r.overlays(m)
+	return rb
+}
+
+// overlays reads the amendments and scenarios apart: their overlays can
+// only be applied, and their remaining problems found, once the original
+// terms are valid.
+func (r *reader) overlays(m map[string]entry) {
+	if e, ok := m["amendments"]; ok {
+		ar := &reader{problems: problems{file: r.file}, files: r.files}
+		r.amendments = ar.amendmentList(e.value)
+		r.amendProblems = ar.list
+	}
 	if e, ok := m["scenarios"]; ok {
-		// Scenarios are checked apart: their overlays can only be applied,
-		// and their remaining problems found, once the baseline is valid.
 		sr := &reader{problems: problems{file: r.file}, files: r.files}
 		r.specs = sr.scenarios(e.value)
 		r.specProblems = sr.list
 	}
-	return rb
 }
 
 // money reads currency, minor_units, rounding and point_value.
 func (r *reader) money(rb *Rulebook, m map[string]entry) {
 	if e, ok := m["currency"]; ok {
 		rb.Currency, _ = r.str(e.value, "currency")
-		units, known := currencyUnits[rb.Currency]
+		units, known := money.MinorUnits(rb.Currency)
 		rb.MinorUnits = units
 		if _, given := m["minor_units"]; !known && !given && rb.Currency != "" {
 			r.errorf(e.value, "currency", "unknown currency %s: give its minor_units (decimal places)", limits.Quote(rb.Currency))
@@ -163,12 +216,6 @@ func (r *reader) money(rb *Rulebook, m map[string]entry) {
 	if e, ok := m["point_value"]; ok {
 		rb.PointValue, _ = r.nonNeg(e.value, "point_value")
 	}
-}
-
-// currencyUnits gives the decimal places of common currencies' minor units.
-var currencyUnits = map[string]int32{
-	"GBP": 2, "EUR": 2, "USD": 2, "CHF": 2, "SEK": 2, "NOK": 2, "DKK": 2, "PLN": 2,
-	"CAD": 2, "AUD": 2, "NZD": 2, "JPY": 0, "KRW": 0, "ISK": 0,
 }
 
 var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -208,7 +255,7 @@ func (r *reader) keyNames(n *yaml.Node) {
 			// reported by strList
 		case columnName(k) != "":
 			r.errorf(item, key, "%s", columnName(k))
-		case k == "month":
+		case k == MonthColumn:
 			r.errorf(item, key, "month is always present and is not a key")
 		}
 	}
@@ -218,7 +265,7 @@ func (r *reader) keyNames(n *yaml.Node) {
 func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
-		r.errorf(n, "fields", "must be a mapping of column name to type, not %s", describe(n))
+		r.errorf(n, "fields", "must be a mapping of column name to type (or {type, aggregate}), not %s", describe(n))
 		return nil
 	}
 	var out []Field
@@ -236,24 +283,19 @@ func (r *reader) fields(n *yaml.Node, keys []string) []Field {
 		case isKey[k.Value]:
 			r.errorf(k, key, "%s is a key column; key columns are text and need no declaration", limits.Quote(k.Value))
 			continue
-		case k.Value == "month":
+		case k.Value == MonthColumn:
 			r.errorf(k, key, "month is always present and needs no declaration")
 			continue
 		case isField[k.Value]:
 			r.errorf(k, key, "key is repeated")
 			continue
 		}
-		s, ok := r.str(v, key)
+		t, agg, ok := r.field(v, key)
 		if !ok {
-			continue
-		}
-		t, ok := fieldTypeNames[s]
-		if !ok {
-			r.errorf(v, key, "unknown field type %s (expected money, int, decimal or string)", limits.Quote(s))
 			continue
 		}
 		isField[k.Value] = true
-		out = append(out, Field{Name: k.Value, Type: t, Pos: r.pos(k)})
+		out = append(out, Field{Name: k.Value, Type: t, Aggregate: agg, Pos: r.pos(k)})
 	}
 	return out
 }
@@ -317,7 +359,8 @@ func (r *reader) earnBack(n *yaml.Node, key string) *EarnBack {
 // caps reads the monthly and annual caps.
 func (r *reader) caps(n *yaml.Node) Caps {
 	c := Caps{Pos: r.pos(n)}
-	m := r.mapping(n, "caps", "monthly_percent_of_charge", "annual_percent_of_charge", "annual_amount")
+	m := r.mapping(n, "caps", "monthly_percent_of_charge", "annual_percent_of_charge", "annual_amount",
+		"rolling_12_percent_of_charge")
 	if e, ok := m["monthly_percent_of_charge"]; ok {
 		c.MonthlyPercent = r.percent(e.value, "caps.monthly_percent_of_charge")
 	}
@@ -329,6 +372,9 @@ func (r *reader) caps(n *yaml.Node) Caps {
 		if c.AnnualPercent != nil {
 			r.errorf(e.key, "caps", "give annual_percent_of_charge or annual_amount, not both")
 		}
+	}
+	if e, ok := m["rolling_12_percent_of_charge"]; ok {
+		c.RollingPercent = r.percent(e.value, "caps.rolling_12_percent_of_charge")
 	}
 	return c
 }

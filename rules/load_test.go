@@ -12,7 +12,7 @@ import (
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func TestLoadDesignExample(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.Equal(t, "Example accommodation contract", rb.Contract)
 	require.Equal(t, "GBP", rb.Currency)
@@ -53,7 +53,7 @@ func TestLoadDesignExample(t *testing.T) {
 }
 
 func TestScenarioOverlay(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	var ids []string
 	for _, s := range rb.Scenarios {
@@ -63,7 +63,7 @@ func TestScenarioOverlay(t *testing.T) {
 		"defect-target-sweep/target=0.92", "defect-target-sweep/target=0.95", "defect-target-sweep/target=0.98"}, ids)
 
 	ccn := rb.Scenarios[0]
-	require.Equal(t, rules.NewMonth(2025, 4), ccn.From.Month)
+	require.Equal(t, rules.NewMonth(2025, 4), *ccn.From)
 	sr := ccn.Rules()
 	require.Len(t, sr.KPIs, 1, "KPI-02 removed")
 	k := sr.KPI("KPI-01")
@@ -82,7 +82,7 @@ func TestScenarioOverlay(t *testing.T) {
 }
 
 func TestScenarioFile(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	err = rb.ReadScenarios("change.yaml", strings.NewReader(`scenarios:
   - id: proportionate
@@ -127,7 +127,7 @@ kpis:
 // A null in an override removes the key: here the serious bound, and with
 // it the serious amount of the points scheme.
 func TestScenarioNullRemoves(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`id: no-serious
 kpis:
@@ -140,7 +140,7 @@ kpis:
 
 // at_risk_percent is optional; a scenario can set, change or remove it.
 func TestAtRiskPercent(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.Nil(t, rb.KPI("KPI-01").AtRisk, "not declared")
 	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(`- {id: set, kpis: {KPI-01: {at_risk_percent: 2.5}}}
@@ -166,7 +166,7 @@ func TestMonth(t *testing.T) {
 }
 
 func TestAddOverlayErrors(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	n := len(rb.Scenarios)
 	_, err = rb.AddOverlay(rules.Overlay{ID: "x", KPIs: map[string]map[string]any{"KPI-09": {"target": 1}}})
@@ -196,7 +196,7 @@ func TestAddOverlayErrors(t *testing.T) {
 // width: KPI-01's target 0.98 with serious 0.90, swept down to 0.88, moves
 // serious to 0.80.
 func TestSweepShiftBounds(t *testing.T) {
-	rb, err := rules.Load("testdata/basic.yaml")
+	rb, err := rules.Load("testdata/basic.yaml", nil)
 	require.NoError(t, err)
 	require.NoError(t, rb.ReadScenarios("s.yaml", strings.NewReader(
 		"id: low\nsweep: {kpi: KPI-01, field: target, values: [0.88, 0.99], shift_bounds: true}\n")))
@@ -216,7 +216,7 @@ func TestSweepShiftBounds(t *testing.T) {
 // A scenario may replace the service areas and the earn-back, or remove
 // them with null: here it removes an area KPI along with its area.
 func TestScenarioAreasAndEarnBack(t *testing.T) {
-	rb, err := rules.Load("../examples/aasc/rules.yaml")
+	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	require.NoError(t, err)
 	require.Len(t, rb.Areas, 1)
 	err = rb.ReadScenarios("s.yaml", strings.NewReader(`id: no-area
@@ -234,4 +234,30 @@ earn_back: {percent: 25, after_met_months: 6}
 	// Removing an area's KPI without changing the area is a problem.
 	err = rb.ReadScenarios("t.yaml", strings.NewReader("id: half\nremove: [KPI-03]\n"))
 	require.ErrorContains(t, err, `scenarios.half.service_areas.property: KPI "KPI-03" is not defined`)
+}
+
+// ParseScenarios checks scenarios against the rulebook as ReadScenarios
+// does, but leaves the rulebook as it was, so that two callers may parse
+// different scenarios under the same id.
+func TestParseScenarios(t *testing.T) {
+	rb, err := rules.Load("testdata/basic.yaml", nil)
+	require.NoError(t, err)
+	n := len(rb.Scenarios)
+	for _, target := range []string{"0.9", "0.85"} {
+		got, err := rb.ParseScenarios("try.yaml", strings.NewReader("id: try\nkpis:\n  KPI-02: {target: "+target+", serious: 0.7}\n"))
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.Equal(t, "try", got[0].ID)
+		require.True(t, d(target).Equal(got[0].Rules().KPI("KPI-02").Target))
+		require.Len(t, rb.Scenarios, n, "the rulebook is left as it was")
+	}
+	got, err := rb.ParseScenarios("sweep.yaml", strings.NewReader("id: s\nsweep: {kpi: KPI-02, field: target, values: [0.9, 0.91]}\n"))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+
+	_, err = rb.ParseScenarios("bad.yaml", strings.NewReader("id: bad\nkpis:\n  KPI-02: {serious: high}\n"))
+	require.EqualError(t, err, `bad.yaml:3:21: scenarios.bad.KPI-02.serious: must be a number, not "high"`)
+	_, err = rb.ParseScenarios("dup.yaml", strings.NewReader("id: "+rb.Scenarios[0].ID+"\n"))
+	require.ErrorContains(t, err, "dup.yaml:1:1: scenarios."+rb.Scenarios[0].ID+": duplicate scenario id")
+	require.Len(t, rb.Scenarios, n)
 }

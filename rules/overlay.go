@@ -25,6 +25,7 @@ type Overlay struct {
 	Remove      []string                  // KPI ids
 	Add         []map[string]any          // whole new KPIs
 	Caps        map[string]any
+	Revoke      []string // amendment ids taken out of the terms from From on
 }
 
 // AddOverlay applies an overlay to the rulebook and adds it as a scenario,
@@ -58,6 +59,9 @@ func (b *Rulebook) AddOverlay(o Overlay) (*Scenario, error) {
 	}
 	if o.Caps != nil {
 		m["caps"] = o.Caps
+	}
+	if o.Revoke != nil {
+		m["revoke"] = o.Revoke
 	}
 	name := "overlay " + o.ID
 	node, err := toNode(m)

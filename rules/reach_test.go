@@ -49,7 +49,7 @@ func TestReachableEmptyBands(t *testing.T) {
 				}
 			}
 			rb, err := rules.Parse("r.yaml", strings.NewReader(head+
-				"kpis:\n  - {id: K, measure: a, "+tc.bounds+", credit: {percent_of_charge: {"+amounts+"}}}\n"))
+				"kpis:\n  - {id: K, measure: a, "+tc.bounds+", credit: {percent_of_charge: {"+amounts+"}}}\n"), nil)
 			require.NoError(t, err)
 			k := rb.KPIs[0]
 			require.Equal(t, tc.want, k.Reachable())
@@ -82,7 +82,7 @@ func TestEqualBoundsSchemes(t *testing.T) {
 			"r.yaml:8:80: K.credit.fixed.severe: the KPI has no severe bound, so it never reaches this level"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := rules.Parse("r.yaml", strings.NewReader(head+"kpis:\n  - {id: K, measure: a, "+tc.kpi+"}\n"))
+			_, err := rules.Parse("r.yaml", strings.NewReader(head+"kpis:\n  - {id: K, measure: a, "+tc.kpi+"}\n"), nil)
 			if tc.err == "" {
 				require.NoError(t, err)
 			} else {

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -19,26 +21,32 @@ type Rulebook struct {
 	Keys       []string  // columns that identify a lot, e.g. provider, region
 	Charge     string    // money field holding a lot's monthly charge
 	PointValue Decimal   // money per point for points schemes outside service areas
-	Start, End OptMonth  // the contract term; months outside it are rejected
+	Start, End *Month    // the contract term, nil for an open end; months outside it are rejected
 	Fields     []Field   // the declared data fields, in file order
 	KPIs       []*KPI    // in file order
-	Caps       Caps      // monthly and annual caps
+	Caps       Caps      // monthly, annual and rolling caps
 	EarnBack   *EarnBack // the default earn-back for every KPI; nil for none
 	Areas      []*ServiceArea
+	Triggers   []*Trigger // consequences of repeated failures, in file order
+	Bonus      *Bonus     // how bonus points are earned and kept; nil for none
+	// ReliefResets says that an excused month ends a KPI's failure
+	// streak (escalation_across_relief: reset); by default it keeps it.
+	ReliefResets bool
+	// Amendments are the agreed change notices, in file order; Timeline
+	// gives the terms they make month by month.
+	Amendments []*Amendment
 	Scenarios  []*Scenario
 	Events     *Events // the event sources and SLA clocks; nil for none
+	Closing            // the month-end close: invoice lag and party, authority, opening state
 
-	root *yaml.Node // the document, kept so that scenarios can overlay it
+	root     *yaml.Node      // the document, kept so that scenarios can overlay it
+	check    Checker         // checks the expressions of scenarios added later
+	timeline []Epoch         // the terms month by month; nil for one set of terms
+	applied  []*scenarioSpec // the amendments as read, in the order they apply
 }
 
 // Decimal is an exact decimal number; the alias keeps signatures short.
 type Decimal = decimal.Decimal
-
-// OptMonth is a month that may be absent.
-type OptMonth struct {
-	Month Month
-	Set   bool
-}
 
 // FieldType is the type of a data column.
 type FieldType uint8
@@ -72,24 +80,10 @@ func (t FieldType) Numeric() bool { return t != TypeString }
 type Field struct {
 	Name string
 	Type FieldType
-	Pos  Pos
-}
-
-// Direction says which way a KPI's measure is better.
-type Direction uint8
-
-// The two directions.
-const (
-	Higher Direction = iota // a higher measure is better: met when measure >= target
-	Lower                   // a lower measure is better: met when measure <= target
-)
-
-// String returns "higher" or "lower".
-func (d Direction) String() string {
-	if d == Lower {
-		return "lower"
-	}
-	return "higher"
+	// Aggregate says how the field's monthly values combine over a KPI's
+	// measurement period longer than a month: Sum unless declared.
+	Aggregate Aggregate
+	Pos       Pos
 }
 
 // Expr is the source of an expression in a rulebook and where it starts.
@@ -123,13 +117,21 @@ type KPI struct {
 	// declared. Credits ignore it; package curves flags a KPI whose
 	// credit can exceed it.
 	AtRisk *Decimal
-	Pos    Pos
+	// Period is how long a measurement period is: a month, a quarter of
+	// the contract year, or a rolling window.
+	Period Period
+	// BonusAt is the measure at or beyond which (on the better side) a met
+	// month earns the rulebook's bonus points; nil for none.
+	BonusAt *Decimal
+	Pos     Pos
 
 	// at holds where the target ([0]), the bounds (by level - Minor) and a
 	// sliding floor ([floorAt]) were written, nil for those not read; unitAt
 	// where unit or range was.
-	at     [floorAt + 1]*placed
-	unitAt *placed
+	at       [floorAt + 1]*placed
+	unitAt   *placed
+	periodAt *placed // where period was written; nil when not
+	bonusAt  Pos     // where bonus was written
 }
 
 // placed is where a value was written, and whether a scenario brought it.
@@ -260,7 +262,11 @@ type Caps struct {
 	// AnnualAmount caps a lot's credits in a contract year at this amount;
 	// nil for none.
 	AnnualAmount *Decimal
-	Pos          Pos
+	// RollingPercent caps a lot's credits in any 12 consecutive months at
+	// this percent of those months' charges (see package credits); nil
+	// for none.
+	RollingPercent *Decimal
+	Pos            Pos
 }
 
 // EarnBack returns a share of credits after consecutive met months.
@@ -277,7 +283,11 @@ type ServiceArea struct {
 	Value     *Decimal // money per point, or nil
 	Percent   *Decimal // percent of the charge per point, or nil
 	Tiers     []Tier   // optional ratchet, by increasing From
-	Pos       Pos
+	// Bands, when given, price the area's points instead of a value per
+	// point: the highest band the points reach gives a percent of the
+	// charge; below the first, nothing.
+	Bands []Band
+	Pos   Pos
 
 	kpiNodes []*yaml.Node // where each of KPIs is named, for messages
 }
@@ -288,22 +298,22 @@ type Tier struct {
 	Multiplier Decimal
 }
 
-// Rounding is a rounding mode for money.
-type Rounding uint8
+// Band is one row of a service area's band table: points of From or more
+// earn Percent of the charge.
+type Band struct {
+	From    Decimal
+	Percent Decimal
+}
+
+// Rounding is a rounding mode for money: money.Rounding, named here so
+// that a rulebook's users need one import.
+type Rounding = money.Rounding
 
 // The rounding modes.
 const (
-	HalfUp   Rounding = iota // halves away from zero
-	HalfEven                 // halves to the even neighbour (banker's rounding)
+	HalfUp   = money.HalfUp   // halves away from zero
+	HalfEven = money.HalfEven // halves to the even neighbour (banker's rounding)
 )
-
-// String returns "half_up" or "half_even".
-func (r Rounding) String() string {
-	if r == HalfEven {
-		return "half_even"
-	}
-	return "half_up"
-}
 
 var (
 	hundred = decimal.NewFromInt(100)
@@ -313,13 +323,26 @@ var (
 // InTerm reports a month outside the contract term (start to end, where
 // given) as an error saying which end it passes.
 func (b *Rulebook) InTerm(m Month) error {
-	if s := b.Start; s.Set && m < s.Month {
-		return fmt.Errorf("%s is before the contract starts (%s)", m, s.Month)
+	if s := b.Start; s != nil && m < *s {
+		return fmt.Errorf("%s is before the contract starts (%s)", m, *s)
 	}
-	if e := b.End; e.Set && m > e.Month {
-		return fmt.Errorf("%s is after the contract ends (%s)", m, e.Month)
+	if e := b.End; e != nil && m > *e {
+		return fmt.Errorf("%s is after the contract ends (%s)", m, *e)
 	}
 	return nil
+}
+
+// TermsYAML returns the terms the rulebook states as YAML: its document
+// without its amendments and scenarios (for an amendment's or a
+// scenario's terms, which have neither, YAML). Comments are not kept.
+func (b *Rulebook) TermsYAML() ([]byte, error) {
+	if b.root == nil {
+		return nil, nil
+	}
+	root := copyMapping(b.root)
+	setKey(root, "amendments", nil)
+	setKey(root, "scenarios", nil)
+	return yaml.Marshal(root)
 }
 
 // YAML returns the rulebook as YAML: for a scenario, the baseline with the

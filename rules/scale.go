@@ -63,7 +63,7 @@ func (r *reader) checkScale(k *KPI, key string) {
 // the loader requires: each bound at or beyond the one before in the KPI's
 // direction, and the floor beyond the target.
 func (k *KPI) ordered(vals []scaleValue) bool {
-	worse := k.worse
+	worse := k.Direction.Worse
 	var target, prev *Decimal
 	for i := range vals {
 		v := &vals[i]

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -32,11 +33,15 @@ var textFields = []string{"id", "name", "description", "measure", "unit", "range
 type Scenario struct {
 	ID          string
 	Description string
-	From        OptMonth // months before From keep the baseline rules
+	From        *Month // months before From keep the baseline rules; nil: from the first
 	Sweep       *SweepPoint
-	Pos         Pos
+	// Revoke lists the amendments the scenario takes out of the terms
+	// from its From month on, as if they had never been agreed.
+	Revoke []string
+	Pos    Pos
 
-	rules *Rulebook // the baseline with the overlay applied
+	rules    *Rulebook // the terms in force from From on
+	timeline []Epoch
 }
 
 // SweepPoint says which sweep a scenario came from and the value it sets.
@@ -47,21 +52,45 @@ type SweepPoint struct {
 	Value Decimal // the value of this scenario
 }
 
-// Rules returns the rulebook in force from the scenario's From month on.
+// Rules returns the rulebook in force from the scenario's From month on,
+// until an amendment in force from a later month changes the terms (see
+// Timeline).
 func (s *Scenario) Rules() *Rulebook { return s.rules }
 
-var scenarioKeys = []string{"id", "description", "from", "kpis", "remove", "add", "caps", "point_value",
-	"service_areas", "earn_back", "sweep"}
+// Timeline returns the terms the scenario runs under, month by month: the
+// baseline's before its From month, then the amendments in force each
+// month, less those it revokes, with its own overlay applied last.
+func (s *Scenario) Timeline() []Epoch {
+	if s.timeline == nil {
+		return []Epoch{{Rules: s.rules}}
+	}
+	return s.timeline
+}
 
-// scenarioSpec is a scenario as read, before its overlay is applied.
+// overlayKeys are the keys an amendment or a scenario may set: the terms
+// that change while a contract runs.
+var overlayKeys = []string{"kpis", "remove", "add", "caps", "point_value", "service_areas", "earn_back",
+	"triggers", "bonus"}
+
+var scenarioKeys = append([]string{"id", "description", "from", "revoke"}, append(overlayKeys, "sweep")...)
+
+// scenarioSpec is a scenario or an amendment as read, before its overlay
+// is applied.
 type scenarioSpec struct {
 	Scenario
+	kind    string // scenarios or amendments: the key its problems are placed under
+	agreed  string // an amendment's agreed date
 	node    *yaml.Node
 	file    string // the file the scenario was read from
 	fromPos Pos
 	kpis    []entry // KPI id -> partial override
+	revoke  []*yaml.Node
 	sweep   *sweepSpec
 }
+
+// key is the path its problems are keyed by: scenarios.<id> or
+// amendments.<id>.
+func (s *scenarioSpec) key() string { return s.kind + "." + s.ID }
 
 type sweepSpec struct {
 	kpi, field string
@@ -73,7 +102,7 @@ type sweepSpec struct {
 	shiftBounds bool
 }
 
-// scenarios reads the scenario list without applying it; expandScenarios
+// scenarios reads the scenario list without applying it; addScenarios
 // does that once the baseline is known to be valid.
 func (r *reader) scenarios(n *yaml.Node) []*scenarioSpec {
 	var out []*scenarioSpec
@@ -93,18 +122,38 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 	if m == nil {
 		return nil
 	}
-	s := &scenarioSpec{node: n, file: r.file}
+	s := r.spec(n, m, "scenarios", key)
+	if s.ID != "" {
+		key = s.key()
+		if strings.ContainsAny(s.ID, "/=") {
+			r.errorf(m["id"].value, key, "scenario ids may not contain / or = (they name sweep members)")
+		}
+		if s.ID == BaselineID {
+			r.errorf(m["id"].value, key, "%q names the rulebook's own results; give the scenario another id", s.ID)
+		}
+	}
+	if e, ok := m["revoke"]; ok {
+		r.strList(e.value, key+".revoke")
+		s.revoke = deref(e.value).Content
+		for _, item := range s.revoke {
+			s.Revoke = append(s.Revoke, deref(item).Value)
+		}
+	}
+	if e, ok := m["sweep"]; ok {
+		s.sweep = r.sweep(e.value, key+".sweep")
+	}
+	return s
+}
+
+// spec reads what scenarios and amendments share: id, description, from
+// and the overlay keys.
+func (r *reader) spec(n *yaml.Node, m map[string]entry, kind, key string) *scenarioSpec {
+	s := &scenarioSpec{node: n, file: r.file, kind: kind}
 	s.Pos = r.pos(n)
 	r.required(m, n, key, "id")
 	if e, ok := m["id"]; ok {
 		if id, ok := r.id(e.value, key+".id"); ok {
-			s.ID, key = id, "scenarios."+id
-			if strings.ContainsAny(id, "/=") {
-				r.errorf(e.value, key, "scenario ids may not contain / or = (they name sweep members)")
-			}
-			if id == BaselineID {
-				r.errorf(e.value, key, "%q names the rulebook's own results; give the scenario another id", id)
-			}
+			s.ID, key = id, kind+"."+id
 		}
 	}
 	if e, ok := m["description"]; ok {
@@ -128,9 +177,6 @@ func (r *reader) scenario(n *yaml.Node, key string) *scenarioSpec {
 	}
 	if e, ok := m["add"]; ok {
 		r.seq(e.value, key+".add")
-	}
-	if e, ok := m["sweep"]; ok {
-		s.sweep = r.sweep(e.value, key+".sweep")
 	}
 	return s
 }
@@ -220,7 +266,7 @@ func (r *reader) sweepRange(m map[string]entry, n *yaml.Node, key string) []*yam
 	return out
 }
 
-// addScenarios applies each scenario's overlay to the baseline, expanding
+// addScenarios applies each scenario's overlay to the terms, expanding
 // sweeps, and appends them; it reports every problem the overlays cause,
 // and then adds none of them.
 func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
@@ -246,39 +292,74 @@ func (b *Rulebook) addScenarios(specs []*scenarioSpec, found []*Problem) error {
 	if err := ps.err(); err != nil {
 		return err // the rulebook is left as it was
 	}
+	if b.check != nil {
+		if err := sorted(b.check(b, added)); err != nil {
+			return err
+		}
+	}
 	b.Scenarios = append(b.Scenarios, added...)
 	return nil
 }
 
 // checkSpecs checks what the scenarios ask for against the baseline before
-// they are expanded: from within the contract term, and not more than
-// MaxScenarios in all. It returns false when there are too many to expand.
+// they are expanded: from within the contract term, amendments to revoke
+// that exist, and not more than MaxScenarios in all, nor MaxTerms sets of
+// terms. It returns false when there are too many to expand.
 func (b *Rulebook) checkSpecs(specs []*scenarioSpec, ps *problems) bool {
-	total := len(b.Scenarios)
+	total, terms := len(b.Scenarios), 0
+	for _, s := range b.Scenarios {
+		terms += len(s.timeline)
+	}
 	for _, spec := range specs {
-		key := "scenarios." + spec.ID
-		if spec.From.Set {
-			if err := b.InTerm(spec.From.Month); err != nil {
+		key := spec.key()
+		if spec.From != nil {
+			if err := b.InTerm(*spec.From); err != nil {
 				ps.add(spec.fromPos, key+".from", "%v", err)
 			}
 		}
-		if total++; spec.sweep != nil {
-			total += len(spec.sweep.values) - 1
+		b.checkRevoke(spec, ps)
+		members := 1
+		if spec.sweep != nil {
+			members = len(spec.sweep.values)
 		}
-		if total > MaxScenarios {
+		total += members
+		terms += members * len(b.boundaries(spec.From))
+		switch {
+		case total > MaxScenarios:
 			ps.add(spec.Pos, key, "brings the scenarios to %d, sweeps expanded; at most %d", total, MaxScenarios)
+			return false
+		case terms > limits.MaxTerms:
+			ps.add(spec.Pos, key, "brings the sets of terms the scenarios run under to %d (one from each scenario's from month, and one more from each amendment in force after it, sweeps expanded); at most %d",
+				terms, limits.MaxTerms)
 			return false
 		}
 	}
 	return true
 }
 
+// checkRevoke reports a revoke of an amendment the rulebook does not have.
+func (b *Rulebook) checkRevoke(spec *scenarioSpec, ps *problems) {
+	for i, n := range spec.revoke {
+		if !slices.ContainsFunc(b.Amendments, func(a *Amendment) bool { return a.ID == deref(n).Value }) {
+			ps.add(b.posIn(spec, n), spec.key()+".revoke["+strconv.Itoa(i)+"]", "no amendment %s to revoke", limits.Quote(deref(n).Value))
+		}
+	}
+}
+
+// posIn is where node n of a scenario's file is.
+func (b *Rulebook) posIn(spec *scenarioSpec, n *yaml.Node) Pos {
+	return Pos{File: spec.file, Line: n.Line, Column: n.Column}
+}
+
 // expand turns a scenario as read into one scenario, or one per value of
-// its sweep, each with its overlay applied.
+// its sweep, each with its terms built.
 func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 	if spec.sweep == nil {
 		sc := spec.Scenario
-		sc.rules = b.overlay(spec, nil, ps)
+		if sc.timeline = b.scenarioTerms(spec, nil, ps); sc.timeline == nil {
+			return nil
+		}
+		sc.rules = fromRules(sc.timeline, sc.From)
 		return []*Scenario{&sc}
 	}
 	sw := spec.sweep
@@ -289,12 +370,23 @@ func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 		val, _ := decimal.NewFromString(v.Value)
 		sc.Sweep = &SweepPoint{Sweep: spec.ID, KPI: sw.kpi, Field: sw.field, Value: val}
 		ov := b.sweepOverride(sw, v)
-		if sc.rules = b.overlay(spec, &ov, ps); sc.rules == nil {
+		if sc.timeline = b.scenarioTerms(spec, &ov, ps); sc.timeline == nil {
 			return nil // the first failing value's problems stand for the rest
 		}
+		sc.rules = fromRules(sc.timeline, sc.From)
 		out = append(out, &sc)
 	}
 	return out
+}
+
+// fromRules returns the terms a scenario's timeline has from its from
+// month (the first month without one).
+func fromRules(t []Epoch, from *Month) *Rulebook {
+	f := Month(0)
+	if from != nil {
+		f = *from
+	}
+	return EpochAt(t, f).Rules
 }
 
 // sweepOverride builds {field: value} (nested for a dotted field) as a KPI
@@ -325,51 +417,63 @@ func (b *Rulebook) sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
 	return entry{key: id, value: node}
 }
 
-// overlay builds the scenario's rulebook: the baseline document with KPIs
-// removed, merged and added and caps replaced, read again from the top so
-// that every check applies. It returns nil after adding problems to ps.
-func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rulebook {
+// layer is one overlay on the original terms: an amendment, or a
+// scenario with the value of its sweep, if any.
+type layer struct {
+	spec  *scenarioSpec
+	sweep *entry
+}
+
+// terms builds the rulebook of the original document with the layers
+// applied in order, read again from the top so that every check applies.
+// The last layer is the one being checked: its nodes are marked as the
+// overlay's, and every problem is keyed by it (scenarios.<id>.<key> or
+// amendments.<id>.<key>). It returns nil after adding problems to ps.
+func (b *Rulebook) terms(layers []layer, ps *problems) *Rulebook {
+	return b.termsQuiet(layers, ps, false)
+}
+
+// termsQuiet is terms, leaving out, when quiet, the problems that the
+// layers before the last cause as they apply: an amendment's own
+// problems are reported with it, not again with each later one.
+func (b *Rulebook) termsQuiet(layers []layer, ps *problems, quiet bool) *Rulebook {
+	last := layers[len(layers)-1]
 	rd := &reader{problems: problems{file: b.File}, overlay: map[*yaml.Node]bool{}}
-	markOverlay(rd.overlay, spec.node)
-	if sweep != nil {
-		markOverlay(rd.overlay, sweep.value)
+	markOverlay(rd.overlay, last.spec.node)
+	if last.sweep != nil {
+		markOverlay(rd.overlay, last.sweep.value)
 	}
-	if spec.file != b.File {
-		rd.files = map[*yaml.Node]string{}
-		markFile(rd.files, spec.node, spec.file)
-		if sweep != nil {
-			markFile(rd.files, sweep.value, spec.file)
-			rd.files[sweep.key] = spec.file
+	for _, l := range layers {
+		if l.spec.file == b.File {
+			continue
+		}
+		if rd.files == nil {
+			rd.files = map[*yaml.Node]string{}
+		}
+		markFile(rd.files, l.spec.node, l.spec.file)
+		if l.sweep != nil {
+			markFile(rd.files, l.sweep.value, l.spec.file)
+			rd.files[l.sweep.key] = l.spec.file
 		}
 	}
 	root := copyMapping(b.root)
 	setKey(root, "scenarios", nil)
-	// A problem of the document as a whole (a key the scenario removed and
-	// something still needs) is the scenario's: place it there.
-	rd.placeAt(root, spec.node, spec.file)
-	m := rd.mapping(spec.node, "")
-	kpis := b.overlayKPIs(rd, spec, m, sweep)
-	setKey(root, "kpis", kpis)
-	if e, ok := m["caps"]; ok {
-		base := getKey(root, "caps")
-		if base == nil {
-			base = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		}
-		setKey(root, "caps", merge(base, e.value))
-	}
-	for _, key := range []string{"point_value", "service_areas", "earn_back"} {
-		if e, ok := m[key]; ok { // replaced whole; null removes
-			if v := deref(e.value); v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-				setKey(root, key, nil)
-			} else {
-				setKey(root, key, e.value)
-			}
+	setKey(root, "amendments", nil)
+	// A problem of the document as a whole (a key the overlay removed and
+	// something still needs) is the overlay's: place it there.
+	rd.placeAt(root, last.spec.node, last.spec.file)
+	removedBy := map[string]*scenarioSpec{}
+	for _, l := range layers {
+		n := len(rd.list)
+		rd.apply(root, l, l == last, removedBy)
+		if quiet && l != last {
+			rd.list = rd.list[:n]
 		}
 	}
 	rb := rd.rulebook(root)
-	rb.File, rb.root = b.File, root
+	rb.File, rb.root, rb.Closing = b.File, root, b.Closing
 	for _, p := range rd.list {
-		p.Key = strings.TrimSuffix("scenarios."+spec.ID+"."+p.Key, ".")
+		p.Key = strings.TrimSuffix(last.spec.key()+"."+p.Key, ".")
 		ps.list = append(ps.list, p)
 	}
 	if len(rd.list) > 0 {
@@ -378,14 +482,50 @@ func (b *Rulebook) overlay(spec *scenarioSpec, sweep *entry, ps *problems) *Rule
 	return rb
 }
 
-// overlayKPIs returns the baseline's kpis list with the scenario's
-// removals, overrides, sweep value and additions applied.
-func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entry, sweep *entry) *yaml.Node {
-	base := deref(getKey(b.root, "kpis"))
+// apply overlays one layer on the document root: KPIs removed, merged and
+// added, caps merged, and the keys replaced whole replaced. last says the
+// layer is the one being checked; a problem another layer causes says
+// which it is. removedBy records which layer removed each KPI.
+func (rd *reader) apply(root *yaml.Node, l layer, last bool, removedBy map[string]*scenarioSpec) {
+	m := rd.mapping(l.spec.node, "")
+	setKey(root, "kpis", rd.overlayKPIs(root, l, m, last, removedBy))
+	if e, ok := m["caps"]; ok {
+		base := getKey(root, "caps")
+		if base == nil {
+			base = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		}
+		setKey(root, "caps", merge(base, e.value))
+	}
+	for _, key := range []string{"point_value", "service_areas", "earn_back", "triggers", "bonus"} {
+		if e, ok := m[key]; ok { // replaced whole; null removes
+			if v := deref(e.value); v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				setKey(root, key, nil)
+			} else {
+				setKey(root, key, e.value)
+			}
+		}
+	}
+}
+
+// overlayKPIs returns the document's kpis list with the layer's removals,
+// overrides, sweep value and additions applied.
+func (rd *reader) overlayKPIs(root *yaml.Node, l layer, m map[string]entry, last bool, removedBy map[string]*scenarioSpec) *yaml.Node {
+	spec, sweep := l.spec, l.sweep
+	say := func(n *yaml.Node, key, format string, args ...any) {
+		if !last {
+			format = "with %s in force: " + format
+			args = append([]any{spec.what()}, args...)
+		}
+		rd.errorf(n, key, format, args...)
+	}
+	base := deref(getKey(root, "kpis"))
 	items := slices.Clone(base.Content)
 	removed := map[string]bool{}
 	if e, ok := m["remove"]; ok {
-		items = rd.removeKPIs(items, e.value, removed)
+		items = rd.removeKPIs(items, e.value, removed, say, removedBy)
+	}
+	for id := range removed {
+		removedBy[id] = spec
 	}
 	overrides := slices.Clone(spec.kpis)
 	if sweep != nil {
@@ -398,21 +538,26 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 			if sweep != nil && ov.key == sweep.key {
 				how = "swept"
 			}
-			rd.errorf(ov.key, "kpis."+id, "%s is both %s and removed by the scenario; do one or the other", limits.Name(id), how)
+			say(ov.key, "kpis."+id, "%s is both %s and removed by the %s; do one or the other", limits.Name(id), how, spec.noun())
 		} else if i := findKPI(items, id); i < 0 {
-			rd.errorf(ov.key, "kpis."+id, "KPI %s is not defined in the baseline", limits.Quote(id))
+			say(ov.key, "kpis."+id, "%s", notDefined(id, removedBy))
 		} else if deref(ov.value).Kind != yaml.MappingNode {
-			rd.errorf(ov.value, "kpis."+id, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
+			say(ov.value, "kpis."+id, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
 		} else {
 			items[i] = merge(deref(items[i]), deref(ov.value))
 		}
 	}
 	if e, ok := m["add"]; ok {
 		items = append(items, deref(e.value).Content...)
+		for _, n := range deref(e.value).Content {
+			if id := getKey(deref(n), "id"); id != nil {
+				delete(removedBy, id.Value)
+			}
+		}
 	}
 	out := *base
 	out.Content = items
-	if len(items) == 0 { // the scenario removed every KPI: say so at the scenario
+	if len(items) == 0 { // the overlay removed every KPI: say so at the overlay
 		at := spec.node
 		if e, ok := m["remove"]; ok {
 			at = e.key
@@ -420,6 +565,32 @@ func (b *Rulebook) overlayKPIs(rd *reader, spec *scenarioSpec, m map[string]entr
 		rd.placeAt(&out, at, spec.file)
 	}
 	return &out
+}
+
+// notDefined says that the KPI with the id is not in the terms an overlay
+// applies to, and which amendment removed it, if one did.
+func notDefined(id string, removedBy map[string]*scenarioSpec) string {
+	if by := removedBy[id]; by != nil && by.kind == "amendments" {
+		return fmt.Sprintf("KPI %s is removed by %s", limits.Quote(id), by.what())
+	}
+	return fmt.Sprintf("KPI %s is not defined in the baseline", limits.Quote(id))
+}
+
+// what names the overlay for messages, e.g. "amendment CCN-007 (from
+// 2025-09)" or "scenario softer".
+func (s *scenarioSpec) what() string {
+	if s.kind == "amendments" {
+		return fmt.Sprintf("amendment %s (from %s)", limits.Quote(s.ID), s.From)
+	}
+	return "scenario " + limits.Quote(s.ID)
+}
+
+// noun is "scenario" or "amendment".
+func (s *scenarioSpec) noun() string {
+	if s.kind == "amendments" {
+		return "amendment"
+	}
+	return "scenario"
 }
 
 // findKPI returns the index of the KPI with the id among items, or -1.
@@ -432,10 +603,15 @@ func findKPI(items []*yaml.Node, id string) int {
 
 // removeKPIs deletes from items each KPI the remove list names, noting it
 // in removed; a name not among items is a problem.
-func (rd *reader) removeKPIs(items []*yaml.Node, list *yaml.Node, removed map[string]bool) []*yaml.Node {
+func (rd *reader) removeKPIs(items []*yaml.Node, list *yaml.Node, removed map[string]bool,
+	say func(*yaml.Node, string, string, ...any), removedBy map[string]*scenarioSpec) []*yaml.Node {
 	for _, n := range deref(list).Content {
 		if i := findKPI(items, n.Value); i < 0 {
-			rd.errorf(n, "remove", "KPI %s is not defined", limits.Quote(n.Value))
+			if by := removedBy[n.Value]; by != nil && by.kind == "amendments" {
+				say(n, "remove", "KPI %s is already removed by %s", limits.Quote(n.Value), by.what())
+			} else {
+				say(n, "remove", "KPI %s is not defined", limits.Quote(n.Value))
+			}
 		} else {
 			items = slices.Delete(items, i, i+1)
 			removed[n.Value] = true
@@ -549,6 +725,20 @@ func (b *Rulebook) LoadScenarios(path string) error {
 	}
 	defer f.Close()
 	return b.ReadScenarios(path, f)
+}
+
+// ParseScenarios reads scenarios from r as ReadScenarios does, checked
+// against the rulebook and its scenarios (an id one of them has is a
+// duplicate), and returns them without adding them: the rulebook is left
+// as it was, so that concurrent callers can each try a scenario against
+// one rulebook. name is used in messages.
+func (b *Rulebook) ParseScenarios(name string, r io.Reader) ([]*Scenario, error) {
+	cp := *b
+	cp.Scenarios = slices.Clip(b.Scenarios)
+	if err := cp.ReadScenarios(name, r); err != nil {
+		return nil, err
+	}
+	return cp.Scenarios[len(b.Scenarios):], nil
 }
 
 // ReadScenarios reads scenarios from r and adds them to the rulebook. The

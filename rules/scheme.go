@@ -107,11 +107,8 @@ func (r *reader) sliding(n *yaml.Node, key string, k *KPI) Scheme {
 	if e, ok := m["floor"]; ok {
 		if d, ok := r.dec(e.value, key+".floor"); ok {
 			s.Floor, k.at[floorAt] = d, r.place(e.value)
-			if k.Direction == Higher && !d.LessThan(k.Target) || k.Direction == Lower && !d.GreaterThan(k.Target) {
-				side := "below"
-				if k.Direction == Lower {
-					side = "above"
-				}
+			if !k.Direction.Worse(d, k.Target) {
+				_, side := k.Direction.Sides()
 				r.errorf(e.value, key+".floor", "floor %s must be %s the target %s", d, side, k.Target)
 			}
 		}

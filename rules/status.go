@@ -14,6 +14,9 @@ const (
 	Serious                     // worse than the serious bound
 	Severe                      // worse than the severe bound
 	Critical                    // worse than the critical bound
+	// InPeriod is a month of a quarterly KPI's quarter other than its last,
+	// in which the quarter is judged: no credit, streaks unchanged.
+	InPeriod
 )
 
 var statusNames = [...]string{
@@ -25,6 +28,7 @@ var statusNames = [...]string{
 	Serious:       "serious",
 	Severe:        "severe",
 	Critical:      "critical",
+	InPeriod:      "in_period",
 }
 
 // String returns the status as written in rulebooks and outputs, e.g. "not_measured".

@@ -232,10 +232,11 @@ func (r *reader) checkUnit(k *KPI, key string) {
 // unreachable says why a value is never reached, or the target never
 // missed, by a measure within rg; "" when it is not so.
 func (k *KPI) unreachable(v scaleValue, rg Range, measure string) string {
-	worse := k.worse
-	best, worst, bestSide, worstSide := rg.Hi, rg.Lo, "above", "below"
+	worse := k.Direction.Worse
+	bestSide, worstSide := k.Direction.Sides()
+	best, worst := rg.Hi, rg.Lo
 	if k.Direction == Lower {
-		best, worst, bestSide, worstSide = rg.Lo, rg.Hi, "below", "above"
+		best, worst = rg.Lo, rg.Hi
 	}
 	verdict, side, end := "is never reached", worstSide, worst
 	switch {
@@ -250,12 +251,4 @@ func (k *KPI) unreachable(v scaleValue, rg Range, measure string) string {
 		return ""
 	}
 	return fmt.Sprintf("%s %s: %s is never %s %s", v.d, verdict, measure, side, end)
-}
-
-// worse reports whether measure a is worse than b in the KPI's direction.
-func (k *KPI) worse(a, b Decimal) bool {
-	if k.Direction == Lower {
-		return a.GreaterThan(b)
-	}
-	return a.LessThan(b)
 }

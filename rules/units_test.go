@@ -110,7 +110,7 @@ scenarios:
 func TestUnitProblems(t *testing.T) {
 	for _, tc := range unitCases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src))
+			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src), nil)
 			var ve *rules.ValidationError
 			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
 			var got []string
@@ -136,7 +136,7 @@ func TestUnitsAccepted(t *testing.T) {
   - {id: average, measure: a / b, direction: lower, target: 21, serious: 28, credit: {sliding: {max_percent_of_charge: 2, floor: 35}}}
   - {id: change, measure: x, target: 0.5, serious: -2, critical: -50, credit: {fixed: {minor: 1, serious: 2, critical: 3}}}
 `
-	rb, err := rules.Parse("r.yaml", strings.NewReader(src))
+	rb, err := rules.Parse("r.yaml", strings.NewReader(src), nil)
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		id    string
@@ -199,7 +199,7 @@ func TestUnreachable(t *testing.T) {
     credit: {points: {minor: 1, serious: 2, severe: 3}}
   - {id: K2, measure: a, direction: lower, target: 0, credit: {sliding: {max_percent_of_charge: 1, floor: 3}}}
 point_value: 1
-`))
+`), nil)
 	require.NoError(t, err)
 	zero, one, two := d("0"), d("1"), d("2")
 	var got []string

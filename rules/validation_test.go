@@ -45,13 +45,13 @@ kpis:
   - {id: K10, target: x, credit: {fixed: {minor: 1}}, direction: up}
 caps: {monthly_percent_of_charge: 120}
 `, []string{
-		"r.yaml:6:1: bogus: unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, scenarios, events)",
+		"r.yaml:6:1: bogus: unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening, events)",
 		`r.yaml:7:36: fields.b: unknown field type "widget" (expected money, int, decimal or string)`,
 		"r.yaml:9:48: K1.serious: 0.95 is above target 0.9: for a higher-is-better KPI each bound must be at or beyond the one before",
 		`r.yaml:10:5: K1: duplicate KPI id "K1"`,
 		"r.yaml:10:47: K1.credit: needs one credit scheme (one of: fixed, percent_of_charge, points, sliding, per_shortfall)",
 		"r.yaml:11:47: K2.credit: has 2 credit schemes (fixed, points); a KPI has exactly one",
-		"r.yaml:11:88: K2.colour: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back, at_risk_percent)",
+		"r.yaml:11:88: K2.colour: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, period, target, serious, severe, critical, bonus, applies, credit, escalation, earn_back, at_risk_percent)",
 		"r.yaml:12:64: K3.serious: 4 is below target 5: for a lower-is-better KPI each bound must be at or beyond the one before",
 		"r.yaml:12:103: K3.credit.percent_of_charge.minor: must not be negative, got -1",
 		"r.yaml:13:80: K4.escalation: must list at least one multiplier",
@@ -98,7 +98,7 @@ kpis:
 service_areas:
   - {id: A, kpis: [K1, K2, K9], threshold: 20, tiers: [{from: 50, multiplier: 2}, {from: 30, multiplier: 1}]}
 `, []string{
-		"r.yaml:10:5: service_areas.A: needs point_value or percent_of_charge_per_point",
+		"r.yaml:10:5: service_areas.A: needs point_value, percent_of_charge_per_point or bands",
 		"r.yaml:10:24: service_areas.A: KPI K2 uses fixed; only points KPIs can join a service area",
 		`r.yaml:10:28: service_areas.A: KPI "K9" is not defined`,
 		"r.yaml:10:90: service_areas.A.tiers[1].from: tiers must start at increasing points: 30 follows 50",
@@ -142,7 +142,7 @@ scenarios:
 		"r.yaml:12:37: scenarios.s1.K1.serious: 3 is above target 2: for a higher-is-better KPI each bound must be at or beyond the one before",
 		`r.yaml:12:41: scenarios.s1.kpis.K7: KPI "K7" is not defined in the baseline`,
 		`r.yaml:13:14: scenarios.s1.remove: KPI "K8" is not defined`,
-		"r.yaml:15:29: scenarios.s2.K2.targte: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, target, serious, severe, critical, applies, credit, escalation, earn_back, at_risk_percent)",
+		"r.yaml:15:29: scenarios.s2.K2.targte: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, period, target, serious, severe, critical, bonus, applies, credit, escalation, earn_back, at_risk_percent)",
 		`r.yaml:18:5: scenarios.s3: duplicate scenario id "s3"`,
 		`r.yaml:20:11: scenarios.s4.from: month "2025-13" is not YYYY-MM`,
 		"r.yaml:22:61: scenarios.s5.sweep: from 1 to 0.5 by 0.1 is not an increasing range",
@@ -255,7 +255,7 @@ scenarios:
 func TestValidationProblems(t *testing.T) {
 	for _, tc := range validationCases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src))
+			_, err := rules.Parse("r.yaml", strings.NewReader(tc.src), nil)
 			var ve *rules.ValidationError
 			require.True(t, errors.As(err, &ve), "want a *ValidationError, got %v", err)
 			var got []string
@@ -270,7 +270,7 @@ func TestValidationProblems(t *testing.T) {
 
 // A caller can reach one problem's position and key with errors.As.
 func TestProblemIsReachable(t *testing.T) {
-	_, err := rules.Parse("r.yaml", strings.NewReader(head+"kpis:\n  - {id: K, measure: a, target: x, credit: {fixed: {minor: 1}}}\n"))
+	_, err := rules.Parse("r.yaml", strings.NewReader(head+"kpis:\n  - {id: K, measure: a, target: x, credit: {fixed: {minor: 1}}}\n"), nil)
 	var p *rules.Problem
 	require.ErrorAs(t, err, &p)
 	require.Equal(t, rules.Pos{File: "r.yaml", Line: 8, Column: 33}, p.Pos)

@@ -24,8 +24,10 @@ type reader struct {
 	// rulebook, so a problem they cause can be placed at them.
 	overlay map[*yaml.Node]bool
 	// specs holds the scenarios read, to be applied once the baseline is valid.
-	specs        []*scenarioSpec
-	specProblems []*Problem
+	specs         []*scenarioSpec
+	amendments    []*scenarioSpec
+	specProblems  []*Problem
+	amendProblems []*Problem
 }
 
 func (r *reader) pos(n *yaml.Node) Pos {
@@ -206,17 +208,17 @@ func (r *reader) boolean(n *yaml.Node, key string) bool {
 	return s == "true" || s == "True" || s == "TRUE"
 }
 
-func (r *reader) month(n *yaml.Node, key string) OptMonth {
+func (r *reader) month(n *yaml.Node, key string) *Month {
 	s, ok := r.scalar(n, key, "a month (YYYY-MM)")
 	if !ok {
-		return OptMonth{}
+		return nil
 	}
 	m, err := ParseMonth(s)
 	if err != nil {
 		r.errorf(n, key, "%v", err)
-		return OptMonth{}
+		return nil
 	}
-	return OptMonth{Month: m, Set: true}
+	return &m
 }
 
 func (r *reader) seq(n *yaml.Node, key string) []*yaml.Node {

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/output"
+
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
-	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -26,7 +28,7 @@ func TestAuditTrail(t *testing.T) {
 	dir := t.TempDir()
 	job, inputs := exampleJob(t)
 	runInto(t, job, inputs, dir)
-	var m runner.Manifest
+	var m output.Manifest
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &m))
@@ -40,10 +42,7 @@ func TestAuditTrail(t *testing.T) {
 	sample := rand.New(rand.NewPCG(1, 1)).Perm(len(rows))[:3000]
 	for _, i := range sample {
 		r := rows[i]
-		rb := books[r["scenario"]]
-		if s := scenarioOf(m, r["scenario"]); s != nil && s.From != "" && r["month"] < s.From {
-			rb = books["baseline"]
-		}
+		rb := bookFor(books, m, r["scenario"], r["month"])
 		k := rb.KPI(r["kpi"])
 		require.NotNil(t, k, "row %d: KPI %s", i, r["kpi"])
 		if r["area"] == "" {
@@ -66,7 +65,7 @@ func rederive(t *testing.T, rb *rules.Rulebook, k *rules.KPI, r map[string]strin
 		return "0.00"
 	}
 	dec := decimal.RequireFromString
-	charge, mult, measure := dec(r["charge"]), dec(r["multiplier"]), dec(r["measure"])
+	charge, mult, measure := dec(r["charge_base"]), dec(r["multiplier"]), dec(r["measure"])
 	s := k.Credit
 	num, den := decimal.Zero, decimal.NewFromInt(1)
 	hundred := decimal.NewFromInt(100)
@@ -99,12 +98,12 @@ func rederive(t *testing.T, rb *rules.Rulebook, k *rules.KPI, r map[string]strin
 			num, den = charge.Mul(*s.Percent).Mul(units).Mul(mult), hundred.Mul(unitsDen)
 		}
 	}
-	return credits.RoundQuo(num, den, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
+	return money.RoundQuo(num, den, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
 }
 
 // checkAreasAndCaps re-derives every service area's credit from its rows'
 // points, and checks that each capped lot-month's credits sum to its cap.
-func checkAreasAndCaps(t *testing.T, books map[string]*rules.Rulebook, m runner.Manifest, rows []map[string]string, lotMonths map[string]map[string]string) {
+func checkAreasAndCaps(t *testing.T, books map[string][]epochBook, m output.Manifest, rows []map[string]string, lotMonths map[string]map[string]string) {
 	t.Helper()
 	type group struct {
 		points, shares, credits decimal.Decimal
@@ -133,10 +132,7 @@ func checkAreasAndCaps(t *testing.T, books map[string]*rules.Rulebook, m runner.
 		a.shares = a.shares.Add(decimal.RequireFromString(r["area_share"]))
 	}
 	for key, a := range areas {
-		rb := books[a.scenario]
-		if s := scenarioOf(m, a.scenario); s != nil && s.From != "" && a.month < s.From {
-			rb = books["baseline"]
-		}
+		rb := bookFor(books, m, a.scenario, a.month)
 		area := rb.Areas[0]
 		require.Equal(t, area.ID, key[strings.LastIndex(key, "|")+1:])
 		want := areaCredit(rb, area, a.points, decimal.RequireFromString(a.charge))
@@ -164,26 +160,38 @@ func areaCredit(rb *rules.Rulebook, a *rules.ServiceArea, points, charge decimal
 	}
 	weighted = weighted.Add(overlap(lo, points).Mul(mult))
 	if a.Value != nil {
-		return credits.RoundQuo(weighted.Mul(*a.Value), one, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
+		return money.RoundQuo(weighted.Mul(*a.Value), one, rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
 	}
-	return credits.RoundQuo(weighted.Mul(charge).Mul(*a.Percent), decimal.NewFromInt(100), rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
+	return money.RoundQuo(weighted.Mul(charge).Mul(*a.Percent), decimal.NewFromInt(100), rb.MinorUnits, rb.Rounding).StringFixed(rb.MinorUnits)
 }
 
-// auditBooks reads each scenario's rulebook from the manifest: its YAML,
-// or for a sweep's member the baseline with the swept field set.
-func auditBooks(t *testing.T, m runner.Manifest) map[string]*rules.Rulebook {
+// epochBook is a set of terms in force from a month ("" for the first).
+type epochBook struct {
+	from string
+	rb   *rules.Rulebook
+}
+
+// auditBooks reads each run's terms from the manifest: the baseline's and
+// each scenario's from their YAML, and a sweep member's as the baseline
+// with the swept field set.
+func auditBooks(t *testing.T, m output.Manifest) map[string][]epochBook {
 	t.Helper()
-	base, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML))
-	require.NoError(t, err)
-	books := map[string]*rules.Rulebook{"baseline": base}
+	parse := func(name string, terms []output.ManifestTerms) []epochBook {
+		var out []epochBook
+		for _, e := range terms {
+			rb, err := rules.Parse(name, strings.NewReader(e.YAML), nil)
+			require.NoError(t, err)
+			out = append(out, epochBook{e.From, rb})
+		}
+		return out
+	}
+	books := map[string][]epochBook{"baseline": parse("manifest", m.Terms)}
 	for _, s := range m.Scenarios {
 		if s.Sweep == nil {
-			rb, err := rules.Parse("manifest:"+s.ID, strings.NewReader(s.Rulebook.YAML))
-			require.NoError(t, err)
-			books[s.ID] = rb
+			books[s.ID] = parse("manifest:"+s.ID, s.Terms)
 			continue
 		}
-		rb, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML))
+		rb, err := rules.Parse("manifest", strings.NewReader(m.Rulebook.YAML), nil)
 		require.NoError(t, err)
 		var v any = decimal.RequireFromString(s.Sweep.Value)
 		parts := strings.Split(s.Sweep.Field, ".")
@@ -192,12 +200,34 @@ func auditBooks(t *testing.T, m runner.Manifest) map[string]*rules.Rulebook {
 		}
 		sc, err := rb.AddOverlay(rules.Overlay{ID: "audit", KPIs: map[string]map[string]any{s.Sweep.KPI: {parts[0]: v}}})
 		require.NoError(t, err)
-		books[s.ID] = sc.Rules()
+		for _, e := range sc.Timeline() {
+			from := ""
+			if e.From != 0 {
+				from = e.From.String()
+			}
+			books[s.ID] = append(books[s.ID], epochBook{from, e.Rules})
+		}
 	}
 	return books
 }
 
-func scenarioOf(m runner.Manifest, id string) *runner.ManifestScenario {
+// bookFor returns the terms a run priced a month under: the baseline's
+// before a scenario's from month, else the latest of the run's terms in
+// force by the month.
+func bookFor(books map[string][]epochBook, m output.Manifest, scenario, month string) *rules.Rulebook {
+	if s := scenarioOf(m, scenario); s != nil && s.From != "" && month < s.From {
+		scenario = "baseline"
+	}
+	var rb *rules.Rulebook
+	for _, e := range books[scenario] {
+		if e.from <= month {
+			rb = e.rb
+		}
+	}
+	return rb
+}
+
+func scenarioOf(m output.Manifest, id string) *output.ManifestScenario {
 	for i := range m.Scenarios {
 		if m.Scenarios[i].ID == id {
 			return &m.Scenarios[i]

@@ -92,7 +92,7 @@ func TestOutputsDocListsEveryColumn(t *testing.T) {
 	dir := t.TempDir()
 	job := smallJob(t)
 	runInto(t, job, nil, dir)
-	for _, table := range []string{"kpi_results", "credits", "comparison"} {
+	for _, table := range []string{"kpi_results", "credits", "comparison", "triggers"} {
 		t.Run(table, func(t *testing.T) {
 			docNames, docTypes := documentedColumns(docSection(t, outputsDoc, table), job.Rules.Keys)
 			names, types := parquetTypes(t, filepath.Join(dir, table+".parquet"), int(job.Rules.MinorUnits))

@@ -1,11 +1,13 @@
 package runner_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/report"
+
 	"github.com/kpicredit/kpicredit/internal/duckdbtest"
-	"github.com/kpicredit/kpicredit/runner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +24,8 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 		"DESCRIBE SELECT * FROM '"+f("credits.parquet")+"'",
 		"SELECT scenario, sum(credits)::VARCHAR AS credits, sum(charge)::VARCHAR AS charge, count(*) AS n FROM '"+f("credits.parquet")+"' GROUP BY scenario ORDER BY scenario",
 		"SELECT sum(credit)::VARCHAR AS credit, sum(earn_back)::VARCHAR AS earn_back FROM '"+f("kpi_results.parquet")+"' WHERE scenario = 'baseline'",
-		"SELECT sum(difference)::VARCHAR AS difference FROM '"+f("comparison.parquet")+"' WHERE scenario = 'ccn-proportionate'",
+		"SELECT sum(difference)::VARCHAR AS difference FROM '"+f("comparison.parquet")+"' WHERE scenario = 'without-ccn-007'",
+		"SELECT count(*)::VARCHAR AS n FROM '"+f("triggers.parquet")+"' WHERE scenario = 'baseline'",
 	)
 	types := func(rows []duckdbtest.Row) map[string]string {
 		m := map[string]string{}
@@ -41,7 +44,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	require.Equal(t, "DECIMAL(18,2)", cr["charge"])
 	require.Equal(t, "DECIMAL(18,2)", cr["credits"])
 
-	sum := runner.Summarize(res)
+	sum := report.Summarize(res)
 	byScenario := map[string]duckdbtest.Row{}
 	for _, r := range out[2] {
 		byScenario[r["scenario"].(string)] = r
@@ -62,4 +65,5 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	require.True(t, sum.Baseline.Credits.Equal(money(out[3][0]["credit"])), "kpi_results sums to credits")
 	require.True(t, sum.Baseline.EarnBack.Equal(money(out[3][0]["earn_back"])))
 	require.True(t, sum.Scenarios[0].Diff.Equal(money(out[4][0]["difference"])))
+	require.Equal(t, fmt.Sprint(len(res.Baseline().Triggers)), out[5][0]["n"], "triggers.parquet holds every trigger fired")
 }

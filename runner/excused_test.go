@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/internal/pq"
-	"github.com/kpicredit/kpicredit/runner"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,7 +23,7 @@ import (
 //	Wales Apr: 9 / 10 = 0.9, not excused: minor, measure 0.9.
 func TestExcusedReportsMeasure(t *testing.T) {
 	job := smallJob(t)
-	rt, err := runner.ReadRelief(job.Data, []string{"K1", "K2"}, "r.csv", strings.NewReader(`provider,region,month,kpi,reason
+	rt, err := input.ReadRelief(job.Data, []string{"K1", "K2"}, "r.csv", strings.NewReader(`provider,region,month,kpi,reason
 Acme,North,2025-04,K1,Strike
 Acme,North,2025-02,K1,Strike
 Acme,Wales,2025-03,*,Storm

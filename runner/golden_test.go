@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/output"
+
 	"github.com/kpicredit/kpicredit/internal/golden"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
@@ -21,16 +24,16 @@ func runInto(t testing.TB, job runner.Job, inputs []runner.Input, dir string) *r
 	t.Helper()
 	res, err := runner.Run(context.Background(), job)
 	require.NoError(t, err)
-	require.NoError(t, runner.Write(context.Background(), res, runner.Output{Dir: dir, CSV: true, Inputs: inputs}))
+	require.NoError(t, output.Write(context.Background(), res, output.Output{Dir: dir, CSV: true, Inputs: inputs}))
 	return res
 }
 
 func exampleJob(t testing.TB) (runner.Job, []runner.Input) {
 	t.Helper()
 	const dir = "../examples/aasc/"
-	rb, err := rules.Load(dir + "rules.yaml")
+	rb, err := rules.Load(dir+"rules.yaml", nil)
 	require.NoError(t, err)
-	ds, err := runner.LoadData(rb, dir+"data.csv")
+	ds, err := input.LoadData(rb, dir+"data.csv")
 	require.NoError(t, err)
 	f, err := os.Open(dir + "relief.csv")
 	require.NoError(t, err)
@@ -39,7 +42,7 @@ func exampleJob(t testing.TB) (runner.Job, []runner.Input) {
 	for _, k := range rb.KPIs {
 		ids = append(ids, k.ID)
 	}
-	rt, err := runner.ReadRelief(ds, ids, dir+"relief.csv", f)
+	rt, err := input.ReadRelief(ds, ids, dir+"relief.csv", f)
 	require.NoError(t, err)
 	return runner.Job{Rules: rb, Data: ds, Relief: rt}, []runner.Input{
 		{Role: "rules", Path: dir + "rules.yaml"}, {Role: "data", Path: dir + "data.csv"}, {Role: "relief", Path: dir + "relief.csv"}}
@@ -57,10 +60,10 @@ func compareGolden(t *testing.T, name, dir string, files ...string) {
 // the others, so a change shows first in the file that changed.
 func TestGoldenSmall(t *testing.T) {
 	dir := t.TempDir()
-	runInto(t, smallJob(t), []runner.Input{{Role: "rules", Path: "testdata/small.yaml"},
-		{Role: "data", Path: "testdata/small.csv"}, {Role: "relief", Path: "testdata/relief.csv"}}, dir)
-	compareGolden(t, "small", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet",
-		"kpi_results.csv", "credits.csv", "comparison.csv", "summary.md", "summary.html", "manifest.json")
+	runInto(t, smallJob(t), []runner.Input{{Role: "rules", Path: "../testdata/small/small.yaml"},
+		{Role: "data", Path: "../testdata/small/small.csv"}, {Role: "relief", Path: "../testdata/small/relief.csv"}}, dir)
+	compareGolden(t, "small", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
+		"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "summary.md", "summary.html", "curves.csv", "manifest.json")
 }
 
 // The bundled example end to end. Its CSV copies are large and say what
@@ -69,7 +72,7 @@ func TestGoldenExample(t *testing.T) {
 	dir := t.TempDir()
 	job, inputs := exampleJob(t)
 	runInto(t, job, inputs, dir)
-	compareGolden(t, "aasc", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet",
+	compareGolden(t, "aasc", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
 		"summary.md", "manifest.json")
 }
 
@@ -84,7 +87,7 @@ func TestOutputsAreReproducible(t *testing.T) {
 	runInto(t, job, inputs, b)
 	entries, err := os.ReadDir(a)
 	require.NoError(t, err)
-	require.Len(t, entries, 9)
+	require.Len(t, entries, 13)
 	for _, e := range entries {
 		x, err := os.ReadFile(filepath.Join(a, e.Name()))
 		require.NoError(t, err)

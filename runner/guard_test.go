@@ -3,113 +3,12 @@ package runner
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/kpicredit/kpicredit/limits"
-	"github.com/kpicredit/kpicredit/rules"
 	"github.com/stretchr/testify/require"
 )
-
-// A panic in a worker goroutine comes back as an error: the caller's
-// recover could not reach it, and the process would end.
-func TestParallelRecoversPanics(t *testing.T) {
-	err := parallel(context.Background(), 2, 10, func(i int) error {
-		if i == 7 {
-			panic("boom")
-		}
-		return nil
-	})
-	var ie *InternalError
-	require.ErrorAs(t, err, &ie)
-	require.EqualError(t, err, "internal error: boom; please report this as a bug")
-	require.Contains(t, string(ie.Stack), "TestParallelRecoversPanics")
-	require.False(t, IsInvalidInput(err), "a bug is not invalid input")
-}
-
-func TestWriteNeedsAResult(t *testing.T) {
-	for _, res := range []*Result{nil, {}} {
-		require.ErrorContains(t, Write(context.Background(), res, Output{Dir: t.TempDir()}), "runner: not a result of Run")
-		require.ErrorContains(t, Verify(context.Background(), res), "runner: not a result of Run")
-	}
-}
-
-// Rendering stops soon after the context is cancelled.
-func TestRenderHonoursCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	rows := 0
-	table := cancellable(ctx, func(yield func([]any) error) error {
-		for range 100000 {
-			rows++
-			if err := yield(nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	require.ErrorIs(t, table(func([]any) error { return nil }), context.Canceled)
-	require.Equal(t, 1024, rows)
-}
 
 func TestExplainNeedsData(t *testing.T) {
 	err := Explain(context.Background(), io.Discard, Job{}, Query{})
 	require.EqualError(t, err, "runner: the job has no rulebook")
-}
-
-// repeated is a reader of a text repeated without end.
-type repeated struct {
-	text string
-	pos  int
-}
-
-func (r *repeated) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = r.text[r.pos%len(r.text)]
-		r.pos++
-	}
-	return len(p), nil
-}
-
-// A CSV file is read to limits.MaxFileBytes and no further, and to
-// limits.MaxRows rows after its header.
-func TestCSVFileLimits(t *testing.T) {
-	g := &csvGuard{r: &repeated{text: "a,b\n"}, file: "big.csv", line: 1, col: 1}
-	n, err := io.Copy(io.Discard, g)
-	require.EqualError(t, err, "big.csv:67108865:1: the file is larger than 268435456 bytes (256 MiB)")
-	require.Equal(t, int64(limits.MaxFileBytes), n)
-
-	rows := 0
-	err = readCSV("rows.csv", &repeated{text: "a\n"}, func(int, []string) error { rows++; return nil })
-	require.EqualError(t, err, "rows.csv:2000002: more than 2000000 rows after the header")
-	require.Equal(t, limits.MaxRows+1, rows, "the header and every row within the limit")
-}
-
-// A data file holds at most limits.MaxCells values.
-func TestDataCellLimit(t *testing.T) {
-	rb, err := rules.Load("testdata/small.yaml")
-	require.NoError(t, err)
-	tb := newTable(rb, "d.csv", false)
-	require.NoError(t, tb.header(1, strings.Split("provider,region,month,monthly_charge,jobs,fixed,nights", ",")))
-	tb.rows = limits.MaxCells / 7
-	err = tb.row(1428573, strings.Split("A,North,2025-01,1.00,1,1,1", ","))
-	require.EqualError(t, err, "d.csv:1428573: the data has more than 10000000 values (rows times columns)")
-}
-
-// A data file larger than limits.MaxFileBytes is rejected before it is
-// read: its size is all that is looked at.
-func TestLoadDataTooLarge(t *testing.T) {
-	rb, err := rules.Load("testdata/small.yaml")
-	require.NoError(t, err)
-	for _, name := range []string{"big.csv", "big.parquet"} {
-		path := filepath.Join(t.TempDir(), name)
-		f, err := os.Create(path)
-		require.NoError(t, err)
-		require.NoError(t, f.Truncate(limits.MaxFileBytes+1)) // sparse: no disk taken
-		require.NoError(t, f.Close())
-		_, err = LoadData(rb, path)
-		require.EqualError(t, err, path+": the file is larger than 268435456 bytes (256 MiB)")
-	}
 }

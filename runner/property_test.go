@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/internal/randbook"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
@@ -17,9 +20,9 @@ import (
 func randomRun(t *testing.T, r *rand.Rand) (randbook.Contract, *runner.Result) {
 	t.Helper()
 	c := randbook.New(r)
-	rb, err := rules.Parse("random.yaml", strings.NewReader(c.Rules))
+	rb, err := rules.Parse("random.yaml", strings.NewReader(c.Rules), nil)
 	require.NoError(t, err, c.Rules)
-	ds, err := runner.ReadCSV(rb, "random.csv", strings.NewReader(c.Data))
+	ds, err := input.ReadCSV(rb, "random.csv", strings.NewReader(c.Data))
 	require.NoError(t, err)
 	res, err := runner.Run(context.Background(), runner.Job{Rules: rb, Data: ds})
 	require.NoError(t, err, c.Rules)
@@ -50,7 +53,7 @@ func TestPropertyRunInvariants(t *testing.T) {
 	}
 }
 
-func checkLotMonth(t *testing.T, c randbook.Contract, month string, lm *runner.LotMonth) {
+func checkLotMonth(t *testing.T, c randbook.Contract, month string, lm *engine.LotMonth) {
 	t.Helper()
 	m := lm.Credits
 	sum := decimal.Zero
@@ -81,19 +84,19 @@ func TestPropertyWorseMeasure(t *testing.T) {
 	for range 40 {
 		c, res := randomRun(t, r)
 		rb, ds := res.Rules, res.Data
-		engine, err := runner.Compile(rb)
+		eng, err := engine.Compile(rb)
 		require.NoError(t, err)
 		li, mi, k := r.IntN(len(ds.Lots)), r.IntN(ds.Months()), r.IntN(c.KPIs)
 		lot := ds.Lots[li]
 		worse := worsen(rb, lot.Rows[mi].Values, k)
-		l := engine.NewLot()
-		var before, after *runner.LotMonth
+		l := eng.NewLot()
+		var before, after *engine.LotMonth
 		for m := 0; m <= mi; m++ {
 			row := lot.Rows[m]
 			if m == mi {
 				// Run the month on a copy of the lot so far, once as it is and
 				// once worsened.
-				alt := engine.NewLot()
+				alt := eng.NewLot()
 				for p := 0; p < mi; p++ {
 					_, err := alt.Month(&lot.Rows[p], nil)
 					require.NoError(t, err)

@@ -1,19 +1,29 @@
-// Package runner is the batch job: it reads a contract's monthly data,
-// evaluates the baseline rulebook and every scenario over it, and writes
-// Parquet, CSV and summary reports. The kpicredit command is a thin shell
-// over it; a Go service can call it directly.
+// Package runner is the batch job: Load reads a job's files (rulebook,
+// scenario files, data, relief) with every problem in one list, and Run
+// prices the baseline and every scenario over every lot and month, in
+// parallel, each month under the terms in force (the amendments, and a
+// scenario's overlay from its from month), into a Result that is looked
+// up by name (Baseline, Run, Month, Comparisons, each run's Triggers).
+// Explain shows how one KPI's credit of one lot-month arose, under which
+// terms; Adopt rewrites a rulebook with an agreed scenario made an
+// amendment.
+//
+// It depends on engine (pricing), input (reading data and relief), kpi and
+// rules; it writes nothing. Package output writes a Result's files and
+// package report condenses it for people; the kpicredit command is a thin
+// shell over the three.
 package runner
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"runtime/debug"
 	"slices"
-	"sync"
 	"sync/atomic"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/internal/par"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -25,8 +35,8 @@ const Baseline = rules.BaselineID
 // Job is what to run: a rulebook (with its scenarios), data and relief.
 type Job struct {
 	Rules  *rules.Rulebook
-	Data   *Dataset
-	Relief *ReliefTable // may be nil
+	Data   *input.Dataset
+	Relief *input.ReliefTable // may be nil
 	// Scenarios to run besides the baseline; nil runs every scenario of
 	// the rulebook.
 	Scenarios []*rules.Scenario
@@ -38,6 +48,35 @@ type Job struct {
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
+	// Waived lists what was waived of credits (package closing takes it
+	// from its ledger). Waivers apply after the caps: each amount comes out
+	// of its KPI's earn-back pool after its month, in every run (see
+	// credits.Lot.Waive), and changes nothing else. A waiver of a lot or
+	// month the data does not have changes nothing.
+	Waived []Waived
+}
+
+// Waived is an amount waived of one KPI's credit of one lot-month.
+type Waived struct {
+	Lot    []string // key values, in the rulebook's key order
+	Month  rules.Month
+	KPI    string
+	Amount decimal.Decimal
+}
+
+// waivedByLot indexes the job's waivers by lot (in the data's order) and
+// month.
+func (j *Job) waivedByLot() []map[rules.Month][]Waived {
+	out := make([]map[rules.Month][]Waived, len(j.Data.Lots))
+	for _, w := range j.Waived {
+		if li, ok := j.Data.Lot(w.Lot...); ok {
+			if out[li] == nil {
+				out[li] = map[rules.Month][]Waived{}
+			}
+			out[li][w.Month] = append(out[li][w.Month], w)
+		}
+	}
+	return out
 }
 
 // check reports a Job that cannot run: no rulebook, no data, a nil
@@ -54,14 +93,17 @@ func (j *Job) check() error {
 	case j.Workers < 0:
 		return fmt.Errorf("runner: the job's Workers is %d; it must be 0 (one per CPU) or more", j.Workers)
 	}
-	return j.Data.check(j.Rules)
+	if err := j.Data.Check(j.Rules); err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	return nil
 }
 
 // Result is a finished run: the baseline first, then each scenario.
 type Result struct {
 	Rules  *rules.Rulebook
-	Data   *Dataset
-	Relief *ReliefTable
+	Data   *input.Dataset
+	Relief *input.ReliefTable
 	Runs   []*ScenarioRun
 }
 
@@ -69,10 +111,15 @@ type Result struct {
 type ScenarioRun struct {
 	ID       string
 	Scenario *rules.Scenario // nil for the baseline
+	// Timeline is the terms the run priced each month under, compiled.
+	Timeline engine.Timeline
+	// Triggers lists every trigger that fired, lot by lot, month by month
+	// (sweep members included).
+	Triggers []TriggerFire
 	// Lots holds, for each lot of the data in order, its months in order,
 	// with every KPI's detail. It is nil for a sweep's members unless the
 	// job asks for their detail: a large sweep keeps only its totals.
-	Lots [][]*LotMonth
+	Lots [][]*engine.LotMonth
 	// Months holds, for each lot, its months' totals; nil where Lots is.
 	Months [][]MonthTotal
 	// KPIs holds, for each lot, each KPI's totals over the months.
@@ -81,8 +128,42 @@ type ScenarioRun struct {
 	Total RunTotal
 }
 
+// Check reports a Result that Run did not make: nil, or without its
+// rulebook, data or baseline.
+func (r *Result) Check() error {
+	if r == nil || r.Rules == nil || r.Data == nil || len(r.Runs) == 0 || r.Runs[0] == nil {
+		return errors.New("runner: not a result of Run: it lacks its rulebook, data or baseline")
+	}
+	return nil
+}
+
 // Detailed reports whether the run kept every KPI's detail.
 func (r *ScenarioRun) Detailed() bool { return r.Lots != nil }
+
+// Baseline returns the run of the rulebook as it stands.
+func (r *Result) Baseline() *ScenarioRun { return r.Runs[0] }
+
+// Run returns the run of the scenario with the given id (Baseline, or
+// "baseline", for the baseline), and false when there is none.
+func (r *Result) Run(id string) (*ScenarioRun, bool) {
+	i := slices.IndexFunc(r.Runs, func(run *ScenarioRun) bool { return run.ID == id })
+	if i < 0 {
+		return nil, false
+	}
+	return r.Runs[i], true
+}
+
+// Month returns the detail of one lot-month of a run: the lot by its key
+// values, in the rulebook's key order, and the month. It returns false
+// when the data has no such lot or month, or the run did not keep its
+// detail (see Detailed; run.Months holds the same lot-months' totals).
+func (r *Result) Month(run *ScenarioRun, lot []string, m rules.Month) (*engine.LotMonth, bool) {
+	li, ok := r.Data.Lot(lot...)
+	if !ok || !run.Detailed() || m < r.Data.First || m > r.Data.Last {
+		return nil, false
+	}
+	return run.Lots[li][m-r.Data.First], true
+}
 
 // Run evaluates the baseline and the scenarios over the data. The
 // baseline's expressions are evaluated once for every lot-month; a
@@ -92,7 +173,7 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err := job.check(); err != nil {
 		return nil, err
 	}
-	base, err := Compile(job.Rules)
+	base, err := engine.Compile(job.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -101,17 +182,19 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		scenarios = job.Rules.Scenarios
 	}
 	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Runs: make([]*ScenarioRun, len(scenarios)+1)}
-	res.Runs[0] = &ScenarioRun{ID: Baseline}
-	engines := []*Engine{base}
+	baseline, err := base.CompileTimeline(job.Rules.Timeline(), "", nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Runs[0] = &ScenarioRun{ID: Baseline, Timeline: baseline}
 	for i, s := range scenarios {
-		e, err := base.CompileScenario(s)
+		tl, err := base.CompileTimeline(s.Timeline(), "scenarios."+s.ID, baseline)
 		if err != nil {
 			return nil, err
 		}
-		engines = append(engines, e)
-		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s}
+		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s, Timeline: tl}
 	}
-	values, err := baseValues(ctx, job, base)
+	values, err := baseValues(ctx, job, baseline)
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +205,9 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 			job.Progress(int(done.Add(1)), total)
 		}
 	}
-	baseReuse := base.reuseFrom(base)
-	err = parallel(ctx, job.Workers, len(res.Runs), func(i int) error {
-		sr := scenarioRun{job: job, base: base, engine: engines[i], run: res.Runs[i], values: values,
-			reuse: engines[i].reuseFrom(base), baseReuse: baseReuse}
-		return sr.lots(ctx, tick)
+	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
+		detail := keepDetail(job, res.Runs[i])
+		return newScenarioRun(job, baseline, res.Runs[i], values, detail, detail).lots(ctx, tick)
 	})
 	if err != nil {
 		return nil, err
@@ -135,20 +216,31 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 }
 
 // baseValues evaluates the baseline's expressions for every lot-month,
-// the lots in parallel: values[lot][month][kpi].
-func baseValues(ctx context.Context, job Job, base *Engine) ([][][]kpi.Value, error) {
+// each month under the baseline's terms in force, the lots in parallel:
+// values[lot][month][kpi of those terms]. KPIs measured over longer
+// periods are left out: the engine judges them on the period's months.
+func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]kpi.Value, error) {
 	lots := job.Data.Lots
 	values := make([][][]kpi.Value, len(lots))
-	err := parallel(ctx, job.Workers, len(lots), func(li int) error {
-		ev := base.prog.NewEvaluator()
+	err := par.Run(ctx, job.Workers, len(lots), func(li int) error {
+		evs := make([]*kpi.Evaluator, len(baseline))
 		rows := lots[li].Rows
 		values[li] = make([][]kpi.Value, len(rows))
 		for mi := range rows {
+			si := stageAt(baseline, rows[mi].Month)
+			if evs[si] == nil {
+				evs[si] = baseline[si].Engine.Program().NewEvaluator()
+			}
+			ev := evs[si]
 			if err := ev.Load(&rows[mi]); err != nil {
 				return err
 			}
-			vs := make([]kpi.Value, len(base.Rules().KPIs))
+			ks := baseline[si].Engine.Rules().KPIs
+			vs := make([]kpi.Value, len(ks))
 			for k := range vs {
+				if ks[k].Period.Kind != rules.Monthly {
+					continue
+				}
 				v, err := ev.Value(k)
 				if err != nil {
 					return placeEvalError(err, "", lots[li].Name(), rows[mi].Month)
@@ -162,110 +254,170 @@ func baseValues(ctx context.Context, job Job, base *Engine) ([][][]kpi.Value, er
 	return values, err
 }
 
-// scenarioRun runs every lot under one scenario.
-type scenarioRun struct {
-	job          Job
-	base, engine *Engine
-	run          *ScenarioRun
-	values       [][][]kpi.Value
-	reuse        []int // the scenario's KPIs -> baseline KPIs sharing values
-	baseReuse    []int // the baseline's KPIs -> themselves
+// stageAt is the index of the stage of a timeline that governs month m.
+func stageAt(t engine.Timeline, m rules.Month) int {
+	i := len(t) - 1
+	for i > 0 && t[i].From > m {
+		i--
+	}
+	return i
 }
 
-// lots runs each lot with the baseline's rules before the scenario's From
-// month and the scenario's from it, carrying streaks across.
+// segment is a stretch of months with one engine for the run and one
+// for the baseline's values it reuses.
+type segment struct {
+	from  rules.Month
+	stage engine.Stage
+	reuse engine.Reuse // the stage's KPIs -> the baseline's sharing their values
+}
+
+// plan splits a run's timeline where it or the baseline's changes terms.
+func plan(tl, baseline engine.Timeline) []segment {
+	var from []rules.Month
+	for _, st := range append(append(engine.Timeline{}, tl...), baseline...) {
+		from = append(from, st.From)
+	}
+	slices.Sort(from)
+	from = slices.Compact(from)
+	out := make([]segment, len(from))
+	for i, m := range from {
+		st, bs := tl.At(m), baseline.At(m)
+		out[i] = segment{from: m, stage: *st, reuse: st.Engine.ReuseFrom(bs.Engine)}
+	}
+	return out
+}
+
+// scenarioRun runs every lot under one scenario.
+type scenarioRun struct {
+	job    Job
+	run    *ScenarioRun
+	values [][][]kpi.Value
+	plan   []segment
+	// detail keeps every lot-month's KPI detail, with explanations (Lots);
+	// months keeps each lot-month's totals (Months). Both imply months.
+	detail, months bool
+	lotTotals      []RunTotal                 // each lot's totals, added up in lot order
+	lotTriggers    [][]TriggerFire            // each lot's triggers fired, gathered in lot order
+	waived         []map[rules.Month][]Waived // by lot and month
+}
+
+// keepDetail says whether Run keeps a run's detail: always for the
+// baseline and scenarios, for a sweep's members only when the job asks.
+func keepDetail(job Job, run *ScenarioRun) bool {
+	return run.Scenario == nil || run.Scenario.Sweep == nil || job.SweepDetail
+}
+
+// newScenarioRun sets up a run of every lot under the run's timeline,
+// reusing the values of the baseline's, keeping each lot-month's detail
+// (and so its totals) or only its totals, or neither.
+func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values [][][]kpi.Value, detail, months bool) *scenarioRun {
+	n := len(job.Data.Lots)
+	s := &scenarioRun{job: job, run: run, values: values, plan: plan(run.Timeline, baseline),
+		detail: detail, months: months || detail, lotTotals: make([]RunTotal, n), lotTriggers: make([][]TriggerFire, n),
+		waived: job.waivedByLot()}
+	if s.detail {
+		run.Lots = make([][]*engine.LotMonth, n)
+	}
+	if s.months {
+		run.Months = make([][]MonthTotal, n)
+	}
+	run.KPIs = make([][]KPITotal, n)
+	return s
+}
+
+// lots runs each lot in turn, then adds up the run's total.
 func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
-	from := s.job.Data.First
-	if sc := s.run.Scenario; sc != nil && sc.From.Set && sc.From.Month > from {
-		from = sc.From.Month
-	}
-	lots := s.job.Data.Lots
-	detail := s.run.Scenario == nil || s.run.Scenario.Sweep == nil || s.job.SweepDetail
-	if detail {
-		s.run.Lots, s.run.Months = make([][]*LotMonth, len(lots)), make([][]MonthTotal, len(lots))
-	}
-	s.run.KPIs = make([][]KPITotal, len(lots))
-	s.run.Total = RunTotal{Charge: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
-	for li, lot := range lots {
+	for li := range s.job.Data.Lots {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		l := s.base.NewLot()
-		l.explain(detail)
-		var months []*LotMonth
-		totals := make([]MonthTotal, len(lot.Rows))
-		var kpis []KPITotal
-		for mi := range lot.Rows {
-			row := &lot.Rows[mi]
-			reuse := s.baseReuse
-			if row.Month >= from {
-				l.Use(s.engine)
-				reuse = s.reuse
-			}
-			lm, err := l.month(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], reuse)
-			if err != nil {
-				return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
-			}
-			totals[mi], kpis = totalMonth(lm), addKPIs(kpis, lm)
-			s.run.Total.add(&totals[mi])
-			if detail {
-				months = append(months, lm)
-			}
-		}
-		s.run.KPIs[li] = kpis
-		if detail {
-			s.run.Lots[li], s.run.Months[li] = months, totals
+		if err := s.lot(li); err != nil {
+			return err
 		}
 		tick()
+	}
+	s.total()
+	return nil
+}
+
+// total adds up the lots' totals and gathers their triggers, in lot
+// order.
+func (s *scenarioRun) total() {
+	s.run.Total = NewRunTotal()
+	s.run.Triggers = nil
+	for li, t := range s.lotTotals {
+		s.run.Total.Merge(t)
+		s.run.Triggers = append(s.run.Triggers, s.lotTriggers[li]...)
+	}
+}
+
+// lot runs one lot month by month under the terms in force each month
+// (the baseline's before a scenario's From month, the scenario's over the
+// amendments from it), carrying streaks across every change of terms,
+// from the lot's opening state if it has one, and taking what was waived
+// of each month's credits out of the earn-back pools after the month.
+func (s *scenarioRun) lot(li int) error {
+	lot := s.job.Data.Lots[li]
+	l, err := s.run.Timeline.NewLotFor(lot.Keys)
+	if err != nil {
+		return fmt.Errorf("opening state of lot %s: %w", lot.Name(), err)
+	}
+	l.SetExplain(s.detail)
+	acc := lotAcc{sum: NewRunTotal()}
+	if s.months {
+		acc.totals = make([]MonthTotal, len(lot.Rows))
+	}
+	seg := 0
+	for mi := range lot.Rows {
+		row := &lot.Rows[mi]
+		for seg+1 < len(s.plan) && s.plan[seg+1].from <= row.Month {
+			seg++
+		}
+		sg := &s.plan[seg]
+		l.Use(sg.stage.Engine)
+		lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], sg.reuse)
+		if err != nil {
+			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
+		}
+		lm.Terms = sg.stage.Terms
+		for _, w := range s.waived[li][row.Month] {
+			l.Waive(w.KPI, w.Amount)
+		}
+		s.add(&acc, li, mi, lm)
+	}
+	s.run.KPIs[li], s.lotTotals[li], s.lotTriggers[li] = acc.kpis, acc.sum, acc.fired
+	if s.detail {
+		s.run.Lots[li] = acc.months
+	}
+	if s.months {
+		s.run.Months[li] = acc.totals
 	}
 	return nil
 }
 
-// parallel runs fn(0..n-1) on up to workers goroutines and returns the
-// first error; after an error the remaining work is skipped.
-func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for range min(workers, n) {
-		wg.Go(func() {
-			for i := range next {
-				if err := protect(fn, i); err != nil {
-					once.Do(func() { first = err; cancel() })
-				}
-			}
-		})
-	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-		}
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err()
+// lotAcc gathers one lot's months as they are priced.
+type lotAcc struct {
+	months []*engine.LotMonth // with detail only
+	totals []MonthTotal       // with months only
+	kpis   []KPITotal
+	fired  []TriggerFire
+	sum    RunTotal
 }
 
-// protect calls fn(i), turning a panic into an *InternalError: a worker
-// goroutine is the library's, and a panic there would end the caller's
-// process.
-func protect(fn func(int) error, i int) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &InternalError{Value: r, Stack: debug.Stack()}
-		}
-	}()
-	return fn(i)
+// add adds lot li's month mi to what the run keeps of it.
+func (s *scenarioRun) add(acc *lotAcc, li, mi int, lm *engine.LotMonth) {
+	for _, f := range lm.Credits.Triggers {
+		acc.fired = append(acc.fired, TriggerFire{Lot: li, Month: lm.Row.Month, Terms: lm.Terms, Fired: f})
+	}
+	t := totalMonth(lm)
+	acc.sum.Add(&t)
+	acc.kpis = addKPIs(acc.kpis, lm)
+	if s.months {
+		acc.totals[mi] = t
+	}
+	if s.detail {
+		acc.months = append(acc.months, lm)
+	}
 }
 
 // placeEvalError names the scenario and lot in an expression's failure,

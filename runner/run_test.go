@@ -8,23 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/output"
+	"github.com/kpicredit/kpicredit/report"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/stretchr/testify/require"
 )
-
-func smallJob(t testing.TB) runner.Job {
-	t.Helper()
-	rb := small(t)
-	ds, err := runner.LoadData(rb, "testdata/small.csv")
-	require.NoError(t, err)
-	f, err := os.Open("testdata/relief.csv")
-	require.NoError(t, err)
-	defer f.Close()
-	rt, err := runner.ReadRelief(ds, []string{"K1", "K2"}, "testdata/relief.csv", f)
-	require.NoError(t, err)
-	return runner.Job{Rules: rb, Data: ds, Relief: rt}
-}
 
 // The small contract worked by hand: point value 250.00, monthly cap 5%.
 func TestRunWorkedExample(t *testing.T) {
@@ -84,7 +75,7 @@ func TestRunWorkedExample(t *testing.T) {
 	require.Equal(t, "400.00", credit(1, 1, 1))
 	require.Equal(t, "0.00", credit(1, 1, 3))
 
-	sum := runner.Summarize(res)
+	sum := report.Summarize(res)
 	require.Equal(t, "1800.00", sum.Baseline.Credits.StringFixed(2))
 	require.Equal(t, "900.00", sum.Scenarios[0].Credits.StringFixed(2))
 	require.Equal(t, "-900.00", sum.Scenarios[0].Diff.StringFixed(2))
@@ -117,14 +108,14 @@ kpis:
 func TestRunChecksTheJob(t *testing.T) {
 	job := smallJob(t)
 	lot := job.Data.Lots[0]
-	withValue := func(v any) *runner.Dataset {
+	withValue := func(v any) *input.Dataset {
 		rows := slices.Clone(lot.Rows)
 		rows[1].Values = slices.Clone(rows[1].Values)
 		rows[1].Values[2] = v
-		return &runner.Dataset{Rules: job.Rules, Lots: []*runner.LotData{{Keys: lot.Keys, Rows: rows}},
+		return &input.Dataset{Rules: job.Rules, Lots: []*input.LotData{{Keys: lot.Keys, Rows: rows}},
 			First: job.Data.First, Last: job.Data.Last}
 	}
-	short := &runner.Dataset{Rules: job.Rules, Lots: []*runner.LotData{{Keys: lot.Keys, Rows: lot.Rows[:2]}},
+	short := &input.Dataset{Rules: job.Rules, Lots: []*input.LotData{{Keys: lot.Keys, Rows: lot.Rows[:2]}},
 		First: job.Data.First, Last: job.Data.Last}
 	for _, tc := range []struct {
 		name string
@@ -137,7 +128,7 @@ func TestRunChecksTheJob(t *testing.T) {
 		{"negative workers", runner.Job{Rules: job.Rules, Data: job.Data, Workers: -5}, "runner: the job's Workers is -5; it must be 0 (one per CPU) or more"},
 		{"a float", runner.Job{Rules: job.Rules, Data: withValue(17.0)}, "runner: dataset: lot Acme / North, 2025-02: field fixed holds a float64"},
 		{"a missing month", runner.Job{Rules: job.Rules, Data: short}, "runner: dataset: lot Acme / North has 2 rows for the 4 months 2025-01 to 2025-04"},
-		{"no months", runner.Job{Rules: job.Rules, Data: &runner.Dataset{Rules: job.Rules, First: 5, Last: 4}}, "runner: dataset: last month"},
+		{"no months", runner.Job{Rules: job.Rules, Data: &input.Dataset{Rules: job.Rules, First: 5, Last: 4}}, "runner: dataset: last month"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := runner.Run(t.Context(), tc.job)
@@ -157,19 +148,19 @@ func TestRunCancelled(t *testing.T) {
 // holds: the run fails with a *RangeError naming the row, and creates
 // nothing: not the directory, nor its parents.
 func TestWriteValueTooLarge(t *testing.T) {
-	src, err := os.ReadFile("testdata/small.csv")
+	src, err := os.ReadFile("../testdata/small/small.csv")
 	require.NoError(t, err)
 	// K2's measure is nights: 10^25 is beyond DECIMAL(38,16).
 	huge := strings.Replace(string(src), "Acme,North,2025-02,10000.00,20,17,22\n",
 		"Acme,North,2025-02,10000.00,20,17,10000000000000000000000000\n", 1)
 	require.NotEqual(t, string(src), huge)
-	ds, err := runner.ReadCSV(small(t), "d.csv", strings.NewReader(huge))
+	ds, err := input.ReadCSV(small(t), "d.csv", strings.NewReader(huge))
 	require.NoError(t, err)
 	res, err := runner.Run(t.Context(), runner.Job{Rules: ds.Rules, Data: ds})
 	require.NoError(t, err)
 	root := t.TempDir()
-	err = runner.Write(t.Context(), res, runner.Output{Dir: filepath.Join(root, "a", "b", "out")})
-	var re *runner.RangeError
+	err = output.Write(t.Context(), res, output.Output{Dir: filepath.Join(root, "a", "b", "out")})
+	var re *output.RangeError
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, "kpi_results.parquet", re.File)
 	require.Equal(t, "measure", re.Column)

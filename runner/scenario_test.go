@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/report"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 	"github.com/stretchr/testify/require"
@@ -53,7 +56,7 @@ sweep: {kpi: K1, field: target, values: [0.85, 0.95]}
 	job.Scenarios = job.Rules.Scenarios[1:]
 	res, err := runner.Run(context.Background(), job)
 	require.NoError(t, err)
-	s := runner.Summarize(res)
+	s := report.Summarize(res)
 	require.Len(t, s.Sweeps, 1)
 	sw := s.Sweeps[0]
 	require.Equal(t, "k1-target", sw.ID)
@@ -123,9 +126,9 @@ kpis:
   - {id: K, measure: done, target: 1, credit: {fixed: {minor: 100.00}}}
 scenarios:
   - {id: quicker, from: 2025-04, earn_back: {percent: 50, after_met_months: 1}}
-`))
+`), nil)
 	require.NoError(t, err)
-	ds, err := runner.ReadCSV(rb, "eb.csv", strings.NewReader(`provider,region,month,charge,done
+	ds, err := input.ReadCSV(rb, "eb.csv", strings.NewReader(`provider,region,month,charge,done
 P,R,2025-01,1000.00,0
 P,R,2025-02,1000.00,1
 P,R,2025-03,1000.00,1

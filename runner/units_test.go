@@ -24,9 +24,9 @@ kpis:
 scenarios:
   - {id: s, sweep: {kpi: K1, field: target, values: [0.05, -0.1, -0.2, 0]}}
   - {id: t, kpis: {K1: {target: -1}}}
-`))
+`), nil)
 	require.NoError(t, err, "the loader cannot know the measure's range")
-	err = runner.Check(rb)
+	err = kpi.Check(rb, rb.Scenarios)
 	var ve *rules.ValidationError
 	require.ErrorAs(t, err, &ve)
 	var got []string
@@ -55,6 +55,6 @@ kpis:
 	var ee *kpi.EvalError
 	require.ErrorAs(t, err, &ee)
 	require.ErrorIs(t, err, kpi.ErrOutOfRange)
-	require.Equal(t, "testdata/small.yaml:26:14: K2.measure: nights failed for scenario nights-capped, lot Acme / North, 2025-04: "+
+	require.Equal(t, "../testdata/small/small.yaml:26:14: K2.measure: nights failed for scenario nights-capped, lot Acme / North, 2025-04: "+
 		"gives 19, outside [20, null], the KPI's range: measure out of range", err.Error())
 }

@@ -61,4 +61,6 @@
 // A Calendar keeps a table per year of day boundaries, working days and
 // running totals, so that Deadline, Met, Calendar.AddWorkingDays and
 // Calendar.WorkingTime cost O(1) or O(log n) lookups and allocate nothing.
+//
+// It depends on the standard library and github.com/rickar/cal/v2 only.
 package sla

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/ledger"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -113,7 +114,7 @@ func StepName(k ledger.Kind) string {
 
 // money formats an amount like -£1,200.00.
 func (s *Statement) money(d decimal.Decimal) string {
-	return credits.Money(d.Round(s.MinorUnits), s.Currency, s.MinorUnits)
+	return money.Format(d.Round(s.MinorUnits), s.Currency, s.MinorUnits)
 }
 
 // firstDay returns the first day of a month.

@@ -10,7 +10,8 @@
 // numbers in a currency format and months as dates. The workbook is made
 // with github.com/xuri/excelize/v2, a pure-Go library that writes the
 // Office Open XML format with styles, number formats and frozen panes;
-// only this package imports it, so the ledger stays small.
+// only this package imports it, so the ledger stays small. It depends on
+// ledger, rules and money.
 package statement
 
 import (

@@ -6,7 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/ledger"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -58,7 +59,7 @@ func newStyles(f *excelize.File, currency string, places int32) (*styles, error)
 	bold := &excelize.Font{Bold: true}
 	top := []excelize.Border{{Type: "top", Color: "1B2430", Style: 1}}
 	st := &styles{moneyText: func(d decimal.Decimal) string {
-		return credits.Money(d.Round(places), currency, places)
+		return money.Format(d.Round(places), currency, places)
 	}}
 	var err error
 	for _, x := range []struct {
@@ -83,7 +84,7 @@ func newStyles(f *excelize.File, currency string, places int32) (*styles, error)
 // "£"#,##0.00;-"£"#,##0.00 for GBP; the symbol is the one credits.Money
 // writes (the ISO code where there is none).
 func moneyFormat(currency string, places int32) string {
-	symbol := strings.TrimSuffix(credits.Money(decimal.Zero, currency, 0), "0")
+	symbol := strings.TrimSuffix(money.Format(decimal.Zero, currency, 0), "0")
 	n := "#,##0"
 	if places > 0 {
 		n += "." + strings.Repeat("0", int(places))

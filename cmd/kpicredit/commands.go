@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 
+	"github.com/kpicredit/kpicredit/output"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
 )
@@ -52,80 +52,22 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// load reads the rulebook, its scenario files, the data and the relief.
-func (in *inputs) load(needData bool) (runner.Job, error) {
-	var job runner.Job
+// files names the files the flags give.
+func (in *inputs) files() runner.Files {
+	return runner.Files{Rules: in.rules, Scenarios: in.scenarios, Data: in.data, Relief: in.relief}
+}
+
+// load reads the rulebook, its scenario files, the data and the relief,
+// through runner.Load.
+func (in *inputs) load(ctx context.Context, needData bool) (runner.Job, error) {
 	if in.rules == "" {
-		return job, &usageError{"--rules is required"}
+		return runner.Job{}, &usageError{"--rules is required"}
 	}
 	if needData && in.data == "" {
-		return job, &usageError{"--data is required"}
+		return runner.Job{}, &usageError{"--data is required"}
 	}
-	rb, err := rules.Load(in.rules)
-	if err != nil {
-		return job, unreadable(err)
-	}
-	for _, s := range in.scenarios {
-		if err := rb.LoadScenarios(s); err != nil {
-			return job, unreadable(err)
-		}
-	}
-	if err := runner.Check(rb); err != nil {
-		return job, err
-	}
-	job.Rules = rb
-	if in.data == "" {
-		return job, nil
-	}
-	if job.Data, err = runner.LoadData(rb, in.data); err != nil {
-		return job, unreadable(err)
-	}
-	if in.relief != "" {
-		f, err := os.Open(in.relief)
-		if err != nil {
-			return job, unreadable(err)
-		}
-		defer f.Close()
-		job.Relief, err = runner.ReadRelief(job.Data, kpiIDs(rb), in.relief, f)
-		if err != nil {
-			return job, err
-		}
-	}
-	return job, nil
-}
-
-// kpiIDs lists every KPI id of the baseline and its scenarios.
-func kpiIDs(rb *rules.Rulebook) []string {
-	var ids []string
-	for _, b := range append([]*rules.Rulebook{rb}, scenarioRules(rb)...) {
-		for _, k := range b.KPIs {
-			if !slices.Contains(ids, k.ID) {
-				ids = append(ids, k.ID)
-			}
-		}
-	}
-	return ids
-}
-
-func scenarioRules(rb *rules.Rulebook) []*rules.Rulebook {
-	var out []*rules.Rulebook
-	for _, s := range rb.Scenarios {
-		out = append(out, s.Rules())
-	}
-	return out
-}
-
-// manifestInputs lists the files read, for the manifest.
-func (in *inputs) manifestInputs() []runner.Input {
-	out := []runner.Input{{Role: "rules", Path: in.rules}}
-	for _, s := range in.scenarios {
-		out = append(out, runner.Input{Role: "scenario", Path: s})
-	}
-	out = append(out, runner.Input{Role: "data", Path: in.data})
-	if in.relief != "" {
-		out = append(out, runner.Input{Role: "relief", Path: in.relief})
-	}
-	return out
+	job, err := runner.Load(ctx, in.files())
+	return job, unreadable(err)
 }
 
 // validateCmd checks the inputs; with data, it also runs the job and
@@ -138,7 +80,7 @@ func validateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	job, err := in.load(false)
+	job, err := in.load(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -147,7 +89,7 @@ func validateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := runner.Verify(ctx, res); err != nil {
+		if err := output.Verify(ctx, res); err != nil {
 			return err
 		}
 	}
@@ -187,12 +129,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer stop()
-	job, err := in.load(true)
+	job, err := in.load(ctx, true)
 	if err != nil {
 		return err
 	}
-	output := runner.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: in.manifestInputs()}
-	if err := runner.CheckOutput(output); err != nil {
+	dest := output.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: in.files().Inputs()}
+	if err := output.CheckOutput(dest); err != nil {
 		return err
 	}
 	job.Workers, job.SweepDetail = *workers, *sweepDetail
@@ -203,10 +145,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if err := runner.Write(ctx, res, output); err != nil {
+	if err := output.Write(ctx, res, dest); err != nil {
 		return err
 	}
-	t := res.Runs[0].Total
+	t := res.Baseline().Total
 	fmt.Fprintf(stdout, "%s: %d lots x %d months, %d scenarios\n", *out, len(res.Data.Lots), res.Data.Months(), len(res.Runs)-1)
 	fmt.Fprintf(stdout, "baseline credits %s on charges of %s\n", t.Credits.StringFixed(res.Rules.MinorUnits), t.Charge.StringFixed(res.Rules.MinorUnits))
 	return nil
@@ -243,7 +185,7 @@ func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return &usageError{"--month: " + err.Error()}
 	}
 	q.Month = m
-	job, err := in.load(true)
+	job, err := in.load(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -256,7 +198,7 @@ func explainCmd(ctx context.Context, args []string, stdout io.Writer) error {
 // holds other files.
 func isInvalid(err error) bool {
 	var ue *unreadableError
-	var oe *runner.OutputError
+	var oe *output.OutputError
 	return runner.IsInvalidInput(err) || errors.As(err, &ue) || errors.As(err, &oe)
 }
 

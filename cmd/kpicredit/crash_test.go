@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kpicredit/kpicredit/runner"
+	"github.com/kpicredit/kpicredit/output"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -162,7 +163,7 @@ func TestConcurrentRuns(t *testing.T) {
 func requireComplete(t *testing.T, dir string) {
 	t.Helper()
 	files := snapshot(t, dir)
-	var m runner.Manifest
+	var m output.Manifest
 	require.NoError(t, json.Unmarshal(files["manifest.json"], &m))
 	require.Len(t, files, len(m.Outputs)+1)
 	for _, o := range m.Outputs {

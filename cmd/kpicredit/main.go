@@ -5,13 +5,23 @@
 //	kpicredit validate --rules R.yaml [--data D.csv] [--relief F.csv] [--scenario S.yaml ...]
 //	kpicredit run --rules R.yaml --data D.csv [--relief F.csv] [--scenario S.yaml ...] --out DIR [--csv] [--force] [--quiet]
 //	kpicredit explain --rules R.yaml --data D.csv --lot provider=X,region=Y --month 2025-03 --kpi KPI-01 [--scenario-id ID]
+//	kpicredit adopt --rules R.yaml (--scenario-id ID | --scenario S.yaml) --agreed 2025-08-14
+//	kpicredit curves --rules R.yaml [--data D.csv [--relief F.csv]] [--charge X] [--scenario S.yaml ...] --out DIR [--force]
+//	kpicredit serve --rules R.yaml --data D.csv [--relief F.csv] [--addr 127.0.0.1:8080] [--allow-remote]
 //
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
-// --out), 2 for bad usage (a flag value out of range, an --out that cannot
+// --out, another close writing the same ledger, a ledger of a newer schema
+// or one that fails verification), 2 for bad usage (a flag value out of range, an --out that cannot
 // be a directory) or invalid input (a rulebook, scenario, data or relief
 // file, or inputs that fail together: an expression failing on a row, a
 // value too large for an output column).
+//
+// It is a thin shell: runner.Load reads the inputs, runner.Run prices
+// them, output.Write writes the files and runner.Explain explains;
+// curves.Compute draws the credit curves and output.WriteCurves writes
+// them; serve serves the what-if page; package closing does the month-end
+// close, waivers, disputes and statements.
 package main
 
 import (
@@ -90,6 +100,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = runCmd(ctx, args[1:], stdout, stderr)
 	case "explain":
 		err = explainCmd(ctx, args[1:], stdout)
+	case "adopt":
+		err = adoptCmd(args[1:], stdout)
+	case "close":
+		err = closeCmd(ctx, args[1:], stdout)
+	case "ledger":
+		err = ledgerCmd(ctx, args[1:], stdout)
+	case "waive":
+		err = waiveCmd(ctx, args[1:], stdout)
+	case "dispute":
+		err = disputeCmd(ctx, args[1:], stdout)
+	case "statement":
+		err = statementCmd(ctx, args[1:], stdout)
+	case "curves":
+		err = curvesCmd(ctx, args[1:], stdout)
+	case "serve":
+		err = serveCmd(ctx, args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "kpicredit", version())
 	case "help", "-h", "--help":
@@ -130,7 +156,20 @@ const usage = `usage:
                      [--cpuprofile F] [--memprofile F]
   kpicredit explain  --rules R.yaml --data D.csv|D.parquet [--relief F.csv] [--scenario S.yaml ...]
                      --lot provider=X,region=Y --month YYYY-MM --kpi ID [--scenario-id ID]
+  kpicredit adopt    --rules R.yaml (--scenario-id ID | --scenario S.yaml [--scenario-id ID]) --agreed YYYY-MM-DD
+  kpicredit close     --rules R.yaml --data D.csv|D.parquet [--relief F.csv] --ledger L.db --month YYYY-MM
+  kpicredit ledger    --ledger L.db show [--all] | verify [--anchor HASH ...] | export --out DIR
+  kpicredit waive     --ledger L.db --lot provider=X,region=Y --month YYYY-MM --kpi ID
+                      --amount 1200.00 --reason TEXT --approver NAME
+  kpicredit dispute   open|agree|waive --ledger L.db --lot provider=X,region=Y --month YYYY-MM --kpi ID
+                      --reason TEXT --by NAME [--amount 1200.00]
+  kpicredit statement --ledger L.db --provider X --month YYYY-MM --out DIR
+  kpicredit curves   --rules R.yaml [--data D.csv|D.parquet [--relief F.csv]] [--charge X]
+                     [--scenario S.yaml ...] --out DIR [--force]
+  kpicredit serve    --rules R.yaml --data D.csv|D.parquet [--relief F.csv]
+                     [--addr 127.0.0.1:8080] [--allow-remote]
   kpicredit version
 
-Exit status: 0 success, 1 run failed, 2 bad usage or invalid input.
+Exit status: 0 success, 1 run failed (or the ledger is busy, or fails
+verification), 2 bad usage or invalid input.
 `

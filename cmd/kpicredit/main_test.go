@@ -28,23 +28,23 @@ func TestRunExample(t *testing.T) {
 	code, stdout, stderr := kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--relief", reliefPath, "--out", dir, "--csv")
 	require.Equal(t, 0, code, stderr)
 	require.Empty(t, stderr, "no progress bar when stderr is not a terminal")
-	require.Contains(t, stdout, "7 lots x 24 months, 11 scenarios")
+	require.Contains(t, stdout, "7 lots x 24 months, 12 scenarios")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 9)
+	require.Len(t, entries, 13)
 
 	// Without --csv a second run removes the CSV copies of the first.
 	code, _, stderr = kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--out", dir, "--quiet")
 	require.Equal(t, 0, code, stderr)
 	entries, err = os.ReadDir(dir)
 	require.NoError(t, err)
-	require.Len(t, entries, 6)
+	require.Len(t, entries, 9)
 }
 
 func TestValidate(t *testing.T) {
 	code, stdout, stderr := kpicredit("validate", "--rules", rulesPath, "--data", dataPath, "--relief", reliefPath)
 	require.Equal(t, 0, code, stderr)
-	require.Equal(t, rulesPath+": 15 KPIs, 11 scenarios: valid\n"+
+	require.Equal(t, rulesPath+": 15 KPIs, 12 scenarios: valid\n"+
 		dataPath+": 7 lots, 2024-09 to 2026-08: valid\n"+
 		reliefPath+": 12 relief entries: valid\n", stdout)
 }
@@ -178,7 +178,7 @@ kpis:
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := kpicredit("run", "--rules", rulesPath, "--data", dataPath, "--scenario", good, "--out", out)
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, stdout, "12 scenarios")
+	require.Contains(t, stdout, "13 scenarios")
 	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
 	require.NoError(t, err)
 	require.Contains(t, string(md), "nights-per-arrival")
@@ -235,7 +235,7 @@ func TestRunIntoWorkingDirectory(t *testing.T) {
 	for _, tc := range []struct {
 		dir     string
 		entries int
-	}{{".", 9}, {dir, 7}, {root, 1}} { // sub and the outputs of --out .. --force; out alone
+	}{{".", 13}, {dir, 10}, {root, 1}} { // sub and the outputs of --out .. --force; out alone
 		entries, err := os.ReadDir(tc.dir)
 		require.NoError(t, err)
 		require.Len(t, entries, tc.entries, tc.dir)
@@ -258,7 +258,7 @@ func TestRunThroughSymlink(t *testing.T) {
 	st, err := os.Lstat(link)
 	require.NoError(t, err)
 	require.Equal(t, os.ModeSymlink, st.Mode().Type(), "--out is still a link")
-	require.Len(t, snapshot(t, target), 6)
+	require.Len(t, snapshot(t, target), 9)
 	entries, err := os.ReadDir(root)
 	require.NoError(t, err)
 	require.Len(t, entries, 2, "latest and runs")

@@ -61,7 +61,7 @@ func TestReproducibleAcrossProcesses(t *testing.T) {
 			got := runIn(t, root, c, data)
 			if ref == nil {
 				ref = got
-				require.Len(t, ref, 9, "the outputs with CSV copies")
+				require.Len(t, ref, 13, "the outputs with CSV copies")
 				continue
 			}
 			for _, name := range outputOrder(ref) {
@@ -82,8 +82,8 @@ func copyInputs(t *testing.T, dir string) {
 	copies := map[string]string{
 		"rules.yaml": "../../examples/aasc/rules.yaml", "data.csv": "../../examples/aasc/data.csv",
 		"data.parquet": "../../examples/aasc/data.parquet", "relief.csv": "../../examples/aasc/relief.csv",
-		"small/rules.yaml": "../../runner/testdata/small.yaml", "small/data.csv": "../../runner/testdata/small.csv",
-		"small/relief.csv": "../../runner/testdata/relief.csv",
+		"small/rules.yaml": "../../testdata/small/small.yaml", "small/data.csv": "../../testdata/small/small.csv",
+		"small/relief.csv": "../../testdata/small/relief.csv",
 	}
 	for to, from := range copies {
 		b, err := os.ReadFile(from)

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+
 	"github.com/kpicredit/kpicredit/examples/aasc"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
@@ -19,21 +22,21 @@ import (
 var bundled = aasc.Config{Seed: 1, Start: rules.NewMonth(2024, 9), Months: 24}
 
 // load loads and compiles the example rulebook.
-func load(t testing.TB) *runner.Engine {
+func load(t testing.TB) *engine.Engine {
 	t.Helper()
-	rb, err := rules.Load("rules.yaml")
+	rb, err := rules.Load("rules.yaml", nil)
 	require.NoError(t, err)
-	engine, err := runner.Compile(rb)
+	engine, err := engine.Compile(rb)
 	require.NoError(t, err)
 	return engine
 }
 
 // read reads a data file and its relief, both CSV, as a run would.
-func read(t testing.TB, rb *rules.Rulebook, data, relief []byte) (*runner.Dataset, *runner.ReliefTable) {
+func read(t testing.TB, rb *rules.Rulebook, data, relief []byte) (*input.Dataset, *input.ReliefTable) {
 	t.Helper()
-	ds, err := runner.ReadCSV(rb, "data.csv", bytes.NewReader(data))
+	ds, err := input.ReadCSV(rb, "data.csv", bytes.NewReader(data))
 	require.NoError(t, err)
-	rt, err := runner.ReadRelief(ds, kpiIDs(rb), "relief.csv", bytes.NewReader(relief))
+	rt, err := input.ReadRelief(ds, kpiIDs(rb), "relief.csv", bytes.NewReader(relief))
 	require.NoError(t, err)
 	return ds, rt
 }
@@ -75,13 +78,27 @@ func TestRulebookShape(t *testing.T) {
 	var ids []string
 	for _, s := range rb.Scenarios {
 		ids = append(ids, s.ID)
-		_, err := engine.CompileScenario(s) // every scenario's rules compile too
+		_, err := engine.Derive(s) // every scenario's rules compile too
 		require.NoError(t, err, s.ID)
 	}
-	require.Contains(t, ids, "ccn-proportionate")
+	require.Contains(t, ids, "without-ccn-007")
+	require.Contains(t, ids, "draft-ccn-012")
 	require.Contains(t, ids, "notice-target-sweep/target=0.90")
 	require.Contains(t, ids, "notice-target-sweep/target=0.99")
-	require.Len(t, ids, 11)
+	require.Len(t, ids, 12)
+
+	// The contract as it is run: two agreed change notices since the start
+	// of the term, a KPI judged quarterly, and the two triggers.
+	require.Len(t, rb.Amendments, 2)
+	for _, a := range rb.Amendments {
+		require.Greater(t, a.From, *rb.Start, a.ID)
+	}
+	require.Equal(t, rules.Quarterly, rb.KPI("KPI-04").Period.Kind)
+	var triggers []string
+	for _, tr := range rb.Triggers {
+		triggers = append(triggers, fmt.Sprintf("%s %d/%d %s %q", tr.ID, tr.Failures, tr.Within, tr.Level, tr.KPI))
+	}
+	require.Equal(t, []string{`material-kpi-failure 3/12 minor ""`, `critical-service-failure 1/1 critical ""`}, triggers)
 
 	// The generator writes exactly the declared fields, in order.
 	var fields []string

@@ -26,7 +26,7 @@ func TestRulesEventsVariant(t *testing.T) {
 	variant, err := os.ReadFile("rules-events.yaml")
 	require.NoError(t, err)
 	require.True(t, bytes.HasPrefix(variant, base), "rules-events.yaml starts with rules.yaml, unchanged")
-	rb, err := rules.Load("rules-events.yaml")
+	rb, err := rules.Load("rules-events.yaml", kpi.Check)
 	require.NoError(t, err)
 	p, err := events.Compile(rb)
 	require.NoError(t, err)
@@ -39,7 +39,7 @@ func TestRulesEventsVariant(t *testing.T) {
 // rulebook, over the bundled data's lots and months.
 func aggregateExample(t *testing.T, files *aasc.EventFiles) (*events.Program, *events.Result) {
 	t.Helper()
-	rb, err := rules.Load("rules-events.yaml")
+	rb, err := rules.Load("rules-events.yaml", kpi.Check)
 	require.NoError(t, err)
 	p, err := events.Compile(rb)
 	require.NoError(t, err)
@@ -129,7 +129,7 @@ func TestEventsSampleOnDisk(t *testing.T) {
 	// Parquet holds the same events.
 	var pq bytes.Buffer
 	require.NoError(t, aasc.EventsToParquet(files.Transport, &pq))
-	rb, err := rules.Load("rules-events.yaml")
+	rb, err := rules.Load("rules-events.yaml", kpi.Check)
 	require.NoError(t, err)
 	p, err := events.Compile(rb)
 	require.NoError(t, err)

@@ -6,9 +6,12 @@ import (
 	"os"
 	"slices"
 
-	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+
+	"github.com/kpicredit/kpicredit/money"
+
 	"github.com/kpicredit/kpicredit/rules"
-	"github.com/kpicredit/kpicredit/runner"
 )
 
 // Load the rulebook, run one lot's months in order (streaks carry from
@@ -16,15 +19,15 @@ import (
 // 2025. February was excused for storm damage, which leaves the streak
 // alone, so March is the second failure in a row and escalates.
 func Example_explain() {
-	rb, err := rules.Load("rules.yaml")
+	rb, err := rules.Load("rules.yaml", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	engine, err := runner.Compile(rb)
+	engine, err := engine.Compile(rb)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ds, err := runner.LoadData(rb, "data.csv")
+	ds, err := input.LoadData(rb, "data.csv")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -33,14 +36,14 @@ func Example_explain() {
 		log.Fatal(err)
 	}
 	defer f.Close()
-	relief, err := runner.ReadRelief(ds, kpiIDs(rb), "relief.csv", f)
+	relief, err := input.ReadRelief(ds, kpiIDs(rb), "relief.csv", f)
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	want := []string{"Meridian Support", "North West"}
 	march := rules.NewMonth(2025, 3)
-	data := ds.Lots[slices.IndexFunc(ds.Lots, func(l *runner.LotData) bool { return slices.Equal(l.Keys, want) })]
+	data := ds.Lots[slices.IndexFunc(ds.Lots, func(l *input.LotData) bool { return slices.Equal(l.Keys, want) })]
 	lot := engine.NewLot()
 	for i := range data.Rows {
 		row := &data.Rows[i]
@@ -52,7 +55,7 @@ func Example_explain() {
 			continue
 		}
 		c := lm.Credits
-		money := func(d rules.Decimal) string { return credits.Money(d, rb.Currency, rb.MinorUnits) }
+		money := func(d rules.Decimal) string { return money.Format(d, rb.Currency, rb.MinorUnits) }
 		fmt.Printf("%s, %s, %s: charge %s\n", row.Keys[0], row.Keys[1], row.Month, money(c.Charge))
 		fmt.Println(c.KPIs[0].Explanation)
 		fmt.Printf("all KPIs: %s before the cap of %s; deducted %s\n", money(c.BeforeCap), money(c.Cap), money(c.Credits))

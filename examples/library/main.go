@@ -7,27 +7,33 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
-	"github.com/kpicredit/kpicredit/runner"
 )
 
 func main() {
-	rb, err := rules.Load("examples/aasc/rules.yaml") // every problem, with file:line:column
+	// Every problem of the rulebook and its expressions, with file:line:column.
+	rb, err := rules.Load("examples/aasc/rules.yaml", kpi.Check)
 	if err != nil {
 		log.Fatal(err)
 	}
-	engine, err := runner.Compile(rb) // expressions type-checked against the fields
+	// The terms month by month, the original and each agreed change
+	// notice, compiled once; safe for concurrent use.
+	terms, err := engine.Terms(rb)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ds, err := runner.LoadData(rb, "examples/aasc/data.csv")
+	// A service builds kpi.Rows from its own data; here they come from a file.
+	ds, err := input.LoadData(rb, "examples/aasc/data.csv")
 	if err != nil {
 		log.Fatal(err)
 	}
-	lot := engine.NewLot() // one lot's state: streaks, caps, earn-back
+	lot := terms.NewLot() // one lot's state: streaks, caps, earn-back, recent months
 	rows := ds.Lots[0].Rows
 	for i := range rows[:3] { // its months, in order
-		m, err := lot.Month(&rows[i], nil) // nil: no relief
+		m, err := lot.MonthIn(terms, &rows[i], nil) // under the terms in force; nil: no relief
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -36,7 +36,7 @@ func Example() {
 	// 2024-10 10000.00
 	//    KPI-08 minor: 0.8684 < target 0.9; 4 points x £2,500.00 = £10,000.00
 	// 2024-11 29495.80
-	//    KPI-01 minor: 0.9894 < target 0.99; 2 points to area property: 2 points = 2 nil = £0.00; share £0.00
-	//    KPI-07 minor: 0.9054 < target 0.95; sliding: 2% of £4,371,785.56 x shortfall 0.0446 / 0.2 = £19,495.80
-	//    KPI-10 minor: 0.9615 < target 1; £10,000.00
+	//    KPI-01 minor: 0.9894 < target 0.99; 2 points to area property: 2 points = 2 nil = £0.00; share £0.00; trigger material-kpi-failure fires: 4 failures at minor or worse in 12 months
+	//    KPI-07 minor: 0.9054 < target 0.95; sliding: 2% of £4,371,785.56 x shortfall 0.0446 / 0.2 = £19,495.80; trigger material-kpi-failure fires: 4 failures at minor or worse in 12 months
+	//    KPI-10 minor: 0.9615 < target 1; £10,000.00; trigger material-kpi-failure fires: 4 failures at minor or worse in 12 months
 }

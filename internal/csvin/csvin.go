@@ -1,8 +1,8 @@
-// Package csvin reads CSV input files within limits, as the runner reads
-// its data and relief files: a header row, UTF-8 text with an optional byte
-// order mark, LF or CRLF line ends, quoted values, and every problem placed
-// at its line and column. It is the runner's CSV reading factored out for
-// other readers of CSV input (event, stop and exclusion files).
+// Package csvin reads CSV input files within limits: a header row, UTF-8
+// text with an optional byte order mark, LF or CRLF line ends, quoted
+// values, and every problem placed at its line and column. It is the one
+// CSV reading path of kpicredit, for every reader of CSV input: data,
+// relief, event, stop and exclusion files.
 package csvin
 
 import (
@@ -193,9 +193,10 @@ func Size(n int64) string {
 // MatchHeader finds each wanted column in a header row and returns, for
 // each wanted name, the index of its cell. It rejects text that is not
 // UTF-8, a row that is not comma-separated, and unknown, repeated and
-// missing columns; the problem comes back without File and Line, for the
-// caller to place.
-func MatchHeader(cells, want []string) ([]int, *Error) {
+// missing columns, but for those optional says may be missing (nil: none
+// may), whose index is then -1; the problem comes back without File and
+// Line, for the caller to place.
+func MatchHeader(cells, want []string, optional func(name string) bool) ([]int, *Error) {
 	idx := make([]int, len(want))
 	for i := range idx {
 		idx[i] = -1
@@ -219,7 +220,7 @@ func MatchHeader(cells, want []string) ([]int, *Error) {
 		}
 	}
 	for w, name := range want {
-		if idx[w] < 0 {
+		if idx[w] < 0 && (optional == nil || !optional(name)) {
 			return nil, &Error{Column: name, Msg: "missing column"}
 		}
 	}
@@ -230,11 +231,13 @@ func MatchHeader(cells, want []string) ([]int, *Error) {
 // anything: it is too long or not UTF-8, or it holds a byte order mark or
 // a control character other than a tab or line break. A cell that names
 // something (a key value, an id) is at most limits.MaxNameBytes long and
-// on one line; any other, at most limits.MaxCellBytes. An empty cell is
-// not checked here: whether a value is required is the caller's to say.
-func CellText(s string, naming bool) string {
+// on one line: names says what such cells are, for the message ("key
+// values and ids are one line"), and is "" for any other cell, which may
+// be limits.MaxCellBytes long. An empty cell is not checked here: whether
+// a value is required is the caller's to say.
+func CellText(s string, names string) string {
 	most := limits.MaxCellBytes
-	if naming {
+	if names != "" {
 		most = limits.MaxNameBytes
 	}
 	if len(s) > most {
@@ -242,14 +245,18 @@ func CellText(s string, naming bool) string {
 	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return runeText(s, naming)
+			return runeText(s, names)
 		}
 	}
 	return "" // printable ASCII, the common case
 }
 
+// KeysAndIDs is what the naming cells of event, stop and exclusion files
+// are, for CellText.
+const KeysAndIDs = "key values and ids"
+
 // runeText is CellText for text that is not all printable ASCII.
-func runeText(s string, naming bool) string {
+func runeText(s string, names string) string {
 	if !utf8.ValidString(s) {
 		return "the value is not valid UTF-8 text"
 	}
@@ -257,8 +264,8 @@ func runeText(s string, naming bool) string {
 		switch {
 		case r == '\ufeff':
 			return "a byte order mark (U+FEFF), which may only start the file"
-		case naming && (r == '\n' || r == '\r'):
-			return "the value holds a line break; key values and ids are one line"
+		case names != "" && (r == '\n' || r == '\r'):
+			return "the value holds a line break; " + names + " are one line"
 		case unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r':
 			return fmt.Sprintf("the value holds a control character (U+%04X)", r)
 		}

@@ -48,21 +48,21 @@ func TestReadLimits(t *testing.T) {
 
 func TestCellText(t *testing.T) {
 	for _, tc := range []struct {
-		s      string
-		naming bool
-		want   string
+		s     string
+		names string
+		want  string
 	}{
-		{"plain text", false, ""},
-		{"Ynys Môn\tand Gwynedd", false, ""},
-		{"two\nlines", false, ""},
-		{"two\nlines", true, "the value holds a line break; key values and ids are one line"},
-		{"bell\a", false, "the value holds a control character (U+0007)"},
-		{"\ufeffBOM", false, "a byte order mark (U+FEFF), which may only start the file"},
-		{"\xff", false, "the value is not valid UTF-8 text"},
-		{strings.Repeat("x", 257), true, "the value is longer than 256 bytes"},
-		{"", false, ""},
+		{"plain text", "", ""},
+		{"Ynys Môn\tand Gwynedd", "", ""},
+		{"two\nlines", "", ""},
+		{"two\nlines", KeysAndIDs, "the value holds a line break; key values and ids are one line"},
+		{"bell\a", "", "the value holds a control character (U+0007)"},
+		{"\ufeffBOM", "", "a byte order mark (U+FEFF), which may only start the file"},
+		{"\xff", "", "the value is not valid UTF-8 text"},
+		{strings.Repeat("x", 257), KeysAndIDs, "the value is longer than 256 bytes"},
+		{"", "", ""},
 	} {
-		assert.Equal(t, tc.want, CellText(tc.s, tc.naming), "%q", tc.s)
+		assert.Equal(t, tc.want, CellText(tc.s, tc.names), "%q", tc.s)
 	}
 }
 

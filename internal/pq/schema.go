@@ -5,6 +5,9 @@
 // whose columns keep the given order. Reading is untyped: [ReadTable] turns
 // every cell of a flat Parquet file into text, so that CSV and Parquet inputs
 // share one validation path.
+//
+// It depends on period (months) and limits (input limits), and on
+// parquet-go; input reads with it, output and ledger write with it.
 package pq
 
 import (
@@ -24,7 +27,7 @@ const (
 	// encoded. Write takes a Go string.
 	String Kind = iota
 	// Month is a calendar month stored as a DATE holding the first day of the
-	// month. Write takes a rules.Month.
+	// month. Write takes a period.Month.
 	Month
 	// Decimal is a fixed-point number stored as DECIMAL(18, Scale) in an
 	// INT64. Write takes a decimal.Decimal or a *decimal.Decimal.

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/period"
 	"github.com/parquet-go/parquet-go"
 	"github.com/shopspring/decimal"
 )
@@ -91,7 +91,7 @@ func (c createdBy) ConfigureWriter(cfg *parquet.WriterConfig) { cfg.CreatedBy = 
 // Write writes one row. values are in the order of the columns given to
 // NewWriter, one per column:
 //   - String: a string (valid UTF-8);
-//   - Month: a rules.Month of a year from 1 to 9999;
+//   - Month: a period.Month of a year from 1 to 9999;
 //   - Decimal, WideDecimal: a decimal.Decimal or *decimal.Decimal with at
 //     most Scale decimal places (round first) and at most 18 (38) digits;
 //   - Int64: an int or an int64;
@@ -192,9 +192,9 @@ func (w *Writer) stringValue(i int, x any) (parquet.Value, error) {
 }
 
 func monthValue(x any) (parquet.Value, error) {
-	m, ok := x.(rules.Month)
+	m, ok := x.(period.Month)
 	if !ok {
-		return parquet.Value{}, wrongType(x, "rules.Month")
+		return parquet.Value{}, wrongType(x, "period.Month")
 	}
 	days, err := monthDays(m)
 	if err != nil {
@@ -205,8 +205,8 @@ func monthValue(x any) (parquet.Value, error) {
 
 // monthDays returns the first day of m as a Parquet DATE: days since
 // 1970-01-01.
-func monthDays(m rules.Month) (int32, error) {
-	if m < rules.NewMonth(1, 1) || m > rules.NewMonth(9999, 12) {
+func monthDays(m period.Month) (int32, error) {
+	if m < period.New(1, 1) || m > period.New(9999, 12) {
 		return 0, fmt.Errorf("month %d out of range 0001-01..9999-12", int32(m))
 	}
 	t := time.Date(m.Year(), time.Month(m.Number()), 1, 0, 0, 0, 0, time.UTC)

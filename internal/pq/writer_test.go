@@ -216,7 +216,7 @@ func TestWriteErrors(t *testing.T) {
 		{"nil pointer", with(2, (*decimal.Decimal)(nil)), "row 2 column credit: NULL"},
 		{"wrong type", with(4, "3"), "row 2 column volume: got string, want int or int64"},
 		{"float decimal", with(2, 1.5), "row 2 column credit: got float64, want decimal.Decimal"},
-		{"month as string", with(1, "2025-01"), "row 2 column month: got string, want rules.Month"},
+		{"month as string", with(1, "2025-01"), "row 2 column month: got string, want period.Month"},
 		{"zero month", with(1, rules.Month(0)), "row 2 column month: month 0 out of range"},
 		{"bad UTF-8", with(0, "\xff"), `row 2 column region: "\xff" is not valid UTF-8`},
 		{"too few values", ok[:4], "row 2: 4 values for 5 columns"},

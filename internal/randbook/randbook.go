@@ -1,7 +1,9 @@
 // Package randbook writes random but valid rulebooks and data for property
 // tests: every scheme, direction, failure level (bands left empty by a
 // bound equal to the one before included), escalation, service areas, caps
-// and earn-back, drawn from a seeded source.
+// and earn-back, drawn from a seeded source; WithTerms adds measurement
+// periods, bonus points, a rolling cap, triggers and an amendment, and
+// Opening writes a rulebook's opening state from lots' states.
 package randbook
 
 import (
@@ -127,4 +129,61 @@ func data(r *rand.Rand, kpis int) string {
 		}
 	}
 	return b.String()
+}
+
+// WithTerms adds to a contract what its terms may have over time: some of
+// a KPI judged over a quarter or a rolling window, bonus points earned
+// beyond the targets, a rolling 12-month cap, escalation reset by relief,
+// triggers, and an amendment that changes the caps from a later month.
+func WithTerms(r *rand.Rand, c Contract) Contract {
+	src := c.Rules
+	k := 1 + r.IntN(c.KPIs)
+	measure := fmt.Sprintf("    measure: d%d / n%d * 100\n", k, k)
+	switch r.IntN(3) {
+	case 0:
+		src = strings.Replace(src, measure, measure+"    period: quarter\n", 1)
+	case 1:
+		src = strings.Replace(src, measure, measure+fmt.Sprintf("    period: {rolling: %d}\n", 2+r.IntN(3)), 1)
+	}
+	for i := 1; i <= c.KPIs; i++ {
+		src = bonusBound(r, src, i)
+	}
+	if r.IntN(2) == 0 {
+		src = strings.Replace(src, "caps: {", fmt.Sprintf("caps: {rolling_12_percent_of_charge: %d, ", 1+r.IntN(6)), 1)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "bonus: {points: %d, expiry_months: %d}\n", 1+r.IntN(3), 1+r.IntN(6))
+	fmt.Fprintf(&b, "escalation_across_relief: %s\n", []string{"keep", "reset"}[r.IntN(2)])
+	fmt.Fprintf(&b, "triggers:\n  - {id: t1, failures: %d, within: %d, level: minor}\n", 1+r.IntN(3), 3+r.IntN(10))
+	fmt.Fprintf(&b, "  - {id: t2, failures: 1, within: 1, kpi: K%d, level: serious}\n", k)
+	fmt.Fprintf(&b, "amendments:\n  - {id: A1, agreed: 2024-01-01, from: 2024-%02d, caps: {rolling_12_percent_of_charge: %d}}\n",
+		2+r.IntN(8), 1+r.IntN(6))
+	i := strings.Index(src, "scenarios:\n")
+	c.Rules = src[:i] + b.String() + src[i:]
+	return c
+}
+
+// bonusBound gives KPI Ki a bonus bound at or beyond its target, half
+// the time. KPI writes its direction and target right after its measure.
+func bonusBound(r *rand.Rand, src string, i int) string {
+	at := strings.Index(src, fmt.Sprintf("  - id: K%d\n", i))
+	if at < 0 || r.IntN(2) == 0 {
+		return src
+	}
+	rest := src[at:]
+	d, t := strings.Index(rest, "    direction: "), strings.Index(rest, "    target: ")
+	var dir string
+	var target int
+	if _, err := fmt.Sscanf(rest[d:], "    direction: %s\n", &dir); err != nil {
+		return src
+	}
+	if _, err := fmt.Sscanf(rest[t:], "    target: %d\n", &target); err != nil {
+		return src
+	}
+	bound := min(100, target+r.IntN(5))
+	if dir == "lower" {
+		bound = max(0, target-r.IntN(5))
+	}
+	line := fmt.Sprintf("    target: %d\n", target)
+	return src[:at+t] + strings.Replace(rest[t:], line, line+fmt.Sprintf("    bonus: %d\n", bound), 1)
 }

@@ -1,0 +1,281 @@
+package engine
+
+import (
+	"github.com/kpicredit/kpicredit/credits"
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+)
+
+// Rules returns the engine's rulebook.
+func (e *Engine) Rules() *rules.Rulebook { return e.prog.Rules() }
+
+// Lot evaluates one lot month by month: its KPI expressions, then its
+// service credits, carrying streaks and caps from month to month.
+type Lot struct {
+	engine  *Engine
+	eval    *kpi.Evaluator
+	credits *credits.Lot
+	obs     []credits.Observation
+	hist    history // the recent months, for KPIs measured over periods
+}
+
+// LotMonth is a lot's results for one month: per KPI, what was measured
+// (Results) and what it costs (Credits.KPIs), both in the order of the
+// rulebook the month ran under. KPI finds one KPI's pair by id.
+type LotMonth struct {
+	Row     *kpi.Row
+	Results []kpi.Result
+	Credits *credits.Month
+	// Terms is the id of the latest amendment in force, "" for the
+	// original terms; set by the caller that knows the month's terms.
+	Terms string
+	// Periods holds, for each KPI measured over a period longer than a
+	// month and judged this month, what it was judged on; nil when the
+	// month's rulebook has no such KPI, and when the lot does not explain
+	// its credits (see SetExplain).
+	Periods []Period
+}
+
+// Period is what a KPI measured over a quarter or a rolling window was
+// judged on in a month.
+type Period struct {
+	First, Last rules.Month   // the months of the quarter or window
+	Months      []rules.Month // those whose data counted: the window's months not relieved
+	Row         *kpi.Row      // the fields aggregated over Months
+}
+
+// KPI returns the result and the credit of the KPI with the given id, and
+// false when the month's rulebook has no such KPI.
+func (m *LotMonth) KPI(id string) (*kpi.Result, *credits.KPICredit, bool) {
+	for i := range m.Credits.KPIs {
+		if m.Credits.KPIs[i].KPI.ID == id {
+			return &m.Results[i], &m.Credits.KPIs[i], true
+		}
+	}
+	return nil, nil, false
+}
+
+// NewLot starts a lot with no history.
+func (e *Engine) NewLot() *Lot {
+	l := &Lot{engine: e, eval: e.prog.NewEvaluator(), credits: e.calc.NewLot()}
+	l.Reserve(e.span, e.within)
+	return l
+}
+
+// Reserve makes the lot keep at least its last months months of data,
+// for KPIs measured over periods, and within months of failures, for
+// triggers: an engine a later Use brings may look further back than the
+// current one. Call it before the first month; Timeline.Span says what a
+// timeline needs.
+func (l *Lot) Reserve(months, within int) {
+	l.hist.keep(months)
+	l.credits.Keep(within)
+}
+
+// NewLotFor starts the lot with the given key values (in the rulebook's
+// key order): from its opening state when the rulebook has one
+// (rules.Opening; a lot it does not name starts with no history after
+// the opening month), else with no history.
+func (e *Engine) NewLotFor(keys []string) (*Lot, error) {
+	return e.NewLot().open(keys)
+}
+
+// NewLotFor starts the lot with the given key values to be run through
+// the timeline, keeping the history its terms need (see Lot.Reserve),
+// from the rulebook's opening state as Engine.NewLotFor does.
+func (t Timeline) NewLotFor(keys []string) (*Lot, error) {
+	return t.NewLot().open(keys)
+}
+
+// open sets the lot's state to the opening state its rulebook gives the
+// lot with the key values, if it has one.
+func (l *Lot) open(keys []string) (*Lot, error) {
+	o := l.engine.Rules().Opening
+	if o == nil {
+		return l, nil
+	}
+	ol, _ := o.Lot(keys)
+	if err := l.SetState(OpeningState(o, ol)); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// SetExplain turns the explanation of each KPI's credit on (the default)
+// or off. A caller that needs only the figures, such as a large sweep,
+// turns it off: no explanation text is then built at all.
+func (l *Lot) SetExplain(on bool) { l.credits.Explain = on }
+
+// Use switches the lot to another engine from its next month, as a
+// scenario or an amendment does from its first month; streaks carry over
+// by KPI id.
+func (l *Lot) Use(e *Engine) {
+	if l.engine == e {
+		return
+	}
+	l.engine, l.eval = e, e.prog.NewEvaluator()
+	l.credits.Use(e.calc)
+	l.hist.keep(e.span)
+}
+
+// MonthIn evaluates the lot's next month under the terms the timeline has
+// for it, switching to them first (see Use), and names them in the
+// result's Terms.
+func (l *Lot) MonthIn(t Timeline, row *kpi.Row, relief Relief) (*LotMonth, error) {
+	st := t.At(row.Month)
+	l.Use(st.Engine)
+	lm, err := l.Month(row, relief)
+	if err == nil {
+		lm.Terms = st.Terms
+	}
+	return lm, err
+}
+
+// Relief says whether a KPI of a lot-month is excused, and why.
+type Relief func(kpiID string) (reason string, ok bool)
+
+// Month evaluates the lot's next month. relief may be nil.
+func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
+	return l.MonthReusing(row, relief, nil, nil)
+}
+
+// MonthReusing evaluates the lot's next month reusing values already
+// worked out: cached holds another engine's values for the same row (see
+// kpi.Evaluator.Value), and reuse, from ReuseFrom, says which of them this
+// engine's KPIs share, so that only KPIs whose expressions differ are
+// evaluated. With cached nil it is Month. KPIs measured over a quarter or
+// a rolling window are always evaluated, on the months the lot keeps.
+func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached []kpi.Value, reuse Reuse) (*LotMonth, error) {
+	rb := l.engine.Rules()
+	l.hist.add(row, relief)
+	res := make([]kpi.Result, len(rb.KPIs))
+	loaded := false
+	for i, k := range rb.KPIs {
+		if k.Period.Kind != rules.Monthly {
+			continue // judged below, on the period's months
+		}
+		var v kpi.Value
+		if cached != nil && reuse[i] >= 0 {
+			v = cached[reuse[i]]
+		} else {
+			if !loaded {
+				if err := l.eval.Load(row); err != nil {
+					return nil, err
+				}
+				loaded = true
+			}
+			var err error
+			if v, err = l.eval.Value(i); err != nil {
+				return nil, err
+			}
+		}
+		res[i] = kpi.Judge(k, v)
+		if relief != nil {
+			if reason, ok := relief(k.ID); ok {
+				res[i].Excuse(reason)
+			}
+		}
+	}
+	lm := &LotMonth{Row: row, Results: res}
+	l.obs = l.obs[:0]
+	for range res {
+		l.obs = append(l.obs, credits.Observation{})
+	}
+	if l.engine.period {
+		if err := l.judgePeriods(lm); err != nil {
+			return nil, err
+		}
+	}
+	for i := range res {
+		o := &l.obs[i]
+		o.Status, o.Measure, o.Reason = res[i].Status, res[i].Measure, res[i].Reason
+	}
+	cm, err := l.credits.Month(row.Month, row.Values[l.engine.charge].(rules.Decimal), l.obs)
+	if err != nil {
+		return nil, err
+	}
+	lm.Credits = cm
+	return lm, nil
+}
+
+// Reuse maps each KPI of an engine to the KPI of another engine whose
+// values it shares, or -1.
+type Reuse []int
+
+// ReuseFrom maps each of the engine's KPIs to base's KPI with the same
+// measure, volume and applies expressions and measure range, or -1 when
+// there is none. A KPI measured over a period longer than a month shares
+// nothing: its values come from the period's months.
+func (e *Engine) ReuseFrom(base *Engine) Reuse {
+	b := base.Rules().KPIs
+	out := make(Reuse, len(e.Rules().KPIs))
+	for i, k := range e.Rules().KPIs {
+		out[i] = -1
+		if k.Period.Kind != rules.Monthly {
+			continue
+		}
+		for j, bk := range b {
+			if k.Measure.Source == bk.Measure.Source && k.Volume.Source == bk.Volume.Source && k.Applies.Source == bk.Applies.Source &&
+				k.Range.Equal(bk.Range) && bk.Period.Kind == rules.Monthly { // the baseline's values were checked against its range
+				out[i] = j
+				if k.ID == bk.ID {
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// State is everything a Lot carries from one month to the next: its
+// credits' state (credits.State) and, for KPIs measured over a quarter or
+// a rolling window, the recent months' fields and relief. Pricing a lot
+// from the state it had after month k gives months k+1 on exactly as
+// pricing it from its first month does.
+type State struct {
+	credits.State
+	// Rows lists the recent months that a KPI measured over a period
+	// longer than a month still looks back to, oldest first; nil when the
+	// lot's terms have no such KPI.
+	Rows []RowState
+}
+
+// RowState is one of a lot's recent months, as a KPI measured over a
+// period sees it.
+type RowState struct {
+	Month rules.Month
+	// Fields holds the month's numeric fields by name.
+	Fields map[string]rules.Decimal
+	// Relief holds the relief of the month by KPI id, with its reason; nil
+	// for none. A state read from a lot lists the KPIs of the terms the
+	// lot was last priced under.
+	Relief map[string]string
+}
+
+// State returns the lot's state after its last month, and false before
+// its first.
+func (l *Lot) State() (State, bool) {
+	cs, ok := l.credits.State()
+	if !ok {
+		return State{}, false
+	}
+	return State{State: cs, Rows: l.hist.state(l.engine.Rules(), cs.Month)}, true
+}
+
+// SetState starts the lot from a state, as at the end of s.Month: its
+// next month must be later. A state no lot can be in wraps
+// credits.ErrState, as does a row without one of the numeric fields.
+func (l *Lot) SetState(s State) error {
+	if err := l.hist.check(l.engine.Rules(), s); err != nil {
+		return err
+	}
+	if err := l.credits.SetState(s.State); err != nil {
+		return err
+	}
+	l.hist.set(l.engine.Rules(), s)
+	return nil
+}
+
+// Waive takes an amount waived of a KPI's credit out of its earn-back
+// pool (see credits.Lot.Waive).
+func (l *Lot) Waive(kpiID string, amount rules.Decimal) { l.credits.Waive(kpiID, amount) }

@@ -1,0 +1,278 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// history keeps a lot's recent months, a ring whose buffers are reused:
+// each month's values (copied, so the caller may reuse its rows) and its
+// relief.
+type history struct {
+	months []pastRow
+	next   int
+	aggs   []aggregate // this month's aggregated rows, by the months they cover
+	nAggs  int
+	// quarter and inPeriod are the last quarter an in_period reason was
+	// written for, and the reason, so that its months share one string.
+	quarter  rules.Month
+	inPeriod string
+}
+
+type pastRow struct {
+	month  rules.Month
+	seen   bool
+	values []any
+	relief Relief
+}
+
+// aggregate is a row of fields aggregated over some of the recent months:
+// bit j of mask is the month j months before the current one.
+type aggregate struct {
+	mask uint64
+	row  kpi.Row
+}
+
+// keep grows the ring to hold at least n months, keeping what it holds.
+func (h *history) keep(n int) {
+	if n <= 1 || n <= len(h.months) {
+		return
+	}
+	grown := make([]pastRow, 0, n)
+	grown = append(grown, h.months[h.next:]...)
+	grown = append(grown, h.months[:h.next]...)
+	h.next = len(grown)
+	h.months = append(grown, make([]pastRow, n-len(grown))...)
+}
+
+// add records a month; nothing when the lot keeps no history.
+func (h *history) add(row *kpi.Row, relief Relief) {
+	h.nAggs = 0
+	if len(h.months) == 0 {
+		return
+	}
+	p := &h.months[h.next]
+	p.month, p.seen, p.relief = row.Month, true, relief
+	p.values = append(p.values[:0], row.Values...)
+	h.next = (h.next + 1) % len(h.months)
+}
+
+// at returns the recorded month m, or nil when the lot does not hold it.
+func (h *history) at(m rules.Month) *pastRow {
+	if n := len(h.months); n > 0 { // months are usually consecutive: try where m would be
+		latest := &h.months[(h.next+n-1)%n]
+		if j := int(latest.month - m); latest.seen && j >= 0 && j < n {
+			if p := &h.months[(h.next+n-1-j)%n]; p.seen && p.month == m {
+				return p
+			}
+		}
+	}
+	for i := range h.months {
+		if p := &h.months[i]; p.seen && p.month == m {
+			return p
+		}
+	}
+	return nil
+}
+
+// judgePeriods judges the month's KPIs measured over a quarter or a
+// rolling window, into lm.Results and the observations.
+func (l *Lot) judgePeriods(lm *LotMonth) error {
+	rb := l.engine.Rules()
+	for i, k := range rb.KPIs {
+		var err error
+		switch k.Period.Kind {
+		case rules.Quarterly:
+			err = l.quarter(lm, i, k)
+		case rules.Rolling:
+			err = l.rolling(lm, i, k)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quarter judges a quarterly KPI: in the quarter's last month, on its
+// fields aggregated over the quarter, as a percent of the quarter's
+// charges; excused by relief for any of its months; in_period in its
+// other months; not_measured when the lot lacks one of its months.
+func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
+	rb, m := l.engine.Rules(), lm.Row.Month
+	first, last := rb.Quarter(m)
+	if m != last {
+		if l.hist.quarter != first || l.hist.inPeriod == "" {
+			l.hist.quarter, l.hist.inPeriod = first, fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)
+		}
+		lm.Results[i] = kpi.Result{Status: rules.InPeriod, Reason: l.hist.inPeriod}
+		return nil
+	}
+	var mask uint64
+	var missing rules.Month
+	var reason string
+	for q := first; q <= last; q++ {
+		p := l.hist.at(q)
+		if p == nil {
+			missing = q
+			continue
+		}
+		mask |= 1 << uint(m-q)
+		if r, ok := p.relieved(k.ID); ok && reason == "" {
+			reason = fmt.Sprintf("relief in %s: %s", q, r)
+		}
+	}
+	if missing != 0 {
+		lm.Results[i] = kpi.Result{Status: rules.NotMeasured, Reason: fmt.Sprintf("quarter incomplete: no data for %s", missing)}
+	} else if err := l.judgeOn(lm, i, k, mask, first, last); err != nil {
+		return err
+	}
+	if reason != "" {
+		lm.Results[i].Excuse(reason)
+	}
+	if missing == 0 {
+		base := l.charges(mask, m)
+		l.obs[i].Base = &base
+	}
+	return nil
+}
+
+// rolling judges a rolling KPI every month on the trailing window's
+// months that are not relieved; not_measured until the window's months
+// are all in the data; excused in a relieved month.
+func (l *Lot) rolling(lm *LotMonth, i int, k *rules.KPI) error {
+	m, n := lm.Row.Month, k.Period.Months
+	first := m - rules.Month(n) + 1
+	var mask uint64
+	have := 0
+	for q := first; q <= m; q++ {
+		p := l.hist.at(q)
+		if p == nil {
+			continue
+		}
+		have++
+		if _, ok := p.relieved(k.ID); !ok {
+			mask |= 1 << uint(m-q)
+		}
+	}
+	cur := l.hist.at(m)
+	switch {
+	case have < n:
+		lm.Results[i] = kpi.Result{Status: rules.NotMeasured, Reason: fmt.Sprintf("window incomplete: %d of %d months of data", have, n)}
+	case mask == 0:
+		lm.Results[i] = kpi.Result{Status: rules.NotMeasured, Reason: "every month of the window is relieved"}
+	default:
+		if err := l.judgeOn(lm, i, k, mask, first, m); err != nil {
+			return err
+		}
+	}
+	if reason, ok := cur.relieved(k.ID); ok {
+		lm.Results[i].Excuse(reason)
+	}
+	return nil
+}
+
+// relieved says whether the month's relief excuses the KPI, and why.
+func (p *pastRow) relieved(id string) (string, bool) {
+	if p == nil || p.relief == nil {
+		return "", false
+	}
+	return p.relief(id)
+}
+
+// judgeOn evaluates the KPI on its fields aggregated over the months of
+// mask and judges it.
+func (l *Lot) judgeOn(lm *LotMonth, i int, k *rules.KPI, mask uint64, first, last rules.Month) error {
+	row := l.aggregated(lm.Row, mask)
+	if err := l.eval.Load(row); err != nil {
+		return err
+	}
+	v, err := l.eval.Value(i)
+	if err != nil {
+		return err
+	}
+	lm.Results[i] = kpi.Judge(k, v)
+	if !l.credits.Explain {
+		return nil // what it was judged on is for explaining
+	}
+	if lm.Periods == nil {
+		lm.Periods = make([]Period, len(lm.Results))
+	}
+	p := Period{First: first, Last: last}
+	for q := first; q <= last; q++ {
+		if mask&(1<<uint(lm.Row.Month-q)) != 0 {
+			p.Months = append(p.Months, q)
+		}
+	}
+	cp := *row
+	cp.Values = append([]any(nil), row.Values...)
+	p.Row = &cp
+	lm.Periods[i] = p
+	return nil
+}
+
+// aggregated returns the row of the current month's fields aggregated
+// over the months of mask, each numeric field as it declares (sum, last,
+// mean or max); text fields and keys are the current month's. Rows for
+// the same months are built once a month.
+func (l *Lot) aggregated(row *kpi.Row, mask uint64) *kpi.Row {
+	h := &l.hist
+	for j := range h.nAggs {
+		if h.aggs[j].mask == mask {
+			return &h.aggs[j].row
+		}
+	}
+	if h.nAggs == len(h.aggs) {
+		h.aggs = append(h.aggs, aggregate{})
+	}
+	a := &h.aggs[h.nAggs]
+	h.nAggs++
+	a.mask = mask
+	a.row.Keys, a.row.Month = row.Keys, row.Month
+	a.row.Values = append(a.row.Values[:0], row.Values...)
+	for f, fd := range l.engine.Rules().Fields {
+		if fd.Type.Numeric() {
+			a.row.Values[f] = l.combine(f, fd.Aggregate, mask, row.Month)
+		}
+	}
+	return &a.row
+}
+
+// combine aggregates field f over the months of mask.
+func (l *Lot) combine(f int, how rules.Aggregate, mask uint64, m rules.Month) decimal.Decimal {
+	var out decimal.Decimal
+	n := 0
+	for j := 63; j >= 0; j-- { // oldest first
+		if mask&(1<<uint(j)) == 0 {
+			continue
+		}
+		v := l.hist.at(m - rules.Month(j)).values[f].(decimal.Decimal)
+		switch {
+		case n == 0 || how == rules.Last:
+			out = v
+		case how == rules.Max:
+			out = decimal.Max(out, v)
+		default:
+			out = out.Add(v)
+		}
+		n++
+	}
+	if how == rules.Mean && n > 1 {
+		out = out.DivRound(decimal.NewFromInt(int64(n)), kpi.DivisionPlaces)
+	}
+	return out
+}
+
+// charges sums the charge over the months of mask.
+func (l *Lot) charges(mask uint64, m rules.Month) decimal.Decimal {
+	out := decimal.Zero
+	for j := range 64 {
+		if mask&(1<<uint(j)) != 0 {
+			out = out.Add(l.hist.at(m - rules.Month(j)).values[l.engine.charge].(decimal.Decimal))
+		}
+	}
+	return out
+}

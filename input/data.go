@@ -1,0 +1,381 @@
+// Package input reads what a run takes besides the rulebook: the monthly
+// data (CSV or Parquet) and the relief file, checking every cell against
+// the rulebook and the limits of package limits. A problem is a
+// *rules.Problem placed at its file, line (or Parquet row) and column.
+//
+// It depends on rules (the fields and keys to expect), kpi (the Row a
+// month's data becomes) and the CSV and Parquet readers (internal/csvin,
+// internal/pq); runner, above it, runs a Dataset and output writes what
+// runner made. The engine does not import it: a service with its own data
+// builds kpi.Rows itself.
+package input
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/kpicredit/kpicredit/internal/pq"
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/limits"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/shopspring/decimal"
+)
+
+// MaxDigits bounds the digits of a number in a data file.
+const MaxDigits = limits.MaxDigits
+
+// MoneyHeadroom is how many digits of a DECIMAL(18, minor units) output
+// column a data file's money leaves free, so that a lot's credits summed
+// over a long contract still fit: money has at most 18 - 3 - minor units
+// digits before the decimal point (13 for pounds and pence).
+const MoneyHeadroom = 3
+
+// Dataset is validated monthly data: every lot has one row for every month
+// from First to Last.
+type Dataset struct {
+	Rules       *rules.Rulebook
+	File        string
+	Lots        []*LotData // sorted by their key values
+	First, Last rules.Month
+}
+
+// LotData is one lot's rows, one a month in order. The rows a reader
+// returns are prepared (kpi.Row.Prepare).
+type LotData struct {
+	Keys []string
+	Rows []kpi.Row
+}
+
+// Name joins the lot's key values with " / ".
+func (l *LotData) Name() string { return strings.Join(l.Keys, " / ") }
+
+// Months is the number of months the data covers.
+func (d *Dataset) Months() int { return int(d.Last-d.First) + 1 }
+
+// Lot returns the index in Lots of the lot with the given key values, in
+// the rulebook's key order, and false when the data has no such lot.
+func (d *Dataset) Lot(keys ...string) (int, bool) {
+	i := slices.IndexFunc(d.Lots, func(l *LotData) bool { return slices.Equal(l.Keys, keys) })
+	return i, i >= 0
+}
+
+// Month returns the lot's row for month m, and false when the data has no
+// row for it.
+func (l *LotData) Month(m rules.Month) (*kpi.Row, bool) {
+	if len(l.Rows) == 0 || m < l.Rows[0].Month || int(m-l.Rows[0].Month) >= len(l.Rows) {
+		return nil, false
+	}
+	return &l.Rows[m-l.Rows[0].Month], true
+}
+
+// column says what a data column holds.
+type column struct {
+	name  string
+	key   int // index in the rulebook's keys, or -1
+	field int // index in the rulebook's fields, or -1
+	month bool
+}
+
+// table turns a header and rows of text cells, from CSV or Parquet, into a
+// Dataset, checking every cell.
+type table struct {
+	rb      *rules.Rulebook
+	file    string
+	parquet bool
+	cols    []column
+	lots    map[string]*LotData
+	seen    map[string]int // lot and month -> the row it was read from
+	rows    int            // rows read, the header not counted
+}
+
+func newTable(rb *rules.Rulebook, file string, parquet bool) *table {
+	return &table{rb: rb, file: file, parquet: parquet, lots: map[string]*LotData{}, seen: map[string]int{}}
+}
+
+func (t *table) errorf(row, col int, column, format string, args ...any) error {
+	return place(t.file, row, col, column, t.parquet, fmt.Sprintf(format, args...))
+}
+
+// header maps the columns, rejecting unknown, repeated and missing ones.
+func (t *table) header(row int, names []string) error {
+	known := map[string]column{rules.MonthColumn: {name: rules.MonthColumn, key: -1, field: -1, month: true}}
+	for i, k := range t.rb.Keys {
+		known[k] = column{name: k, key: i, field: -1}
+	}
+	for i, f := range t.rb.Fields {
+		known[f.Name] = column{name: f.Name, key: -1, field: i}
+	}
+	want := t.expected()
+	idx, err := matchHeader(t.file, row, t.parquet, names, want, nil)
+	if err != nil {
+		return err
+	}
+	t.cols = make([]column, len(names))
+	for w, c := range idx {
+		t.cols[c] = known[want[w]]
+	}
+	return nil
+}
+
+func (t *table) expected() []string {
+	names := append(slices.Clone(t.rb.Keys), rules.MonthColumn)
+	for _, f := range t.rb.Fields {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// row checks one row's cells and files it under its lot.
+func (t *table) row(n int, cells []string) error {
+	if len(cells) != len(t.cols) {
+		return t.errorf(n, 0, "", "the row has %d values; the header has %d columns", len(cells), len(t.cols))
+	}
+	if t.rows++; t.rows*len(t.cols) > limits.MaxCells {
+		return t.errorf(n, 0, "", "the data has more than %d values (rows times columns)", limits.MaxCells)
+	}
+	keys := make([]string, len(t.rb.Keys))
+	r := kpi.Row{Values: make([]any, len(t.rb.Fields))}
+	for i, c := range t.cols {
+		v, err := t.cell(c, strings.TrimSpace(cells[i]))
+		if err != nil {
+			return t.errorf(n, i+1, c.name, "%v", err)
+		}
+		switch {
+		case c.month:
+			r.Month = v.(rules.Month)
+			if err := t.rb.InTerm(r.Month); err != nil {
+				return t.errorf(n, i+1, c.name, "%v", err)
+			}
+			if err := t.rb.AfterOpening(r.Month); err != nil {
+				return t.errorf(n, i+1, c.name, "%v", err)
+			}
+		case c.key >= 0:
+			keys[c.key] = v.(string)
+		default:
+			r.Values[c.field] = v
+		}
+	}
+	r.Keys = keys
+	lotKey := strings.Join(keys, "\x00")
+	id := lotKey + "\x00" + r.Month.String()
+	if first, dup := t.seen[id]; dup {
+		unit := "line"
+		if t.parquet {
+			unit = "row"
+		}
+		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", limits.Name(strings.Join(keys, " / ")), r.Month, unit, first)
+	}
+	t.seen[id] = n
+	lot := t.lots[lotKey]
+	if lot == nil {
+		lot = &LotData{Keys: keys}
+		t.lots[lotKey] = lot
+	}
+	r.Prepare() // its numbers in fixed point once, for every evaluator that loads it
+	lot.Rows = append(lot.Rows, r)
+	return nil
+}
+
+var (
+	decimalText = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+)
+
+// cell reads one value: text for keys and string fields, a month, or an
+// exact decimal checked against its field's type.
+func (t *table) cell(c column, s string) (any, error) {
+	if msg := cellText(s, c.month || c.key >= 0); msg != "" {
+		return nil, errors.New(msg)
+	}
+	switch {
+	case c.month:
+		return rules.ParseMonth(s)
+	case c.key >= 0:
+		return s, nil
+	}
+	f := t.rb.Fields[c.field]
+	if f.Type == rules.TypeString {
+		return s, nil
+	}
+	return t.number(f.Type, s)
+}
+
+// number reads an exact decimal and checks it against its field's type.
+// Trailing zeros are not places: 10000.0000 is whole pounds and 20.00 a
+// count, as Parquet DECIMAL(18,4) and DECIMAL(10,2) columns write them.
+func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
+	if len(s) > MaxDigits+2 {
+		return decimal.Decimal{}, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
+	}
+	if !decimalText.MatchString(s) {
+		return decimal.Decimal{}, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%s is not a number", limits.Quote(s))
+	}
+	places := int32(kpi.DivisionPlaces) // the places a measure is judged and written at
+	if typ == rules.TypeMoney {
+		places = t.rb.MinorUnits
+	}
+	if -d.Exponent() > places || typ == rules.TypeInt {
+		d = trimZeros(d)
+	}
+	switch {
+	case -d.Exponent() > places:
+		return d, fmt.Errorf("%s has more than %d decimal places", s, places)
+	case typ == rules.TypeInt && d.IsNegative():
+		return d, fmt.Errorf("a count cannot be negative, got %s", s)
+	case typ == rules.TypeInt && d.Exponent() < 0:
+		return d, fmt.Errorf("a count must be a whole number, got %s", s)
+	case typ == rules.TypeMoney && d.IsNegative():
+		return d, fmt.Errorf("money cannot be negative here, got %s", s)
+	}
+	if whole := pq.Precision - MoneyHeadroom - places; typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
+		return d, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
+	}
+	return d, nil
+}
+
+// trimZeros drops the trailing zeros of d's fraction: 18.500 becomes 18.5
+// and 20.00 becomes 20.
+func trimZeros(d decimal.Decimal) decimal.Decimal {
+	if d.IsZero() {
+		return decimal.Zero
+	}
+	c, e := d.Coefficient(), d.Exponent()
+	ten, r := big.NewInt(10), new(big.Int)
+	for e < 0 {
+		q, _ := new(big.Int).QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, e = q, e+1
+	}
+	return decimal.NewFromBigInt(c, e)
+}
+
+// finish sorts the lots and their months and checks that every lot has
+// every month of the data's range.
+func (t *table) finish() (*Dataset, error) {
+	if len(t.lots) == 0 {
+		return nil, t.errorf(0, 0, "", "no data rows after the header")
+	}
+	ds := &Dataset{Rules: t.rb, File: t.file}
+	first := true
+	for _, lot := range t.lots {
+		sortRows(lot)
+		if first || lot.Rows[0].Month < ds.First {
+			ds.First = lot.Rows[0].Month
+		}
+		if last := lot.Rows[len(lot.Rows)-1].Month; first || last > ds.Last {
+			ds.Last = last
+		}
+		first = false
+		ds.Lots = append(ds.Lots, lot)
+	}
+	slices.SortFunc(ds.Lots, func(a, b *LotData) int { return slices.Compare(a.Keys, b.Keys) })
+	for _, lot := range ds.Lots {
+		if missing, ok := gap(lot, ds.First, ds.Last); ok {
+			return nil, t.errorf(0, 0, "", "lot %s has no row for %s (the data runs from %s to %s)",
+				limits.Name(lot.Name()), missing, ds.First, ds.Last)
+		}
+	}
+	if err := ds.checkOpening(t.rb); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// checkOpening reports a lot of the rulebook's opening state that the data
+// does not have, at the lot in the rulebook: a misspelt lot would
+// otherwise start with no history.
+func (d *Dataset) checkOpening(rb *rules.Rulebook) error {
+	o := rb.Opening
+	if o == nil {
+		return nil
+	}
+	for i, l := range o.Lots {
+		if _, ok := d.Lot(l.Lot...); !ok {
+			return &rules.Problem{Pos: l.Pos, Key: fmt.Sprintf("opening.lots[%d].lot", i),
+				Msg: fmt.Sprintf("lot %s is not in the data (%s)", limits.Name(strings.Join(l.Lot, " / ")), d.File)}
+		}
+	}
+	return nil
+}
+
+func sortRows(lot *LotData) {
+	slices.SortFunc(lot.Rows, func(a, b kpi.Row) int { return int(a.Month - b.Month) })
+}
+
+// gap returns the first month from first to last that the lot lacks.
+func gap(lot *LotData, first, last rules.Month) (rules.Month, bool) {
+	m := first
+	for _, r := range lot.Rows {
+		if r.Month != m {
+			return m, true
+		}
+		m++
+	}
+	return m, m <= last
+}
+
+// Check reports what makes a Dataset built in code unfit for a run: every
+// lot needs its key values and one row a month from First to Last, each
+// with a value of its field's type (rules.Decimal for numbers, string for
+// text), and to start after the rulebook's opening month, with every lot
+// the opening names. Datasets read by ReadCSV and ReadParquet always pass.
+func (d *Dataset) Check(rb *rules.Rulebook) error {
+	if d.Last < d.First {
+		return fmt.Errorf("dataset: last month %s is before the first %s", d.Last, d.First)
+	}
+	if err := rb.AfterOpening(d.First); err != nil {
+		return fmt.Errorf("dataset: %w", err)
+	}
+	if err := d.checkOpening(rb); err != nil {
+		return fmt.Errorf("dataset: %w", err)
+	}
+	for _, l := range d.Lots {
+		if l == nil || len(l.Keys) != len(rb.Keys) {
+			return fmt.Errorf("dataset: a lot needs %d key values (%s)", len(rb.Keys), strings.Join(rb.Keys, ", "))
+		}
+		if len(l.Rows) != d.Months() {
+			return fmt.Errorf("dataset: lot %s has %d rows for the %d months %s to %s", l.Name(), len(l.Rows), d.Months(), d.First, d.Last)
+		}
+		for i := range l.Rows {
+			if err := checkRow(rb, &l.Rows[i], d.First.Add(i)); err != nil {
+				return fmt.Errorf("dataset: lot %s, %s: %w", l.Name(), d.First.Add(i), err)
+			}
+		}
+	}
+	return nil
+}
+
+func checkRow(rb *rules.Rulebook, r *kpi.Row, want rules.Month) error {
+	if r.Month != want {
+		return fmt.Errorf("the row is for %s", r.Month)
+	}
+	if len(r.Keys) != len(rb.Keys) {
+		return fmt.Errorf("%d key values for %d keys", len(r.Keys), len(rb.Keys))
+	}
+	if len(r.Values) != len(rb.Fields) {
+		return fmt.Errorf("%d values for %d fields", len(r.Values), len(rb.Fields))
+	}
+	for i, f := range rb.Fields {
+		switch r.Values[i].(type) {
+		case rules.Decimal:
+			if f.Type != rules.TypeString {
+				continue
+			}
+		case string:
+			if f.Type == rules.TypeString {
+				continue
+			}
+		}
+		return fmt.Errorf("field %s holds a %T", f.Name, r.Values[i])
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package output
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/kpicredit/kpicredit/internal/par"
+	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/runner"
+)
+
+// Manifest records what a run read and wrote, so that its outputs can be
+// traced back to their inputs. It holds no time stamp: the same inputs
+// give the same manifest.
+type Manifest struct {
+	Tool      string             `json:"tool"`
+	Version   string             `json:"version"`
+	Contract  string             `json:"contract"`
+	Inputs    []ManifestInput    `json:"inputs"`
+	Data      ManifestData       `json:"data"`
+	Rulebook  ManifestRules      `json:"rulebook"`
+	Terms     []ManifestTerms    `json:"terms"`
+	Scenarios []ManifestScenario `json:"scenarios"`
+	Rows      map[string]int     `json:"rows"`
+	Outputs   []ManifestInput    `json:"outputs"`
+}
+
+// ManifestInput is a file and its SHA-256. File is the file's name without
+// its directory, so that a run gives the same manifest whichever directory
+// it runs in and however its inputs' paths are written; the hash, not the
+// name, identifies the contents.
+type ManifestInput struct {
+	Role   string `json:"role,omitempty"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// ManifestData describes the data's extent.
+type ManifestData struct {
+	FirstMonth string `json:"first_month"`
+	LastMonth  string `json:"last_month"`
+	Lots       int    `json:"lots"`
+	LotMonths  int    `json:"lot_months"`
+	Relief     int    `json:"relief_entries"`
+}
+
+// ManifestRules is a rulebook in force, as YAML, with its hash.
+type ManifestRules struct {
+	SHA256 string `json:"sha256"`
+	YAML   string `json:"yaml,omitempty"`
+}
+
+// ManifestTerms is a set of terms a run priced months under: from a
+// month on, with the latest amendment in force, as YAML with its hash.
+type ManifestTerms struct {
+	From  string `json:"from,omitempty"`  // YYYY-MM; "" for the first months
+	Terms string `json:"terms,omitempty"` // the latest amendment in force; "" for the original terms
+	ManifestRules
+}
+
+// ManifestScenario is a scenario and the rulebook it runs under from its
+// first month, and every set of terms it runs under from then on. For a
+// sweep's members the YAML is left out: each is the baseline with the
+// one field the sweep sets.
+type ManifestScenario struct {
+	ID          string          `json:"id"`
+	Description string          `json:"description,omitempty"`
+	From        string          `json:"from,omitempty"`
+	Revoke      []string        `json:"revoke,omitempty"`
+	Sweep       *ManifestSweep  `json:"sweep,omitempty"`
+	Rulebook    ManifestRules   `json:"rulebook"`
+	Terms       []ManifestTerms `json:"terms"`
+}
+
+// ManifestSweep is the value a sweep's member sets.
+type ManifestSweep struct {
+	Sweep string `json:"sweep"`
+	KPI   string `json:"kpi"`
+	Field string `json:"field"`
+	Value string `json:"value"`
+}
+
+func manifest(ctx context.Context, res *runner.Result, inputs []runner.Input, rows map[string]int, files []file) ([]byte, error) {
+	m := Manifest{Tool: "kpicredit", Version: runner.Version, Contract: res.Rules.Contract, Rows: rows,
+		Inputs: []ManifestInput{}, Scenarios: []ManifestScenario{}}
+	for _, in := range inputs {
+		h, err := hashFile(in.Path)
+		if err != nil {
+			return nil, fmt.Errorf("manifest: %w", err)
+		}
+		m.Inputs = append(m.Inputs, ManifestInput{Role: in.Role, File: filepath.Base(in.Path), SHA256: h})
+	}
+	ds := res.Data
+	m.Data = ManifestData{FirstMonth: ds.First.String(), LastMonth: ds.Last.String(), Lots: len(ds.Lots),
+		LotMonths: len(ds.Lots) * ds.Months(), Relief: res.Relief.Len()}
+	var err error
+	if m.Rulebook, err = rulesEntry(res.Rules.YAML, true); err != nil {
+		return nil, err
+	}
+	if m.Terms, err = termsEntries(res.Rules.Timeline(), nil, true); err != nil {
+		return nil, err
+	}
+	// Each scenario's rulebook is marshalled to be hashed: in parallel, as a
+	// sweep has thousands.
+	runs := res.Runs[1:]
+	m.Scenarios = make([]ManifestScenario, len(runs))
+	err = par.Run(ctx, 0, len(runs), func(i int) (err error) {
+		m.Scenarios[i], err = scenarioEntry(res.Rules, runs[i].Scenario)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		m.Outputs = append(m.Outputs, ManifestInput{File: f.name, SHA256: hashBytes(f.data)})
+	}
+	out, err := json.MarshalIndent(m, "", "  ")
+	return append(out, '\n'), err
+}
+
+func scenarioEntry(base *rules.Rulebook, s *rules.Scenario) (ManifestScenario, error) {
+	e := ManifestScenario{ID: s.ID, Description: s.Description, Revoke: s.Revoke}
+	if s.From != nil {
+		e.From = s.From.String()
+	}
+	if p := s.Sweep; p != nil {
+		e.Sweep = &ManifestSweep{Sweep: p.Sweep, KPI: p.KPI, Field: p.Field, Value: p.Value.String()}
+	}
+	var err error
+	if e.Rulebook, err = rulesEntry(s.Rules().YAML, s.Sweep == nil); err != nil {
+		return e, err
+	}
+	e.Terms, err = termsEntries(s.Timeline(), base.Timeline(), s.Sweep == nil)
+	return e, err
+}
+
+// termsEntries lists the epochs of a timeline, leaving out those of the
+// baseline's it shares (a scenario's months before its from).
+func termsEntries(t, baseline []rules.Epoch, withText bool) ([]ManifestTerms, error) {
+	out := []ManifestTerms{}
+	for _, ep := range t {
+		if slices.ContainsFunc(baseline, func(b rules.Epoch) bool { return b.Rules == ep.Rules }) {
+			continue
+		}
+		e := ManifestTerms{Terms: ep.Terms}
+		if ep.From != 0 {
+			e.From = ep.From.String()
+		}
+		var err error
+		if e.ManifestRules, err = rulesEntry(ep.Rules.TermsYAML, withText); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func rulesEntry(yamlOf func() ([]byte, error), withText bool) (ManifestRules, error) {
+	y, err := yamlOf()
+	if err != nil {
+		return ManifestRules{}, fmt.Errorf("manifest: %w", err)
+	}
+	r := ManifestRules{SHA256: hashBytes(y)}
+	if withText {
+		r.YAML = string(y)
+	}
+	return r, nil
+}

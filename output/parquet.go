@@ -1,0 +1,76 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/kpicredit/kpicredit/internal/pq"
+	"github.com/shopspring/decimal"
+)
+
+// writeParquet writes a table as Parquet and returns its row count: money
+// as DECIMAL at the currency's places, measures as DECIMAL(38, 16), months
+// as DATE, text dictionary-encoded, all zstd-compressed.
+func writeParquet(w io.Writer, t outTable, moneyPlaces int32) (int, error) {
+	cols := make([]pq.Column, len(t.cols))
+	for i, c := range t.cols {
+		cols[i] = pq.Column{Name: c.name, Nullable: c.nullable}
+		switch c.kind {
+		case kString:
+			cols[i].Kind = pq.String
+		case kMonth:
+			cols[i].Kind = pq.Month
+		case kMoney:
+			cols[i].Kind, cols[i].Scale = pq.Decimal, moneyPlaces
+		case kMeasure:
+			cols[i].Kind, cols[i].Scale = pq.WideDecimal, MeasurePlaces
+		case kInt:
+			cols[i].Kind = pq.Int64
+		}
+	}
+	pw, err := pq.NewWriter(w, cols)
+	if err != nil {
+		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
+	}
+	n := 0
+	err = t.rows(func(row []any) error {
+		for i, c := range t.cols {
+			if c.kind == kMeasure && row[i] != nil {
+				row[i] = row[i].(decimal.Decimal).Round(MeasurePlaces)
+			}
+		}
+		n++
+		err := pw.Write(row...)
+		if re := (*pq.RangeError)(nil); errors.As(err, &re) {
+			return &RangeError{File: t.name + ".parquet", Column: re.Column, Row: identity(t, row),
+				Value: re.Value, Type: re.Type()}
+		}
+		return err
+	})
+	if re := (*RangeError)(nil); errors.As(err, &re) {
+		return 0, err
+	} else if err != nil {
+		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
+	}
+	if err := pw.Close(); err != nil {
+		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
+	}
+	return n, nil
+}
+
+// identity returns name=value for the columns that identify a row: the text and
+// month columns that lead every table (scenario, lot keys, month, KPI).
+func identity(t outTable, row []any) []string {
+	var out []string
+	for i, c := range t.cols {
+		if c.kind != kString && c.kind != kMonth {
+			break
+		}
+		if c.name == "terms" && i > 0 && t.cols[i-1].kind == kMonth {
+			continue // the terms in force do not identify the row
+		}
+		out = append(out, c.name+"="+fmt.Sprint(row[i]))
+	}
+	return out
+}

@@ -1,0 +1,23 @@
+package period_test
+
+import (
+	"testing"
+
+	"github.com/kpicredit/kpicredit/period"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMonth(t *testing.T) {
+	m, err := period.Parse("2025-03")
+	require.NoError(t, err)
+	require.Equal(t, period.New(2025, 3), m)
+	require.Equal(t, "2025-03", m.String())
+	require.Equal(t, "2026-01", m.Add(10).String())
+	require.Equal(t, period.New(2026, 1), period.New(2025, 13), "a month number past 12 counts on")
+	require.Equal(t, 2025, m.Year())
+	require.Equal(t, 3, m.Number())
+	for _, bad := range []string{"2025-3", "2025-13", "2025-00", "25-03-01", "2025/03", "abcd-ef", "+025-03", "2025-+3", "0000-01"} {
+		_, err := period.Parse(bad)
+		require.Error(t, err, bad)
+	}
+}

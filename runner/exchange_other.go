@@ -1,6 +1,0 @@
-//go:build !linux
-
-package runner
-
-// exchange is not available here; Write renames file by file instead.
-func exchange(a, b string) error { return errNoExchange }
