@@ -64,6 +64,10 @@ func (e *InputError) Error() string {
 // Unwrap returns the kind of problem.
 func (e *InputError) Unwrap() error { return e.Err }
 
+// InvalidInput reports true: the file is the user's to fix (see
+// runner.IsInvalidInput).
+func (e *InputError) InvalidInput() bool { return true }
+
 // UsageError is a mistake in what the caller asked for rather than in a
 // file: an --events name the rulebook does not declare, a source without
 // a file, a file read twice. It is bad usage: the command exits with
@@ -72,6 +76,10 @@ type UsageError struct{ Msg string }
 
 // Error returns the message.
 func (e *UsageError) Error() string { return e.Msg }
+
+// InvalidInput reports true: what was asked for is the user's to fix
+// (see runner.IsInvalidInput).
+func (e *UsageError) InvalidInput() bool { return true }
 
 // IsInvalidInput reports whether err is bad input or usage (an
 // *InputError or a *UsageError), for which the command exits with

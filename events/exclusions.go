@@ -9,6 +9,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/internal/csvin"
 	"github.com/kpicredit/kpicredit/limits"
+	"github.com/kpicredit/kpicredit/rules"
 )
 
 // Exclusions are events left out of every field, each with an audited
@@ -35,6 +36,17 @@ type ExcludedEvent struct {
 	File    string    // the event file
 	Row     int64     // the event's line (or row, for Parquet) in it
 	Parquet bool
+	// Counts lists the fields the event would have counted in, had it
+	// not been excluded, and the month of each; a month outside the data
+	// is left out.
+	Counts []FieldMonth
+}
+
+// FieldMonth is a field and a month an excluded event would have counted
+// in.
+type FieldMonth struct {
+	Field string
+	Month rules.Month
 }
 
 // LoadExclusions reads an exclusions file (CSV).
@@ -146,16 +158,13 @@ func (a *Aggregator) exclusion(_ *source, h [2]uint64) int {
 	return i
 }
 
-// exclude records an excluded event and, for an explanation, the fields
-// and months it would have counted in.
+// exclude records an excluded event with the fields and months it would
+// have counted in, and gives it to an explanation of one of them.
 func (st *state) exclude(i int) error {
 	a, s := st.a, st.s
 	ev := ExcludedEvent{Exclusion: a.opt.Exclusions.Entries[i], Lot: a.opt.Lots[st.lot],
 		Start: st.times[s.start], File: st.in.file, Row: st.line, Parquet: st.in.parquet}
-	a.excluded = append(a.excluded, ev)
-	if a.explain == nil || st.lot != a.explain.lot {
-		return nil
-	}
+	var fields []*field
 	for _, f := range s.fields {
 		if f.filter >= 0 {
 			ok, err := st.filter(f.filter)
@@ -171,8 +180,17 @@ func (st *state) exclude(i int) error {
 		if err != nil {
 			return err
 		}
-		if counted && m == a.explain.month {
-			a.explain.exclude(f, ev)
+		if counted && a.monthIndex(m) >= 0 {
+			ev.Counts = append(ev.Counts, FieldMonth{Field: f.spec.Name, Month: m})
+			fields = append(fields, f)
+		}
+	}
+	a.excluded = append(a.excluded, ev)
+	if x := a.explain; x != nil && st.lot == x.lot {
+		for j, f := range fields {
+			if ev.Counts[j].Month == x.month {
+				x.exclude(f, ev)
+			}
 		}
 	}
 	return nil

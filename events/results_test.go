@@ -41,6 +41,12 @@ func TestExclusions(t *testing.T) {
 	assert.Equal(t, "U2", ex[0].ID)
 	assert.Equal(t, north, ex[0].Lot)
 	assert.Equal(t, int64(3), ex[0].Row)
+	var counts []events.FieldMonth
+	for _, f := range []string{"urgent_jobs", "urgent_fixed", "urgent_late", "cost", "mean_cost", "max_cost"} {
+		counts = append(counts, events.FieldMonth{Field: f, Month: june})
+	}
+	counts = append(counts, events.FieldMonth{Field: "started", Month: may})
+	assert.Equal(t, counts, ex[0].Counts, "the fields and months it would have counted in")
 	assert.Equal(t, int64(1), r.Summary()[0].Excluded)
 	var names []string
 	for _, f := range r.Explanation().Fields {

@@ -65,6 +65,9 @@ const (
 	// MaxNameBytes bounds a column's name, a key value (a lot's name is
 	// its key values) and an id (of a KPI, service area or scenario).
 	MaxNameBytes = 256
+	// MaxPathBytes bounds a file's path a rulebook names (an event
+	// source's default file).
+	MaxPathBytes = 4096
 	// MaxDigits bounds the digits of a number in a data file.
 	MaxDigits = 30
 )

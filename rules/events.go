@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -100,7 +101,11 @@ type EventColumn struct {
 // EventSource is one kind of event record (repairs, moves, transport
 // requests), read from the file given for its Name.
 type EventSource struct {
-	Name    string
+	Name string
+	// File is the source's file when --events gives none, as the rulebook
+	// writes it (relative to the rulebook's directory unless absolute;
+	// see Rulebook.EventFiles); "" for none.
+	File    string
 	Columns []EventColumn // every column of the file, in declared order
 	ID      string        // the column that identifies an event within the source
 	// Keys are the columns holding the lot's key values, in the order of
@@ -150,6 +155,7 @@ type StopPair struct {
 // file given for its Name: each row names its event by id.
 type StopFile struct {
 	Name     string
+	File     string // the stop file's file when --events gives none, as for a source
 	Columns  []EventColumn
 	Event    string // the column holding the event's id
 	From, To string // timestamp columns; an empty To is a stop not yet over
@@ -255,6 +261,36 @@ func (b *Rulebook) EventField(name string) *EventField {
 		}
 	}
 	return nil
+}
+
+// EventFiles returns, by name, the file of each event source and stop
+// file that names one (its file key): a relative path is taken from the
+// directory of the rulebook's file. nil when none does. A file given on
+// the command line (--events NAME=FILE) replaces the rulebook's.
+func (b *Rulebook) EventFiles() map[string]string {
+	if b.Events == nil {
+		return nil
+	}
+	var out map[string]string
+	add := func(name, path string) {
+		if path == "" {
+			return
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(b.File), path)
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[name] = path
+	}
+	for _, s := range b.Events.Sources {
+		add(s.Name, s.File)
+		for _, sf := range s.StopFiles {
+			add(sf.Name, sf.File)
+		}
+	}
+	return out
 }
 
 var eventsKeys = []string{"time_zone", "calendar", "qa_sample_percent", "sources"}

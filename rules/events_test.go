@@ -146,7 +146,7 @@ func TestEventValidation(t *testing.T) {
 			"r.yaml:16:5: events.sources.re-pairs: a source's name must be letters, digits and _, starting with a letter, at most 256 bytes"}},
 		{"source key", "      id: job\n", "      ident: job\n", []string{
 			`r.yaml:17:7: events.sources.repairs: missing required key "id"`,
-			"r.yaml:18:7: events.sources.repairs.ident: unknown key (expected one of: columns, id, keys, start, end, stops, clocks, fields, qa_sample_percent)"}},
+			"r.yaml:18:7: events.sources.repairs.ident: unknown key (expected one of: file, columns, id, keys, start, end, stops, clocks, fields, qa_sample_percent)"}},
 		{"column type", "cost: number}", "cost: money}", []string{
 			`r.yaml:17:137: events.sources.repairs.columns.cost: unknown column type "money" (expected string, number or timestamp)`,
 			`r.yaml:33:21: events.sources.repairs.fields.cost.sum: "cost" is not a declared column`,
@@ -214,7 +214,7 @@ func TestEventValidation(t *testing.T) {
 			"r.yaml:36:13: scenarios.s.events: unknown key (expected one of: id, description, from, revoke, kpis, remove, add, caps, point_value, service_areas, earn_back, triggers, bonus, sweep)"}},
 		{"no fields", "      fields:\n", "      fields: {}\n      xfields:\n", []string{
 			"r.yaml:30:15: events.sources.repairs.fields: must declare at least one field",
-			"r.yaml:31:7: events.sources.repairs.xfields: unknown key (expected one of: columns, id, keys, start, end, stops, clocks, fields, qa_sample_percent)"}},
+			"r.yaml:31:7: events.sources.repairs.xfields: unknown key (expected one of: file, columns, id, keys, start, end, stops, clocks, fields, qa_sample_percent)"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -258,5 +258,29 @@ func TestEventsDocListsEveryKey(t *testing.T) {
 				assert.True(t, strings.Contains(string(doc), "`"+key+"`"), "docs/rulebook.md documents the %s key %s", c.name, key)
 			}
 		})
+	}
+}
+
+// A source and a stop file may name their file, relative to the
+// rulebook's directory unless absolute; --events replaces it.
+func TestEventFiles(t *testing.T) {
+	src := strings.Replace(eventBook, "      id: job\n", "      file: jobs/repairs.csv\n      id: job\n", 1)
+	src = strings.Replace(src, "{source: parts,", "{source: parts, file: /srv/parts.parquet,", 1)
+	rb, err := rules.Parse("contract/r.yaml", strings.NewReader(src), kpi.Check)
+	require.NoError(t, err)
+	assert.Equal(t, "jobs/repairs.csv", rb.Events.Sources[0].File)
+	assert.Equal(t, map[string]string{"repairs": "contract/jobs/repairs.csv", "parts": "/srv/parts.parquet"}, rb.EventFiles())
+
+	rb, err = rules.Parse("r.yaml", strings.NewReader(eventBook), kpi.Check)
+	require.NoError(t, err)
+	assert.Nil(t, rb.EventFiles(), "no source names a file")
+
+	for _, tc := range []struct{ file, want string }{
+		{`""`, `r.yaml:18:13: events.sources.repairs.file: must not be empty`},
+		{`"a\nb"`, `r.yaml:18:13: events.sources.repairs.file: must be a file's path: one line, at most 4096 bytes`},
+		{`[a]`, `r.yaml:18:13: events.sources.repairs.file: must be text, not a list`},
+	} {
+		_, err := rules.Parse("r.yaml", strings.NewReader(strings.Replace(eventBook, "      id: job\n", "      file: "+tc.file+"\n      id: job\n", 1)), kpi.Check)
+		require.EqualError(t, err, tc.want)
 	}
 }

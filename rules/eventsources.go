@@ -11,7 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var sourceKeys = []string{"columns", "id", "keys", "start", "end", "stops", "clocks", "fields", "qa_sample_percent"}
+var sourceKeys = []string{"file", "columns", "id", "keys", "start", "end", "stops", "clocks", "fields", "qa_sample_percent"}
 
 // sources reads events.sources: a mapping of source name to source.
 func (r *reader) sources(rb *Rulebook, ev *Events, n *yaml.Node) {
@@ -75,6 +75,9 @@ func (r *reader) source(rb *Rulebook, ev *Events, n *yaml.Node, key string) *Eve
 	}
 	r.required(m, n, key, "columns", "id", "start", "fields")
 	s := &EventSource{QAPercent: ev.QAPercent}
+	if e, ok := m["file"]; ok {
+		s.File = r.defaultFile(e.value, key+".file")
+	}
 	if e, ok := m["columns"]; ok {
 		s.Columns = r.eventColumns(e.value, key+".columns")
 	}
@@ -211,12 +214,15 @@ func (r *reader) stops(s *EventSource, n *yaml.Node, key string) {
 
 // stopFile reads {source, columns, event, from, to}.
 func (r *reader) stopFile(s *EventSource, n *yaml.Node, key string) *StopFile {
-	m := r.mapping(n, key, "source", "columns", "event", "from", "to")
+	m := r.mapping(n, key, "source", "file", "columns", "event", "from", "to")
 	if m == nil {
 		return nil
 	}
 	r.required(m, n, key, "columns", "event", "from", "to")
 	sf := &StopFile{Pos: r.pos(n)}
+	if e, ok := m["file"]; ok {
+		sf.File = r.defaultFile(e.value, key+".file")
+	}
 	e := m["source"]
 	sf.Name, _ = r.str(e.value, key+".source")
 	sf.nameNode = e.value
@@ -236,6 +242,21 @@ func (r *reader) stopFile(s *EventSource, n *yaml.Node, key string) *StopFile {
 		return nil
 	}
 	return sf
+}
+
+// defaultFile reads the path of a source's or stop file's file when
+// --events gives none: one line, relative to the rulebook's directory
+// unless absolute.
+func (r *reader) defaultFile(n *yaml.Node, key string) string {
+	path, ok := r.str(n, key)
+	switch {
+	case !ok:
+		return ""
+	case len(path) > limits.MaxPathBytes || strings.ContainsAny(path, "\x00\n\r"):
+		r.errorf(n, key, "must be a file's path: one line, at most %d bytes", limits.MaxPathBytes)
+		return ""
+	}
+	return path
 }
 
 // clock reads {from, to, limit | deadline, minimum}.
