@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,18 @@ type ExcludedEvent struct {
 type FieldMonth struct {
 	Field string
 	Month rules.Month
+}
+
+// FieldsIn lists, of the named fields, those the event would have counted
+// in in month m, in the order of Counts.
+func (x *ExcludedEvent) FieldsIn(m rules.Month, names []string) []string {
+	var out []string
+	for _, c := range x.Counts {
+		if c.Month == m && slices.Contains(names, c.Field) {
+			out = append(out, c.Field)
+		}
+	}
+	return out
 }
 
 // LoadExclusions reads an exclusions file (CSV).

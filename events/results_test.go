@@ -47,6 +47,9 @@ func TestExclusions(t *testing.T) {
 	}
 	counts = append(counts, events.FieldMonth{Field: "started", Month: may})
 	assert.Equal(t, counts, ex[0].Counts, "the fields and months it would have counted in")
+	assert.Equal(t, []string{"urgent_jobs", "cost"}, ex[0].FieldsIn(june, []string{"cost", "urgent_jobs", "started"}))
+	assert.Equal(t, []string{"started"}, ex[0].FieldsIn(may, []string{"cost", "urgent_jobs", "started"}))
+	assert.Empty(t, ex[0].FieldsIn(june-2, []string{"cost", "urgent_jobs", "started"}))
 	assert.Equal(t, int64(1), r.Summary()[0].Excluded)
 	var names []string
 	for _, f := range r.Explanation().Fields {

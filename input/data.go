@@ -100,7 +100,9 @@ func (t *table) errorf(row, col int, column, format string, args ...any) error {
 	return place(t.file, row, col, column, t.parquet, fmt.Sprintf(format, args...))
 }
 
-// header maps the columns, rejecting unknown, repeated and missing ones.
+// header maps the columns, rejecting unknown, repeated and missing ones:
+// a field that the rulebook's events fill may be missing, and its values
+// are then nil until the events fill them (events.Result.Fill).
 func (t *table) header(row int, names []string) error {
 	known := map[string]column{rules.MonthColumn: {name: rules.MonthColumn, key: -1, field: -1, month: true}}
 	for i, k := range t.rb.Keys {
@@ -110,13 +112,15 @@ func (t *table) header(row int, names []string) error {
 		known[f.Name] = column{name: f.Name, key: -1, field: i}
 	}
 	want := t.expected()
-	idx, err := matchHeader(t.file, row, t.parquet, names, want, nil)
+	idx, err := matchHeader(t.file, row, t.parquet, names, want, func(name string) bool { return t.rb.EventField(name) != nil })
 	if err != nil {
 		return err
 	}
 	t.cols = make([]column, len(names))
 	for w, c := range idx {
-		t.cols[c] = known[want[w]]
+		if c >= 0 {
+			t.cols[c] = known[want[w]]
+		}
 	}
 	return nil
 }

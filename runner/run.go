@@ -37,6 +37,12 @@ type Job struct {
 	Rules  *rules.Rulebook
 	Data   *input.Dataset
 	Relief *input.ReliefTable // may be nil
+	// Events is what the event files gave, their fields already in the
+	// data's rows; nil without events.
+	Events *Events
+	// Files are the files Load read, the rulebook's default event files
+	// included: Files.Inputs lists them for a manifest.
+	Files Files
 	// Scenarios to run besides the baseline; nil runs every scenario of
 	// the rulebook.
 	Scenarios []*rules.Scenario
@@ -104,6 +110,7 @@ type Result struct {
 	Rules  *rules.Rulebook
 	Data   *input.Dataset
 	Relief *input.ReliefTable
+	Events *Events // the job's; nil without events
 	Runs   []*ScenarioRun
 }
 
@@ -181,7 +188,7 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if scenarios == nil {
 		scenarios = job.Rules.Scenarios
 	}
-	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Runs: make([]*ScenarioRun, len(scenarios)+1)}
+	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Events: job.Events, Runs: make([]*ScenarioRun, len(scenarios)+1)}
 	baseline, err := base.CompileTimeline(job.Rules.Timeline(), "", nil)
 	if err != nil {
 		return nil, err
@@ -380,6 +387,9 @@ func (s *scenarioRun) lot(li int) error {
 			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
 		}
 		lm.Terms = sg.stage.Terms
+		if s.detail {
+			s.job.Events.noteExclusions(sg.stage.Engine.Rules(), li, lm)
+		}
 		for _, w := range s.waived[li][row.Month] {
 			l.Waive(w.KPI, w.Amount)
 		}
