@@ -41,7 +41,9 @@ func TestEventErrors(t *testing.T) {
 			`repairs.csv:4:1: column job: a second event with the id "U1": an earlier row of the source has it`,
 			events.ErrDuplicate},
 		{"unknown lot", ok + "U2,Acme,South,urgent,2025-05-23 16:55,,,,1\n",
-			`repairs.csv:3: the event's lot Acme / South is not in the monthly data`, events.ErrUnknownLot},
+			`repairs.csv:3:3: column region: the event's lot Acme / South is not in the monthly data`, events.ErrUnknownLot},
+		{"unknown provider", ok + "U2,Acne,North,urgent,2025-05-23 16:55,,,,1\n",
+			`repairs.csv:3:2: column provider: the event's lot Acne / North is not in the monthly data`, events.ErrUnknownLot},
 		{"no id", ",Acme,North,urgent,2025-05-23 16:55,,,,1\n",
 			`repairs.csv:2:1: column job: missing value: every event needs its id`, events.ErrMissing},
 		{"no start", "U1,Acme,North,urgent,,,,,1\n",
@@ -82,8 +84,25 @@ func TestEventErrors(t *testing.T) {
 			var ie *events.InputError
 			assert.ErrorAs(t, err, &ie)
 			assert.True(t, events.IsInvalidInput(err))
+			assert.True(t, ie.InvalidInput(), "runner.IsInvalidInput takes it: exit 2")
 		})
 	}
+}
+
+// A lot whose every key value some lot of the data has, but not
+// together, is blamed on its last key column.
+func TestUnknownLotKeys(t *testing.T) {
+	p := program(t, book)
+	opt := options()
+	opt.Lots = [][]string{{"Acme", "North"}, {"Beta", "Scotland"}}
+	_, err := run(t, p, opt, map[string]string{"repairs": header + "U1,Beta,North,urgent,2025-05-23 16:55,,,,1\n"})
+	require.EqualError(t, err, "repairs.csv:2:3: column region: the event's lot Beta / North is not in the monthly data")
+	var ue *events.UsageError
+	agg, err := p.NewAggregator(options())
+	require.NoError(t, err)
+	_, err = agg.Result() // no file read
+	require.ErrorAs(t, err, &ue)
+	assert.True(t, ue.InvalidInput())
 }
 
 // The header must name every declared column once, and no other.
@@ -124,6 +143,6 @@ func TestParquetErrors(t *testing.T) {
 	agg, err = p.NewAggregator(options())
 	require.NoError(t, err)
 	err = agg.ReadParquet("repairs", "repairs.parquet", bytes.NewReader(pq), int64(len(pq)))
-	require.EqualError(t, err, "repairs.parquet: row 2: the event's lot Acme / Nowhere is not in the monthly data")
+	require.EqualError(t, err, "repairs.parquet: row 2: column region: the event's lot Acme / Nowhere is not in the monthly data")
 	assert.True(t, errors.Is(err, events.ErrUnknownLot))
 }

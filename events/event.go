@@ -2,6 +2,7 @@ package events
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/expr-lang/expr/file"
@@ -148,7 +149,7 @@ func (st *state) identify() error {
 	}
 	lot := a.lots.find(st.cells, s.keys, st.buf)
 	if lot < 0 {
-		return st.errorf(-1, ErrUnknownLot, "the event's lot %s is not in the monthly data", st.lotName())
+		return st.errorf(st.unknownKey(), ErrUnknownLot, "the event's lot %s is not in the monthly data", st.lotName())
 	}
 	st.lot = lot
 	if a.events++; a.events > limits.MaxEvents {
@@ -166,6 +167,19 @@ func (st *state) identify() error {
 			stamp(st.times[s.end]), stamp(st.times[s.start]))
 	}
 	return nil
+}
+
+// unknownKey returns the key column to blame for a lot the data does not
+// have: the first whose value no lot of the data has, or else the last
+// (each value is some lot's, but not together).
+func (st *state) unknownKey() int {
+	keys := st.s.keys
+	for j, k := range keys {
+		if !slices.ContainsFunc(st.a.opt.Lots, func(l []string) bool { return l[j] == st.cells[k] }) {
+			return k
+		}
+	}
+	return keys[len(keys)-1]
 }
 
 // lotName names the event's lot by its key values.

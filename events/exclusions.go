@@ -18,6 +18,7 @@ import (
 type Exclusions struct {
 	File    string
 	Entries []Exclusion // in file order
+	idCol   int         // the event_id column's number in the file, from 1
 }
 
 // Exclusion is one event left out.
@@ -84,7 +85,11 @@ func (p *Program) ReadExclusions(name string, r io.Reader) (*Exclusions, error) 
 	lim := csvin.Limits{FileBytes: limits.MaxFileBytes, Records: limits.MaxExclusions, RowBytes: limits.MaxRowBytes}
 	err := csvin.Read(name, r, lim, func(line int64, cells []string) error {
 		if in.idx == nil {
-			return in.header(line, cells)
+			if err := in.header(line, cells); err != nil {
+				return err
+			}
+			ex.idCol = in.idx[1] + 1
+			return nil
 		}
 		row, err := in.row(line, cells)
 		if err != nil {
@@ -215,7 +220,7 @@ func (a *Aggregator) unusedExclusion() error {
 	for i, used := range a.exUsed {
 		if !used {
 			e := a.opt.Exclusions.Entries[i]
-			return &InputError{File: a.opt.Exclusions.File, Line: e.Line, Column: "event_id", Err: ErrUnknownEvent,
+			return &InputError{File: a.opt.Exclusions.File, Line: e.Line, Col: a.opt.Exclusions.idCol, Column: "event_id", Err: ErrUnknownEvent,
 				Msg: "the source " + e.Source + " has no event " + limits.Quote(e.ID)}
 		}
 	}

@@ -85,7 +85,7 @@ func TestExclusionErrors(t *testing.T) {
 	opt := options()
 	opt.Exclusions = exclusions(t, p, "source,event_id,reason\nrepairs,U1,x\nrepairs,U99,typo\n")
 	_, err := run(t, p, opt, map[string]string{"repairs": worked})
-	require.EqualError(t, err, `exclusions.csv:3: column event_id: the source repairs has no event "U99"`)
+	require.EqualError(t, err, `exclusions.csv:3:2: column event_id: the source repairs has no event "U99"`)
 	assert.ErrorIs(t, err, events.ErrUnknownEvent)
 }
 
