@@ -90,7 +90,7 @@ func copyInputs(t *testing.T, dir string) {
 		"rules.yaml": "../../examples/aasc/rules.yaml", "data.csv": "../../examples/aasc/data.csv",
 		"data.parquet": "../../examples/aasc/data.parquet", "relief.csv": "../../examples/aasc/relief.csv",
 		"small/rules.yaml": "../../testdata/small/small.yaml", "small/data.csv": "../../testdata/small/small.csv",
-		"small/relief.csv": "../../testdata/small/relief.csv",
+		"small/relief.csv":  "../../testdata/small/relief.csv",
 		"events/rules.yaml": "../../testdata/small/small-events.yaml", "events/data.csv": "../../testdata/small/small.csv",
 		"events/relief.csv": "../../testdata/small/relief.csv", "events/jobs.csv": "../../testdata/small/jobs.csv",
 		"events/exclusions.csv": "../../testdata/small/exclusions.csv",
