@@ -331,7 +331,8 @@ func gap(lot *LotData, first, last rules.Month) (rules.Month, bool) {
 // lot needs its key values and one row a month from First to Last, each
 // with a value of its field's type (rules.Decimal for numbers, string for
 // text), and to start after the rulebook's opening month, with every lot
-// the opening names. Datasets read by ReadCSV and ReadParquet always pass.
+// the opening names. Datasets read by ReadCSV and ReadParquet pass, once
+// the events have filled the fields a file may leave out (see header).
 func (d *Dataset) Check(rb *rules.Rulebook) error {
 	if d.Last < d.First {
 		return fmt.Errorf("dataset: last month %s is before the first %s", d.Last, d.First)

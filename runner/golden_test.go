@@ -72,9 +72,7 @@ func TestGoldenSmall(t *testing.T) {
 // included.
 func TestGoldenSmallEvents(t *testing.T) {
 	dir := t.TempDir()
-	job, err := runner.Load(context.Background(), runner.Files{Rules: "../testdata/small/small-events.yaml",
-		Data: "../testdata/small/small.csv", Relief: "../testdata/small/relief.csv", Exclusions: "../testdata/small/exclusions.csv"})
-	require.NoError(t, err)
+	job := smallEventsJob(t)
 	runInto(t, job, job.Files.Inputs(), dir)
 	compareGolden(t, "small-events", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
 		"reconciliation.parquet", "kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "reconciliation.csv",
