@@ -194,3 +194,21 @@ func TestEventsExplained(t *testing.T) {
 	require.NoError(t, runner.Explain(context.Background(), &b, job, runner.Query{Lot: map[string]string{"provider": "Acme", "region": "North"}, Month: mar, KPI: "K2"}))
 	assert.NotContains(t, b.String(), "events:", "K2 reads no event field")
 }
+
+// explain reads the event files again: a file that went bad since the
+// job was loaded is a problem placed in it, not a wrong explanation.
+func TestEventsExplainRereads(t *testing.T) {
+	dir := t.TempDir()
+	jobs, err := os.ReadFile("../testdata/small/jobs.csv")
+	require.NoError(t, err)
+	path := writeFile(t, dir, "jobs.csv", string(jobs))
+	f := smallEventsFiles
+	f.Events = map[string]string{"jobs": path}
+	job, err := runner.Load(context.Background(), f)
+	require.NoError(t, err)
+	writeFile(t, dir, "jobs.csv", string(jobs)+"J-N-0101,Acme,North,urgent,2025-01-02 10:00,,,\n")
+	err = runner.Explain(context.Background(), &bytes.Buffer{}, job, runner.Query{Lot: map[string]string{"provider": "Acme", "region": "North"}, Month: mar, KPI: "K1"})
+	require.EqualError(t, err, path+`:100:1: column job_id: a second event with the id "J-N-0101": an earlier row of the source has it`)
+	var p *rules.Problem
+	require.ErrorAs(t, err, &p)
+}

@@ -72,3 +72,38 @@ func TestSize(t *testing.T) {
 	assert.Equal(t, "4 KiB", Size(4<<10))
 	assert.Equal(t, "1000 bytes", Size(1000))
 }
+
+// MatchHeader finds the wanted columns in any order; a column optional
+// says may be missing is at -1; every other problem names its column.
+func TestMatchHeader(t *testing.T) {
+	want := []string{"a", "b", "c"}
+	optional := func(name string) bool { return name == "c" }
+	for _, tc := range []struct {
+		cells []string
+		idx   []int
+		err   string
+	}{
+		{[]string{"c", " a ", "b"}, []int{1, 2, 0}, ""},
+		{[]string{"b", "a"}, []int{1, 0, -1}, ""},
+		{[]string{"a", "c"}, nil, "f.csv: column b: missing column"},
+		{[]string{"a", "b", "d"}, nil, "f.csv:1:3: column d: unknown column (expected: a, b, c)"},
+		{[]string{"a", "b", "a"}, nil, "f.csv:1:3: column a: the column is repeated"},
+		{[]string{"a;b;c"}, nil, `f.csv:1:1: the header "a;b;c" has one column: columns must be separated by commas`},
+	} {
+		idx, e := MatchHeader(tc.cells, want, optional)
+		if tc.err != "" {
+			require.NotNil(t, e, "%v", tc.cells)
+			e.File = "f.csv"
+			if e.Col > 0 {
+				e.Line = 1
+			}
+			assert.Equal(t, tc.err, e.Error())
+			continue
+		}
+		require.Nil(t, e, "%v", tc.cells)
+		assert.Equal(t, tc.idx, idx)
+	}
+	_, e := MatchHeader([]string{"a", "b"}, want, nil)
+	require.NotNil(t, e, "without optional every column is required")
+	assert.Equal(t, "c", e.Column)
+}
