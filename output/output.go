@@ -1,5 +1,6 @@
 // Package output writes a run's files into a directory: kpi_results,
-// credits and comparison as Parquet (and CSV), the summary pages and a
+// credits, comparison and triggers as Parquet (and CSV), with event data
+// the reconciliation (and CSV) and qa_sample.csv, the summary pages and a
 // manifest of every input and output with its SHA-256. Write renders every
 // file in memory first, then swaps a staging directory into place under a
 // lock, so a failed or killed run leaves the previous outputs as they
@@ -7,7 +8,7 @@
 // file and column.
 //
 // It depends on runner (the result), report (the summary pages), input,
-// engine, kpi and rules, and internal/pq for Parquet; nothing in
+// engine, events, kpi and rules, and internal/pq for Parquet; nothing in
 // kpicredit depends on it but the command.
 package output
 

@@ -1,15 +1,17 @@
 // Package runner is the batch job: Load reads a job's files (rulebook,
-// scenario files, data, relief) with every problem in one list, and Run
+// scenario files, data, relief, and the event files that fill a
+// rulebook's event fields, with their reconciliation and QA sample) with
+// every problem in one list, and Run
 // prices the baseline and every scenario over every lot and month, in
 // parallel, each month under the terms in force (the amendments, and a
 // scenario's overlay from its from month), into a Result that is looked
 // up by name (Baseline, Run, Month, Comparisons, each run's Triggers).
 // Explain shows how one KPI's credit of one lot-month arose, under which
-// terms; Adopt rewrites a rulebook with an agreed scenario made an
-// amendment.
+// terms, and the events behind an event-based KPI; Adopt rewrites a
+// rulebook with an agreed scenario made an amendment.
 //
-// It depends on engine (pricing), input (reading data and relief), kpi and
-// rules; it writes nothing. Package output writes a Result's files and
+// It depends on engine (pricing), input (reading data and relief), events
+// (measuring fields from event files), kpi and rules; it writes nothing. Package output writes a Result's files and
 // package report condenses it for people; the kpicredit command is a thin
 // shell over the three.
 package runner
