@@ -55,6 +55,7 @@
 // as a value and a Has flag instead, so that pricing allocates nothing.
 //
 // Every other package of kpicredit depends on rules, and rules on period,
-// money, limits and sla (the clocks' kinds and calendars) only. Package kpi, which compiles expressions, imports
-// rules, so Load takes it as a Checker: rules.Load(path, kpi.Check).
+// money, limits and sla (the clocks' kinds and calendars) only. Package
+// kpi, which compiles expressions, imports rules, so Load takes it as a
+// Checker: rules.Load(path, kpi.Check).
 package rules
