@@ -11,6 +11,12 @@
 // npm ci --prefix ../tools/duckdb). It checks that (a) and (c) agree to the
 // penny on every lot-month and prints rows per second and the ratios, all
 // from this one run.
+//
+//	cd bench && go run . -events [-lots 28] [-months 120] [-keep DIR]
+//
+// times instead the aggregation of the example's event files, about 10
+// million events, into its monthly fields, as CSV and as Parquet (see
+// events.go).
 package main
 
 import (
@@ -30,11 +36,28 @@ import (
 )
 
 func main() {
-	lots := flag.Int("lots", 21, "lots")
+	lots := flag.Int("lots", 21, "lots (28 with -events)")
 	months := flag.Int("months", 120, "months")
 	sweep := flag.Int("sweep", 1000, "values in the sweep (b)")
+	eventsMode := flag.Bool("events", false, "time the aggregation of the example's event files instead (see events.go)")
+	child := flag.String("aggregate", "", "internal: aggregate the event files in this directory")
+	keep := flag.String("keep", "", "with -events: write the event files into this directory and keep them")
 	flag.Parse()
-	if err := run(*lots, *months, *sweep); err != nil {
+	lotsSet := false
+	flag.Visit(func(f *flag.Flag) { lotsSet = lotsSet || f.Name == "lots" })
+	if *eventsMode && !lotsSet {
+		*lots = 28
+	}
+	var err error
+	switch {
+	case *child != "":
+		runAggregate(*child, *lots, *months)
+	case *eventsMode:
+		err = runEvents(*lots, *months, *keep)
+	default:
+		err = run(*lots, *months, *sweep)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -1,6 +1,8 @@
 package closing
 
 import (
+	"strings"
+
 	"github.com/kpicredit/kpicredit/ledger"
 	"github.com/kpicredit/kpicredit/rules"
 )
@@ -58,9 +60,9 @@ func (c *classifier) reason(a ledger.Adjustment) ledger.Reason {
 	}
 	changed := func(role string) bool { return held[role] != c.now[role] }
 	switch {
-	case changed("data"):
+	case changed("data") || eventsChanged(held, c.now):
 		return ledger.ReasonDataCorrection
-	case changed("relief"):
+	case changed("relief") || changed("exclusions"):
 		return ledger.ReasonRelief
 	case rulebook:
 		return ledger.ReasonAmendment
@@ -68,4 +70,17 @@ func (c *classifier) reason(a ledger.Adjustment) ledger.Reason {
 		return ReasonWaiver
 	}
 	return ledger.ReasonRecomputed
+}
+
+// eventsChanged reports whether an event file was added, removed or
+// changed between two manifests.
+func eventsChanged(held, now map[string]string) bool {
+	for _, m := range []map[string]string{held, now} {
+		for role := range m {
+			if strings.HasPrefix(role, "events:") && held[role] != now[role] {
+				return true
+			}
+		}
+	}
+	return false
 }

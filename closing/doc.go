@@ -22,6 +22,8 @@
 //	kpicredit inputs v1
 //	data <SHA-256 of the data file>
 //	relief <SHA-256 of the relief file>       (when there is one)
+//	events:NAME <SHA-256 of the event file>   (per event source and stop file, by name)
+//	exclusions <SHA-256 of the exclusions>    (when there is one)
 //	waived <SHA-256 of the waivers' list>     (when anything is waived)
 //
 // The waivers' list has a line per credit with something waived, in
@@ -39,8 +41,8 @@
 //  1. dispute outcome: a dispute step was recorded for the credit since
 //     its figure was;
 //  2. relief: the credit's level went to or from excused;
-//  3. data correction: the data file's hash differs;
-//  4. relief: the relief file's hash differs;
+//  3. data correction: the data file's hash differs, or an event file's;
+//  4. relief: the relief file's hash differs, or the exclusions file's;
 //  5. retrospective amendment: the rulebook's hash differs;
 //  6. waiver: the waivers' list differs (an earn-back refund recomputed
 //     after a waiver);

@@ -19,18 +19,19 @@ import (
 // text, kept in the ledger, and the SHA-256 of each other input.
 type Sources struct {
 	Rulebook []byte  // the rulebook file as read
-	Inputs   []Input // data and relief, in the order of runner.Files.Inputs
+	Inputs   []Input // data, relief, event and exclusions files, in the order of runner.Files.Inputs
 }
 
-// Input is one input file's role (data, relief) and SHA-256 in lower-case
-// hex.
+// Input is one input file's role (data, relief, events:NAME, exclusions)
+// and SHA-256 in lower-case hex.
 type Input struct {
 	Role   string
 	SHA256 string
 }
 
-// ReadSources reads the rulebook and hashes the data and relief files
-// (scenario files are not part of a close).
+// ReadSources reads the rulebook and hashes the data, relief, event and
+// exclusions files (scenario files are not part of a close). Give it
+// files with the rulebook's default event files (runner.Files.WithDefaults).
 func ReadSources(f runner.Files) (Sources, error) {
 	var s Sources
 	var err error
@@ -38,7 +39,7 @@ func ReadSources(f runner.Files) (Sources, error) {
 		return s, err
 	}
 	for _, in := range f.Inputs() {
-		if in.Role != "data" && in.Role != "relief" {
+		if in.Role == "rules" || in.Role == "scenario" {
 			continue
 		}
 		h, err := hashFile(in.Path)
@@ -74,6 +75,9 @@ func hashText(b []byte) string {
 // was priced.
 func Load(ctx context.Context, f runner.Files) (runner.Job, Sources, error) {
 	f.Scenarios = nil
+	if rb, err := rules.Load(f.Rules, nil); err == nil {
+		f = f.WithDefaults(rb) // the event files the rulebook names; runner.Load reports its problems
+	}
 	before, err := ReadSources(f)
 	if err != nil {
 		return runner.Job{}, Sources{}, err

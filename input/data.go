@@ -4,9 +4,10 @@
 // *rules.Problem placed at its file, line (or Parquet row) and column.
 //
 // It depends on rules (the fields and keys to expect), kpi (the Row a
-// month's data becomes) and the Parquet reader; runner, above it, runs a
-// Dataset and output writes what runner made. The engine does not import
-// it: a service with its own data builds kpi.Rows itself.
+// month's data becomes) and the CSV and Parquet readers (internal/csvin,
+// internal/pq); runner, above it, runs a Dataset and output writes what
+// runner made. The engine does not import it: a service with its own data
+// builds kpi.Rows itself.
 package input
 
 import (
@@ -99,7 +100,9 @@ func (t *table) errorf(row, col int, column, format string, args ...any) error {
 	return place(t.file, row, col, column, t.parquet, fmt.Sprintf(format, args...))
 }
 
-// header maps the columns, rejecting unknown, repeated and missing ones.
+// header maps the columns, rejecting unknown, repeated and missing ones:
+// a field that the rulebook's events fill may be missing, and its values
+// are then nil until the events fill them (events.Result.Fill).
 func (t *table) header(row int, names []string) error {
 	known := map[string]column{rules.MonthColumn: {name: rules.MonthColumn, key: -1, field: -1, month: true}}
 	for i, k := range t.rb.Keys {
@@ -109,13 +112,15 @@ func (t *table) header(row int, names []string) error {
 		known[f.Name] = column{name: f.Name, key: -1, field: i}
 	}
 	want := t.expected()
-	idx, e := matchHeader(names, want)
-	if e != nil {
-		return t.errorf(row, e.col, e.column, "%s", e.msg)
+	idx, err := matchHeader(t.file, row, t.parquet, names, want, func(name string) bool { return t.rb.EventField(name) != nil })
+	if err != nil {
+		return err
 	}
 	t.cols = make([]column, len(names))
 	for w, c := range idx {
-		t.cols[c] = known[want[w]]
+		if c >= 0 {
+			t.cols[c] = known[want[w]]
+		}
 	}
 	return nil
 }
@@ -326,7 +331,8 @@ func gap(lot *LotData, first, last rules.Month) (rules.Month, bool) {
 // lot needs its key values and one row a month from First to Last, each
 // with a value of its field's type (rules.Decimal for numbers, string for
 // text), and to start after the rulebook's opening month, with every lot
-// the opening names. Datasets read by ReadCSV and ReadParquet always pass.
+// the opening names. Datasets read by ReadCSV and ReadParquet pass, once
+// the events have filled the fields a file may leave out (see header).
 func (d *Dataset) Check(rb *rules.Rulebook) error {
 	if d.Last < d.First {
 		return fmt.Errorf("dataset: last month %s is before the first %s", d.Last, d.First)

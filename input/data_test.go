@@ -41,6 +41,22 @@ func TestReadCSV(t *testing.T) {
 	require.Equal(t, "-1.5", r.Values[3].(rules.Decimal).String())
 }
 
+// A data file may leave out the columns of fields the rulebook's events
+// fill (nil until the events fill them), but no other.
+func TestReadCSVEventFields(t *testing.T) {
+	rb, err := rules.Load("../testdata/small/small-events.yaml", nil)
+	require.NoError(t, err)
+	ds, err := input.ReadCSV(rb, "d.csv", strings.NewReader("provider,region,month,monthly_charge,nights\nA,North,2025-01,1.00,2\n"))
+	require.NoError(t, err)
+	require.Equal(t, []any{d("1.00"), nil, nil, d("2")}, ds.Lots[0].Rows[0].Values)
+	require.Error(t, ds.Check(rb), "unfit to run until the events fill them")
+
+	_, err = input.ReadCSV(rb, "d.csv", strings.NewReader("provider,region,month,monthly_charge,jobs\nA,North,2025-01,1.00,2\n"))
+	require.EqualError(t, err, "d.csv:1: column nights: missing column")
+	_, err = input.ReadCSV(small(t), "d.csv", strings.NewReader("provider,region,month,monthly_charge,nights\nA,North,2025-01,1.00,2\n"))
+	require.EqualError(t, err, "d.csv:1: column jobs: missing column", "without events every field is required")
+}
+
 // Trailing zeros are not decimal places: Parquet DECIMAL(18,4) money,
 // DECIMAL(10,2) counts and DECIMAL(38,18) measures are read as their
 // values; a count of -0 (from floating point) is 0.

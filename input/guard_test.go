@@ -1,6 +1,7 @@
 package input
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,12 +30,16 @@ func (r *repeated) Read(p []byte) (int, error) {
 // A CSV file is read to limits.MaxFileBytes and no further, and to
 // limits.MaxRows rows after its header.
 func TestCSVFileLimits(t *testing.T) {
-	g := &csvGuard{r: &repeated{text: "a,b\n"}, file: "big.csv", line: 1, col: 1}
-	n, err := io.Copy(io.Discard, g)
-	require.EqualError(t, err, "big.csv:67108865:1: the file is larger than 268435456 bytes (256 MiB)")
-	require.Equal(t, int64(limits.MaxFileBytes), n)
-
+	row := strings.Repeat("x", 197) + ",y\n" // 200 bytes: the file limit comes before the rows limit
 	rows := 0
+	err := readCSV("big.csv", io.MultiReader(strings.NewReader("a,b\n"), &repeated{text: row}), func(int, []string) error { rows++; return nil })
+	line := 1 + (limits.MaxFileBytes-4)/len(row) + 1 // the line of the first byte beyond the limit
+	require.EqualError(t, err, fmt.Sprintf("big.csv:%d:1: column a: the file is larger than 268435456 bytes (256 MiB)", line))
+	require.Equal(t, line-1, rows, "the header and every whole row within the limit")
+	var p *rules.Problem
+	require.ErrorAs(t, err, &p)
+
+	rows = 0
 	err = readCSV("rows.csv", &repeated{text: "a\n"}, func(int, []string) error { rows++; return nil })
 	require.EqualError(t, err, "rows.csv:2000002: more than 2000000 rows after the header")
 	require.Equal(t, limits.MaxRows+1, rows, "the header and every row within the limit")

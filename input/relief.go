@@ -58,9 +58,9 @@ func ReadRelief(ds *Dataset, kpiIDs []string, name string, r io.Reader) (*Relief
 	}
 	err := readCSV(name, r, func(line int, cells []string) error {
 		if rr.idx == nil {
-			idx, e := matchHeader(cells, rr.want)
-			if e != nil {
-				return place(name, line, e.col, e.column, false, e.msg)
+			idx, err := matchHeader(name, line, false, cells, rr.want, nil)
+			if err != nil {
+				return err
 			}
 			rr.idx = idx
 			return nil

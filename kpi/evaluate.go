@@ -121,6 +121,7 @@ type Evaluator struct {
 	// Row.Prepare); nums is not used then.
 	prepared []fixedField
 	months   map[rules.Month]string
+	texts    []string // a Condition's text values, by index
 
 	// The VM evaluates what the closures cannot; env is set from the
 	// row when it first does.

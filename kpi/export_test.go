@@ -24,3 +24,13 @@ func (p *Program) Uncovered() []string {
 	}
 	return out
 }
+
+// UseVM makes the evaluator evaluate the condition with expr's VM only.
+func (x *ConditionEvaluator) UseVM() { x.e.useVM = true }
+
+// VMRuns returns how many times the VM has evaluated the condition.
+func (x *ConditionEvaluator) VMRuns() int { return x.e.vmRuns }
+
+// Covered reports whether the closures of the fast path cover the
+// condition.
+func (c *Condition) Covered() bool { return c.x.cond != nil }

@@ -39,8 +39,8 @@ type (
 )
 
 // slot says where the value of a name comes from: a field of the row (by
-// its index in the rulebook's fields), a key column (by its index) or the
-// month.
+// its index in the rulebook's fields), a key column (by its index), the
+// month, or a text value of a Condition (by its index).
 type slot struct {
 	kind  slotKind
 	index int
@@ -53,6 +53,7 @@ const (
 	textField
 	keyColumn
 	monthColumn
+	condText
 )
 
 // builder compiles a checked expression tree into closures.
@@ -535,6 +536,8 @@ func text(s slot) strFn {
 		return func(e *Evaluator) (string, status) { return e.row.Keys[s.index], exact }
 	case monthColumn:
 		return func(e *Evaluator) (string, status) { return e.monthText(), exact }
+	case condText:
+		return func(e *Evaluator) (string, status) { return e.texts[s.index], exact }
 	}
 	return func(e *Evaluator) (string, status) {
 		v, ok := e.row.Values[s.index].(string)

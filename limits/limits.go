@@ -65,6 +65,9 @@ const (
 	// MaxNameBytes bounds a column's name, a key value (a lot's name is
 	// its key values) and an id (of a KPI, service area or scenario).
 	MaxNameBytes = 256
+	// MaxPathBytes bounds a file's path a rulebook names (an event
+	// source's default file).
+	MaxPathBytes = 4096
 	// MaxDigits bounds the digits of a number in a data file.
 	MaxDigits = 30
 )
@@ -86,3 +89,25 @@ const (
 
 // MaxQuoted is how many characters of an input's text a message quotes.
 const MaxQuoted = 60
+
+// Event files (package events): the providers' job records, read as a
+// stream, so that their size costs time, not memory. What memory holds
+// grows only with these counts: 12 bytes of a hash of each event id of
+// the source being read (to find duplicates; about 20 bytes each with the
+// hash table, which is outside the Go heap), each stop read from a stop
+// file (about 100 bytes) and each exclusion.
+const (
+	// MaxEventFileBytes is the largest event or stop file, as stored.
+	MaxEventFileBytes = 16 << 30
+	// MaxEvents bounds the events of one run, every source together:
+	// about 400 MB of id hashes at the limit.
+	MaxEvents = 20_000_000
+	// MaxEventBytes bounds a Parquet event file decompressed, all its
+	// pages together.
+	MaxEventBytes = 64 << 30
+	// MaxStops bounds the stops read from stop files (held in memory
+	// until their events are read).
+	MaxStops = 2_000_000
+	// MaxExclusions bounds the entries of an exclusions file.
+	MaxExclusions = 1_000_000
+)

@@ -40,11 +40,34 @@ type ManifestInput struct {
 
 // ManifestData describes the data's extent.
 type ManifestData struct {
-	FirstMonth string `json:"first_month"`
-	LastMonth  string `json:"last_month"`
-	Lots       int    `json:"lots"`
-	LotMonths  int    `json:"lot_months"`
-	Relief     int    `json:"relief_entries"`
+	FirstMonth string          `json:"first_month"`
+	LastMonth  string          `json:"last_month"`
+	Lots       int             `json:"lots"`
+	LotMonths  int             `json:"lot_months"`
+	Relief     int             `json:"relief_entries"`
+	Events     *ManifestEvents `json:"events,omitempty"` // nil without events
+}
+
+// ManifestEvents records what a run's event files gave: the fields they
+// filled, what became of each source's events, the events left out as
+// open, the reconciliation's differences and the QA sample's size.
+type ManifestEvents struct {
+	Fields         []string         `json:"fields"`
+	Sources        []ManifestSource `json:"sources"`
+	Open           int64            `json:"open"`
+	Reconciliation int              `json:"reconciliation_differences"`
+	Sample         int              `json:"qa_sample"`
+}
+
+// ManifestSource counts what became of one source's events (see
+// events.SourceSummary).
+type ManifestSource struct {
+	Source   string `json:"source"`
+	Events   int64  `json:"events"`
+	Excluded int64  `json:"excluded"`
+	Open     int64  `json:"open"`
+	Late     int64  `json:"late"`
+	Outside  int64  `json:"outside"`
 }
 
 // ManifestRules is a rulebook in force, as YAML, with its hash.
@@ -95,7 +118,7 @@ func manifest(ctx context.Context, res *runner.Result, inputs []runner.Input, ro
 	}
 	ds := res.Data
 	m.Data = ManifestData{FirstMonth: ds.First.String(), LastMonth: ds.Last.String(), Lots: len(ds.Lots),
-		LotMonths: len(ds.Lots) * ds.Months(), Relief: res.Relief.Len()}
+		LotMonths: len(ds.Lots) * ds.Months(), Relief: res.Relief.Len(), Events: eventsEntry(res)}
 	var err error
 	if m.Rulebook, err = rulesEntry(res.Rules.YAML, true); err != nil {
 		return nil, err

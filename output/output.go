@@ -1,5 +1,6 @@
 // Package output writes a run's files into a directory: kpi_results,
-// credits and comparison as Parquet (and CSV), the summary pages and a
+// credits, comparison and triggers as Parquet (and CSV), with event data
+// the reconciliation (and CSV) and qa_sample.csv, the summary pages and a
 // manifest of every input and output with its SHA-256. Write renders every
 // file in memory first, then swaps a staging directory into place under a
 // lock, so a failed or killed run leaves the previous outputs as they
@@ -7,7 +8,7 @@
 // file and column.
 //
 // It depends on runner (the result), report (the summary pages), input,
-// engine, kpi and rules, and internal/pq for Parquet; nothing in
+// engine, events, kpi and rules, and internal/pq for Parquet; nothing in
 // kpicredit depends on it but the command.
 package output
 
@@ -42,9 +43,9 @@ type Output struct {
 
 // outputNames are every file a run may write.
 var outputNames = []string{
-	"kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
-	"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv",
-	"summary.md", "summary.html", "curves.html", "curves.csv", "manifest.json",
+	"kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet", "reconciliation.parquet",
+	"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "reconciliation.csv",
+	"qa_sample.csv", "summary.md", "summary.html", "curves.html", "curves.csv", "manifest.json",
 }
 
 // curvesNames are the files WriteCurves writes.
@@ -220,9 +221,13 @@ type file struct {
 // curves are computed first, for the summary links to them; then the
 // tables, their CSV copies, the summaries and the curves are written side
 // by side; the files come out in a fixed order whatever the scheduling.
+// A job with events also writes the reconciliation and the QA sample.
 func render(ctx context.Context, res *runner.Result, out Output) ([]file, error) {
 	places := res.Rules.MinorUnits
 	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res), triggerTable(res)}
+	if res.Events != nil {
+		tables = append(tables, reconciliationTable(res))
+	}
 	for i := range tables {
 		tables[i].rows = cancellable(ctx, tables[i].rows)
 	}
@@ -254,6 +259,14 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 	if set != nil {
 		jobs = append(jobs, func() ([]file, error) { return curvesFiles(set) })
 	}
+	sampled := 0
+	if res.Events != nil {
+		jobs = append(jobs, func() ([]file, error) {
+			b, n, err := qaSample(res)
+			sampled = n
+			return []file{{"qa_sample.csv", b}}, err
+		})
+	}
 	done := make([][]file, len(jobs))
 	err = par.Run(ctx, 0, len(jobs), func(i int) (err error) {
 		done[i], err = jobs[i]()
@@ -269,6 +282,9 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 	counts := map[string]int{}
 	for i, t := range tables {
 		counts[t.name] = rows[i]
+	}
+	if res.Events != nil {
+		counts["qa_sample"] = sampled
 	}
 	m, err := manifest(ctx, res, out.Inputs, counts, files)
 	if err != nil {

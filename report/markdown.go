@@ -39,6 +39,9 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 			mdTable(&b, p.Triggers)
 		}
 	}
+	if p.EventsNote != "" {
+		mdSection(&b, "## Event data", mdEscape(p.EventsNote), p.Events)
+	}
 	if sc := p.Scenarios; sc != nil {
 		b.WriteString("\n## Scenarios\n\n" + scenarioIntro + "\n")
 		mdSection(&b, "### Scenarios against the baseline", "", sc.Compare)

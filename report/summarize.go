@@ -40,6 +40,7 @@ func Summarize(res *runner.Result) *Summary {
 	s.Sweeps = sweeps(res, s.Baseline.Credits)
 	s.TriggerDiffs = triggerDiffs(res)
 	s.AnnualCap = annualCap(res)
+	s.Events = eventSummary(res, groups(ds))
 	return s
 }
 

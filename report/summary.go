@@ -61,6 +61,8 @@ type Summary struct {
 	// Curves, when set, links the credit curves written beside the
 	// summary; Summarize leaves it nil.
 	Curves *CurvesLink
+	// Events is what the event files gave; nil without events.
+	Events *EventSummary
 }
 
 // Terms is a set of terms and the months of the data it governed as the

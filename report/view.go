@@ -26,6 +26,8 @@ type page struct {
 	// TriggersNote says which triggers the terms have, and that none
 	// fired when none did; "" when the terms have none.
 	TriggersNote string
+	Events       table         // the event data by provider; no rows without events
+	EventsNote   string        // what became of each source's events; "" without events
 	Scenarios    *scenarioPage // nil when the run has no scenarios
 	Curves       *curvesNote   // nil when no curves page is linked
 	Notes        []string      // notes on how figures are found, shown last
@@ -101,6 +103,7 @@ func newPage(s *Summary) *page {
 		Top:      topTable(s, m),
 		Terms:    termsTable(s),
 		Triggers: triggersTable(s),
+		Events:   eventsTable(s),
 		Curves:   curvesParagraph(s),
 		Notes:    notes(s),
 	}
@@ -112,6 +115,9 @@ func newPage(s *Summary) *page {
 		if len(s.Triggers) == 0 {
 			p.TriggersNote += " None fired under the baseline."
 		}
+	}
+	if s.Events != nil {
+		p.EventsNote = eventsNote(s.Events)
 	}
 	if len(s.Scenarios) > 0 || len(s.Sweeps) > 0 {
 		p.Scenarios = &scenarioPage{

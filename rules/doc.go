@@ -45,11 +45,17 @@
 // start. Scenarios and amendments keep the original rulebook's: the close's
 // keys cannot be amended.
 //
+// Events is the events section (package events measures it): the event
+// sources, their SLA clocks and the fields they fill, each source's file
+// (EventFiles) and calendars. It is structure, like the fields: no
+// amendment or scenario can change it.
+//
 // Optional settings are pointers, nil when not given (a bound, a cap, the
 // contract's start); the results of other packages keep an optional value
 // as a value and a Has flag instead, so that pricing allocates nothing.
 //
 // Every other package of kpicredit depends on rules, and rules on period,
-// money and limits only. Package kpi, which compiles expressions, imports
-// rules, so Load takes it as a Checker: rules.Load(path, kpi.Check).
+// money, limits and sla (the clocks' kinds and calendars) only. Package
+// kpi, which compiles expressions, imports rules, so Load takes it as a
+// Checker: rules.Load(path, kpi.Check).
 package rules

@@ -13,7 +13,7 @@ import (
 // it either returns a rulebook or a *ValidationError whose problems all
 // carry the file name.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/basic.yaml", "../examples/aasc/rules.yaml"} {
+	for _, name := range []string{"testdata/basic.yaml", "../examples/aasc/rules.yaml", "../examples/aasc/rules-events.yaml"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -26,6 +26,7 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range unitCases {
 		f.Add(tc.src)
 	}
+	f.Add(eventBook)
 	for _, tc := range termCases {
 		f.Add(tc.src)
 	}

@@ -57,7 +57,7 @@ func TestYAMLLimits(t *testing.T) {
 		{"long id", strings.Replace(valid, "id: K1", "id: "+long, 1),
 			`r.yaml:8:10: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxx.id": an id must be one line of at most 256 bytes without control or formatting characters`},
 		{"long unknown key", valid + long + ": 1\n",
-			`r.yaml:9:1: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening)`},
+			`r.yaml:9:1: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening, events)`},
 		{"long column name", strings.Replace(valid, "a: int", long+": int", 1),
 			`r.yaml:6:25: "fields.xxxxxxxxxxxxxxxxxxxxxxx"…"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": column name is longer than 256 bytes`},
 		{"too many digits", strings.Replace(valid, "target: 1", "target: 1"+strings.Repeat("0", 45), 1),

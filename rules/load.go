@@ -108,7 +108,7 @@ func sortProblems(list []*Problem) {
 
 var topKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge",
 	"point_value", "start", "end", "fields", "kpis", "caps", "earn_back", "service_areas", "triggers", "bonus",
-	"escalation_across_relief", "amendments", "scenarios", "invoice_lag", "invoice_party", "authority", "opening"}
+	"escalation_across_relief", "amendments", "scenarios", "invoice_lag", "invoice_party", "authority", "opening", "events"}
 
 // rulebook reads the document, then checks what ties its parts together.
 func (r *reader) rulebook(root *yaml.Node) *Rulebook {
@@ -144,6 +144,9 @@ func (r *reader) rulebook(root *yaml.Node) *Rulebook {
 	if e, ok := m["charge"]; ok {
 		rb.Charge, _ = r.str(e.value, "charge")
 		r.checkCharge(rb, e.value)
+	}
+	if e, ok := m["events"]; ok {
+		rb.Events = r.events(rb, e.value)
 	}
 	if e, ok := m["earn_back"]; ok {
 		rb.EarnBack = r.earnBack(e.value, "earn_back")

@@ -36,7 +36,8 @@ type Rulebook struct {
 	// gives the terms they make month by month.
 	Amendments []*Amendment
 	Scenarios  []*Scenario
-	Closing    // the month-end close: invoice lag and party, authority, opening state
+	Events     *Events // the event sources and SLA clocks; nil for none
+	Closing            // the month-end close: invoice lag and party, authority, opening state
 
 	root     *yaml.Node      // the document, kept so that scenarios can overlay it
 	check    Checker         // checks the expressions of scenarios added later

@@ -68,7 +68,7 @@ var amendmentKeys = append([]string{"id", "description", "agreed", "from"}, over
 // contract's structure, governance (the month-end close's keys) and
 // what-ifs.
 var fixedKeys = []string{"contract", "currency", "minor_units", "rounding", "keys", "charge", "start", "end",
-	"fields", "escalation_across_relief", "authority", "invoice_lag", "invoice_party", "opening", "amendments", "scenarios"}
+	"fields", "escalation_across_relief", "authority", "invoice_lag", "invoice_party", "opening", "events", "amendments", "scenarios"}
 
 // amendmentList reads the amendments without applying them;
 // addAmendments does that once the original terms are known to be valid.

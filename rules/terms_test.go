@@ -47,7 +47,7 @@ var termCases = []struct {
 		"r.yaml:15:20: amendments.A2.from: 2027-01 is after the contract ends (2026-12)",
 		"r.yaml:16:49: amendments.A3.keys: keys cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
 		"r.yaml:16:60: amendments.A3.fields: fields cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
-		"r.yaml:17:49: amendments.A4.sweep: unknown key (expected one of: id, description, agreed, from, kpis, remove, add, caps, point_value, service_areas, earn_back, triggers, bonus, contract, currency, minor_units, rounding, keys, charge, start, end, fields, escalation_across_relief, authority, invoice_lag, invoice_party, opening, amendments, scenarios)",
+		"r.yaml:17:49: amendments.A4.sweep: unknown key (expected one of: id, description, agreed, from, kpis, remove, add, caps, point_value, service_areas, earn_back, triggers, bonus, contract, currency, minor_units, rounding, keys, charge, start, end, fields, escalation_across_relief, authority, invoice_lag, invoice_party, opening, events, amendments, scenarios)",
 		"r.yaml:18:49: amendments.A5.authority: authority cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
 		"r.yaml:18:98: amendments.A5.invoice_lag: invoice_lag cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",
 		"r.yaml:19:49: amendments.A6.invoice_party: invoice_party cannot be amended: an amendment may set only kpis, remove, add, caps, point_value, service_areas, earn_back, triggers and bonus",

@@ -45,7 +45,7 @@ kpis:
   - {id: K10, target: x, credit: {fixed: {minor: 1}}, direction: up}
 caps: {monthly_percent_of_charge: 120}
 `, []string{
-		"r.yaml:6:1: bogus: unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening)",
+		"r.yaml:6:1: bogus: unknown key (expected one of: contract, currency, minor_units, rounding, keys, charge, point_value, start, end, fields, kpis, caps, earn_back, service_areas, triggers, bonus, escalation_across_relief, amendments, scenarios, invoice_lag, invoice_party, authority, opening, events)",
 		`r.yaml:7:36: fields.b: unknown field type "widget" (expected money, int, decimal or string)`,
 		"r.yaml:9:48: K1.serious: 0.95 is above target 0.9: for a higher-is-better KPI each bound must be at or beyond the one before",
 		`r.yaml:10:5: K1: duplicate KPI id "K1"`,

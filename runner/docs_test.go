@@ -109,10 +109,46 @@ func TestOutputsDocListsEveryColumn(t *testing.T) {
 	}
 }
 
+// docs/outputs.md documents the reconciliation's columns and the QA
+// sample's, of a run with events.
+func TestOutputsDocListsEventColumns(t *testing.T) {
+	dir := t.TempDir()
+	job := smallEventsJob(t)
+	runInto(t, job, nil, dir)
+	docNames, docTypes := documentedColumns(docSection(t, outputsDoc, "reconciliation"), job.Rules.Keys)
+	names, types := parquetTypes(t, filepath.Join(dir, "reconciliation.parquet"), int(job.Rules.MinorUnits))
+	require.Equal(t, names, docNames, "the columns of reconciliation.parquet")
+	require.Equal(t, types, docTypes, "the Parquet types of reconciliation.parquet")
+	require.Equal(t, names, csvHeader(t, filepath.Join(dir, "reconciliation.csv")), "the CSV copy has the Parquet file's columns")
+
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\| (`[^|]+`|\\*key columns\\*) \\|").FindAllStringSubmatch(docSection(t, outputsDoc, "qa_sample.csv"), -1) {
+		if m[1] == "*key columns*" {
+			documented = append(documented, job.Rules.Keys...)
+			continue
+		}
+		for _, k := range strings.Split(m[1], ",") {
+			documented = append(documented, strings.Trim(strings.TrimSpace(k), "`"))
+		}
+	}
+	require.Equal(t, csvHeader(t, filepath.Join(dir, "qa_sample.csv")), documented, "the columns of qa_sample.csv")
+}
+
+// csvHeader returns a CSV file's header row.
+func csvHeader(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	header, err := csv.NewReader(f).Read()
+	require.NoError(t, err)
+	return header
+}
+
 // docs/outputs.md documents every key of manifest.json.
 func TestOutputsDocListsManifestKeys(t *testing.T) {
 	dir := t.TempDir()
-	runInto(t, smallJob(t), nil, dir)
+	runInto(t, smallEventsJob(t), nil, dir)
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)
 	var m map[string]json.RawMessage

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/events"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/money"
@@ -28,7 +29,11 @@ type Query struct {
 
 // Explain runs the queried lot up to the month and writes how the KPI's
 // credit arose: its inputs, the measure's arithmetic, status, streak,
-// scheme, escalation, service area, caps and the final credit.
+// scheme, escalation, service area, caps and the final credit. For a KPI
+// that reads event fields, it also reads the event files again to show
+// the events behind them: their counts, the events that missed their
+// clock (up to events.DefaultExplainLimit a field) with the clock's
+// times, and the events excluded, with their reasons.
 func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 	if err := job.check(); err != nil {
 		return err
@@ -61,8 +66,61 @@ func Explain(ctx context.Context, w io.Writer, job Job, q Query) error {
 	if i < 0 {
 		return fileProblem(job.Rules.File, fmt.Sprintf("no KPI %s in %s", limits.Quote(q.KPI), run.ID))
 	}
+	ex, err := explainEvents(job, lot, lm, i)
+	if err != nil {
+		return err
+	}
 	writeExplanation(w, job.Rules, run, lot, lm, i)
+	if ex != nil {
+		writeEvents(w, job.Events, ex, lot.Keys, lm.Row.Month)
+	}
 	return nil
+}
+
+// eventExplanation is the events behind the event fields a KPI reads.
+type eventExplanation struct {
+	*events.Explanation
+	fields []string
+}
+
+// explainEvents explains the event fields the i-th KPI of the lot-month
+// reads; nil for a KPI that reads none.
+func explainEvents(job Job, lot *input.LotData, lm *engine.LotMonth, i int) (*eventExplanation, error) {
+	if job.Events == nil {
+		return nil, nil
+	}
+	var fields []string
+	for _, f := range usedFields(job.Rules, lm.Credits.KPIs[i].KPI) {
+		if job.Rules.EventField(f) != nil {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	ex, err := job.Events.Explain(lot.Keys, lm.Row.Month, 0)
+	if err != nil {
+		return nil, eventProblem(err)
+	}
+	return &eventExplanation{ex, fields}, nil
+}
+
+// writeEvents shows the events behind the KPI's event fields, and where
+// the data file reported other figures for them.
+func writeEvents(w io.Writer, ev *Events, ex *eventExplanation, lot []string, m rules.Month) {
+	fmt.Fprintf(w, "\nevents:   the fields %s, measured from the event files:\n", strings.Join(ex.fields, ", "))
+	var b strings.Builder
+	ex.WriteText(&b, ex.fields...)
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if line != "" {
+			fmt.Fprintf(w, "  %s", line)
+		}
+	}
+	for _, d := range ev.Reconciliation {
+		if d.Month == m && slices.Equal(d.Lot, lot) && slices.Contains(ex.fields, d.Field) {
+			fmt.Fprintf(w, "  the data file reported %s = %s; the computed %s is used (see reconciliation)\n", d.Field, d.Reported, d.Computed)
+		}
+	}
 }
 
 // fileProblem is a problem with a query that names its file only: a lot,

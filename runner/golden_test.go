@@ -66,6 +66,19 @@ func TestGoldenSmall(t *testing.T) {
 		"kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "summary.md", "summary.html", "curves.csv", "manifest.json")
 }
 
+// The small contract measured from its job records (small-events.yaml,
+// whose jobs.csv the rulebook names) with an exclusion, loaded as the
+// command loads it: every output, the reconciliation and the QA sample
+// included.
+func TestGoldenSmallEvents(t *testing.T) {
+	dir := t.TempDir()
+	job := smallEventsJob(t)
+	runInto(t, job, job.Files.Inputs(), dir)
+	compareGolden(t, "small-events", dir, "kpi_results.parquet", "credits.parquet", "comparison.parquet", "triggers.parquet",
+		"reconciliation.parquet", "kpi_results.csv", "credits.csv", "comparison.csv", "triggers.csv", "reconciliation.csv",
+		"qa_sample.csv", "summary.md", "summary.html", "curves.csv", "manifest.json")
+}
+
 // The bundled example end to end. Its CSV copies are large and say what
 // the Parquet files say, so they are compared through the manifest only.
 func TestGoldenExample(t *testing.T) {

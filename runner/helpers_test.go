@@ -14,6 +14,19 @@ import (
 var smallFiles = runner.Files{Rules: "../testdata/small/small.yaml", Data: "../testdata/small/small.csv",
 	Relief: "../testdata/small/relief.csv"}
 
+// smallEventsFiles are the small contract measured from its job records
+// (small-events.yaml names jobs.csv), with an exclusion.
+var smallEventsFiles = runner.Files{Rules: "../testdata/small/small-events.yaml", Data: "../testdata/small/small.csv",
+	Relief: "../testdata/small/relief.csv", Exclusions: "../testdata/small/exclusions.csv"}
+
+// smallEventsJob loads smallEventsFiles as the command does.
+func smallEventsJob(t testing.TB) runner.Job {
+	t.Helper()
+	job, err := runner.Load(context.Background(), smallEventsFiles)
+	require.NoError(t, err)
+	return job
+}
+
 func small(t testing.TB) *rules.Rulebook {
 	t.Helper()
 	rb, err := rules.Load(smallFiles.Rules, nil)

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"slices"
 
+	"github.com/kpicredit/kpicredit/events"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
@@ -18,39 +20,79 @@ type Files struct {
 	Scenarios []string // scenario files, added to the rulebook's own scenarios
 	Data      string   // the monthly data, CSV or Parquet; "" for none
 	Relief    string   // the relief file; "" for none (ignored without Data)
+	// Events gives the file of each event source and stop file the
+	// rulebook declares, by its name (--events NAME=FILE). A name the
+	// rulebook gives a file for (its file key) may be left out: Load
+	// reads that file (see WithDefaults). Read only with Data.
+	Events map[string]string
+	// Exclusions is the file of events to leave out (--exclusions); ""
+	// for none.
+	Exclusions string
 }
 
 // Input is a file a run read, for its manifest.
 type Input struct {
-	Role string // rules, scenario, data or relief
+	Role string // rules, scenario, data, relief, events:NAME or exclusions
 	Path string
 }
 
 // Inputs lists the files, each with its role, in the order the manifest
-// records them.
+// records them: the event files by name, after the relief. Give the Files
+// of a loaded job (Job.Files), which name the rulebook's default event
+// files too.
 func (f Files) Inputs() []Input {
 	out := []Input{{Role: "rules", Path: f.Rules}}
 	for _, s := range f.Scenarios {
 		out = append(out, Input{Role: "scenario", Path: s})
 	}
-	if f.Data != "" {
-		out = append(out, Input{Role: "data", Path: f.Data})
-		if f.Relief != "" {
-			out = append(out, Input{Role: "relief", Path: f.Relief})
-		}
+	if f.Data == "" {
+		return out
+	}
+	out = append(out, Input{Role: "data", Path: f.Data})
+	if f.Relief != "" {
+		out = append(out, Input{Role: "relief", Path: f.Relief})
+	}
+	names := make([]string, 0, len(f.Events))
+	for name := range f.Events {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		out = append(out, Input{Role: "events:" + name, Path: f.Events[name]})
+	}
+	if f.Exclusions != "" {
+		out = append(out, Input{Role: "exclusions", Path: f.Exclusions})
 	}
 	return out
 }
 
+// WithDefaults returns the files with, for every event source and stop
+// file of the rulebook that names its file and is not given one, that
+// file (see rules.Rulebook.EventFiles).
+func (f Files) WithDefaults(rb *rules.Rulebook) Files {
+	defaults := rb.EventFiles()
+	if len(defaults) == 0 {
+		return f
+	}
+	given := f.Events
+	f.Events = maps.Clone(defaults)
+	maps.Copy(f.Events, given)
+	return f
+}
+
 // Load reads and checks every file of a job, the one loading path of the
 // kpicredit command: the rulebook, each scenario file, the expressions of
-// both (kpi.Check), the data and the relief. Every problem found is in
-// one *rules.ValidationError, in file order: the rulebook's and the
-// scenario files' problems, each expression's, the data file's first (it
-// is read until then) and the relief file's first, which is read when the
-// data is good. Only a rulebook or scenario file whose structure is wrong
-// stops the loading there, since the rest cannot be read without it. A
-// file that cannot be opened or read is its *os.PathError.
+// both (kpi.Check) and of the events section's filters (events.Compile),
+// the data, the relief and the event files. Every problem found is in one
+// *rules.ValidationError, in file order: the rulebook's and the scenario
+// files' problems, each expression's, the data file's first (it is read
+// until then), and the relief file's first and the event files' first,
+// which are read when the data is good. The event files fill the data's
+// event fields (Job.Events). Only a rulebook or scenario file whose
+// structure is wrong stops the loading there, since the rest cannot be
+// read without it. A file that cannot be opened or read is its
+// *os.PathError; event files asked for wrongly (a name the rulebook does
+// not declare, a source without a file) an *events.UsageError.
 func Load(ctx context.Context, f Files) (Job, error) {
 	var job Job
 	rb, err := rules.Load(f.Rules, nil)
@@ -62,6 +104,10 @@ func Load(ctx context.Context, f Files) (Job, error) {
 			return job, err
 		}
 	}
+	if err := checkEventFlags(rb, f); err != nil {
+		return job, err
+	}
+	f = f.WithDefaults(rb)
 	var problems []*rules.Problem
 	collect := func(err error) error {
 		var ve *rules.ValidationError
@@ -79,26 +125,46 @@ func Load(ctx context.Context, f Files) (Job, error) {
 	if err := collect(kpi.Check(rb, rb.Scenarios)); err != nil {
 		return job, err
 	}
-	job.Rules = rb
+	prog, err := events.Compile(rb)
+	if err := collect(err); err != nil {
+		return job, err
+	}
+	job.Rules, job.Files = rb, f
 	if f.Data != "" && ctx.Err() == nil {
-		if job.Data, err = input.LoadData(rb, f.Data); err != nil {
-			if err := collect(err); err != nil {
-				return job, err
-			}
-		} else if err := collect(rb.CheckSpan(job.Data.First, job.Data.Last)); err != nil {
+		if err := job.loadData(f, prog, collect); err != nil {
 			return job, err
-		} else if f.Relief != "" {
-			if job.Relief, err = loadRelief(job.Data, rb, f.Relief); err != nil {
-				if err := collect(err); err != nil {
-					return job, err
-				}
-			}
 		}
 	}
 	if len(problems) > 0 {
 		return Job{}, sortedProblems(problems)
 	}
 	return job, ctx.Err()
+}
+
+// loadData reads the data, then the relief and the event files, giving
+// every problem to collect; it returns an error collect does not take.
+func (job *Job) loadData(f Files, prog *events.Program, collect func(error) error) error {
+	rb := job.Rules
+	var err error
+	if job.Data, err = input.LoadData(rb, f.Data); err != nil {
+		return collect(err)
+	}
+	if err := collect(rb.CheckSpan(job.Data.First, job.Data.Last)); err != nil {
+		return err
+	}
+	if f.Relief != "" {
+		if job.Relief, err = loadRelief(job.Data, rb, f.Relief); err != nil {
+			if err := collect(err); err != nil {
+				return err
+			}
+		}
+	}
+	if rb.Events != nil && prog != nil {
+		if job.Events, err = readEvents(prog, job.Data, f); err != nil {
+			return collect(eventProblem(err))
+		}
+	}
+	return nil
 }
 
 // loadRelief reads the relief file for the data, knowing every KPI id of

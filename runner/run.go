@@ -1,15 +1,17 @@
 // Package runner is the batch job: Load reads a job's files (rulebook,
-// scenario files, data, relief) with every problem in one list, and Run
+// scenario files, data, relief, and the event files that fill a
+// rulebook's event fields, with their reconciliation and QA sample) with
+// every problem in one list, and Run
 // prices the baseline and every scenario over every lot and month, in
 // parallel, each month under the terms in force (the amendments, and a
 // scenario's overlay from its from month), into a Result that is looked
 // up by name (Baseline, Run, Month, Comparisons, each run's Triggers).
 // Explain shows how one KPI's credit of one lot-month arose, under which
-// terms; Adopt rewrites a rulebook with an agreed scenario made an
-// amendment.
+// terms, and the events behind an event-based KPI; Adopt rewrites a
+// rulebook with an agreed scenario made an amendment.
 //
-// It depends on engine (pricing), input (reading data and relief), kpi and
-// rules; it writes nothing. Package output writes a Result's files and
+// It depends on engine (pricing), input (reading data and relief), events
+// (measuring fields from event files), kpi and rules; it writes nothing. Package output writes a Result's files and
 // package report condenses it for people; the kpicredit command is a thin
 // shell over the three.
 package runner
@@ -37,6 +39,12 @@ type Job struct {
 	Rules  *rules.Rulebook
 	Data   *input.Dataset
 	Relief *input.ReliefTable // may be nil
+	// Events is what the event files gave, their fields already in the
+	// data's rows; nil without events.
+	Events *Events
+	// Files are the files Load read, the rulebook's default event files
+	// included: Files.Inputs lists them for a manifest.
+	Files Files
 	// Scenarios to run besides the baseline; nil runs every scenario of
 	// the rulebook.
 	Scenarios []*rules.Scenario
@@ -104,6 +112,7 @@ type Result struct {
 	Rules  *rules.Rulebook
 	Data   *input.Dataset
 	Relief *input.ReliefTable
+	Events *Events // the job's; nil without events
 	Runs   []*ScenarioRun
 }
 
@@ -181,7 +190,7 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if scenarios == nil {
 		scenarios = job.Rules.Scenarios
 	}
-	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Runs: make([]*ScenarioRun, len(scenarios)+1)}
+	res := &Result{Rules: job.Rules, Data: job.Data, Relief: job.Relief, Events: job.Events, Runs: make([]*ScenarioRun, len(scenarios)+1)}
 	baseline, err := base.CompileTimeline(job.Rules.Timeline(), "", nil)
 	if err != nil {
 		return nil, err
@@ -380,6 +389,9 @@ func (s *scenarioRun) lot(li int) error {
 			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
 		}
 		lm.Terms = sg.stage.Terms
+		if s.detail {
+			s.job.Events.noteExclusions(sg.stage.Engine.Rules(), li, lm)
+		}
 		for _, w := range s.waived[li][row.Month] {
 			l.Waive(w.KPI, w.Amount)
 		}

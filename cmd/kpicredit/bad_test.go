@@ -21,8 +21,10 @@ import (
 const badDir = "../../testdata/bad"
 
 // badInputs are the files a case may hold in place of _base's, or (a
-// scenario file) in addition to them.
-var badInputs = []string{"rules.yaml", "data.csv", "data.parquet", "relief.csv", "scenario.yaml"}
+// scenario file, an event file, an exclusions file) in addition to them.
+// A case with events.csv runs with _base/rules-events.yaml (unless it
+// has its own rules.yaml) and passes it as --events jobs=FILE.
+var badInputs = []string{"rules.yaml", "data.csv", "data.parquet", "relief.csv", "scenario.yaml", "events.csv", "exclusions.csv"}
 
 // badCases lists the case directories.
 func badCases(t *testing.T) []string {
@@ -73,7 +75,12 @@ func TestBadInput(t *testing.T) {
 				}
 				return ""
 			}
-			args := []string{"run", "--rules", pick("rules.yaml")}
+			rulebook := pick("rules.yaml")
+			events := pick("events.csv")
+			if events != "" && !fileExists(dir+"/rules.yaml") {
+				rulebook = badDir + "/_base/rules-events.yaml"
+			}
+			args := []string{"run", "--rules", rulebook}
 			data := pick("data.parquet")
 			if data == "" {
 				data = pick("data.csv")
@@ -81,6 +88,12 @@ func TestBadInput(t *testing.T) {
 			args = append(args, "--data", data, "--relief", pick("relief.csv"))
 			if s := pick("scenario.yaml"); s != "" {
 				args = append(args, "--scenario", s)
+			}
+			if events != "" {
+				args = append(args, "--events", "jobs="+events)
+			}
+			if x := pick("exclusions.csv"); x != "" {
+				args = append(args, "--exclusions", x)
 			}
 			require.Positive(t, own, "the case changes no input file")
 			parent := t.TempDir()

@@ -17,13 +17,15 @@ import (
 )
 
 // closeCmd closes a month into the ledger: kpicredit close --rules R
-// --data D [--relief F] --ledger L --month M.
+// --data D [--relief F] [--events NAME=FILE ...] [--exclusions F] --ledger
+// L --month M.
 func closeCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("close", flag.ContinueOnError)
 	var in inputs
 	fs.StringVar(&in.rules, "rules", "", "the rulebook `file` (YAML)")
 	fs.StringVar(&in.data, "data", "", "monthly data: a CSV `file` with a header row, or Parquet (.parquet)")
 	fs.StringVar(&in.relief, "relief", "", "relief entries: a CSV `file` (key columns, month, kpi, reason)")
+	in.registerEvents(fs)
 	path := fs.String("ledger", "", "the ledger `file` (SQLite); the first close creates it")
 	monthText := fs.String("month", "", "the service month to close, YYYY-MM")
 	if err := parse(fs, args); err != nil {

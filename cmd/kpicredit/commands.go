@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/kpicredit/kpicredit/output"
@@ -19,6 +20,45 @@ import (
 type inputs struct {
 	rules, data, relief string
 	scenarios           multi
+	events              eventFiles
+	exclusions          string
+}
+
+// eventFiles are the --events NAME=FILE flags: each source's or stop
+// file's file, by name.
+type eventFiles map[string]string
+
+// String lists the values given.
+func (e *eventFiles) String() string {
+	var parts []string
+	for name, file := range *e {
+		parts = append(parts, name+"="+file)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+// Set adds one NAME=FILE.
+func (e *eventFiles) Set(v string) error {
+	name, file, ok := strings.Cut(v, "=")
+	name = strings.TrimSpace(name)
+	switch {
+	case !ok || name == "" || file == "":
+		return fmt.Errorf("%q is not NAME=FILE (an event source's name and its file)", v)
+	case (*e)[name] != "":
+		return fmt.Errorf("%s is given twice", name)
+	}
+	if *e == nil {
+		*e = eventFiles{}
+	}
+	(*e)[name] = file
+	return nil
+}
+
+// registerEvents adds the event flags to a command's.
+func (in *inputs) registerEvents(fs *flag.FlagSet) {
+	fs.Var(&in.events, "events", "an event source's (or stop file's) file, as `NAME=FILE` (CSV, or Parquet); repeatable; overrides the rulebook's file for NAME")
+	fs.StringVar(&in.exclusions, "exclusions", "", "events to leave out: a CSV `file` (source, event_id, reason)")
 }
 
 type multi []string
@@ -34,6 +74,7 @@ func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.data, "data", "", "monthly data: a CSV `file` with a header row, or Parquet (.parquet)")
 	fs.StringVar(&in.relief, "relief", "", "relief entries: a CSV `file` (key columns, month, kpi, reason)")
 	fs.Var(&in.scenarios, "scenario", "a scenario `file` (YAML); repeatable")
+	in.registerEvents(fs)
 }
 
 func parse(fs *flag.FlagSet, args []string) error {
@@ -54,7 +95,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 
 // files names the files the flags give.
 func (in *inputs) files() runner.Files {
-	return runner.Files{Rules: in.rules, Scenarios: in.scenarios, Data: in.data, Relief: in.relief}
+	return runner.Files{Rules: in.rules, Scenarios: in.scenarios, Data: in.data, Relief: in.relief,
+		Events: in.events, Exclusions: in.exclusions}
 }
 
 // load reads the rulebook, its scenario files, the data and the relief,
@@ -65,6 +107,9 @@ func (in *inputs) load(ctx context.Context, needData bool) (runner.Job, error) {
 	}
 	if needData && in.data == "" {
 		return runner.Job{}, &usageError{"--data is required"}
+	}
+	if in.data == "" && (len(in.events) > 0 || in.exclusions != "") {
+		return runner.Job{}, &usageError{"--events and --exclusions need --data: the events are counted into its lots and months"}
 	}
 	job, err := runner.Load(ctx, in.files())
 	return job, unreadable(err)
@@ -100,7 +145,21 @@ func validateCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if job.Relief != nil {
 		fmt.Fprintf(stdout, "%s: %d relief entries: valid\n", in.relief, job.Relief.Len())
 	}
+	if ev := job.Events; ev != nil {
+		writeEventsValid(stdout, ev)
+	}
 	return nil
+}
+
+// writeEventsValid says what validate found in the event files.
+func writeEventsValid(w io.Writer, ev *runner.Events) {
+	for _, s := range ev.Result.Summary() {
+		fmt.Fprintf(w, "%s: %d %s events (%d excluded, %d open, %d late): valid\n", ev.Files[s.Source], s.Events, s.Source, s.Excluded, s.Open, s.Late)
+	}
+	if ev.Exclusions != "" {
+		fmt.Fprintf(w, "%s: %d exclusions: valid\n", ev.Exclusions, len(ev.Result.Excluded()))
+	}
+	fmt.Fprintf(w, "reconciliation: %d lot-month-fields where the data file's figure differs from the events'\n", len(ev.Reconciliation))
 }
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -133,7 +192,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	dest := output.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: in.files().Inputs()}
+	dest := output.Output{Dir: *out, CSV: *csv, Force: *force, Inputs: job.Files.Inputs()}
 	if err := output.CheckOutput(dest); err != nil {
 		return err
 	}
@@ -151,6 +210,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	t := res.Baseline().Total
 	fmt.Fprintf(stdout, "%s: %d lots x %d months, %d scenarios\n", *out, len(res.Data.Lots), res.Data.Months(), len(res.Runs)-1)
 	fmt.Fprintf(stdout, "baseline credits %s on charges of %s\n", t.Credits.StringFixed(res.Rules.MinorUnits), t.Charge.StringFixed(res.Rules.MinorUnits))
+	if ev := res.Events; ev != nil {
+		var n int64
+		for _, s := range ev.Result.Summary() {
+			n += s.Events
+		}
+		fmt.Fprintf(stdout, "events %d, QA sample %d, reconciliation differences %d\n", n, len(ev.Result.Sample()), len(ev.Reconciliation))
+	}
 	return nil
 }
 

@@ -9,12 +9,17 @@
 //	kpicredit curves --rules R.yaml [--data D.csv [--relief F.csv]] [--charge X] [--scenario S.yaml ...] --out DIR [--force]
 //	kpicredit serve --rules R.yaml --data D.csv [--relief F.csv] [--addr 127.0.0.1:8080] [--allow-remote]
 //
+// validate, run, explain, curves, serve and close also take --events
+// NAME=FILE (repeatable) and --exclusions FILE for a rulebook with an
+// events section: each event source's file, overriding the one the
+// rulebook names, and the events to leave out.
+//
 // Exit status: 0 on success, 1 when the run fails (an internal error
 // among them, which asks for a bug report, or another run writing the same
 // --out, another close writing the same ledger, a ledger of a newer schema
 // or one that fails verification), 2 for bad usage (a flag value out of range, an --out that cannot
-// be a directory) or invalid input (a rulebook, scenario, data or relief
-// file, or inputs that fail together: an expression failing on a row, a
+// be a directory) or invalid input (a rulebook, scenario, data, relief,
+// event or exclusions file, or inputs that fail together: an expression failing on a row, a
 // value too large for an output column).
 //
 // It is a thin shell: runner.Load reads the inputs, runner.Run prices

@@ -29,7 +29,9 @@ type condition struct {
 // paths), the time zone and locale, the working directory and how paths are
 // written, and in a build without assembly; every output file, Parquet and
 // manifest included, must be byte-identical in every process. Data is read
-// from CSV and from Parquet (whose decoding has SIMD paths too).
+// from CSV and from Parquet (whose decoding has SIMD paths too), and the
+// small contract also from its job records, with an exclusion: the
+// reconciliation and the QA sample too.
 func TestReproducibleAcrossProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command and starts many processes")
@@ -55,13 +57,17 @@ func TestReproducibleAcrossProcesses(t *testing.T) {
 		{name: "another directory, absolute paths", dir: "b/deeper", abs: true},
 		{name: "pure-Go build (-tags purego,noasm)", bin: pure, dir: "b/deeper"},
 	}
-	for _, data := range []string{"data.csv", "data.parquet", "small/data.csv"} {
+	for _, data := range []string{"data.csv", "data.parquet", "small/data.csv", "events/data.csv"} {
 		var ref map[string][]byte
 		for _, c := range conditions {
 			got := runIn(t, root, c, data)
 			if ref == nil {
 				ref = got
-				require.Len(t, ref, 13, "the outputs with CSV copies")
+				want := 13
+				if strings.HasPrefix(data, "events/") {
+					want += 3 // reconciliation.parquet and .csv, qa_sample.csv
+				}
+				require.Len(t, ref, want, "the outputs with CSV copies")
 				continue
 			}
 			for _, name := range outputOrder(ref) {
@@ -74,16 +80,20 @@ func TestReproducibleAcrossProcesses(t *testing.T) {
 	}
 }
 
-// copyInputs copies into dir the example's rulebook, data and relief, and
-// into dir/small the small contract's, whose few distinct values make runs
-// of equal strings that SIMD and portable encoders have written differently.
+// copyInputs copies into dir the example's rulebook, data and relief, into
+// dir/small the small contract's, whose few distinct values make runs of
+// equal strings that SIMD and portable encoders have written differently,
+// and into dir/events the small contract measured from its job records.
 func copyInputs(t *testing.T, dir string) {
 	t.Helper()
 	copies := map[string]string{
 		"rules.yaml": "../../examples/aasc/rules.yaml", "data.csv": "../../examples/aasc/data.csv",
 		"data.parquet": "../../examples/aasc/data.parquet", "relief.csv": "../../examples/aasc/relief.csv",
 		"small/rules.yaml": "../../testdata/small/small.yaml", "small/data.csv": "../../testdata/small/small.csv",
-		"small/relief.csv": "../../testdata/small/relief.csv",
+		"small/relief.csv":  "../../testdata/small/relief.csv",
+		"events/rules.yaml": "../../testdata/small/small-events.yaml", "events/data.csv": "../../testdata/small/small.csv",
+		"events/relief.csv": "../../testdata/small/relief.csv", "events/jobs.csv": "../../testdata/small/jobs.csv",
+		"events/exclusions.csv": "../../testdata/small/exclusions.csv",
 	}
 	for to, from := range copies {
 		b, err := os.ReadFile(from)
@@ -104,11 +114,14 @@ func runIn(t *testing.T, root string, c condition, data string) map[string][]byt
 		}
 		return f
 	}
-	set := filepath.Dir(data) // "." for the example, "small" for the small contract
+	set := filepath.Dir(data) // "." for the example, "small" or "events" for the small contract
 	out := name("out-" + strings.NewReplacer(" ", "-", ",", "", "(", "", ")", "", "/", "-").Replace(c.name+"-"+data))
 	args := []string{"run", "--rules", name(filepath.Join(set, "rules.yaml")), "--data", name(data),
 		"--relief", name(filepath.Join(set, "relief.csv")),
 		"--out", out, "--csv", "--quiet"}
+	if set == "events" {
+		args = append(args, "--events", "jobs="+name("events/jobs.csv"), "--exclusions", name("events/exclusions.csv"))
+	}
 	var cmd *exec.Cmd
 	env := append(os.Environ(), c.env...)
 	if c.bin != "" {

@@ -21,6 +21,8 @@ func serveCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	rulesFile := fs.String("rules", "", "the rulebook `file` (YAML)")
 	data := fs.String("data", "", "monthly data: a CSV `file` with a header row, or Parquet (.parquet)")
 	relief := fs.String("relief", "", "relief entries: a CSV `file`")
+	var in inputs
+	in.registerEvents(fs)
 	addr := fs.String("addr", DefaultAddr, "the `host:port` to listen on; port 0 picks a free one")
 	remote := fs.Bool("allow-remote", false, "allow an --addr off the loopback interface (others on the network can then use the page)")
 	if err := parse(fs, args); err != nil {
@@ -29,7 +31,7 @@ func serveCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return &usageError{fmt.Sprintf("--addr must be host:port, such as %s, not %q", DefaultAddr, *addr)}
 	}
-	in := inputs{rules: *rulesFile, data: *data, relief: *relief}
+	in.rules, in.data, in.relief = *rulesFile, *data, *relief
 	job, err := in.load(ctx, true)
 	if err != nil {
 		return err
@@ -38,7 +40,7 @@ func serveCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := serve.New(prep, serve.Options{Files: in.files()})
+	srv, err := serve.New(prep, serve.Options{Files: job.Files})
 	if err != nil {
 		return err
 	}

@@ -3,12 +3,14 @@ package aasc
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/rules"
+	"github.com/kpicredit/kpicredit/sla"
 	"github.com/shopspring/decimal"
 )
 
@@ -66,4 +68,60 @@ func parquetRow(rec []string, cols []pq.Column) ([]any, error) {
 		}
 	}
 	return vals, nil
+}
+
+// eventTimes are the timestamp columns of the event files.
+var eventTimes = map[string]bool{"reported": true, "completed": true, "no_access_from": true, "no_access_to": true,
+	"stopped": true, "restarted": true, "notice_given": true, "moved": true, "requested": true,
+	"required_by": true, "arrived": true}
+
+// EventsToParquet writes an event file drawn by GenerateEvents as Parquet
+// with the same columns: times as TIMESTAMP (adjusted to UTC, NULL when
+// empty), the rest as text.
+func EventsToParquet(data []byte, w io.Writer) error {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return err
+	}
+	cols := make([]pq.Column, len(header))
+	for i, name := range header {
+		cols[i] = pq.Column{Name: name, Kind: pq.String}
+		if eventTimes[name] {
+			cols[i].Kind, cols[i].Nullable = pq.Timestamp, true
+		}
+	}
+	pw, err := pq.NewWriter(w, cols)
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		for j, c := range cols {
+			switch {
+			case c.Kind == pq.String:
+				vals[j] = rec[j]
+			case rec[j] == "":
+				vals[j] = nil
+			default:
+				t, err := sla.ParseTime(rec[j], sla.London())
+				if err != nil {
+					return fmt.Errorf("aasc: line %d: %w", line, err)
+				}
+				vals[j] = t
+			}
+		}
+		if err := pw.Write(vals...); err != nil {
+			return err
+		}
+	}
+	return pw.Close()
 }

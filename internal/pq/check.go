@@ -50,9 +50,9 @@ func (e *LimitError) Error() string {
 
 // checkFile reads the footer of a Parquet file and checks it, then every
 // page.
-func checkFile(r io.ReaderAt, size int64) error {
-	if size > limits.MaxFileBytes {
-		return &LimitError{Msg: fmt.Sprintf("the file is larger than %d bytes (256 MiB)", limits.MaxFileBytes)}
+func checkFile(r io.ReaderAt, size int64, opt Options) error {
+	if size > opt.FileBytes {
+		return &LimitError{Msg: fmt.Sprintf("the file is larger than %d bytes (%s)", opt.FileBytes, binarySize(opt.FileBytes))}
 	}
 	md, err := readFooter(r, size)
 	if err != nil {
@@ -62,10 +62,10 @@ func checkFile(r io.ReaderAt, size int64) error {
 	if err != nil {
 		return err
 	}
-	if err := checkCounts(md, leaves); err != nil {
+	if err := checkCounts(md, leaves, opt); err != nil {
 		return err
 	}
-	scan := &pageScan{}
+	scan := &pageScan{limit: opt.DecodedBytes}
 	row := int64(1)
 	for i := range md.RowGroups {
 		rg := &md.RowGroups[i]
@@ -88,7 +88,7 @@ func checkFile(r io.ReaderAt, size int64) error {
 
 // checkCounts checks the file's rows, columns and values against their
 // limits, and the size its metadata says its pages decompress to.
-func checkCounts(md *format.FileMetaData, leaves []*format.SchemaElement) error {
+func checkCounts(md *format.FileMetaData, leaves []*format.SchemaElement, opt Options) error {
 	if md.NumRows < 0 {
 		return fmt.Errorf("negative number of rows %d", md.NumRows)
 	}
@@ -100,7 +100,7 @@ func checkCounts(md *format.FileMetaData, leaves []*format.SchemaElement) error 
 		}
 		sum += rg.NumRows
 		for j := range rg.Columns {
-			bytes += max(min(rg.Columns[j].MetaData.TotalUncompressedSize, limits.MaxParquetBytes+1), 0)
+			bytes += max(min(rg.Columns[j].MetaData.TotalUncompressedSize, opt.DecodedBytes+1), 0)
 		}
 	}
 	rows := max(md.NumRows, sum)
@@ -108,12 +108,12 @@ func checkCounts(md *format.FileMetaData, leaves []*format.SchemaElement) error 
 	switch {
 	case len(leaves) > limits.MaxColumns:
 		le = &LimitError{Msg: fmt.Sprintf("more than %d columns", limits.MaxColumns)}
-	case rows > limits.MaxRows:
-		le = &LimitError{Msg: fmt.Sprintf("more than %d rows", limits.MaxRows)}
-	case rows*int64(len(leaves)) > limits.MaxCells:
-		le = &LimitError{Msg: fmt.Sprintf("more than %d values (rows times columns)", limits.MaxCells)}
-	case bytes > limits.MaxParquetBytes:
-		le = &LimitError{Msg: fmt.Sprintf("the file decompresses to more than %d bytes (512 MiB)", limits.MaxParquetBytes)}
+	case rows > opt.Rows:
+		le = &LimitError{Msg: fmt.Sprintf("more than %d rows", opt.Rows)}
+	case rows*int64(len(leaves)) > opt.Cells:
+		le = &LimitError{Msg: fmt.Sprintf("more than %d values (rows times columns)", opt.Cells)}
+	case bytes > opt.DecodedBytes:
+		le = &LimitError{Msg: fmt.Sprintf("the file decompresses to more than %d bytes (%s)", opt.DecodedBytes, binarySize(opt.DecodedBytes))}
 	}
 	if le != nil {
 		return le
@@ -124,6 +124,17 @@ func checkCounts(md *format.FileMetaData, leaves []*format.SchemaElement) error 
 		}
 	}
 	return nil
+}
+
+// binarySize writes a limit in bytes in binary units: 256 MiB, 16 GiB.
+func binarySize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // readFooter reads and decodes the file metadata.

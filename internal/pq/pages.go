@@ -23,13 +23,14 @@ const maxPageValues = limits.MaxRows
 
 // pageScan checks the pages of a file's column chunks as parquet-go will
 // read them: each page header, each page's size decompressed against
-// limits.MaxPageBytes and the file's against limits.MaxParquetBytes, and
+// limits.MaxPageBytes and the file's against its limit (Options.DecodedBytes), and
 // what its levels and values decode to (see checkData). parquet-go
 // allocates what headers claim, and its decoders what the data claims.
 type pageScan struct {
 	chunk []byte // the column chunk being checked
 	page  []byte // a page being decompressed
 	total int64  // bytes decompressed so far
+	limit int64  // of total
 }
 
 // chunk names a column chunk: its metadata, its column and the file's row
@@ -126,9 +127,9 @@ func (s *pageScan) checkSize(h *format.PageHeader, c chunk, row int64) error {
 		return &LimitError{Row: row, Column: c.leaf.Name,
 			Msg: fmt.Sprintf("a page of %d bytes decompressed; at most %d (32 MiB)", size, limits.MaxPageBytes)}
 	}
-	if s.total += size; s.total > limits.MaxParquetBytes {
+	if s.total += size; s.total > s.limit {
 		return &LimitError{Row: row, Column: c.leaf.Name,
-			Msg: fmt.Sprintf("the file decompresses to more than %d bytes (512 MiB)", limits.MaxParquetBytes)}
+			Msg: fmt.Sprintf("the file decompresses to more than %d bytes (%s)", s.limit, binarySize(s.limit))}
 	}
 	return nil
 }

@@ -39,8 +39,32 @@ import (
 // one value's length — is a *LimitError, found before parquet-go reads
 // what is beyond the limit.
 func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, row func(n int64, cells []string) error) error {
+	return ReadTableWith(r, size, DataOptions, header, row)
+}
+
+// Options says how ReadTableWith reads a file.
+type Options struct {
+	// FileBytes, Rows, Cells (rows times columns) and DecodedBytes (all
+	// pages decompressed) bound the file; beyond one, it is a *LimitError.
+	FileBytes, Rows, Cells, DecodedBytes int64
+	// ExactTimes writes every DATE as YYYY-MM-DD and every TIMESTAMP as
+	// the instant it is: RFC 3339 in UTC (2025-03-01T00:00:00Z) when the
+	// column is adjusted to UTC, else the wall-clock time it holds,
+	// YYYY-MM-DD HH:MM:SS[.fraction], to be read in a time zone the
+	// caller knows. Without it, a first of the month at midnight reads as
+	// a month (YYYY-MM), as a data file's month column wants.
+	ExactTimes bool
+}
+
+// DataOptions are ReadTable's: the limits of a data file.
+var DataOptions = Options{FileBytes: limits.MaxFileBytes, Rows: limits.MaxRows,
+	Cells: limits.MaxCells, DecodedBytes: limits.MaxParquetBytes}
+
+// ReadTableWith is ReadTable within the limits, and with the reading of
+// times, that opt gives.
+func ReadTableWith(r io.ReaderAt, size int64, opt Options, header func(header []string) error, row func(n int64, cells []string) error) error {
 	var le *LimitError
-	if err := checkFile(r, size); errors.Is(err, errNested) || errors.As(err, &le) {
+	if err := checkFile(r, size, opt); errors.Is(err, errNested) || errors.As(err, &le) {
 		return err // a valid file, with a column the reader does not take, or beyond a limit
 	} else if err != nil {
 		return fmt.Errorf("not a valid Parquet file: %w", err)
@@ -50,7 +74,7 @@ func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, ro
 	if err != nil {
 		return fmt.Errorf("not a valid Parquet file: %w", err)
 	}
-	names, formats, err := columns(f.Schema())
+	names, formats, err := columns(f.Schema(), opt.ExactTimes)
 	if err != nil {
 		return err
 	}
@@ -66,7 +90,7 @@ func ReadTable(r io.ReaderAt, size int64, header func(header []string) error, ro
 type formatFunc func(parquet.Value) string
 
 // columns returns the names of the file's columns and their formatters.
-func columns(schema *parquet.Schema) ([]string, []formatFunc, error) {
+func columns(schema *parquet.Schema, exact bool) ([]string, []formatFunc, error) {
 	fields := schema.Fields()
 	if len(fields) == 0 {
 		return nil, nil, errors.New("the file has no columns")
@@ -78,7 +102,7 @@ func columns(schema *parquet.Schema) ([]string, []formatFunc, error) {
 		if !fld.Leaf() || fld.Repeated() {
 			return nil, nil, fmt.Errorf("column %s: nested and repeated columns are not supported", limits.Name(fld.Name()))
 		}
-		fn, err := formatter(fld.Type())
+		fn, err := formatter(fld.Type(), exact)
 		if err != nil {
 			return nil, nil, fmt.Errorf("column %s: %w", limits.Name(fld.Name()), err)
 		}
@@ -88,25 +112,28 @@ func columns(schema *parquet.Schema) ([]string, []formatFunc, error) {
 }
 
 // formatter returns the formatter of a leaf column type.
-func formatter(t parquet.Type) (formatFunc, error) {
+func formatter(t parquet.Type, exact bool) (formatFunc, error) {
 	if lt := t.LogicalType(); lt != nil && lt.Value != nil {
 		switch v := lt.Value.(type) {
 		case *format.StringType, *format.EnumType, *format.JsonType:
-			return formatString, nil
+			return newStringFormatter(), nil
 		case *format.DateType:
+			if exact {
+				return formatDay, nil
+			}
 			return formatDate, nil
 		case *format.DecimalType:
 			return decimalFormatter(t.Kind(), v)
 		case *format.IntType:
 			return intFormatter(t.Kind(), v.IsSigned)
 		case *format.TimestampType:
-			return timestampFormatter(t.Kind(), v)
+			return timestampFormatter(t.Kind(), v, exact)
 		}
 		return nil, fmt.Errorf("type %s is not supported", lt)
 	}
 	switch t.Kind() {
 	case parquet.ByteArray:
-		return formatString, nil
+		return newStringFormatter(), nil
 	case parquet.Int32, parquet.Int64:
 		return intFormatter(t.Kind(), true)
 	case parquet.Float:
@@ -173,8 +200,25 @@ func rowCells(r parquet.Row, formats []formatFunc, cells []string) (int, error) 
 	return -1, nil
 }
 
-func formatString(v parquet.Value) string {
-	return string(v.ByteArray()) // copies: the bytes are reused
+// newStringFormatter returns a formatter of a text column that keeps the
+// last strings it made in a small table, by their length and end bytes: a
+// column of a few values (a region, a priority) then costs no allocation a
+// row, and one of distinct values (an id) little more than without it.
+func newStringFormatter() formatFunc {
+	var recent [64]string
+	return func(v parquet.Value) string {
+		b := v.ByteArray()
+		if len(b) == 0 {
+			return ""
+		}
+		i := (len(b)*31 + int(b[0])*7 + int(b[len(b)-1])) & (len(recent) - 1)
+		if s := recent[i]; s == string(b) { // compares without copying
+			return s
+		}
+		s := string(b) // copies: the bytes are reused
+		recent[i] = s
+		return s
+	}
 }
 
 func formatDate(v parquet.Value) string {
@@ -183,6 +227,10 @@ func formatDate(v parquet.Value) string {
 		return t.Format("2006-01")
 	}
 	return t.Format(time.DateOnly)
+}
+
+func formatDay(v parquet.Value) string {
+	return time.Unix(int64(v.Int32())*secondsPerDay, 0).UTC().Format(time.DateOnly)
 }
 
 func formatFloat(v parquet.Value) string {
@@ -267,8 +315,8 @@ func point(digits string, scale int) string {
 }
 
 // timestampFormatter formats INT64 timestamps; a month column written as a
-// timestamp (as pandas does) reads as YYYY-MM.
-func timestampFormatter(k parquet.Kind, ts *format.TimestampType) (formatFunc, error) {
+// timestamp (as pandas does) reads as YYYY-MM, unless exact.
+func timestampFormatter(k parquet.Kind, ts *format.TimestampType, exact bool) (formatFunc, error) {
 	if k != parquet.Int64 || ts.Unit.Value == nil {
 		return nil, fmt.Errorf("%s stored as %s is not supported", ts, k)
 	}
@@ -283,6 +331,14 @@ func timestampFormatter(k parquet.Kind, ts *format.TimestampType) (formatFunc, e
 	default:
 		return nil, fmt.Errorf("%s is not supported", ts)
 	}
+	switch {
+	case exact && ts.IsAdjustedToUTC:
+		return func(v parquet.Value) string { return formatUTC(toTime(v.Int64()).UTC()) }, nil
+	case exact:
+		return func(v parquet.Value) string {
+			return toTime(v.Int64()).UTC().Format("2006-01-02 15:04:05.999999999")
+		}, nil
+	}
 	return func(v parquet.Value) string {
 		t := toTime(v.Int64()).UTC()
 		if t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
@@ -290,4 +346,19 @@ func timestampFormatter(k parquet.Kind, ts *format.TimestampType) (formatFunc, e
 		}
 		return t.Format("2006-01-02T15:04:05.999999999")
 	}, nil
+}
+
+// formatUTC writes a UTC time as RFC 3339 (time.RFC3339Nano), by hand for
+// whole seconds of years 1000 to 9999, which is most of what files hold.
+func formatUTC(t time.Time) string {
+	y, mo, d := t.Date()
+	if t.Nanosecond() != 0 || y < 1000 || y > 9999 {
+		return t.Format(time.RFC3339Nano)
+	}
+	h, mi, sec := t.Clock()
+	b := [20]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(mo)/10), byte('0' + int(mo)%10), '-', byte('0' + d/10), byte('0' + d%10), 'T',
+		byte('0' + h/10), byte('0' + h%10), ':', byte('0' + mi/10), byte('0' + mi%10), ':',
+		byte('0' + sec/10), byte('0' + sec%10), 'Z'}
+	return string(b[:])
 }

@@ -1,7 +1,7 @@
 // Package pq writes the runner's Parquet outputs and reads Parquet input data.
 //
 // Writing is column-typed: a [Writer] takes a list of [Column]s (strings,
-// months, fixed-point decimals, integers) and produces a deterministic file
+// months, fixed-point decimals, integers, timestamps) and produces a deterministic file
 // whose columns keep the given order. Reading is untyped: [ReadTable] turns
 // every cell of a flat Parquet file into text, so that CSV and Parquet inputs
 // share one validation path.
@@ -38,6 +38,9 @@ const (
 	// 16-byte FIXED_LEN_BYTE_ARRAY, for values beyond 18 digits (measures with
 	// many decimal places). Write takes what it takes for Decimal.
 	WideDecimal
+	// Timestamp is an instant stored as a TIMESTAMP in microseconds,
+	// adjusted to UTC. Write takes a time.Time.
+	Timestamp
 )
 
 const (
@@ -66,6 +69,8 @@ func (k Kind) String() string {
 		return "Int64"
 	case WideDecimal:
 		return "WideDecimal"
+	case Timestamp:
+		return "Timestamp"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -107,7 +112,7 @@ func (c Column) validate() error {
 		return fmt.Errorf("column with an empty name")
 	}
 	switch c.Kind {
-	case String, Month, Int64:
+	case String, Month, Int64, Timestamp:
 		if c.Scale != 0 {
 			return fmt.Errorf("column %s: scale %d on a %s column", c.Name, c.Scale, c.Kind)
 		}
@@ -146,6 +151,8 @@ func (c Column) node() parquet.Node {
 		n = parquet.Decimal(int(c.Scale), Precision, parquet.Int64Type)
 	case WideDecimal:
 		n = parquet.Decimal(int(c.Scale), WidePrecision, parquet.FixedLenByteArrayType(wideSize))
+	case Timestamp:
+		n = parquet.Timestamp(parquet.Microsecond)
 	default:
 		n = parquet.Int(64)
 	}

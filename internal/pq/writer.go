@@ -95,6 +95,7 @@ func (c createdBy) ConfigureWriter(cfg *parquet.WriterConfig) { cfg.CreatedBy = 
 //   - Decimal, WideDecimal: a decimal.Decimal or *decimal.Decimal with at
 //     most Scale decimal places (round first) and at most 18 (38) digits;
 //   - Int64: an int or an int64;
+//   - Timestamp: a time.Time of a year from 1 to 9999, to the microsecond;
 //   - nil, or a nil *decimal.Decimal, for NULL in a Nullable column.
 //
 // An invalid value is an error naming the row (1-based) and column; the row
@@ -169,6 +170,8 @@ func (w *Writer) value(i int, x any) (parquet.Value, error) {
 		return decimalValue(x, c.Scale)
 	case WideDecimal:
 		return w.wideValue(i, x)
+	case Timestamp:
+		return timestampValue(x)
 	default:
 		return int64Value(x)
 	}
@@ -211,6 +214,21 @@ func monthDays(m period.Month) (int32, error) {
 }
 
 const secondsPerDay = 24 * 60 * 60
+
+// timestampValue converts a time.Time to microseconds since 1970.
+func timestampValue(x any) (parquet.Value, error) {
+	t, ok := x.(time.Time)
+	if !ok {
+		return parquet.Value{}, wrongType(x, "time.Time")
+	}
+	switch {
+	case t.Year() < 1 || t.Year() > 9999:
+		return parquet.Value{}, fmt.Errorf("time %s out of range of years 1 to 9999", t.Format(time.RFC3339))
+	case t.Nanosecond()%1000 != 0:
+		return parquet.Value{}, fmt.Errorf("time %s is finer than a microsecond", t.Format(time.RFC3339Nano))
+	}
+	return parquet.Int64Value(t.UnixMicro()), nil
+}
 
 func decimalValue(x any, scale int32) (parquet.Value, error) {
 	d, err := toDecimal(x)
