@@ -23,7 +23,7 @@ var allowed = map[string][]string{
 	"sla":                 {},
 	"rules":               {"limits", "money", "period"},
 	"kpi":                 {"fixed", "limits", "rules"},
-	"credits":             {"money", "rules"},
+	"credits":             {"fixed", "money", "rules"},
 	"engine":              {"credits", "kpi", "rules"},
 	"internal/pq":         {"limits", "period"},
 	"internal/par":        {},
