@@ -1,7 +1,6 @@
 package credits
 
 import (
-
 	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
