@@ -105,10 +105,14 @@ func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
 	rb, m := l.engine.Rules(), lm.Row.Month
 	first, last := rb.Quarter(m)
 	if m != last {
-		if l.hist.quarter != first || l.hist.inPeriod == "" {
-			l.hist.quarter, l.hist.inPeriod = first, fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)
+		lm.Results[i] = kpi.Result{Status: rules.InPeriod}
+		if l.figures {
+			return nil // LotMonth.Complete words it
 		}
-		lm.Results[i] = kpi.Result{Status: rules.InPeriod, Reason: l.hist.inPeriod}
+		if l.hist.quarter != first || l.hist.inPeriod == "" {
+			l.hist.quarter, l.hist.inPeriod = first, inPeriod(first, last)
+		}
+		lm.Results[i].Reason = l.hist.inPeriod
 		return nil
 	}
 	var mask uint64
@@ -138,6 +142,12 @@ func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
 		l.obs[i].Base = &base
 	}
 	return nil
+}
+
+// inPeriod is the reason of a quarterly KPI's month other than the
+// quarter's last.
+func inPeriod(first, last rules.Month) string {
+	return fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)
 }
 
 // rolling judges a rolling KPI every month on the trailing window's
