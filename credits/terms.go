@@ -153,6 +153,7 @@ type failure struct {
 type failureLog struct {
 	months []loggedMonth
 	next   int
+	ids    []string // count's list, reused
 }
 
 type loggedMonth struct {
@@ -190,7 +191,7 @@ func (f *failureLog) add(lm *Month) {
 // is true.
 func (f *failureLog) count(t *rules.Trigger, since rules.Month, list bool) (int, string) {
 	n := 0
-	var ids []string
+	ids := f.ids[:0]
 	for j := range f.months {
 		e := &f.months[(f.next+j)%len(f.months)] // oldest first
 		if !e.seen || e.month < since {
@@ -205,7 +206,8 @@ func (f *failureLog) count(t *rules.Trigger, since rules.Month, list bool) (int,
 			}
 		}
 	}
-	return n, strings.Join(ids, ", ")
+	f.ids = ids
+	return n, strings.Join(ids, ", ") // one KPI's id is that id: nothing allocated
 }
 
 func containsString(list []string, s string) bool {
