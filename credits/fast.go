@@ -250,7 +250,10 @@ func (l *Lot) priceFixed(lm *Month, obs []Observation) bool {
 func (l *Lot) priceKPIFixed(i int, o *Observation, charge fixed.Decimal, kc *KPICredit) bool {
 	c, sc := l.calc, &l.scratch
 	k := c.rb.KPIs[i]
-	*kc = KPICredit{KPI: k, Observation: *o, Fixed: KPIFixed{Multiplier: fOne}}
+	// Field by field, leaving the decimals to Complete: a composite
+	// literal would clear them and copy the whole KPICredit.
+	kc.KPI, kc.Observation, kc.Fixed = k, *o, KPIFixed{Multiplier: fOne}
+	kc.Area, kc.Bonus, kc.Explanation, kc.metRun = "", nil, "", 0
 	switch {
 	case o.Status == rules.Met:
 		sc.streak[i] = 0

@@ -162,10 +162,7 @@ func (l *Lot) Figures(month rules.Month, charge decimal.Decimal, obs []Observati
 		return nil, err
 	}
 	lm := &l.figures
-	*lm = Month{KPIs: lm.KPIs[:0], Areas: lm.Areas[:0], Triggers: lm.Triggers[:0], bonuses: lm.bonuses}
-	for range obs {
-		lm.KPIs = append(lm.KPIs, KPICredit{})
-	}
+	*lm = Month{KPIs: grow(lm.KPIs, len(obs)), Areas: lm.Areas[:0], Triggers: lm.Triggers[:0], bonuses: lm.bonuses}
 	l.priceMonth(lm, month, charge, obs)
 	return lm, nil
 }

@@ -3,13 +3,13 @@ package credits_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/internal/randbook"
+	"github.com/kpicredit/kpicredit/internal/same"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -26,78 +26,9 @@ import (
 // months with Figures, reusing its month, and gives the same figures once
 // Complete has set them.
 
-// diff reports the first difference between two values, walking structs,
-// slices, maps and pointers; decimals are compared by coefficient and
-// exponent; pointers to the rulebook's parts by identity. Fields named in
-// skip are not compared.
-func diff(path string, a, b reflect.Value, skip map[string]bool) string {
-	if a.Type() == reflect.TypeFor[decimal.Decimal]() {
-		x, y := a.Interface().(decimal.Decimal), b.Interface().(decimal.Decimal)
-		if x.Exponent() != y.Exponent() || x.Coefficient().Cmp(y.Coefficient()) != 0 {
-			return fmt.Sprintf("%s: %s (exponent %d) and %s (exponent %d)", path, x, x.Exponent(), y, y.Exponent())
-		}
-		return ""
-	}
-	switch a.Kind() {
-	case reflect.Pointer:
-		switch {
-		case a.IsNil() != b.IsNil():
-			return fmt.Sprintf("%s: one pointer is nil", path)
-		case a.IsNil():
-			return ""
-		case a.Type().Elem().PkgPath() == "github.com/kpicredit/kpicredit/rules":
-			if a.Pointer() != b.Pointer() {
-				return fmt.Sprintf("%s: pointers to the rulebook's parts differ", path)
-			}
-			return ""
-		}
-		return diff(path, a.Elem(), b.Elem(), skip)
-	case reflect.Struct:
-		for i := range a.NumField() {
-			f := a.Type().Field(i)
-			if !f.IsExported() || skip[f.Name] {
-				continue
-			}
-			if d := diff(path+"."+f.Name, a.Field(i), b.Field(i), skip); d != "" {
-				return d
-			}
-		}
-	case reflect.Slice:
-		if a.Len() != b.Len() {
-			return fmt.Sprintf("%s: %d and %d elements", path, a.Len(), b.Len())
-		}
-		for i := range a.Len() {
-			if d := diff(fmt.Sprintf("%s[%d]", path, i), a.Index(i), b.Index(i), skip); d != "" {
-				return d
-			}
-		}
-	case reflect.Map:
-		if a.Len() != b.Len() {
-			return fmt.Sprintf("%s: %d and %d entries", path, a.Len(), b.Len())
-		}
-		for _, k := range a.MapKeys() {
-			if !b.MapIndex(k).IsValid() {
-				return fmt.Sprintf("%s[%v]: missing", path, k)
-			}
-			if d := diff(fmt.Sprintf("%s[%v]", path, k), a.MapIndex(k), b.MapIndex(k), skip); d != "" {
-				return d
-			}
-		}
-	default:
-		if a.Interface() != b.Interface() {
-			return fmt.Sprintf("%s: %v and %v", path, a.Interface(), b.Interface())
-		}
-	}
-	return ""
-}
-
 func requireSame(t *testing.T, what string, a, b any, skip ...string) {
 	t.Helper()
-	s := map[string]bool{}
-	for _, f := range skip {
-		s[f] = true
-	}
-	if d := diff("", reflect.ValueOf(a), reflect.ValueOf(b), s); d != "" {
+	if d := same.Diff(a, b, skip...); d != "" {
 		t.Fatalf("%s: %s", what, d)
 	}
 }

@@ -221,9 +221,9 @@ func (l *Lot) evaluate(lm *LotMonth, relief Relief, cached []kpi.Value, reuse Re
 		if k.Period.Kind != rules.Monthly {
 			continue // judged by judgePeriods, on the period's months
 		}
-		var v kpi.Value
+		r := &lm.Results[i]
 		if cached != nil && reuse[i] >= 0 {
-			v = cached[reuse[i]]
+			prog.JudgeTo(i, &cached[reuse[i]], r)
 		} else {
 			if !loaded {
 				if err := l.eval.Load(lm.Row); err != nil {
@@ -231,15 +231,13 @@ func (l *Lot) evaluate(lm *LotMonth, relief Relief, cached []kpi.Value, reuse Re
 				}
 				loaded = true
 			}
-			var err error
-			if v, err = l.eval.Fast(i); err != nil {
+			if err := l.eval.JudgeFast(i, r); err != nil {
 				return err
 			}
 		}
-		lm.Results[i] = prog.Judge(i, v)
 		if relief != nil {
 			if reason, ok := relief(k.ID); ok {
-				lm.Results[i].Excuse(reason)
+				r.Excuse(reason)
 			}
 		}
 	}
@@ -273,7 +271,8 @@ func (m *LotMonth) Complete() {
 	}
 	m.Credits.Complete()
 	for i := range m.Credits.KPIs {
-		m.Credits.KPIs[i].Reason = m.Results[i].Reason
+		kc := &m.Credits.KPIs[i]
+		kc.Measure, kc.Reason = m.Results[i].Measure, m.Results[i].Reason
 	}
 }
 

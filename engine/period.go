@@ -18,9 +18,10 @@ type history struct {
 	aggs   []aggregate // this month's aggregated rows, by the months they cover
 	nAggs  int
 	// fixed and nFixed are aggs for rows aggregated in fixed point only
-	// (kpi.Row.SetFixed), for figures-only months.
+	// (kpi.Row.SetFixed), for figures-only months; acc aggregates them.
 	fixed  []aggregate
 	nFixed int
+	acc    []fixedNum
 	// quarter and inPeriod are the last quarter an in_period reason was
 	// written for, and the reason, so that its months share one string.
 	quarter  rules.Month
@@ -307,47 +308,61 @@ func (l *Lot) aggregatedFixed(row *kpi.Row, mask uint64) *kpi.Row {
 	a.mask = mask
 	a.row.Keys, a.row.Month = row.Keys, row.Month
 	a.row.Values = append(a.row.Values[:0], row.Values...)
+	l.combineFixed(mask, row.Month)
 	for f, fd := range l.engine.Rules().Fields {
 		if fd.Type.Numeric() {
-			v, ok := l.combineFixed(f, fd.Aggregate, mask, row.Month)
-			a.row.SetFixed(f, v, ok)
+			a.row.SetFixed(f, h.acc[f].v, h.acc[f].ok)
 		}
 	}
 	return &a.row
 }
 
-// combineFixed is combine in fixed point, and false when a value or the
+// combineFixed is combine in fixed point for every numeric field at
+// once, into the history's acc: false for a field where a value or the
 // aggregate does not fit.
-func (l *Lot) combineFixed(f int, how rules.Aggregate, mask uint64, m rules.Month) (fixed.Decimal, bool) {
-	var out fixed.Decimal
+func (l *Lot) combineFixed(mask uint64, m rules.Month) {
+	h, fields := &l.hist, l.engine.Rules().Fields
+	h.acc = grow(h.acc, len(fields))
 	n := 0
 	for j := 63; j >= 0; j-- { // oldest first
 		if mask&(1<<uint(j)) == 0 {
 			continue
 		}
-		v := l.hist.at(m - rules.Month(j)).nums[f]
-		ok := v.ok
-		switch {
-		case !ok:
-		case n == 0 || how == rules.Last:
-			out = v.v
-		case how == rules.Max:
-			if v.v.Cmp(out) > 0 {
-				out = v.v
+		nums := h.at(m - rules.Month(j)).nums
+		for f, fd := range fields {
+			if fd.Type.Numeric() {
+				h.acc[f] = combineOne(h.acc[f], nums[f], fd.Aggregate, n == 0)
 			}
-		default:
-			out, ok = out.Add(v.v)
-		}
-		if !ok {
-			return fixed.Decimal{}, false
 		}
 		n++
 	}
-	if how == rules.Mean && n > 1 {
-		count, _ := fixed.FromInt(int64(n))
-		return out.Quo(count, kpi.DivisionPlaces)
+	if n < 2 {
+		return
 	}
-	return out, true
+	count, _ := fixed.FromInt(int64(n))
+	for f, fd := range fields {
+		if a := &h.acc[f]; fd.Type.Numeric() && fd.Aggregate == rules.Mean && a.ok {
+			a.v, a.ok = a.v.Quo(count, kpi.DivisionPlaces)
+		}
+	}
+}
+
+// combineOne adds a month's value v to an aggregate so far, acc, as
+// combine does; first says v is the first month's.
+func combineOne(acc, v fixedNum, how rules.Aggregate, first bool) fixedNum {
+	switch {
+	case !v.ok || !first && !acc.ok:
+		return fixedNum{}
+	case first || how == rules.Last:
+		return v
+	case how == rules.Max:
+		if v.v.Cmp(acc.v) > 0 {
+			return v
+		}
+		return acc
+	}
+	acc.v, acc.ok = acc.v.Add(v.v)
+	return acc
 }
 
 // combine aggregates field f over the months of mask.
