@@ -38,7 +38,6 @@ func (x figure) dec() decimal.Decimal {
 var (
 	zeros [fixed.MaxScale - fixed.MinScale + 1]decimal.Decimal
 	fOne  = mustFixed(one)
-	fZero = fixed.Decimal{}
 	fHund = mustFixed(hundred)
 )
 
