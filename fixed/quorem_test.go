@@ -182,3 +182,11 @@ func TestAllocate(t *testing.T) {
 	total := dec("99.99")[0]
 	require.Zero(t, testing.AllocsPerRun(100, func() { al.Allocate(parts, total, weights, 2) }))
 }
+
+func FuzzQuoRem(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, c1 int64, s1 int8, c2 int64, s2 int8, places int8) {
+		a, b := fuzzPair(c1, s1, c2, s2)
+		checkQuoRem(t, a, b, int(places)%25)
+	})
+}
