@@ -144,6 +144,9 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 	lm := &Month{KPIs: make([]KPICredit, len(obs))}
 	l.priceMonth(lm, month, charge, obs)
 	lm.Complete()
+	for i := range lm.KPIs {
+		lm.KPIs[i].Observation.Complete()
+	}
 	if l.Explain {
 		l.explainMonth(lm)
 	}
@@ -155,8 +158,9 @@ func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation
 // which its next Figures overwrites, its slices and pointers (Bonus and
 // each KPI's) included. When the month was priced in fixed point
 // (HasFixed), its decimal figures are left unset, so as to allocate
-// nothing: the Fixed fields hold them, and Complete sets them. A caller
-// that keeps any of it copies it first.
+// nothing: the Fixed fields hold them, and Complete sets them. Each KPI's
+// Observation is as given (see Observation.Complete). A caller that keeps
+// any of it copies it first.
 func (l *Lot) Figures(month rules.Month, charge decimal.Decimal, obs []Observation) (*Month, error) {
 	if err := l.check(month, charge, obs); err != nil {
 		return nil, err
@@ -209,7 +213,7 @@ func (l *Lot) priceDecimal(lm *Month, obs []Observation) {
 	*lm = Month{Month: lm.Month, Charge: lm.Charge, KPIs: lm.KPIs, Areas: lm.Areas[:0], Triggers: lm.Triggers, bonuses: lm.bonuses}
 	l.obs = append(l.obs[:0], obs...)
 	for i := range l.obs {
-		l.obs[i].complete()
+		l.obs[i].Complete()
 		l.obs[i].Fixed = FixedObservation{}
 		lm.KPIs[i] = l.price(i, l.obs[i], lm.Charge)
 	}
@@ -223,8 +227,9 @@ func (l *Lot) priceDecimal(lm *Month, obs []Observation) {
 	l.bankBonus(lm)
 }
 
-// complete sets the observation's decimals from its fixed-point numbers.
-func (o *Observation) complete() {
+// Complete sets the observation's Measure and Base from its fixed-point
+// numbers, where Fixed holds them.
+func (o *Observation) Complete() {
 	if o.Fixed.HasMeasure {
 		o.Measure = toDecimal(o.Fixed.Measure)
 	}
@@ -269,7 +274,10 @@ func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 
 // Complete sets the month's decimal figures, and its parts', from their
 // fixed-point ones, where Figures left them unset; otherwise it does
-// nothing. It allocates for figures other than 0 and 1 only.
+// nothing. It allocates for figures other than 0 and 1 only. The
+// observations, the caller's, are left as they are (see
+// Observation.Complete): a caller that adds up the month's money has no
+// need of their decimals.
 func (m *Month) Complete() {
 	if !m.pending {
 		return
@@ -282,7 +290,6 @@ func (m *Month) Complete() {
 		x := &kc.Fixed
 		kc.Multiplier, kc.Points, kc.AreaShare = toDecimal(x.Multiplier), toDecimal(x.Points), toDecimal(x.AreaShare)
 		kc.Amount, kc.Credit, kc.EarnBack = toDecimal(x.Amount), toDecimal(x.Credit), toDecimal(x.EarnBack)
-		kc.Observation.complete()
 		if b := kc.Bonus; b != nil {
 			b.Earned, b.Used = toDecimal(b.Fixed.Earned), toDecimal(b.Fixed.Used)
 		}

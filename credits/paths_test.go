@@ -180,6 +180,9 @@ func TestPathsAgree(t *testing.T) {
 			require.False(t, b.HasFixed)
 			require.Equal(t, a.HasFixed, f.HasFixed)
 			f.Complete()
+			for k := range f.KPIs {
+				f.KPIs[k].Observation.Complete()
+			}
 			if a.HasFixed {
 				fast++
 				requireFixedMatches(t, what, a)

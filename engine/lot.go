@@ -272,6 +272,7 @@ func (m *LotMonth) Complete() {
 	m.Credits.Complete()
 	for i := range m.Credits.KPIs {
 		kc := &m.Credits.KPIs[i]
+		kc.Observation.Complete() // the base
 		kc.Measure, kc.Reason = m.Results[i].Measure, m.Results[i].Reason
 	}
 }
