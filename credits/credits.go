@@ -18,7 +18,7 @@ type Observation struct {
 	Base *decimal.Decimal
 	// Fixed holds the measure and the base in fixed point, for a caller
 	// that has them so (package kpi's Result.Fixed). Where it has one,
-	// the Lot reads it there and ignores the decimal, which Month.Complete
+	// the Lot reads it there and ignores the decimal, which Complete
 	// sets.
 	Fixed FixedObservation
 }
