@@ -141,6 +141,41 @@ func randomPathMonths(r *rand.Rand, rb *rules.Rulebook, n int, extreme bool) []p
 	return out
 }
 
+// pathLots are three lots of one contract: priced in fixed point where
+// the figures fit (Month), in decimals only (Month), and figures only
+// (Figures).
+type pathLots [3]*credits.Lot
+
+// month prices a month with each lot and compares them; it reports
+// whether the month fitted in fixed point.
+func (lots pathLots) month(t *testing.T, what string, pm pathMonth) bool {
+	t.Helper()
+	a, err := lots[0].Month(pm.month, pm.charge, pm.obs)
+	require.NoError(t, err, what)
+	b, err := lots[1].Month(pm.month, pm.charge, pm.obs)
+	require.NoError(t, err, what)
+	f, err := lots[2].Figures(pm.month, pm.charge, pm.obs)
+	require.NoError(t, err, what)
+	require.False(t, b.HasFixed)
+	require.Equal(t, a.HasFixed, f.HasFixed)
+	f.Complete()
+	for k := range f.KPIs {
+		f.KPIs[k].Observation.Complete()
+	}
+	if a.HasFixed {
+		requireFixedMatches(t, what, a)
+		requireFixedMatches(t, what+", figures", f)
+	}
+	requireSame(t, what+", fixed point and decimals", a, b, "Fixed", "HasFixed")
+	requireSame(t, what+", Figures and Month", a, f, "Fixed", "HasFixed", "Explanation", "How")
+	sa, _ := lots[0].State()
+	sb, _ := lots[1].State()
+	sf, _ := lots[2].State()
+	requireSame(t, what+", states", sa, sb)
+	requireSame(t, what+", states of Figures", sa, sf)
+	return a.HasFixed
+}
+
 func TestPathsAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(16, 16))
 	var fast, slow int
@@ -160,7 +195,7 @@ func TestPathsAgree(t *testing.T) {
 		for e := range epochs {
 			calcs[e] = credits.New(epochs[e].Rules)
 		}
-		lots := [3]*credits.Lot{calcs[0].NewLot(), calcs[0].NewLot(), calcs[0].NewLot()}
+		lots := pathLots{calcs[0].NewLot(), calcs[0].NewLot(), calcs[0].NewLot()}
 		credits.PriceInDecimals(lots[1])
 		for _, pm := range randomPathMonths(r, rb, 6+r.IntN(30), i%4 < 2) {
 			e := len(epochs) - 1
@@ -170,33 +205,11 @@ func TestPathsAgree(t *testing.T) {
 			for _, l := range lots {
 				l.Use(calcs[e])
 			}
-			what := fmt.Sprintf("case %d, %s", i, pm.month)
-			a, err := lots[0].Month(pm.month, pm.charge, pm.obs)
-			require.NoError(t, err, what)
-			b, err := lots[1].Month(pm.month, pm.charge, pm.obs)
-			require.NoError(t, err, what)
-			f, err := lots[2].Figures(pm.month, pm.charge, pm.obs)
-			require.NoError(t, err, what)
-			require.False(t, b.HasFixed)
-			require.Equal(t, a.HasFixed, f.HasFixed)
-			f.Complete()
-			for k := range f.KPIs {
-				f.KPIs[k].Observation.Complete()
-			}
-			if a.HasFixed {
+			if lots.month(t, fmt.Sprintf("case %d, %s\n%s", i, pm.month, c.Rules), pm) {
 				fast++
-				requireFixedMatches(t, what, a)
-				requireFixedMatches(t, what+", figures", f)
 			} else {
 				slow++
 			}
-			requireSame(t, what+", fixed point and decimals\n"+c.Rules, a, b, "Fixed", "HasFixed")
-			requireSame(t, what+", Figures and Month", a, f, "Fixed", "HasFixed", "Explanation", "How")
-			sa, _ := lots[0].State()
-			sb, _ := lots[1].State()
-			sf, _ := lots[2].State()
-			requireSame(t, what+", states", sa, sb)
-			requireSame(t, what+", states of Figures", sa, sf)
 		}
 	}
 	t.Logf("%d lot-months in fixed point, %d in decimals", fast, slow)

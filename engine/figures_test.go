@@ -53,43 +53,55 @@ func agreeFiguresOnly(t *testing.T, what string, rb *rules.Rulebook, ds *input.D
 }
 
 func TestFiguresOnlyAgree(t *testing.T) {
-	t.Run("example", func(t *testing.T) {
-		rb, ds, _ := example(t)
-		f, err := os.Open("../examples/aasc/relief.csv")
+	t.Run("example", figuresOnlyExample)
+	t.Run("random", figuresOnlyRandom)
+	t.Run("aggregates", figuresOnlyAggregates)
+}
+
+// figuresOnlyExample prices the example with its relief.
+func figuresOnlyExample(t *testing.T) {
+	rb, ds, _ := example(t)
+	f, err := os.Open("../examples/aasc/relief.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	ids := make([]string, len(rb.KPIs))
+	for i, k := range rb.KPIs {
+		ids[i] = k.ID
+	}
+	rt, err := input.ReadRelief(ds, ids, "relief.csv", f)
+	require.NoError(t, err)
+	agreeFiguresOnly(t, "example", rb, ds, func(li, mi int) engine.Relief {
+		lot := ds.Lots[li]
+		return rt.Lookup(lot.Keys, lot.Rows[mi].Month)
+	})
+}
+
+// figuresOnlyRandom prices random contracts with terms over time and
+// random relief.
+func figuresOnlyRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 16))
+	for i := range 40 {
+		c := randbook.WithTerms(r, randbook.New(r))
+		rb, err := rules.Parse("random.yaml", strings.NewReader(c.Rules), kpi.Check)
+		require.NoError(t, err, c.Rules)
+		ds, err := input.ReadCSV(rb, "random.csv", strings.NewReader(c.Data))
 		require.NoError(t, err)
-		defer f.Close()
-		ids := make([]string, len(rb.KPIs))
-		for i, k := range rb.KPIs {
-			ids[i] = k.ID
-		}
-		rt, err := input.ReadRelief(ds, ids, "relief.csv", f)
-		require.NoError(t, err)
-		agreeFiguresOnly(t, "example", rb, ds, func(li, mi int) engine.Relief {
-			lot := ds.Lots[li]
-			return rt.Lookup(lot.Keys, lot.Rows[mi].Month)
+		seed := r.Uint64()
+		agreeFiguresOnly(t, fmt.Sprintf("case %d\n%s", i, c.Rules), rb, ds, func(li, mi int) engine.Relief {
+			rr := rand.New(rand.NewPCG(seed, uint64(li*1000+mi)))
+			if rr.IntN(4) != 0 {
+				return nil
+			}
+			excused := fmt.Sprintf("K%d", 1+rr.IntN(c.KPIs))
+			return func(id string) (string, bool) { return "storm", id == excused }
 		})
-	})
-	t.Run("random", func(t *testing.T) {
-		r := rand.New(rand.NewPCG(4, 16))
-		for i := range 40 {
-			c := randbook.WithTerms(r, randbook.New(r))
-			rb, err := rules.Parse("random.yaml", strings.NewReader(c.Rules), kpi.Check)
-			require.NoError(t, err, c.Rules)
-			ds, err := input.ReadCSV(rb, "random.csv", strings.NewReader(c.Data))
-			require.NoError(t, err)
-			seed := r.Uint64()
-			agreeFiguresOnly(t, fmt.Sprintf("case %d\n%s", i, c.Rules), rb, ds, func(li, mi int) engine.Relief {
-				rr := rand.New(rand.NewPCG(seed, uint64(li*1000+mi)))
-				if rr.IntN(4) != 0 {
-					return nil
-				}
-				excused := fmt.Sprintf("K%d", 1+rr.IntN(c.KPIs))
-				return func(id string) (string, bool) { return "storm", id == excused }
-			})
-		}
-	})
-	t.Run("aggregates", func(t *testing.T) {
-		rb, err := rules.Parse("t.yaml", strings.NewReader(`contract: T
+	}
+}
+
+// figuresOnlyAggregates prices KPIs over periods whose fields aggregate
+// by sum, last, mean and max, one of them beyond fixed point.
+func figuresOnlyAggregates(t *testing.T) {
+	rb, err := rules.Parse("t.yaml", strings.NewReader(`contract: T
 currency: GBP
 keys: [lot]
 charge: charge
@@ -101,17 +113,16 @@ kpis:
   - {id: P, measure: (done / jobs) * (mean / last), period: {rolling: 2}, target: 0.5, credit: {fixed: {minor: 10.00}}}
   - {id: M, measure: done / jobs, target: 0.9, credit: {fixed: {minor: 5.00}}}
 `), kpi.Check)
-		require.NoError(t, err)
-		var csv strings.Builder
-		csv.WriteString("lot,month,charge,done,jobs,mean,last\n")
-		r := rand.New(rand.NewPCG(2, 3))
-		for m := range 24 {
-			jobs := 1 + r.IntN(40)
-			fmt.Fprintf(&csv, "A,%s,%d.%02d,%d,%d,%d.%03d,%d\n", rules.NewMonth(2025, 1).Add(m), 1000+r.IntN(9000), r.IntN(100),
-				r.IntN(jobs+1), jobs, r.IntN(100), r.IntN(1000), 1+r.IntN(200))
-		}
-		ds, err := input.ReadCSV(rb, "d.csv", strings.NewReader(csv.String()))
-		require.NoError(t, err)
-		agreeFiguresOnly(t, "aggregates", rb, ds, func(int, int) engine.Relief { return nil })
-	})
+	require.NoError(t, err)
+	var csv strings.Builder
+	csv.WriteString("lot,month,charge,done,jobs,mean,last\n")
+	r := rand.New(rand.NewPCG(2, 3))
+	for m := range 24 {
+		jobs := 1 + r.IntN(40)
+		fmt.Fprintf(&csv, "A,%s,%d.%02d,%d,%d,%d.%03d,%d\n", rules.NewMonth(2025, 1).Add(m), 1000+r.IntN(9000), r.IntN(100),
+			r.IntN(jobs+1), jobs, r.IntN(100), r.IntN(1000), 1+r.IntN(200))
+	}
+	ds, err := input.ReadCSV(rb, "d.csv", strings.NewReader(csv.String()))
+	require.NoError(t, err)
+	agreeFiguresOnly(t, "aggregates", rb, ds, func(int, int) engine.Relief { return nil })
 }
