@@ -32,19 +32,23 @@ func BenchmarkLotMonth(b *testing.B) {
 			}
 		}
 	}
-	for _, explain := range []bool{true, false} {
-		name := "explain"
-		if !explain {
-			name = "figures-only"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, mode := range []string{"explain", "decimals", "figures-only", "decimal-path"} {
+		b.Run(mode, func(b *testing.B) {
 			lot := credits.New(rb).NewLot()
-			lot.Explain = explain
+			lot.Explain = mode == "explain"
+			price := lot.Month
+			switch mode {
+			case "figures-only":
+				price = lot.Figures
+			case "decimal-path":
+				credits.PriceInDecimals(lot)
+				price = lot.Figures
+			}
 			charge := decimal.RequireFromString("4371785.56")
 			m := rules.NewMonth(2024, 9)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := lot.Month(m, charge, obs); err != nil {
+				if _, err := price(m, charge, obs); err != nil {
 					b.Fatal(err)
 				}
 				m++

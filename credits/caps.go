@@ -11,8 +11,7 @@ import (
 
 // pool converts the points of each service area's KPIs into the area's
 // credit, after any banked bonus points offset them, and spreads it back
-// over them pro rata to their points; with words, it says how in each
-// area's How.
+// over them pro rata to their points.
 func (l *Lot) pool(lm *Month) {
 	c := l.calc
 	for _, a := range c.rb.Areas {
@@ -32,20 +31,24 @@ func (l *Lot) pool(lm *Month) {
 			ac.BonusUsed = l.useBonus(chargeable(a, total))
 			priced = total.Sub(ac.BonusUsed)
 		}
-		how := c.priceArea(&ac, priced, lm.Charge, l.Explain)
-		if l.Explain {
-			pts := points(total)
-			if ac.BonusUsed.IsPositive() {
-				pts = fmt.Sprintf("%s less %s banked = %s", pts, bonusPoints(ac.BonusUsed), points(priced))
-			}
-			ac.How = fmt.Sprintf("area %s: %s = %s = %s", a.ID, pts, how, c.money(ac.Credit))
-		}
+		c.priceArea(&ac, priced, lm.Charge, false)
 		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
 		}
 		lm.Areas = append(lm.Areas, ac)
 	}
+}
+
+// explainArea writes how an area's credit arose into its How.
+func (c *Calculator) explainArea(ac *AreaCredit, charge decimal.Decimal) {
+	priced := ac.Points.Sub(ac.BonusUsed)
+	how := c.priceArea(&AreaCredit{Area: ac.Area}, priced, charge, true)
+	pts := points(ac.Points)
+	if ac.BonusUsed.IsPositive() {
+		pts = fmt.Sprintf("%s less %s banked = %s", pts, bonusPoints(ac.BonusUsed), points(priced))
+	}
+	ac.How = fmt.Sprintf("area %s: %s = %s = %s", ac.Area.ID, pts, how, c.money(ac.Credit))
 }
 
 // chargeable is how many of an area's points earn a credit, and so how
@@ -199,9 +202,9 @@ func (l *Lot) capYear(lm *Month) {
 	y, months := c.contractYear(lm.Month)
 	if y != l.year || !l.inYear {
 		l.year, l.inYear = y, true
-		l.ytd.charge, l.ytd.credits, l.ytd.months = zero, zero, 0
+		l.ytd.charge, l.ytd.credits, l.ytd.months = figure{}, figure{}, 0
 	}
-	l.ytd.charge = l.ytd.charge.Add(lm.Charge)
+	l.ytd.charge = figureOf(l.ytd.charge.dec().Add(lm.Charge))
 	l.ytd.months++
 	caps := c.rb.Caps
 	if caps.AnnualAmount == nil && caps.AnnualPercent == nil {
@@ -212,10 +215,10 @@ func (l *Lot) capYear(lm *Month) {
 		limit = *caps.AnnualAmount
 	} else {
 		unknown := decimal.NewFromInt(int64(max(months-l.ytd.months, 0)))
-		projected := l.ytd.charge.Add(lm.Charge.Mul(unknown))
+		projected := l.ytd.charge.dec().Add(lm.Charge.Mul(unknown))
 		limit = c.round(projected.Mul(*caps.AnnualPercent), hundred)
 	}
-	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits))
+	remaining := decimal.Max(zero, limit.Sub(l.ytd.credits.dec()))
 	lm.AnnualCapLeft, lm.HasAnnualCap = remaining, true
 	lm.Credits = decimal.Min(lm.Credits, remaining)
 }
@@ -233,15 +236,17 @@ func (l *Lot) earnBack(lm *Month) {
 		if eb == nil {
 			continue
 		}
+		pool := s.pool.dec()
 		if !kc.Credit.IsZero() {
-			s.pool = s.pool.Add(kc.Credit)
+			pool = pool.Add(kc.Credit)
+			s.pool = figureOf(pool)
 		}
-		if kc.Status != rules.Met || s.metRun < eb.AfterMetMonths || !s.pool.IsPositive() {
+		if kc.Status != rules.Met || s.metRun < eb.AfterMetMonths || !pool.IsPositive() {
 			continue
 		}
-		kc.EarnBack = l.calc.round(s.pool.Mul(eb.Percent), hundred).Neg()
+		kc.EarnBack = l.calc.round(pool.Mul(eb.Percent), hundred).Neg()
 		kc.metRun = s.metRun
 		lm.EarnBack = lm.EarnBack.Add(kc.EarnBack)
-		s.pool = zero
+		s.pool = figure{}
 	}
 }

@@ -137,6 +137,36 @@
 // its level or worse, in its trailing window, first reaches its
 // threshold, and again only after the count has fallen below it.
 //
-// It depends on rules and money only; package engine feeds it the results
-// of package kpi.
+// # Fixed point, and the decimals it falls back to
+//
+// Every figure above is defined by exact decimal arithmetic (shopspring's
+// decimal), and a Lot works each month out first in fixed point (package
+// fixed: an int64 coefficient and a scale), which allocates nothing: the
+// shortfall, every scheme, escalation, service areas with their tiers
+// and bands, the three caps, the spread, earn-back and bonus points. Each
+// operation there reports whether its exact result fits; at the first
+// that does not (a product beyond 64 bits, more than 18 places, a
+// percent of a charge with more than 16 places, a lot whose state holds
+// a figure that does not fit), the whole lot-month is priced again in
+// decimals, as if the fixed-point attempt had not been made: the lot's
+// state changes only once a month's every figure is known. Both paths
+// give the same figures, coefficient and exponent — a quotient is
+// rounded once, so only its value matters, and every sum, product and
+// lesser of two keeps the exponent the decimal arithmetic gives — and
+// which one priced a month (Month.HasFixed) changes nothing else. A test
+// drives both on the same random rulebooks and months, near the limits of
+// fixed point among them, and compares every figure.
+//
+// Lot.Month returns a new Month with every field set, which the caller
+// keeps. Lot.Figures, for a caller that wants only the figures (a sweep's
+// scenarios), returns the Lot's own Month, overwritten by its next month,
+// pointers included, with no explanations and, when HasFixed, its
+// figures in the Fixed fields only: Month.Complete sets the decimals,
+// Observation.Complete an observation's measure given in fixed point
+// only. A Lot priced with Figures allocates nothing once its buffers have
+// grown, but when a trigger fires on the failures of several KPIs (the
+// list of them is a new string).
+//
+// It depends on rules, money and fixed only; package engine feeds it the
+// results of package kpi.
 package credits

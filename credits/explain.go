@@ -8,6 +8,34 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// explainMonth writes each area's How and each KPI's Explanation, from
+// the month's figures, which are all set.
+func (l *Lot) explainMonth(lm *Month) {
+	c := l.calc
+	for i := range lm.KPIs {
+		kc := &lm.KPIs[i]
+		if !kc.Status.Failed() {
+			continue
+		}
+		k := kc.KPI
+		base := lm.Charge
+		if kc.Base != nil {
+			base = *kc.Base
+		}
+		how := c.price(k, kc.Status, kc.Measure, base, kc.Multiplier, true).how
+		if kc.Base != nil && k.Credit.Kind != rules.Fixed && k.Credit.Kind != rules.Points {
+			how += " (the charges of the quarter)"
+		}
+		kc.Explanation = how + c.explainOffset(kc) // the scheme's working, for explain
+	}
+	for i := range lm.Areas {
+		c.explainArea(&lm.Areas[i], lm.Charge)
+	}
+	for i := range lm.KPIs {
+		lm.KPIs[i].Explanation = c.explain(lm, i)
+	}
+}
+
 // explain writes one line that shows how a KPI's credit arose, e.g.
 // "KPI-01 minor: 0.9615 < target 0.98; 2nd consecutive failure x1.5;
 // 3 points x £250.00 = £750.00 x 1.5 = £1,125.00".

@@ -22,7 +22,7 @@ func (l *Lot) recent() []MonthState {
 	for _, p := range l.rolling {
 		if p.seen && p.month > l.last-11 && p.month <= l.last {
 			s := at(p.month)
-			s.HasCharge, s.Charge, s.Credits = true, p.charge, p.credits
+			s.HasCharge, s.Charge, s.Credits = true, p.charge.dec(), p.credits.dec()
 		}
 	}
 	for _, e := range l.failures.months {
@@ -51,7 +51,7 @@ func (l *Lot) setRecent(last rules.Month, recent []MonthState) {
 	n := len(f.months)
 	for _, s := range recent {
 		if s.HasCharge && s.Month > last-11 {
-			l.rolling[(int(s.Month)%11+11)%11] = pastMonth{month: s.Month, seen: true, charge: s.Charge, credits: s.Credits}
+			l.rolling[(int(s.Month)%11+11)%11] = pastMonth{month: s.Month, seen: true, charge: figureOf(s.Charge), credits: figureOf(s.Credits)}
 		}
 		if back := int(last - s.Month); back < n && len(s.Failures) > 0 {
 			e := &f.months[n-1-back]
@@ -67,8 +67,8 @@ func (l *Lot) setRecent(last rules.Month, recent []MonthState) {
 func (l *Lot) bonusState() []BankedBonus {
 	var out []BankedBonus
 	for _, b := range l.bank {
-		if b.points.IsPositive() {
-			out = append(out, BankedBonus{Earned: b.earned, Last: b.last, Points: b.points})
+		if points := b.points.dec(); points.IsPositive() {
+			out = append(out, BankedBonus{Earned: b.earned, Last: b.last, Points: points})
 		}
 	}
 	return out

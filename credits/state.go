@@ -95,12 +95,12 @@ func (l *Lot) State() (State, bool) {
 	}
 	s := State{Month: l.last, KPIs: make(map[string]KPIState, len(l.byID))}
 	for id, k := range l.byID {
-		if k.streak != 0 || k.metRun != 0 || !k.pool.IsZero() {
-			s.KPIs[id] = KPIState{Streak: k.streak, MetRun: k.metRun, Pool: k.pool}
+		if pool := k.pool.dec(); k.streak != 0 || k.metRun != 0 || !pool.IsZero() {
+			s.KPIs[id] = KPIState{Streak: k.streak, MetRun: k.metRun, Pool: pool}
 		}
 	}
 	if y, _ := l.calc.contractYear(l.last); l.inYear && y == l.year {
-		s.Year = YearState{Months: l.ytd.months, Charges: l.ytd.charge, Credits: l.ytd.credits}
+		s.Year = YearState{Months: l.ytd.months, Charges: l.ytd.charge.dec(), Credits: l.ytd.credits.dec()}
 	}
 	s.Recent, s.Bonus, s.Holding = l.recent(), l.bonusState(), l.holdingState()
 	return s, true
@@ -120,20 +120,20 @@ func (l *Lot) SetState(s State) error {
 	l.byID = make(map[string]*kpiState, len(s.KPIs))
 	for _, id := range slices.Sorted(maps.Keys(s.KPIs)) {
 		k := s.KPIs[id]
-		l.byID[id] = &kpiState{streak: k.Streak, metRun: k.MetRun, pool: k.Pool}
+		l.byID[id] = &kpiState{streak: k.Streak, metRun: k.MetRun, pool: figureOf(k.Pool)}
 	}
 	l.Use(l.calc)
 	l.last, l.begun = s.Month, true
 	l.year, _ = l.calc.contractYear(s.Month)
 	l.inYear = s.Year.Months > 0
-	l.ytd.months, l.ytd.charge, l.ytd.credits = s.Year.Months, zero, zero
+	l.ytd.months, l.ytd.charge, l.ytd.credits = s.Year.Months, figure{}, figure{}
 	if l.inYear {
-		l.ytd.charge, l.ytd.credits = s.Year.Charges, s.Year.Credits
+		l.ytd.charge, l.ytd.credits = figureOf(s.Year.Charges), figureOf(s.Year.Credits)
 	}
 	l.setRecent(s.Month, s.Recent)
 	l.bank = l.bank[:0]
 	for _, b := range s.Bonus {
-		l.bank = append(l.bank, banked{earned: b.Earned, last: b.Last, points: b.Points})
+		l.bank = append(l.bank, banked{earned: b.Earned, last: b.Last, points: figureOf(b.Points)})
 	}
 	l.holding = l.holding[:0]
 	for _, id := range s.Holding {
@@ -200,7 +200,7 @@ func (l *Lot) Waive(kpiID string, amount decimal.Decimal) {
 	if !ok || !amount.IsPositive() {
 		return
 	}
-	k.pool = decimal.Max(zero, k.pool.Sub(amount))
+	k.pool = figureOf(decimal.Max(zero, k.pool.dec().Sub(amount)))
 }
 
 // OpeningState returns the state a rulebook's opening gives a lot: lot's

@@ -12,7 +12,7 @@ import (
 // month last.
 type banked struct {
 	earned, last rules.Month
-	points       decimal.Decimal
+	points       figure
 }
 
 // useBonus takes up to want points from the bank, oldest first, and
@@ -24,11 +24,12 @@ func (l *Lot) useBonus(want decimal.Decimal) decimal.Decimal {
 			break
 		}
 		b := &l.bank[i]
-		if !b.points.IsPositive() {
+		points := b.points.dec()
+		if !points.IsPositive() {
 			continue
 		}
-		take := decimal.Min(b.points, want)
-		b.points, want, used = b.points.Sub(take), want.Sub(take), used.Add(take)
+		take := decimal.Min(points, want)
+		b.points, want, used = figureOf(points.Sub(take)), want.Sub(take), used.Add(take)
 	}
 	return used
 }
@@ -54,11 +55,18 @@ func (l *Lot) offsetPoints(lm *Month) {
 		left := kc.Points.Sub(used)
 		kc.Bonus = &KPIBonus{Earned: zero, Used: used}
 		kc.Amount = c.round(left.Mul(c.rb.PointValue), one)
-		if l.Explain {
-			kc.Explanation = fmt.Sprintf("%s; %s less %s banked = %s x %s", kc.Explanation, points(kc.Points),
-				bonusPoints(used), points(left), c.money(c.rb.PointValue))
-		}
 	}
+}
+
+// explainOffset is the words of banked bonus points offsetting a points
+// KPI's points (see offsetPoints), or "" when none did.
+func (c *Calculator) explainOffset(kc *KPICredit) string {
+	if kc.KPI.Area != nil || kc.Bonus == nil || !kc.Bonus.Used.IsPositive() {
+		return ""
+	}
+	used := kc.Bonus.Used
+	return fmt.Sprintf("; %s less %s banked = %s x %s", points(kc.Points), bonusPoints(used),
+		points(kc.Points.Sub(used)), c.money(c.rb.PointValue))
 }
 
 // bankBonus banks the bonus points the month earned, for the months that
@@ -86,17 +94,17 @@ func (l *Lot) bankBonus(lm *Month) {
 	}
 	keep := l.bank[:0]
 	for _, e := range l.bank {
-		switch {
+		switch points := e.points.dec(); {
 		case e.last <= lm.Month:
-			bm.Expired = bm.Expired.Add(e.points)
-		case e.points.IsPositive():
+			bm.Expired = bm.Expired.Add(points)
+		case points.IsPositive():
 			keep = append(keep, e)
-			bm.Bank = bm.Bank.Add(e.points)
+			bm.Bank = bm.Bank.Add(points)
 		}
 	}
 	l.bank = keep
 	if bm.Earned.IsPositive() {
-		l.bank = append(l.bank, banked{earned: lm.Month, last: lm.Month + rules.Month(b.ExpiryMonths), points: bm.Earned})
+		l.bank = append(l.bank, banked{earned: lm.Month, last: lm.Month + rules.Month(b.ExpiryMonths), points: figureOf(bm.Earned)})
 		bm.Bank = bm.Bank.Add(bm.Earned)
 	}
 	lm.Bonus = bm
@@ -122,7 +130,7 @@ func (l *Lot) capRolling(lm *Month) {
 		charges, credits, known := lm.Charge, zero, 1
 		for i := range l.rolling {
 			if p := &l.rolling[i]; p.seen && p.month >= lm.Month-11 {
-				charges, credits, known = charges.Add(p.charge), credits.Add(p.credits), known+1
+				charges, credits, known = charges.Add(p.charge.dec()), credits.Add(p.credits.dec()), known+1
 			}
 		}
 		projected := charges.Add(lm.Charge.Mul(decimal.NewFromInt(int64(12 - known))))
@@ -130,8 +138,8 @@ func (l *Lot) capRolling(lm *Month) {
 		lm.RollingCapLeft, lm.HasRollingCap = decimal.Max(zero, limit.Sub(credits)), true
 		lm.Credits = decimal.Min(lm.Credits, lm.RollingCapLeft)
 	}
-	l.ytd.credits = l.ytd.credits.Add(lm.Credits)
-	l.rolling[(int(lm.Month)%11+11)%11] = pastMonth{month: lm.Month, seen: true, charge: lm.Charge, credits: lm.Credits}
+	l.ytd.credits = figureOf(l.ytd.credits.dec().Add(lm.Credits))
+	l.rolling[(int(lm.Month)%11+11)%11] = pastMonth{month: lm.Month, seen: true, charge: figureOf(lm.Charge), credits: figureOf(lm.Credits)}
 }
 
 // failure is one KPI's failure in a month, for triggers.
@@ -145,6 +153,7 @@ type failure struct {
 type failureLog struct {
 	months []loggedMonth
 	next   int
+	ids    []string // count's list, reused
 }
 
 type loggedMonth struct {
@@ -182,7 +191,7 @@ func (f *failureLog) add(lm *Month) {
 // is true.
 func (f *failureLog) count(t *rules.Trigger, since rules.Month, list bool) (int, string) {
 	n := 0
-	var ids []string
+	ids := f.ids[:0]
 	for j := range f.months {
 		e := &f.months[(f.next+j)%len(f.months)] // oldest first
 		if !e.seen || e.month < since {
@@ -197,7 +206,8 @@ func (f *failureLog) count(t *rules.Trigger, since rules.Month, list bool) (int,
 			}
 		}
 	}
-	return n, strings.Join(ids, ", ")
+	f.ids = ids
+	return n, strings.Join(ids, ", ") // one KPI's id is that id: nothing allocated
 }
 
 func containsString(list []string, s string) bool {

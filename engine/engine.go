@@ -15,9 +15,23 @@
 // recent months (Reserve) to judge KPIs measured over a quarter or a
 // rolling window on their fields aggregated over the period.
 //
-// It depends on rules, kpi and credits only: nothing that reads or writes
-// files, Parquet or reports, so a service that prices lot-months imports
-// engine alone. Package runner, above it, runs engines over a whole
+// Each month's expressions are evaluated and judged in fixed point where
+// their figures fit (kpi.Evaluator.JudgeFast), and priced there
+// (credits.Lot), each falling back to exact decimals where a figure does
+// not fit, with the same results either way. A lot's month is normally a
+// new LotMonth with every field set, its explanations too (SetExplain);
+// SetFiguresOnly makes it the lot's own LotMonth instead, overwritten by
+// the next month, with its decimals and words left to LotMonth.Complete:
+// a sweep's scenarios, which keep only totals, price each lot-month so
+// with no allocation at all once the lot's buffers have grown, KPIs over
+// quarters and rolling windows included (their fields are aggregated in
+// fixed point too). BenchmarkLotMonth measures it beside an int64 lower
+// bound of the same arithmetic (BenchmarkInt64Bound), and
+// TestSteadyLoopAllocations fails if it allocates.
+//
+// It depends on rules, kpi, credits and fixed only: nothing that reads or
+// writes files, Parquet or reports, so a service that prices lot-months
+// imports engine alone. Package runner, above it, runs engines over a whole
 // dataset, the baseline and every scenario.
 package engine
 

@@ -17,6 +17,9 @@ type Lot struct {
 	credits *credits.Lot
 	obs     []credits.Observation
 	hist    history // the recent months, for KPIs measured over periods
+	figures bool    // figures only (SetFiguresOnly)
+	month   LotMonth
+	results []kpi.Result // month's Results, when figures only
 }
 
 // LotMonth is a lot's results for one month: per KPI, what was measured
@@ -34,6 +37,8 @@ type LotMonth struct {
 	// month's rulebook has no such KPI, and when the lot does not explain
 	// its credits (see SetExplain).
 	Periods []Period
+
+	rules *rules.Rulebook // the rulebook the month ran under
 }
 
 // Period is what a KPI measured over a quarter or a rolling window was
@@ -106,6 +111,19 @@ func (l *Lot) open(keys []string) (*Lot, error) {
 // turns it off: no explanation text is then built at all.
 func (l *Lot) SetExplain(on bool) { l.credits.Explain = on }
 
+// SetFiguresOnly turns figures-only months on or off (off by default).
+// Normally each month is a new LotMonth with every field set, which the
+// caller may keep. Figures only, each month (of Month, MonthIn and
+// MonthReusing) is the lot's own LotMonth, overwritten by its next month
+// with everything it holds (Results, Credits and what they point to); it
+// has no explanations and no Periods, and the decimals of its Results
+// and Credits are left unset where fixed point holds them
+// (kpi.Result.Fixed, credits.Month.HasFixed), as are the words of an
+// in_period or below-min_volume reason: Complete sets them. Evaluating
+// and pricing a month then allocate nothing, once the lot's buffers have
+// grown. A caller that keeps any of a month copies it first.
+func (l *Lot) SetFiguresOnly(on bool) { l.figures = on }
+
 // Use switches the lot to another engine from its next month, as a
 // scenario or an amendment does from its first month; streaks carry over
 // by KPI id.
@@ -145,57 +163,126 @@ func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
 // engine's KPIs share, so that only KPIs whose expressions differ are
 // evaluated. With cached nil it is Month. KPIs measured over a quarter or
 // a rolling window are always evaluated, on the months the lot keeps.
+//
+// The expressions are evaluated in fixed point where the figures fit
+// (kpi.Evaluator.Fast) and judged there (kpi.Program.Judge), and the
+// credits priced there (credits.Lot), each falling back to exact
+// decimals where a figure does not fit.
 func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached []kpi.Value, reuse Reuse) (*LotMonth, error) {
-	rb := l.engine.Rules()
 	l.hist.add(row, relief)
-	res := make([]kpi.Result, len(rb.KPIs))
-	loaded := false
-	for i, k := range rb.KPIs {
-		if k.Period.Kind != rules.Monthly {
-			continue // judged below, on the period's months
-		}
-		var v kpi.Value
-		if cached != nil && reuse[i] >= 0 {
-			v = cached[reuse[i]]
-		} else {
-			if !loaded {
-				if err := l.eval.Load(row); err != nil {
-					return nil, err
-				}
-				loaded = true
-			}
-			var err error
-			if v, err = l.eval.Value(i); err != nil {
-				return nil, err
-			}
-		}
-		res[i] = kpi.Judge(k, v)
-		if relief != nil {
-			if reason, ok := relief(k.ID); ok {
-				res[i].Excuse(reason)
-			}
-		}
+	lm := l.newMonth(row)
+	if err := l.evaluate(lm, relief, cached, reuse); err != nil {
+		return nil, err
 	}
-	lm := &LotMonth{Row: row, Results: res}
-	l.obs = l.obs[:0]
-	for range res {
-		l.obs = append(l.obs, credits.Observation{})
-	}
+	l.obs = grow(l.obs, len(lm.Results))
+	clear(l.obs)
 	if l.engine.period {
 		if err := l.judgePeriods(lm); err != nil {
 			return nil, err
 		}
 	}
-	for i := range res {
-		o := &l.obs[i]
-		o.Status, o.Measure, o.Reason = res[i].Status, res[i].Measure, res[i].Reason
+	if !l.figures {
+		for i := range lm.Results {
+			lm.Results[i] = lm.Results[i].Complete()
+		}
 	}
-	cm, err := l.credits.Month(row.Month, row.Values[l.engine.charge].(rules.Decimal), l.obs)
+	l.observe(lm)
+	charge := row.Values[l.engine.charge].(rules.Decimal)
+	price := l.credits.Month
+	if l.figures {
+		price = l.credits.Figures
+	}
+	cm, err := price(row.Month, charge, l.obs)
 	if err != nil {
 		return nil, err
 	}
 	lm.Credits = cm
 	return lm, nil
+}
+
+// newMonth returns the month to fill for row: the lot's own when figures
+// only, else a new one.
+func (l *Lot) newMonth(row *kpi.Row) *LotMonth {
+	n := len(l.engine.Rules().KPIs)
+	if !l.figures {
+		return &LotMonth{Row: row, Results: make([]kpi.Result, n), rules: l.engine.Rules()}
+	}
+	l.results = grow(l.results, n)
+	l.month = LotMonth{Row: row, Results: l.results, rules: l.engine.Rules()}
+	return &l.month
+}
+
+// evaluate evaluates and judges the month's KPIs measured monthly, from
+// cached values where reuse says so, excusing those relief names.
+func (l *Lot) evaluate(lm *LotMonth, relief Relief, cached []kpi.Value, reuse Reuse) error {
+	prog := l.engine.prog
+	loaded := false
+	for i, k := range prog.Rules().KPIs {
+		if k.Period.Kind != rules.Monthly {
+			continue // judged by judgePeriods, on the period's months
+		}
+		r := &lm.Results[i]
+		if cached != nil && reuse[i] >= 0 {
+			prog.JudgeTo(i, &cached[reuse[i]], r)
+		} else {
+			if !loaded {
+				if err := l.eval.Load(lm.Row); err != nil {
+					return err
+				}
+				loaded = true
+			}
+			if err := l.eval.JudgeFast(i, r); err != nil {
+				return err
+			}
+		}
+		if relief != nil {
+			if reason, ok := relief(k.ID); ok {
+				r.Excuse(reason)
+			}
+		}
+	}
+	return nil
+}
+
+// observe sets each KPI's observation from its result: the measure in
+// fixed point where the result holds it there and the month is figures
+// only, else as a decimal.
+func (l *Lot) observe(lm *LotMonth) {
+	for i := range lm.Results {
+		r, o := &lm.Results[i], &l.obs[i]
+		o.Status, o.Measure, o.Reason = r.Status, r.Measure, r.Reason
+		if l.figures && r.Fixed.HasMeasure {
+			o.Fixed.Measure, o.Fixed.HasMeasure = r.Fixed.Measure, true
+		}
+	}
+}
+
+// Complete sets the decimals and the words a figures-only month leaves
+// unset (see SetFiguresOnly): each result's (kpi.Result.Complete), each
+// credit's (credits.Month.Complete) and their reasons. A month not
+// figures only is complete already.
+func (m *LotMonth) Complete() {
+	for i := range m.Results {
+		r := &m.Results[i]
+		*r = r.Complete()
+		if r.Status == rules.InPeriod && r.Reason == "" {
+			r.Reason = inPeriod(m.rules.Quarter(m.Row.Month))
+		}
+	}
+	m.Credits.Complete()
+	for i := range m.Credits.KPIs {
+		kc := &m.Credits.KPIs[i]
+		kc.Observation.Complete() // the base
+		kc.Measure, kc.Reason = m.Results[i].Measure, m.Results[i].Reason
+	}
+}
+
+// grow returns s with length n, reusing its array when it has room.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // Reuse maps each KPI of an engine to the KPI of another engine whose

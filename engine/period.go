@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
@@ -16,6 +17,11 @@ type history struct {
 	next   int
 	aggs   []aggregate // this month's aggregated rows, by the months they cover
 	nAggs  int
+	// fixed and nFixed are aggs for rows aggregated in fixed point only
+	// (kpi.Row.SetFixed), for figures-only months; acc aggregates them.
+	fixed  []aggregate
+	nFixed int
+	acc    []fixedNum
 	// quarter and inPeriod are the last quarter an in_period reason was
 	// written for, and the reason, so that its months share one string.
 	quarter  rules.Month
@@ -26,7 +32,30 @@ type pastRow struct {
 	month  rules.Month
 	seen   bool
 	values []any
+	nums   []fixedNum // values in fixed point
 	relief Relief
+}
+
+// fixedNum is a value in fixed point, ok when it is a number that fits.
+type fixedNum struct {
+	v  fixed.Decimal
+	ok bool
+}
+
+// setNums sets the month's values in fixed point: from row, which holds
+// them, or, for a nil row, converting them.
+func (p *pastRow) setNums(row *kpi.Row) {
+	p.nums = grow(p.nums, len(p.values))
+	for i := range p.nums {
+		n := &p.nums[i]
+		if row != nil {
+			n.v, n.ok = row.FixedValue(i)
+		} else if d, isNum := p.values[i].(decimal.Decimal); isNum {
+			n.v, n.ok = fixed.FromDecimal(d)
+		} else {
+			*n = fixedNum{}
+		}
+	}
 }
 
 // aggregate is a row of fields aggregated over some of the recent months:
@@ -50,13 +79,14 @@ func (h *history) keep(n int) {
 
 // add records a month; nothing when the lot keeps no history.
 func (h *history) add(row *kpi.Row, relief Relief) {
-	h.nAggs = 0
+	h.nAggs, h.nFixed = 0, 0
 	if len(h.months) == 0 {
 		return
 	}
 	p := &h.months[h.next]
 	p.month, p.seen, p.relief = row.Month, true, relief
 	p.values = append(p.values[:0], row.Values...)
+	p.setNums(row)
 	h.next = (h.next + 1) % len(h.months)
 }
 
@@ -105,10 +135,14 @@ func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
 	rb, m := l.engine.Rules(), lm.Row.Month
 	first, last := rb.Quarter(m)
 	if m != last {
-		if l.hist.quarter != first || l.hist.inPeriod == "" {
-			l.hist.quarter, l.hist.inPeriod = first, fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)
+		lm.Results[i] = kpi.Result{Status: rules.InPeriod}
+		if l.figures {
+			return nil // LotMonth.Complete words it
 		}
-		lm.Results[i] = kpi.Result{Status: rules.InPeriod, Reason: l.hist.inPeriod}
+		if l.hist.quarter != first || l.hist.inPeriod == "" {
+			l.hist.quarter, l.hist.inPeriod = first, inPeriod(first, last)
+		}
+		lm.Results[i].Reason = l.hist.inPeriod
 		return nil
 	}
 	var mask uint64
@@ -134,10 +168,15 @@ func (l *Lot) quarter(lm *LotMonth, i int, k *rules.KPI) error {
 		lm.Results[i].Excuse(reason)
 	}
 	if missing == 0 {
-		base := l.charges(mask, m)
-		l.obs[i].Base = &base
+		l.setBase(i, mask, m)
 	}
 	return nil
+}
+
+// inPeriod is the reason of a quarterly KPI's month other than the
+// quarter's last.
+func inPeriod(first, last rules.Month) string {
+	return fmt.Sprintf("quarter %s to %s, judged in %s", first, last, last)
 }
 
 // rolling judges a rolling KPI every month on the trailing window's
@@ -186,6 +225,16 @@ func (p *pastRow) relieved(id string) (string, bool) {
 // judgeOn evaluates the KPI on its fields aggregated over the months of
 // mask and judges it.
 func (l *Lot) judgeOn(lm *LotMonth, i int, k *rules.KPI, mask uint64, first, last rules.Month) error {
+	if l.figures {
+		if err := l.eval.Load(l.aggregatedFixed(lm.Row, mask)); err != nil {
+			return err
+		}
+		v, err := l.eval.Fast(i)
+		if err != kpi.ErrNeedsDecimals {
+			lm.Results[i] = l.engine.prog.Judge(i, v)
+			return err
+		}
+	}
 	row := l.aggregated(lm.Row, mask)
 	if err := l.eval.Load(row); err != nil {
 		return err
@@ -241,6 +290,81 @@ func (l *Lot) aggregated(row *kpi.Row, mask uint64) *kpi.Row {
 	return &a.row
 }
 
+// aggregatedFixed is aggregated in fixed point: a row whose numbers are
+// set in fixed point only (kpi.Row.SetFixed), each false where it does
+// not fit, so that the evaluator asks for the decimal row instead.
+func (l *Lot) aggregatedFixed(row *kpi.Row, mask uint64) *kpi.Row {
+	h := &l.hist
+	for j := range h.nFixed {
+		if h.fixed[j].mask == mask {
+			return &h.fixed[j].row
+		}
+	}
+	if h.nFixed == len(h.fixed) {
+		h.fixed = append(h.fixed, aggregate{})
+	}
+	a := &h.fixed[h.nFixed]
+	h.nFixed++
+	a.mask = mask
+	a.row.Keys, a.row.Month = row.Keys, row.Month
+	a.row.Values = append(a.row.Values[:0], row.Values...)
+	l.combineFixed(mask, row.Month)
+	for f, fd := range l.engine.Rules().Fields {
+		if fd.Type.Numeric() {
+			a.row.SetFixed(f, h.acc[f].v, h.acc[f].ok)
+		}
+	}
+	return &a.row
+}
+
+// combineFixed is combine in fixed point for every numeric field at
+// once, into the history's acc: false for a field where a value or the
+// aggregate does not fit.
+func (l *Lot) combineFixed(mask uint64, m rules.Month) {
+	h, fields := &l.hist, l.engine.Rules().Fields
+	h.acc = grow(h.acc, len(fields))
+	n := 0
+	for j := 63; j >= 0; j-- { // oldest first
+		if mask&(1<<uint(j)) == 0 {
+			continue
+		}
+		nums := h.at(m - rules.Month(j)).nums
+		for f, fd := range fields {
+			if fd.Type.Numeric() {
+				h.acc[f] = combineOne(h.acc[f], nums[f], fd.Aggregate, n == 0)
+			}
+		}
+		n++
+	}
+	if n < 2 {
+		return
+	}
+	count, _ := fixed.FromInt(int64(n))
+	for f, fd := range fields {
+		if a := &h.acc[f]; fd.Type.Numeric() && fd.Aggregate == rules.Mean && a.ok {
+			a.v, a.ok = a.v.Quo(count, kpi.DivisionPlaces)
+		}
+	}
+}
+
+// combineOne adds a month's value v to an aggregate so far, acc, as
+// combine does; first says v is the first month's.
+func combineOne(acc, v fixedNum, how rules.Aggregate, first bool) fixedNum {
+	switch {
+	case !v.ok || !first && !acc.ok:
+		return fixedNum{}
+	case first || how == rules.Last:
+		return v
+	case how == rules.Max:
+		if v.v.Cmp(acc.v) > 0 {
+			return v
+		}
+		return acc
+	}
+	acc.v, acc.ok = acc.v.Add(v.v)
+	return acc
+}
+
 // combine aggregates field f over the months of mask.
 func (l *Lot) combine(f int, how rules.Aggregate, mask uint64, m rules.Month) decimal.Decimal {
 	var out decimal.Decimal
@@ -264,6 +388,28 @@ func (l *Lot) combine(f int, how rules.Aggregate, mask uint64, m rules.Month) de
 		out = out.DivRound(decimal.NewFromInt(int64(n)), kpi.DivisionPlaces)
 	}
 	return out
+}
+
+// setBase sets the i-th observation's base: the charges of the months of
+// mask, in fixed point when the month is figures only and they fit there.
+func (l *Lot) setBase(i int, mask uint64, m rules.Month) {
+	if l.figures {
+		sum, ok := fixed.Decimal{}, true
+		for j := 0; j < 64 && ok; j++ {
+			if mask&(1<<uint(j)) != 0 {
+				v := l.hist.at(m - rules.Month(j)).nums[l.engine.charge]
+				if ok = v.ok; ok {
+					sum, ok = sum.Add(v.v)
+				}
+			}
+		}
+		if ok {
+			l.obs[i].Fixed.Base, l.obs[i].Fixed.HasBase = sum, true
+			return
+		}
+	}
+	base := l.charges(mask, m)
+	l.obs[i].Base = &base
 }
 
 // charges sums the charge over the months of mask.

@@ -80,7 +80,7 @@ func (h *history) set(rb *rules.Rulebook, s State) {
 	for i := range h.months {
 		h.months[i].seen = false
 	}
-	h.next, h.nAggs, h.inPeriod = 0, 0, ""
+	h.next, h.nAggs, h.nFixed, h.inPeriod = 0, 0, 0, ""
 	for _, r := range s.Rows {
 		back := int(s.Month - r.Month)
 		if back >= n {
@@ -96,6 +96,7 @@ func (h *history) set(rb *rules.Rulebook, s State) {
 			}
 			p.values = append(p.values, v)
 		}
+		p.setNums(nil)
 	}
 }
 

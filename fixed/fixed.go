@@ -16,6 +16,10 @@
 // coefficient and exponent, as shopspring's arithmetic gives, and a
 // program can take whichever path fits and give identical results.
 //
+// QuoRem truncates as shopspring's QuoRem does, and an Allocator spreads a
+// total over weights in minor units as money.Allocate does, reusing its
+// buffer.
+//
 // Package fixed depends on nothing in kpicredit; it converts from and to
 // shopspring's decimal.Decimal.
 package fixed

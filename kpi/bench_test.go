@@ -201,6 +201,19 @@ func TestSteadyLoopAllocatesNothing(t *testing.T) {
 				}
 			}), "Load, Fast and Judge")
 			require.NoError(t, err)
+			got := make([]kpi.Result, len(rb.KPIs))
+			require.Zero(t, testing.AllocsPerRun(100, func() {
+				err = ev.Load(row)
+				for i := range rb.KPIs {
+					err = ev.JudgeFast(i, &got[i])
+				}
+			}), "Load and JudgeFast")
+			require.NoError(t, err)
+			require.Equal(t, out, got, "JudgeFast is Judge of Fast")
+			v, err := ev.Fast(0)
+			require.NoError(t, err)
+			prog.JudgeTo(0, &v, &got[0])
+			require.Equal(t, prog.Judge(0, v), got[0], "JudgeTo is Judge")
 			require.Zero(t, ev.VMRuns())
 		})
 	}

@@ -22,6 +22,7 @@ type Row struct {
 
 	prepared    []fixedField // Values in fixed point, once Prepare has run
 	preparedFor *any         // &Values[0] when it ran: a row given other Values is not prepared
+	fixedOnly   bool         // SetFixed gave numbers that Values does not hold
 }
 
 // Result is one KPI's outcome for a lot-month.
@@ -118,10 +119,12 @@ type Evaluator struct {
 	gen   uint64    // counts the rows loaded; a numSlot converted for another is stale
 	nums  []numSlot // the row's numeric fields in fixed point, by field
 	// prepared is the row's own, when it has been prepared (see
-	// Row.Prepare); nums is not used then.
-	prepared []fixedField
-	months   map[rules.Month]string
-	texts    []string // a Condition's text values, by index
+	// Row.Prepare); nums is not used then. fixedOnly is the row's: its
+	// numbers are prepared's, not Values' (Row.SetFixed).
+	prepared  []fixedField
+	fixedOnly bool
+	months    map[rules.Month]string
+	texts     []string // a Condition's text values, by index
 
 	// The VM evaluates what the closures cannot; env is set from the
 	// row when it first does.
@@ -255,9 +258,9 @@ func (e *Evaluator) Load(row *Row) error {
 	}
 	e.row, e.month, e.envSet = row, row.Month, false
 	e.gen++
-	e.prepared = nil
+	e.prepared, e.fixedOnly = nil, false
 	if row.isPrepared() {
-		e.prepared = row.prepared
+		e.prepared, e.fixedOnly = row.prepared, row.fixedOnly
 	}
 	return nil
 }
@@ -373,6 +376,9 @@ func (e *Evaluator) number(x *expression, f fixed.Decimal, st status) (number, e
 	case undefined:
 		return number{}, errDivision
 	}
+	if e.fixedOnly {
+		return number{}, ErrNeedsDecimals
+	}
 	e.setEnv()
 	e.vmRuns++
 	out, err := e.vm.Run(x.prog, e.env)
@@ -394,11 +400,20 @@ func (e *Evaluator) truth(x *expression) (bool, error) {
 			return false, errDivision
 		}
 	}
+	if e.fixedOnly {
+		return false, ErrNeedsDecimals
+	}
 	e.setEnv()
 	e.vmRuns++
 	out, err := e.vm.Run(x.prog, e.env)
 	return out == true, err
 }
+
+// ErrNeedsDecimals is the error of Value and Fast for a row whose numbers
+// SetFixed gave in fixed point only, when an expression cannot be
+// evaluated there: it needs expr's VM, or a figure does not fit. The
+// caller evaluates it again on a row with the numbers in Values.
+var ErrNeedsDecimals = errors.New("kpi: the expression needs the row's numbers as decimals")
 
 // ErrOutOfRange is wrapped by the evaluation error of a measure outside
 // the range its KPI's unit allows, such as a share of 1.2 from data that
@@ -426,6 +441,9 @@ func places(d decimal.Decimal) decimal.Decimal {
 // fail records an undefined value (a division by zero) or returns an
 // *EvalError for any other failure.
 func (e *Evaluator) fail(k *rules.KPI, ex rules.Expr, err error, v *Value) error {
+	if err == ErrNeedsDecimals {
+		return err
+	}
 	if errors.Is(err, ErrUndefined) {
 		v.Undefined = "measure undefined: division by zero"
 		if ex == k.Applies {

@@ -632,10 +632,25 @@ func (r *Row) Prepare() {
 	for i, v := range r.Values {
 		r.prepared[i] = toFixed(v)
 	}
-	r.preparedFor = nil
+	r.preparedFor, r.fixedOnly = nil, false
 	if len(r.Values) > 0 {
 		r.preparedFor = &r.Values[0]
 	}
+}
+
+// SetFixed gives the row's i-th value, a number, in fixed point only: v,
+// or, when ok is false, a number that does not fit there. It is for a row
+// whose numbers are worked out in fixed point, such as one aggregated
+// over months, so that none need be a decimal: the numbers SetFixed gives
+// replace Values' (which are not read for them), and an expression that
+// cannot be evaluated on them in fixed point fails with ErrNeedsDecimals
+// instead of being evaluated by expr's VM on Values. Prepare makes the
+// row an ordinary one again; so does giving it other Values.
+func (r *Row) SetFixed(i int, v fixed.Decimal, ok bool) {
+	if !r.isPrepared() {
+		r.Prepare()
+	}
+	r.prepared[i], r.fixedOnly = fixedField{v, ok}, true
 }
 
 // monthText returns the loaded row's month as YYYY-MM, formatting each

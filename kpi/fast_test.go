@@ -401,3 +401,53 @@ func rowsOf(t *testing.T, rb *rules.Rulebook, data string) []*kpi.Row {
 	}
 	return out
 }
+
+// A row whose numbers SetFixed gives is evaluated on them, not on its
+// Values; an expression that cannot be evaluated on them in fixed point
+// fails with ErrNeedsDecimals, where a row with the numbers in Values
+// goes to the VM; Prepare makes it an ordinary row again.
+func TestSetFixed(t *testing.T) {
+	fx := func(s string) fixed.Decimal {
+		f, ok := fixed.Parse(s)
+		require.True(t, ok, s)
+		return f
+	}
+	for _, tc := range []struct {
+		name, measure string
+		rate          fixed.Decimal
+		rateFits      bool
+		want          string // the measure; "" for ErrNeedsDecimals
+	}{
+		{"in fixed point", "done / jobs", fx("0"), true, "0.9"},
+		{"a number that does not fit", "rate * 2", fixed.Decimal{}, false, ""},
+		{"a figure beyond fixed point", "(done / jobs) * (rate / 3)", fx("1"), true, ""},
+		{"a text field as the row has it", `note == "n" ? done / jobs : 0`, fx("0"), true, "0.9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := compile(t, "  - {id: K, measure: '"+tc.measure+"', target: 0.5, credit: {fixed: {minor: 1.00}}}\n")
+			require.NoError(t, err)
+			r := row("North", "1", "1", "5") // Values that SetFixed's numbers replace
+			r.SetFixed(1, fx("9"), true)
+			r.SetFixed(2, fx("10"), true)
+			r.SetFixed(3, tc.rate, tc.rateFits)
+			ev := p.NewEvaluator()
+			require.NoError(t, ev.Load(r))
+			v, err := ev.Fast(0)
+			if tc.want == "" {
+				require.ErrorIs(t, err, kpi.ErrNeedsDecimals)
+			} else {
+				require.NoError(t, err)
+				require.Equal(t, tc.want, v.Complete().Measure.String())
+			}
+			require.Zero(t, ev.VMRuns())
+			r.Prepare() // Values again: 1 / 1
+			require.NoError(t, ev.Load(r))
+			v, err = ev.Value(0)
+			require.NoError(t, err)
+			require.True(t, v.HasMeasure)
+			if tc.measure == "done / jobs" {
+				require.Equal(t, "1", v.Measure.String())
+			}
+		})
+	}
+}

@@ -28,6 +28,24 @@ func (p *Program) Judge(i int, v Value) Result {
 	return r
 }
 
+// JudgeTo is Judge into r, saving a copy of the Value and the Result.
+func (p *Program) JudgeTo(i int, v *Value, r *Result) {
+	judge(p.rb.KPIs[i], v, &p.kpis[i].refs, r)
+}
+
+// JudgeFast evaluates the i-th KPI's expressions for the loaded row, as
+// Fast does, and judges them, as Program.Judge does, into r, with no
+// Value or Result copied on the way: a caller's steady loop. On an
+// error, r is left as it was.
+func (e *Evaluator) JudgeFast(i int, r *Result) error {
+	var v Value
+	if err := e.fast(i, &v); err != nil {
+		return err
+	}
+	judge(e.p.rb.KPIs[i], &v, &e.p.kpis[i].refs, r)
+	return nil
+}
+
 // judge is Judge into res, which is the zero Result, comparing with r's
 // references when r is not nil.
 func judge(k *rules.KPI, v *Value, r *refs, res *Result) {

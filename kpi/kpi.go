@@ -36,7 +36,11 @@
 // results carry the measure and volume in fixed point too (Fixed);
 // Evaluator.Fast and EvaluateFast leave the decimals for Complete to
 // set, and with a prepared row (Row.Prepare) evaluate a month's KPIs
-// with no allocation at all.
+// with no allocation at all; JudgeFast evaluates and judges a KPI into
+// the caller's Result. A row's numbers may also be given in fixed point
+// only (Row.SetFixed, as for fields aggregated over months): an
+// expression that cannot be evaluated on them there fails with
+// ErrNeedsDecimals, for the caller to evaluate it on decimals.
 //
 // Check is the rules.Checker kpicredit loads rulebooks with. kpi depends
 // on rules (the rulebook), fixed and limits; package engine evaluates

@@ -372,6 +372,7 @@ func (s *scenarioRun) lot(li int) error {
 		return fmt.Errorf("opening state of lot %s: %w", lot.Name(), err)
 	}
 	l.SetExplain(s.detail)
+	l.SetFiguresOnly(!s.detail) // the lot's own month, reused; see add
 	acc := lotAcc{sum: NewRunTotal()}
 	if s.months {
 		acc.totals = make([]MonthTotal, len(lot.Rows))
@@ -394,6 +395,13 @@ func (s *scenarioRun) lot(li int) error {
 		}
 		for _, w := range s.waived[li][row.Month] {
 			l.Waive(w.KPI, w.Amount)
+		}
+		if !s.detail { // figures only: the totals are added up in decimals, and keep the bonus
+			lm.Credits.Complete()
+			if b := lm.Credits.Bonus; b != nil {
+				keep := *b
+				lm.Credits.Bonus = &keep
+			}
 		}
 		s.add(&acc, li, mi, lm)
 	}
