@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/kpicredit/kpicredit/rules"
@@ -69,8 +70,11 @@ type i64Bound struct {
 // pence.
 type i64Totals struct{ credits, earnBack int64 }
 
-// int64Bound times the bound over the first of -sweeps values and checks
-// it against kpicredit's sweep of the same values.
+// boundRuns is how many times the bound is timed; the fastest is reported.
+const boundRuns = 5
+
+// int64Bound times the bound over the first of -sweeps values, boundRuns
+// times, and checks it against kpicredit's sweep of the same values.
 func (b *bench) int64Bound() error {
 	n := b.cfg.sweeps[0]
 	fmt.Printf("\n== int64: the lower bound, the same arithmetic on int64s, %d values at %d lots, %d cores\n",
@@ -83,35 +87,50 @@ func (b *bench) int64Bound() error {
 	if err != nil {
 		return err
 	}
-	load := loadAverage()
-	start := time.Now()
 	bd, err := newI64Bound(b.rb, d.csv)
 	if err != nil {
 		return err
 	}
-	parsed := time.Since(start)
-	start = time.Now()
 	values := make([]int64, n)
 	for i := range values {
 		values[i] = s.from.Add(s.step.Mul(decimal.NewFromInt(int64(i)))).Shift(16).IntPart()
 	}
-	bd.measure()
-	totals := bd.sweep(values)
-	wall := time.Since(start)
+	var best measurement
+	var totals []i64Totals
+	for r := range boundRuns {
+		m := measurement{load: loadAverage()}
+		cpu0, start := cpuTime(), time.Now()
+		bd.measure()
+		totals = bd.sweep(values)
+		m.wall, m.cpu = time.Since(start), cpuTime()-cpu0
+		if r == 0 || m.wall < best.wall {
+			best = m
+		}
+	}
 	kpiMonths := b.kpiMonths(b.cfg.lots) * n
-	fmt.Printf("  %-50s %8.3f s wall  %6.1f ns a KPI-month on %d cores   (load %s; reading the CSV: %.2f s)\n",
-		fmt.Sprintf("int64 sweep of %d values (%.1f M KPI-months)", n, float64(kpiMonths)/1e6), wall.Seconds(),
-		float64(wall.Nanoseconds())/float64(kpiMonths), runtime.NumCPU(), load, parsed.Seconds())
+	fmt.Printf("  %-50s %8.3f s wall %8.3f s CPU   (load %s)\n",
+		fmt.Sprintf("int64 sweep of %d values, fastest of %d", n, boundRuns), best.wall.Seconds(), best.cpu.Seconds(), best.load)
+	fmt.Printf("  %-50s %8.1f ns wall, %.1f ns CPU a KPI-month (%.1f M KPI-months)\n", "",
+		float64(best.wall.Nanoseconds())/float64(kpiMonths), float64(best.cpu.Nanoseconds())/float64(kpiMonths), float64(kpiMonths)/1e6)
 	if err := b.checkI64(s, totals); err != nil {
 		return err
 	}
-	ratio := s.m.wall.Seconds() / wall.Seconds()
-	fmt.Printf("  kpicredit's sweep of the same values, end to end: %.2f s = %.0fx the bound (target: within 20x)\n",
-		s.m.wall.Seconds(), ratio)
-	b.add(fmt.Sprintf("int64 lower bound, %d-value sweep", n), fmt.Sprintf("%.3f s (%.1f ns/KPI-month)", wall.Seconds(),
-		float64(wall.Nanoseconds())/float64(kpiMonths)), "", true)
-	b.add(fmt.Sprintf("kpicredit's %d-value sweep / int64 bound", n), fmt.Sprintf("%.0fx", ratio), "≤ 20x", ratio <= 20)
+	ratio, cpuRatio := s.m.wall.Seconds()/best.wall.Seconds(), s.m.cpu.Seconds()/best.cpu.Seconds()
+	fmt.Printf("  kpicredit's sweep of the same values, end to end: %.2f s wall, %.2f s CPU: %.0fx the bound's wall time, %.0fx its CPU time (target: within 20x)\n",
+		s.m.wall.Seconds(), s.m.cpu.Seconds(), ratio, cpuRatio)
+	b.add(fmt.Sprintf("int64 lower bound, %d-value sweep", n), fmt.Sprintf("%.3f s (CPU %.3f s; %.1f ns/KPI-month)", best.wall.Seconds(),
+		best.cpu.Seconds(), float64(best.wall.Nanoseconds())/float64(kpiMonths)), "", true)
+	b.add(fmt.Sprintf("kpicredit's %d-value sweep / int64 bound", n), fmt.Sprintf("%.0fx wall (%.0fx CPU)", ratio, cpuRatio), "≤ 20x", ratio <= 20)
 	return nil
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // checkI64 compares the bound's totals with kpicredit's, value by value.
