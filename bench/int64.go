@@ -167,7 +167,13 @@ func newI64Bound(rb *rules.Rulebook, data []byte) (*i64Bound, error) {
 		col[h] = i
 	}
 	bd := &i64Bound{}
+	if len(rb.KPIs) != len(i64Month{}.lvl) {
+		return nil, fmt.Errorf("the bound prices the example's 15 KPIs, not %d", len(rb.KPIs))
+	}
 	for i, k := range rb.KPIs {
+		if want := fmt.Sprintf("KPI-%02d", i+1); k.ID != want {
+			return nil, fmt.Errorf("the bound prices the example's KPIs in order: %s where %s was expected", k.ID, want)
+		}
 		ik, err := newI64KPI(k, col)
 		if err != nil {
 			return nil, err

@@ -106,3 +106,25 @@ func BenchmarkInt64Bound(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*kpiMonths), "ns/kpi-month")
 }
+
+// The bound's pricing is the example's, KPI by KPI: it refuses a
+// rulebook with other KPIs or in another order.
+func TestInt64BoundRejectsOtherKPIs(t *testing.T) {
+	rb, data, _ := boundFixture(t, 1, 1)
+	fewer, swapped := *rb, *rb
+	fewer.KPIs = rb.KPIs[:14]
+	swapped.KPIs = append([]*rules.KPI{rb.KPIs[1], rb.KPIs[0]}, rb.KPIs[2:]...)
+	for _, tc := range []struct {
+		name string
+		rb   *rules.Rulebook
+		want string
+	}{
+		{"fewer", &fewer, "the example's 15 KPIs, not 14"},
+		{"another order", &swapped, "KPI-02 where KPI-01 was expected"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := newI64Bound(tc.rb, data)
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}
