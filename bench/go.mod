@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/kpicredit/kpicredit v0.0.0
 	github.com/shopspring/decimal v1.6.0
+	github.com/stretchr/testify v1.12.1
 )
 
 require (

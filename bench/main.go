@@ -1,16 +1,34 @@
-// Command bench measures kpicredit on the example contract scaled up, and
+// Command bench measures kpicredit against the targets of its performance
+// issue, side by side in one run, on the example contract scaled up
+// (runner/testdata/bench/rules.yaml, which peer.sql implements), and
 // compares it with the peer a data analyst would reach for: the same
-// baseline credits computed by a SQL query in DuckDB over the same Parquet
-// data.
+// credits computed by SQL in DuckDB over the same Parquet data.
 //
-//	cd bench && go run . [-lots 21] [-months 120] [-sweep 1000]
+//	npm ci --prefix tools/duckdb          # once, from the repository root
+//	cd bench && go run .                  # every part, as bench/README.md reports
+//	cd bench && go run . -parts baseline -sizes 21
+//	cd bench && go run . -h               # the parts and flags
 //
-// It builds the kpicredit command, generates the data, and times (a) the
-// baseline run end to end, Parquet in and out; (b) a sweep of -sweep values
-// of KPI-07's target; (c) peer.sql in DuckDB (node ../tools/duckdb, after
-// npm ci --prefix ../tools/duckdb). It checks that (a) and (c) agree to the
-// penny on every lot-month and prints rows per second and the ratios, all
-// from this one run.
+// It builds the kpicredit command and generates the data with the
+// example's generator. Each command is timed as a whole process: wall
+// time, CPU time and peak resident memory (by /usr/bin/time -v where it
+// exists). The parts:
+//
+//   - baseline: kpicredit's default run (Parquet in and out) against
+//     peer.sql, which writes its per-lot-month and per-KPI results to
+//     Parquet too, at each of -sizes lots; both outputs are checked to agree
+//     to the penny. The peer's start-up (node, DuckDB, SELECT 1) is timed on
+//     its own.
+//   - sweeps: kpicredit sweeps of KPI-07's target (-sweeps values), and
+//     -scenarios scenarios that each change every KPI's target.
+//   - peer-sweep: peer_sweep.sql, one cross join of -peer-sweeps values
+//     with the data, beside kpicredit's sweep of the same values, checked
+//     value by value.
+//   - int64: the lower bound, the same per-KPI-month arithmetic on plain
+//     int64s (int64.go) over the first of -sweeps values, checked against
+//     kpicredit's sweep value by value.
+//
+// It ends with a table of every figure against its target.
 //
 //	cd bench && go run . -events [-lots 28] [-months 120] [-keep DIR]
 //
@@ -20,159 +38,152 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
+	"slices"
+	"strconv"
 	"strings"
-	"syscall"
-	"time"
-
-	"github.com/kpicredit/kpicredit/examples/aasc"
-	"github.com/kpicredit/kpicredit/rules"
 )
 
+// parts lists the parts in the order they run, with what each measures.
+var parts = []struct{ name, what string }{
+	{"baseline", "kpicredit run vs the DuckDB peer, Parquet in and out, at -sizes lots; the peer's start-up"},
+	{"sweeps", "kpicredit sweeps of -sweeps values of KPI-07's target; -scenarios scenarios changing every KPI"},
+	{"peer-sweep", "peer_sweep.sql (one cross join) at -peer-sweeps values beside kpicredit's sweep of them"},
+	{"int64", "the int64 lower bound over the first -sweeps sweep, against kpicredit's"},
+}
+
+// config is what the flags ask for.
+type config struct {
+	parts      []string
+	sizes      []int // lots, for the baseline
+	lots       int   // lots for the sweeps, the peer's sweeps and the int64 bound
+	months     int
+	sweeps     []int // values in kpicredit's sweeps of KPI-07's target
+	scenarios  int   // scenarios that each change every KPI
+	peerSweeps []int // values in the peer's sweeps
+	keep       string
+}
+
 func main() {
-	lots := flag.Int("lots", 21, "lots (28 with -events)")
-	months := flag.Int("months", 120, "months")
-	sweep := flag.Int("sweep", 1000, "values in the sweep (b)")
-	eventsMode := flag.Bool("events", false, "time the aggregation of the example's event files instead (see events.go)")
+	var cfg config
+	partsFlag := flag.String("parts", "baseline,sweeps,peer-sweep,int64", "the parts to run, comma-separated")
+	sizes := flag.String("sizes", "21,84,336", "baseline: lots at each size, comma-separated")
+	flag.IntVar(&cfg.lots, "lots", 21, "sweeps, peer-sweep, int64: lots")
+	flag.IntVar(&cfg.months, "months", 120, "months of data")
+	sweeps := flag.String("sweeps", "1000,3000", "sweeps: values of KPI-07's target in each sweep, comma-separated")
+	flag.IntVar(&cfg.scenarios, "scenarios", 1000, "sweeps: scenarios that each change every KPI's target (0: none)")
+	peerSweeps := flag.String("peer-sweeps", "100,300", "peer-sweep: values in each of the peer's sweeps, comma-separated")
+	flag.StringVar(&cfg.keep, "keep", "", "write the data and every output into this directory and keep them")
+	eventsMode := flag.Bool("events", false, "time the aggregation of the example's event files instead (-lots defaults to 28; see events.go)")
 	child := flag.String("aggregate", "", "internal: aggregate the event files in this directory")
-	keep := flag.String("keep", "", "with -events: write the event files into this directory and keep them")
+	flag.Usage = usage
 	flag.Parse()
-	lotsSet := false
-	flag.Visit(func(f *flag.Flag) { lotsSet = lotsSet || f.Name == "lots" })
-	if *eventsMode && !lotsSet {
-		*lots = 28
+	if *eventsMode || *child != "" {
+		runEventsMode(cfg, *child)
+		return
 	}
 	var err error
-	switch {
-	case *child != "":
-		runAggregate(*child, *lots, *months)
-	case *eventsMode:
-		err = runEvents(*lots, *months, *keep)
-	default:
-		err = run(*lots, *months, *sweep)
+	if cfg.parts, err = partList(*partsFlag); err == nil {
+		if cfg.sizes, err = ints("-sizes", *sizes); err == nil {
+			if cfg.sweeps, err = ints("-sweeps", *sweeps); err == nil {
+				cfg.peerSweeps, err = ints("-peer-sweeps", *peerSweeps)
+			}
+		}
+	}
+	if err == nil && flag.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", flag.Arg(0))
 	}
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-// measurement is one timed command.
-type measurement struct {
-	wall   time.Duration
-	maxRSS int64 // bytes
-	out    []byte
+func usage() {
+	w := flag.CommandLine.Output()
+	fmt.Fprintln(w, "usage: go run . [flags]   (from bench/, after npm ci --prefix ../tools/duckdb)")
+	fmt.Fprintln(w, "\nParts (-parts; by default all of them, in this order):")
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %-11s %s\n", p.name, p.what)
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	flag.PrintDefaults()
 }
 
-func run(lots, months, sweep int) error {
-	dir, err := os.MkdirTemp("", "kpicredit-bench-")
+func partList(s string) ([]string, error) {
+	var out []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if !slices.ContainsFunc(parts, func(p struct{ name, what string }) bool { return p.name == name }) {
+			return nil, fmt.Errorf("-parts: no part %q (see -h)", name)
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+func ints(flagName, s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive number", flagName, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// run builds kpicredit and runs each part asked for, then prints the
+// table of results.
+func run(cfg config) error {
+	b, err := newBench(cfg)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "kpicredit")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/kpicredit")
-	build.Dir = ".." // the kpicredit module, with its own dependencies
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	data, rulesPath, sweepPath, err := prepare(dir, lots, months, sweep)
-	if err != nil {
-		return err
-	}
-	kpiMonths := lots * months * 15
-	fmt.Printf("machine: %s, %d cores, %s\n", cpuModel(), runtime.NumCPU(), runtime.Version())
-	fmt.Printf("data: %d lots x %d months x 15 KPIs = %d KPI-months (%d lot-months)\n\n", lots, months, kpiMonths, lots*months)
-
-	a, err := timed(bin, "run", "--rules", rulesPath, "--data", data, "--out", filepath.Join(dir, "a"), "--quiet")
-	if err != nil {
-		return fmt.Errorf("(a): %w", err)
-	}
-	report("(a) kpicredit baseline, end to end", a, kpiMonths)
-	b, err := timed(bin, "run", "--rules", rulesPath, "--data", data, "--scenario", sweepPath, "--out", filepath.Join(dir, "b"), "--quiet")
-	if err != nil {
-		return fmt.Errorf("(b): %w", err)
-	}
-	report(fmt.Sprintf("(b) kpicredit sweep of %d scenarios", sweep), b, kpiMonths*(sweep+1))
-	return peer(dir, data, a, kpiMonths)
-}
-
-// benchRules is the example contract as it stood before amendments,
-// measurement periods and triggers: the rules peer.sql implements.
-const benchRules = "../runner/testdata/bench/rules.yaml"
-
-// prepare writes the scaled data as Parquet, the rulebook without its own
-// scenarios (so (a) is the baseline alone) and the sweep's scenario file.
-func prepare(dir string, lots, months, sweep int) (data, rulesPath, sweepPath string, err error) {
-	rb, err := rules.Load(benchRules, nil)
-	if err != nil {
-		return "", "", "", err
-	}
-	csv, _, err := aasc.Generate(aasc.Config{Seed: 1, Start: *rb.Start, Months: months, Lots: lots})
-	if err != nil {
-		return "", "", "", err
-	}
-	var pq bytes.Buffer
-	if err := aasc.ToParquet(csv, &pq); err != nil {
-		return "", "", "", err
-	}
-	data = filepath.Join(dir, "data.parquet")
-	if err := os.WriteFile(data, pq.Bytes(), 0o644); err != nil {
-		return "", "", "", err
-	}
-	src, err := os.ReadFile(benchRules)
-	if err != nil {
-		return "", "", "", err
-	}
-	base, _, _ := strings.Cut(string(src), "\nscenarios:")
-	rulesPath = filepath.Join(dir, "rules.yaml")
-	if err := os.WriteFile(rulesPath, []byte(base+"\n"), 0o644); err != nil {
-		return "", "", "", err
-	}
-	// KPI-07's target from 0.9000 up in steps of 0.0001: sweep values.
-	to := fmt.Sprintf("%.4f", 0.9+float64(sweep-1)*0.0001)
-	sweepPath = filepath.Join(dir, "sweep.yaml")
-	spec := fmt.Sprintf("id: notice-target\nsweep: {kpi: KPI-07, field: target, from: 0.9000, to: %s, step: 0.0001}\n", to)
-	return data, rulesPath, sweepPath, os.WriteFile(sweepPath, []byte(spec), 0o644)
-}
-
-// timed runs a command and measures its wall time and peak memory.
-func timed(name string, args ...string) (measurement, error) {
-	cmd := exec.Command(name, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	m := measurement{wall: time.Since(start), out: stdout.Bytes()}
-	if err != nil {
-		return m, fmt.Errorf("%s: %v\n%s", filepath.Base(name), err, stderr.String())
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.maxRSS = ru.Maxrss * 1024
-	}
-	return m, nil
-}
-
-func report(what string, m measurement, kpiMonths int) {
-	fmt.Printf("%-44s %8.2f s  %12.0f KPI-months/s  peak %5d MB\n", what, m.wall.Seconds(),
-		float64(kpiMonths)/m.wall.Seconds(), m.maxRSS>>20)
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
+	defer b.close()
+	b.machine()
+	for _, p := range cfg.parts {
+		var err error
+		switch p {
+		case "baseline":
+			err = b.baseline()
+		case "sweeps":
+			err = b.sweeps()
+		case "peer-sweep":
+			err = b.peerSweeps()
+		case "int64":
+			err = b.int64Bound()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
 		}
 	}
-	return runtime.GOARCH
+	b.summary()
+	return nil
+}
+
+// runEventsMode runs -events (or its child, -aggregate) and exits.
+func runEventsMode(cfg config, child string) {
+	lotsSet := false
+	flag.Visit(func(f *flag.Flag) { lotsSet = lotsSet || f.Name == "lots" })
+	if !lotsSet {
+		cfg.lots = 28
+	}
+	if child != "" {
+		runAggregate(child, cfg.lots, cfg.months)
+	}
+	if err := runEvents(cfg.lots, cfg.months, cfg.keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
 }

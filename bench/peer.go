@@ -6,118 +6,147 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
+	"os/exec"
 	"strings"
-
-	"github.com/kpicredit/kpicredit/internal/pq"
-	"github.com/shopspring/decimal"
 )
 
-// peer times peer.sql in DuckDB over the same Parquet data and checks that
-// its credits and earn-back agree with (a)'s credits.csv on every
-// lot-month, to the penny.
-func peer(dir, data string, a measurement, kpiMonths int) error {
-	sql, err := os.ReadFile("peer.sql")
-	if err != nil {
-		return fmt.Errorf("(c): %w", err)
-	}
+// The DuckDB peer: SQL scripts run by tools/duckdb/query.mjs (node and
+// @duckdb/node-api), timed as a whole process, and the untimed queries
+// that check their outputs against kpicredit's.
+
+const queryJS = "../tools/duckdb/query.mjs"
+
+// duckdbReady reports whether DuckDB is installed for node.
+func duckdbReady() error {
 	if _, err := os.Stat("../tools/duckdb/node_modules/@duckdb/node-api"); err != nil {
-		return fmt.Errorf("(c): DuckDB is not installed: npm ci --prefix ../tools/duckdb")
-	}
-	query := strings.ReplaceAll(string(sql), "__DATA__", data)
-	c, err := timed("node", "../tools/duckdb/query.mjs", query)
-	if err != nil {
-		return fmt.Errorf("(c): %w", err)
-	}
-	report("(c) DuckDB peer, the same baseline in SQL", c, kpiMonths)
-	got, err := peerRows(c.out)
-	if err != nil {
-		return err
-	}
-	want, err := engineRows(filepath.Join(dir, "a", "credits.parquet"))
-	if err != nil {
-		return err
-	}
-	agree, differ := 0, 0
-	for k, w := range want {
-		if g, ok := got[k]; ok && g == w {
-			agree++
-		} else {
-			if differ < 5 {
-				fmt.Printf("    differs: %s: kpicredit %s, DuckDB %s\n", k, w, got[k])
-			}
-			differ++
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			differ++ // a lot-month only DuckDB has
-		}
-	}
-	fmt.Printf("\n(a) and (c) agree to the penny on %d of %d lot-months\n", agree, len(want))
-	fmt.Printf("ratio kpicredit/DuckDB (baseline, wall time): %.2f\n", a.wall.Seconds()/c.wall.Seconds())
-	if differ > 0 {
-		return fmt.Errorf("(a) and (c) disagree on %d lot-months", differ)
+		return fmt.Errorf("DuckDB is not installed: npm ci --prefix ../tools/duckdb")
 	}
 	return nil
 }
 
-// peerRows reads DuckDB's rows: provider, region, month, credits, earn_back.
-func peerRows(out []byte) (map[string]string, error) {
-	rows := map[string]string{}
+// peerScript reads a SQL script of bench/ and fills in its placeholders
+// (old, new pairs).
+func peerScript(name string, oldnew ...string) (string, error) {
+	sql, err := os.ReadFile(name)
+	if err != nil {
+		return "", err
+	}
+	return strings.NewReplacer(oldnew...).Replace(string(sql)), nil
+}
+
+// duckQuery runs SQL in DuckDB, untimed, and returns each statement's
+// rows: column name to value, numbers as exact text.
+func duckQuery(sql ...string) ([][]map[string]any, error) {
+	cmd := exec.Command("node", append([]string{queryJS}, sql...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("node query.mjs: %v: %s", err, stderr.String())
+	}
+	var res [][]map[string]any
+	var rows []map[string]any
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<24)
 	for sc.Scan() {
 		if sc.Text() == "" {
+			res, rows = append(res, rows), nil
 			continue
 		}
 		var r map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("(c): %q: %w", sc.Text(), err)
+			return nil, fmt.Errorf("query.mjs printed %q: %w", sc.Text(), err)
 		}
-		month := fmt.Sprint(r["month"])
-		if len(month) > 7 {
-			month = month[:7]
-		}
-		key := fmt.Sprintf("%v / %v / %s", r["provider"], r["region"], month)
-		rows[key] = money(fmt.Sprint(r["credits"])) + " " + money(fmt.Sprint(r["earn_back"]))
+		rows = append(rows, r)
 	}
-	return rows, sc.Err()
+	return res, sc.Err()
 }
 
-// engineRows reads the baseline's credits and earn-back from credits.parquet.
-func engineRows(path string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+func duckdbVersion() string {
+	res, err := duckQuery("SELECT version() AS v")
+	if err != nil || len(res) == 0 || len(res[0]) == 0 {
+		return "?"
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	rows := map[string]string{}
-	err = pq.ReadTable(f, st.Size(), func(header []string) error {
-		for i, h := range header {
-			col[h] = i
-		}
-		return nil
-	}, func(_ int64, r []string) error {
-		if r[col["scenario"]] == "baseline" {
-			key := r[col["provider"]] + " / " + r[col["region"]] + " / " + r[col["month"]]
-			rows[key] = money(r[col["credits"]]) + " " + money(r[col["earn_back"]])
-		}
-		return nil
-	})
-	return rows, err
+	return fmt.Sprint(res[0][0]["v"])
 }
 
-// money writes an amount with two places, so that both sides compare as text.
-func money(s string) string {
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return s
+// A check compares the rows of a kpicredit table with the peer's: both
+// are read by DuckDB and fully joined on the keys; each column counts
+// the rows where the two differ.
+type check struct {
+	what       string // "lot-months"
+	kpicredit  string // SELECT over kpicredit's table: the keys, then the columns
+	peer       string // SELECT over the peer's
+	keys, cols []string
+}
+
+// run counts the rows, the rows only one side has and the rows each
+// column differs in, and prints up to five rows that differ.
+func (c check) run() (rows int, err error) {
+	var counts []string
+	for _, col := range c.cols {
+		counts = append(counts, fmt.Sprintf("count(*) FILTER (WHERE k.%s IS DISTINCT FROM p.%s) AS %s", col, col, col))
 	}
-	return d.StringFixed(2)
+	var differ []string
+	for _, col := range c.cols {
+		differ = append(differ, fmt.Sprintf("k.%s IS DISTINCT FROM p.%s", col, col))
+	}
+	join := fmt.Sprintf("WITH k AS (%s), p AS (%s) SELECT %%s FROM k FULL JOIN p USING (%s)",
+		c.kpicredit, c.peer, strings.Join(c.keys, ", "))
+	one := c.keys[len(c.keys)-1]
+	sums := fmt.Sprintf(join, fmt.Sprintf("count(*) AS n, count(*) FILTER (WHERE k.%s IS NULL OR p.%s IS NULL) AS unmatched, %s",
+		one, one, strings.Join(counts, ", ")))
+	sample := fmt.Sprintf(join, "*") + fmt.Sprintf(" WHERE k.%s IS NULL OR p.%s IS NULL OR %s LIMIT 5", one, one,
+		strings.Join(differ, " OR "))
+	res, err := duckQuery(sums, sample)
+	if err != nil {
+		return 0, err
+	}
+	r := res[0][0]
+	var bad []string
+	for _, col := range append([]string{"unmatched"}, c.cols...) {
+		if r[col] != "0" {
+			bad = append(bad, fmt.Sprintf("%s in %v", col, r[col]))
+		}
+	}
+	if len(bad) > 0 {
+		for _, row := range res[1] {
+			fmt.Printf("    differs: %v\n", row)
+		}
+		return 0, fmt.Errorf("kpicredit and the peer disagree on %s: %s of %v", c.what, strings.Join(bad, ", "), r["n"])
+	}
+	fmt.Sscan(fmt.Sprint(r["n"]), &rows)
+	return rows, nil
+}
+
+// checkBaseline checks the peer's credits.parquet and kpi_results.parquet
+// against kpicredit's baseline, to the penny.
+func checkBaseline(kOut, pOut string) (lotMonths, kpiMonths int, err error) {
+	lm := check{what: "lot-months", keys: []string{"provider", "region", "month"},
+		cols: []string{"charge", "credits_before_cap", "credits", "earn_back", "net"}}
+	lm.kpicredit = fmt.Sprintf("SELECT provider, region, month, %s FROM read_parquet('%s/credits.parquet') WHERE scenario = 'baseline'",
+		strings.Join(lm.cols, ", "), kOut)
+	lm.peer = fmt.Sprintf("SELECT * FROM read_parquet('%s/credits.parquet')", pOut)
+	if lotMonths, err = lm.run(); err != nil {
+		return 0, 0, err
+	}
+	km := check{what: "KPI-months", keys: []string{"provider", "region", "month", "kpi"},
+		cols: []string{"status", "streak", "amount", "credit", "earn_back"}}
+	km.kpicredit = fmt.Sprintf("SELECT provider, region, month, kpi, %s FROM read_parquet('%s/kpi_results.parquet') WHERE scenario = 'baseline'",
+		strings.Join(km.cols, ", "), kOut)
+	km.peer = fmt.Sprintf("SELECT * FROM read_parquet('%s/kpi_results.parquet')", pOut)
+	kpiMonths, err = km.run()
+	return lotMonths, kpiMonths, err
+}
+
+// checkSweep checks the peer's sweep.parquet against kpicredit's sweep:
+// each value's total credits and earn-back (comparison.parquet summed
+// over the lots and KPIs).
+func checkSweep(kOut, pOut string) (values int, err error) {
+	c := check{what: "sweep values", keys: []string{"target"}, cols: []string{"credits", "earn_back"}}
+	c.kpicredit = fmt.Sprintf(`SELECT CAST(split_part(scenario, '=', 2) AS DECIMAL(18,5)) AS target,
+		sum(scenario_credits) AS credits, sum(scenario_earn_back) AS earn_back
+		FROM read_parquet('%s/comparison.parquet') GROUP BY scenario`, kOut)
+	c.peer = fmt.Sprintf("SELECT target, credits, earn_back FROM read_parquet('%s/sweep.parquet')", pOut)
+	return c.run()
 }

@@ -1,13 +1,24 @@
 -- bench/peer.sql — the example contract's BASELINE service credits, in DuckDB SQL.
 --
--- A hand-written peer of kpicredit for examples/aasc/rules.yaml (15 KPIs, the
--- `property` service area, a 7.5% monthly cap, a 5% projected annual cap and
--- KPI-06's earn-back), with no relief. The harness replaces the data path
--- placeholder with the Parquet file written by `go run ./examples/aasc/gen`.
+-- A hand-written peer of kpicredit for runner/testdata/bench/rules.yaml, the
+-- example contract before terms over time (15 KPIs, the `property` service
+-- area, a 7.5% monthly cap, a 5% projected annual cap and KPI-06's
+-- earn-back), with no relief. The harness replaces the placeholders: the
+-- data path (the Parquet file `go run ./examples/aasc/gen` writes) and the
+-- output directory. peer_sweep.sql is the same query over a sweep of
+-- KPI-07's target.
 --
--- Result: provider, region, month (DATE), credits (after the monthly and
--- annual caps, before earn-back) and earn_back (<= 0), both DECIMAL(18,2),
--- one row per lot-month, ordered by provider, region, month.
+-- Result: two Parquet files in the directory __OUT__, as kpicredit's default
+-- run writes its own (money DECIMAL(18,2), month the DATE of its first day):
+--   credits.parquet      one row per lot-month, ordered by provider, region,
+--                        month: charge, credits_before_cap, credits (after
+--                        the monthly and annual caps, before earn-back),
+--                        earn_back (<= 0) and net;
+--   kpi_results.parquet  one row per lot-month-KPI, ordered by provider,
+--                        region, month, kpi: status, streak (0 unless
+--                        failed), amount (before caps; an area KPI's share),
+--                        credit (after both caps) and earn_back.
+-- The pipeline runs once, into a temporary table both files are copied from.
 --
 -- Exactness. DuckDB's DECIMAL / DECIMAL is a DOUBLE, so nothing here divides
 -- decimals. Instead:
@@ -41,6 +52,8 @@
 --   acap      the month's total after both caps, spread once over the amounts
 --             before caps by largest remainder
 --   eb        KPI-06's earn-back (50% of its pool after 3 met months running)
+--   peer      the temporary table: one row per lot-month-KPI
+CREATE TEMP TABLE peer AS
 WITH RECURSIVE
 -- ---------------------------------------------------------------------------
 -- The data. keys: [provider, region]; charge: monthly_charge (money, 2 places).
@@ -57,24 +70,25 @@ src AS (
 --   dir: 'H' higher is better, 'L' lower is better (KPI-05)
 --   min_vol: min_volume (NULL: none; a 0 denominator is then not measured)
 --   target, serious, severe, critical: the target and the level bounds
+--   floor: a sliding scheme's floor (its span is |target - floor|)
 -- ---------------------------------------------------------------------------
-kdef(kpi, dir, min_vol, target, serious, severe, critical) AS (
+kdef(kpi, dir, min_vol, target, serious, severe, critical, floor) AS (
     VALUES
-    ( 1, 'H', 20,  0.99, 0.98, 0.97, 0.96),  -- KPI-01 emergency defects 24h (points, area, esc 1/1.5/2)
-    ( 2, 'H', 20,  0.95, 0.90, NULL, NULL),  -- KPI-02 urgent defects 5d     (points, area)
-    ( 3, 'H', 20,  0.90, 0.80, NULL, NULL),  -- KPI-03 routine defects 20d   (points, area)
-    ( 4, 'H', 50,  0.98, 0.95, NULL, NULL),  -- KPI-04 HHSRS inspections (not in Scotland; % of charge)
-    ( 5, 'L', 30,  21,   28,   35,   NULL),  -- KPI-05 average nights in IA  (lower; per_shortfall whole nights)
-    ( 6, 'H', NULL,0.95, 0.90, NULL, NULL),  -- KPI-06 transport (fixed, esc 1/1.5/2, earn-back 50% after 3)
-    ( 7, 'H', 10,  0.95, 0.90, 0.80, NULL),  -- KPI-07 5 days' notice of a move (sliding 2%, floor 0.75)
-    ( 8, 'H', 10,  0.90, 0.80, NULL, NULL),  -- KPI-08 complaints (points x 2500)
-    ( 9, 'H', 20,  0.99, 0.98, 0.97, 0.96),  -- KPI-09 incidents reported (% of charge, esc 1/1.25/1.5)
-    (10, 'H', 10,  1,    0.95, NULL, 0.90),  -- KPI-10 safeguarding (fixed; no severe level)
-    (11, 'H', NULL,1,    0.90, NULL, NULL),  -- KPI-11 data returns (fixed)
-    (12, 'H', NULL,0.99, 0.98, 0.97, 0.96),  -- KPI-12 safety certificates (per_shortfall 1% per 0.01)
-    (13, 'H', 20,  0.95, 0.90, NULL, NULL),  -- KPI-13 inductions (points x 2500)
-    (14, 'H', 50,  0.97, 0.93, NULL, NULL),  -- KPI-14 welfare visits (points x 2500)
-    (15, 'H', 100, 0.90, NULL, NULL, NULL)   -- KPI-15 helpline (sliding 2%, floor 0.70)
+    ( 1, 'H', 20,  0.99, 0.98, 0.97, 0.96, NULL),  -- KPI-01 emergency defects 24h (points, area, esc 1/1.5/2)
+    ( 2, 'H', 20,  0.95, 0.90, NULL, NULL, NULL),  -- KPI-02 urgent defects 5d     (points, area)
+    ( 3, 'H', 20,  0.90, 0.80, NULL, NULL, NULL),  -- KPI-03 routine defects 20d   (points, area)
+    ( 4, 'H', 50,  0.98, 0.95, NULL, NULL, NULL),  -- KPI-04 HHSRS inspections (not in Scotland; % of charge)
+    ( 5, 'L', 30,  21,   28,   35,   NULL, NULL),  -- KPI-05 average nights in IA  (lower; per_shortfall whole nights)
+    ( 6, 'H', NULL,0.95, 0.90, NULL, NULL, NULL),  -- KPI-06 transport (fixed, esc 1/1.5/2, earn-back 50% after 3)
+    ( 7, 'H', 10,  0.95, 0.90, 0.80, NULL, 0.75),  -- KPI-07 5 days' notice of a move (sliding 2%, floor 0.75)
+    ( 8, 'H', 10,  0.90, 0.80, NULL, NULL, NULL),  -- KPI-08 complaints (points x 2500)
+    ( 9, 'H', 20,  0.99, 0.98, 0.97, 0.96, NULL),  -- KPI-09 incidents reported (% of charge, esc 1/1.25/1.5)
+    (10, 'H', 10,  1,    0.95, NULL, 0.90, NULL),  -- KPI-10 safeguarding (fixed; no severe level)
+    (11, 'H', NULL,1,    0.90, NULL, NULL, NULL),  -- KPI-11 data returns (fixed)
+    (12, 'H', NULL,0.99, 0.98, 0.97, 0.96, NULL),  -- KPI-12 safety certificates (per_shortfall 1% per 0.01)
+    (13, 'H', 20,  0.95, 0.90, NULL, NULL, NULL),  -- KPI-13 inductions (points x 2500)
+    (14, 'H', 50,  0.97, 0.93, NULL, NULL, NULL),  -- KPI-14 welfare visits (points x 2500)
+    (15, 'H', 100, 0.90, NULL, NULL, NULL, 0.70)   -- KPI-15 helpline (sliding 2%, floor 0.70)
 ),
 kdef16 AS (
     -- decimal literals -> exact integers in 10^-16 (DECIMAL x integer is exact)
@@ -82,7 +96,8 @@ kdef16 AS (
            CAST(CAST(target   AS DECIMAL(20,2)) * 10000000000000000 AS HUGEINT) AS t16,
            CAST(CAST(serious  AS DECIMAL(20,2)) * 10000000000000000 AS HUGEINT) AS b2,
            CAST(CAST(severe   AS DECIMAL(20,2)) * 10000000000000000 AS HUGEINT) AS b3,
-           CAST(CAST(critical AS DECIMAL(20,2)) * 10000000000000000 AS HUGEINT) AS b4
+           CAST(CAST(critical AS DECIMAL(20,2)) * 10000000000000000 AS HUGEINT) AS b4,
+           CAST(CAST(floor    AS DECIMAL(20,2)) * 10000000000000000 AS HUGEINT) AS f16
     FROM kdef
 ),
 -- ---------------------------------------------------------------------------
@@ -123,6 +138,7 @@ obs AS (
 -- ---------------------------------------------------------------------------
 measured AS (
     SELECT o.*, k.dir, k.t16, k.b2, k.b3, k.b4,
+           abs(k.t16 - k.f16) AS span16,  -- a sliding scheme's span, 10^-16 (NULL for others)
            CASE WHEN o.applies AND o.den > 0
                      AND (k.min_vol IS NULL OR o.den >= k.min_vol)
                 THEN (2 * o.num * CAST(10000000000000000 AS HUGEINT) + o.den) // (2 * o.den)
@@ -205,9 +221,10 @@ quoted AS (
              WHEN kpi = 5  THEN charge_p * 25 * (short16 // CAST(10000000000000000 AS HUGEINT))
              -- KPI-06 fixed {minor 10000, serious 30000} x escalation
              WHEN kpi = 6  THEN (CASE lvl WHEN 1 THEN 1000000 ELSE 3000000 END) * m100
-             -- KPI-07 sliding: charge x 2% x min(1, shortfall / |0.95 - 0.75|)
-             WHEN kpi = 7  THEN CASE WHEN short16 >= 2000000000000000 THEN charge_p * 2
-                                     ELSE charge_p * short16 END
+             -- KPI-07, KPI-15 sliding: charge x 2% x min(1, shortfall / span),
+             --   span = |target - floor| (0.95 - 0.75 and 0.90 - 0.70)
+             WHEN kpi IN (7, 15) THEN CASE WHEN short16 >= span16 THEN charge_p * 2
+                                           ELSE charge_p * 2 * short16 END
              -- KPI-08 points {minor 4, serious 10} x point_value 2500.00
              WHEN kpi = 8  THEN (CASE lvl WHEN 1 THEN 4 ELSE 10 END) * 250000
              -- KPI-09 percent_of_charge {0.5, 1, 2, 3} x escalation
@@ -222,20 +239,17 @@ quoted AS (
              WHEN kpi = 13 THEN (CASE lvl WHEN 1 THEN 3 ELSE 8 END) * 250000
              -- KPI-14 points {minor 4, serious 10} x 2500.00
              WHEN kpi = 14 THEN (CASE lvl WHEN 1 THEN 4 ELSE 10 END) * 250000
-             -- KPI-15 sliding: charge x 2% x min(1, shortfall / |0.90 - 0.70|)
-             WHEN kpi = 15 THEN CASE WHEN short16 >= 2000000000000000 THEN charge_p * 2
-                                     ELSE charge_p * short16 END
         END AS a,
         CAST(CASE kpi
              WHEN 4  THEN 1000                          -- pct in tenths / 100
              WHEN 5  THEN 10000                         -- 0.25 = 25/100, / 100
              WHEN 6  THEN 100                           -- m100
-             WHEN 7  THEN CASE WHEN short16 >= 2000000000000000 THEN 100
-                               ELSE 10 * 10000000000000000 END   -- 2/(100 x 0.2) = 1/10
+             WHEN 7  THEN CASE WHEN short16 >= span16 THEN 100
+                               ELSE 100 * span16 END    -- % / 100, shortfall / span
              WHEN 9  THEN 100000                        -- tenths x m100 / 100
              WHEN 12 THEN 10000000000000000             -- shortfall in 10^-16
-             WHEN 15 THEN CASE WHEN short16 >= 2000000000000000 THEN 100
-                               ELSE 10 * 10000000000000000 END
+             WHEN 15 THEN CASE WHEN short16 >= span16 THEN 100
+                               ELSE 100 * span16 END
              ELSE 1 END AS HUGEINT) AS b
     FROM esc
 ),
@@ -285,7 +299,7 @@ area_share AS (
 ),
 -- the 15 amounts before caps
 amounts AS (
-    SELECT p.provider, p.region, p.month, p.d, p.charge_p, p.kpi, p.lvl, p.met_run,
+    SELECT p.provider, p.region, p.month, p.d, p.charge_p, p.kpi, p.lvl, p.streak, p.met_run,
            CASE WHEN p.kpi IN (1, 2, 3) THEN s.share_p ELSE p.amt_p END AS amount_p
     FROM priced p LEFT JOIN area_share s USING (provider, region, month, kpi)
 ),
@@ -348,7 +362,7 @@ a_split AS (
     FROM m_tot m JOIN ywalk y USING (provider, region, month)
 ),
 acap AS (
-    SELECT provider, region, month, kpi, lvl, met_run, credits_p,
+    SELECT provider, region, month, kpi, lvl, streak, met_run, charge_p, before_p, amount_p, credits_p,
            CASE WHEN before_p <= credits_p THEN amount_p
                 ELSE fl + CASE WHEN row_number() OVER (PARTITION BY provider, region, month ORDER BY rem DESC, kpi)
                                     <= credits_p - sum(fl) OVER (PARTITION BY provider, region, month)
@@ -378,8 +392,36 @@ eb AS (
                 ELSE 0 END AS eb_p
     FROM eb_mark
 )
-SELECT y.provider, y.region, y.month,
-       CAST(CAST(y.credits_p AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) AS credits,
-       CAST(CAST(e.eb_p      AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) AS earn_back
-FROM ywalk y JOIN eb e USING (provider, region, month)
-ORDER BY provider, region, month;
+-- one row per lot-month-KPI, the lot-month's figures repeated on each
+SELECT a.provider, a.region, a.month, a.kpi, a.lvl,
+       CASE WHEN a.lvl > 0 THEN a.streak ELSE 0 END AS streak,
+       a.amount_p, a.credit_p, CASE WHEN a.kpi = 6 THEN e.eb_p ELSE 0 END AS kpi_eb_p,
+       a.charge_p, a.before_p, a.credits_p, e.eb_p
+FROM acap a JOIN eb e USING (provider, region, month);
+
+CREATE MACRO pounds(p) AS CAST(CAST(p AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2));
+
+COPY (
+    SELECT provider, region, month,
+           pounds(any_value(charge_p))             AS charge,
+           pounds(any_value(before_p))             AS credits_before_cap,
+           pounds(any_value(credits_p))            AS credits,
+           pounds(any_value(eb_p))                 AS earn_back,
+           pounds(any_value(credits_p + eb_p))     AS net
+    FROM peer GROUP BY provider, region, month
+    ORDER BY provider, region, month
+) TO '__OUT__/credits.parquet' (FORMAT PARQUET);
+
+COPY (
+    SELECT provider, region, month,
+           'KPI-' || lpad(CAST(kpi AS VARCHAR), 2, '0') AS kpi,
+           CASE lvl WHEN -2 THEN 'not_applicable' WHEN -1 THEN 'not_measured' WHEN 0 THEN 'met'
+                    WHEN 1 THEN 'minor' WHEN 2 THEN 'serious' WHEN 3 THEN 'severe'
+                    ELSE 'critical' END AS status,
+           streak,
+           pounds(amount_p) AS amount,
+           pounds(credit_p) AS credit,
+           pounds(kpi_eb_p) AS earn_back
+    FROM peer
+    ORDER BY provider, region, month, kpi
+) TO '__OUT__/kpi_results.parquet' (FORMAT PARQUET);
