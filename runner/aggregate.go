@@ -222,8 +222,8 @@ func (t *lotSum) total() RunTotal {
 
 // kpiSum adds up one KPI's months of a lot, as KPITotal holds them.
 type kpiSum struct {
-	id                               string
-	beforeCap, credits, earnBack     sum
+	id                                  string
+	beforeCap, credits, earnBack        sum
 	failures, met, notMeasured, excused int
 }
 

@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"internal/randbook":   {"credits", "engine", "rules"},
 	"internal/duckdbtest": {},
 	"input":               {"internal/pq", "kpi", "limits", "rules"},
-	"runner":              {"credits", "engine", "input", "internal/par", "kpi", "limits", "money", "rules"},
+	"runner":              {"credits", "engine", "fixed", "input", "internal/par", "kpi", "limits", "money", "rules"},
 	"report":              {"input", "money", "rules", "runner"},
 	"output":              {"credits", "curves", "engine", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "kpi", "money", "rules"},
