@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -128,6 +129,57 @@ func TestRunCancelledMidway(t *testing.T) {
 			}
 			_, err := runner.Run(ctx, job)
 			require.ErrorIs(t, err, context.Canceled)
+		})
+	}
+}
+
+// EachComparison gives, run by run, what Comparisons lists, for the runs
+// asked for only, and stops at fn's first error.
+func TestEachComparison(t *testing.T) {
+	job := sweepJob(t)
+	res, err := runner.Run(t.Context(), job)
+	require.NoError(t, err)
+	all := res.Comparisons()
+	text := func(c *runner.Comparison) string {
+		return fmt.Sprintf("%s %v %s %s %s %s %d %d %s %s %s %s", c.Scenario, c.Lot, c.KPI, figure(c.Baseline), figure(c.Credit),
+			figure(c.Difference), c.BaselineFailures, c.Failures, figure(c.BaselineBeforeCap), figure(c.BeforeCap),
+			figure(c.BaselineEarnBack), figure(c.EarnBack))
+	}
+	stop := errors.New("stop")
+	for _, tc := range []struct {
+		name  string
+		runs  []*runner.ScenarioRun
+		limit int // fn fails at this comparison; 0 for never
+	}{
+		{"every run", res.Runs[1:], 0},
+		{"two runs", []*runner.ScenarioRun{res.Runs[3], res.Runs[1]}, 0},
+		{"none", nil, 0},
+		{"stopped", res.Runs[1:], 40},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []string
+			for _, run := range tc.runs {
+				for i := range all {
+					if all[i].Scenario == run.ID {
+						want = append(want, text(&all[i]))
+					}
+				}
+			}
+			var got []string
+			err := res.EachComparison(tc.runs, func(c *runner.Comparison) error {
+				got = append(got, text(c))
+				if len(got) == tc.limit {
+					return stop
+				}
+				return nil
+			})
+			if tc.limit > 0 {
+				require.ErrorIs(t, err, stop)
+				want = want[:tc.limit]
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, want, got)
 		})
 	}
 }
