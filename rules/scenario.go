@@ -380,7 +380,7 @@ func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 				return nil // the first failing value's problems stand for the rest
 			}
 		}
-		if i == 0 {
+		if i == 0 && len(sw.values) > 1 {
 			tmpl = b.newSweepTemplate(spec, sc.timeline)
 		}
 		sc.rules = fromRules(sc.timeline, sc.From)
