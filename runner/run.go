@@ -231,6 +231,8 @@ type runSlot struct {
 	left atomic.Int32 // lots not yet priced
 }
 
+// newSchedule sets up the schedule of a Result's runs, whose baseline's
+// timeline and values are given.
 func newSchedule(job Job, res *Result, baseline engine.Timeline, values [][][]kpi.Value) *schedule {
 	n := len(job.Data.Lots)
 	sc := &schedule{job: job, res: res, baseline: baseline, values: values, waived: job.waivedByLot(),
