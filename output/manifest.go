@@ -2,6 +2,8 @@ package output
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -152,12 +154,33 @@ func scenarioEntry(base *rules.Rulebook, s *rules.Scenario) (ManifestScenario, e
 	if p := s.Sweep; p != nil {
 		e.Sweep = &ManifestSweep{Sweep: p.Sweep, KPI: p.KPI, Field: p.Field, Value: p.Value.String()}
 	}
+	withText := s.Sweep == nil
 	var err error
-	if e.Rulebook, err = rulesEntry(s.Rules().YAML, s.Sweep == nil); err != nil {
+	if e.Terms, err = termsEntries(s.Timeline(), base.Timeline(), withText); err != nil {
 		return e, err
 	}
-	e.Terms, err = termsEntries(s.Timeline(), base.Timeline(), s.Sweep == nil)
+	// The scenario's rulebook is one of its own sets of terms, which have
+	// no amendments or scenarios, so that their YAML is their TermsYAML:
+	// its entry is that set's, worked out once.
+	i := 0
+	for _, ep := range s.Timeline() {
+		if sharedEpoch(ep, base.Timeline()) {
+			continue
+		}
+		if ep.Rules == s.Rules() && ep.Rules != base {
+			e.Rulebook = e.Terms[i].ManifestRules
+			return e, nil
+		}
+		i++
+	}
+	e.Rulebook, err = rulesEntry(s.Rules().YAML, withText)
 	return e, err
+}
+
+// sharedEpoch reports whether a scenario's epoch is one of the baseline's
+// (a month before its from).
+func sharedEpoch(ep rules.Epoch, baseline []rules.Epoch) bool {
+	return slices.ContainsFunc(baseline, func(b rules.Epoch) bool { return b.Rules == ep.Rules })
 }
 
 // termsEntries lists the epochs of a timeline, leaving out those of the
@@ -165,7 +188,7 @@ func scenarioEntry(base *rules.Rulebook, s *rules.Scenario) (ManifestScenario, e
 func termsEntries(t, baseline []rules.Epoch, withText bool) ([]ManifestTerms, error) {
 	out := []ManifestTerms{}
 	for _, ep := range t {
-		if slices.ContainsFunc(baseline, func(b rules.Epoch) bool { return b.Rules == ep.Rules }) {
+		if sharedEpoch(ep, baseline) {
 			continue
 		}
 		e := ManifestTerms{Terms: ep.Terms}
@@ -173,12 +196,26 @@ func termsEntries(t, baseline []rules.Epoch, withText bool) ([]ManifestTerms, er
 			e.From = ep.From.String()
 		}
 		var err error
-		if e.ManifestRules, err = rulesEntry(ep.Rules.TermsYAML, withText); err != nil {
+		if e.ManifestRules, err = termsRules(ep.Rules, withText); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// termsRules is the entry of a set of terms: the hash of its TermsYAML,
+// with the text when asked for. Without it the terms are hashed as they
+// are written, which a sweep's member does without encoding its document.
+func termsRules(rb *rules.Rulebook, withText bool) (ManifestRules, error) {
+	if withText {
+		return rulesEntry(rb.TermsYAML, true)
+	}
+	h := sha256.New()
+	if err := rb.WriteTermsYAML(h); err != nil {
+		return ManifestRules{}, fmt.Errorf("manifest: %w", err)
+	}
+	return ManifestRules{SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 func rulesEntry(yamlOf func() ([]byte, error), withText bool) (ManifestRules, error) {

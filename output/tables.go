@@ -148,7 +148,7 @@ func comparisonTable(res *runner.Result) outTable {
 		outColumn{"baseline_earn_back", kMoney, false}, outColumn{"scenario_earn_back", kMoney, false})
 	return outTable{name: "comparison", cols: cols, rows: func(yield func([]any) error) error {
 		row := make([]any, len(cols))
-		for _, c := range res.Comparisons() {
+		return res.EachComparison(res.Runs[1:], func(c *runner.Comparison) error {
 			row = row[:0]
 			row = append(row, c.Scenario)
 			for _, k := range c.Lot {
@@ -156,11 +156,8 @@ func comparisonTable(res *runner.Result) outTable {
 			}
 			row = append(row, c.KPI, c.Baseline, c.Credit, c.Difference, c.BaselineFailures, c.Failures,
 				c.BaselineBeforeCap, c.BeforeCap, c.BaselineEarnBack, c.EarnBack)
-			if err := yield(row); err != nil {
-				return err
-			}
-		}
-		return nil
+			return yield(row)
+		})
 	}}
 }
 

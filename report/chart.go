@@ -267,8 +267,8 @@ func sweepChart(sw Sweep, n int, m amounts) *lineChart {
 	c.Base = ax.y(sw.Base, c.Plot)
 	c.layLine(sw, ax, m)
 	c.Desc = "Line chart of total service credits for each value of " + sw.KPI + " " + sw.Field +
-		" from " + sweepValue(sw, sw.Points[0].Value) +
-		" to " + sweepValue(sw, sw.Points[len(sw.Points)-1].Value) +
+		" from " + sweepFormat(sw)(sw.Points[0].Value) +
+		" to " + sweepFormat(sw)(sw.Points[len(sw.Points)-1].Value) +
 		", with the baseline's " + m.f(sw.Base) + " as a dashed line."
 	return c
 }
@@ -278,8 +278,9 @@ func (c *lineChart) layLine(sw Sweep, ax axis, m amounts) {
 	lo, hi := sw.Points[0].Value, sw.Points[len(sw.Points)-1].Value
 	last := px(-100)
 	var pts []string
+	value := sweepFormat(sw)
 	for _, p := range sw.Points {
-		v := sweepValue(sw, p.Value)
+		v := value(p.Value)
 		x := c.Plot.X0 + (c.Plot.X1-c.Plot.X0)/2
 		if !hi.Equal(lo) {
 			x = c.Plot.X0 + scale(p.Value.Sub(lo), hi.Sub(lo))*(c.Plot.X1-c.Plot.X0)

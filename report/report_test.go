@@ -155,8 +155,9 @@ func TestSweepValue(t *testing.T) {
 			sw.Points = append(sw.Points, SweepPoint{Value: d(v)})
 		}
 		var got []string
+		value := sweepFormat(sw)
 		for _, p := range sw.Points {
-			got = append(got, sweepValue(sw, p.Value))
+			got = append(got, value(p.Value))
 		}
 		assert.Equal(t, tc.want, got)
 	}

@@ -176,19 +176,18 @@ func change(base, scen Totals) Change {
 // movers lists the scenario-KPI pairs whose credits change most, leaving
 // out sweeps, which have a section of their own.
 func movers(res *runner.Result, n int) []Mover {
-	sweep := map[string]bool{}
+	var runs []*runner.ScenarioRun
 	for _, run := range res.Runs[1:] {
-		sweep[run.ID] = run.Scenario.Sweep != nil
+		if run.Scenario.Sweep == nil {
+			runs = append(runs, run)
+		}
 	}
 	type pair struct {
 		scenario, kpi string
 		base, scen    Totals
 	}
 	var sum []pair // by scenario and KPI, in the order of the comparisons
-	for _, c := range res.Comparisons() {
-		if sweep[c.Scenario] {
-			continue
-		}
+	_ = res.EachComparison(runs, func(c *runner.Comparison) error {
 		i := slices.IndexFunc(sum, func(p pair) bool { return p.scenario == c.Scenario && p.kpi == c.KPI })
 		if i < 0 {
 			none := Totals{BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
@@ -199,7 +198,8 @@ func movers(res *runner.Result, n int) []Mover {
 		p.base.BeforeCap, p.scen.BeforeCap = p.base.BeforeCap.Add(c.BaselineBeforeCap), p.scen.BeforeCap.Add(c.BeforeCap)
 		p.base.Credits, p.scen.Credits = p.base.Credits.Add(c.Baseline), p.scen.Credits.Add(c.Credit)
 		p.base.EarnBack, p.scen.EarnBack = p.base.EarnBack.Add(c.BaselineEarnBack), p.scen.EarnBack.Add(c.EarnBack)
-	}
+		return nil
+	})
 	var out []Mover
 	for _, p := range sum {
 		if m := (Mover{Scenario: p.scenario, KPI: p.kpi, Change: change(p.base, p.scen)}); !m.Diff.IsZero() {

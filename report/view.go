@@ -382,9 +382,10 @@ func sweepPages(s *Summary, m amounts) []sweepPage {
 	var out []sweepPage
 	for _, sw := range s.Sweeps {
 		t := table{Cols: append(texts(sw.Field), nums("Credits", "Difference", "Change")...)}
+		value := sweepFormat(sw)
 		for _, pt := range sw.Points {
 			d := pt.Credits.Sub(sw.Base)
-			t.Rows = append(t.Rows, row{Cells: []string{sweepValue(sw, pt.Value), m.f(pt.Credits),
+			t.Rows = append(t.Rows, row{Cells: []string{value(pt.Value), m.f(pt.Credits),
 				m.diff(d), signedPercentOf(d, sw.Base)}})
 		}
 		out = append(out, sweepPage{
@@ -397,11 +398,12 @@ func sweepPages(s *Summary, m amounts) []sweepPage {
 	return out
 }
 
-// sweepValue writes a swept value as the sweep's other values are written:
-// with as many decimal places as the most precise of them needs (0.90,
-// 0.95, not 0.9, 0.95), and as a percent when it is a share (90%, 95%) or
-// a percent.
-func sweepValue(sw Sweep, v decimal.Decimal) string {
+// sweepFormat returns how a sweep's values are written: as the sweep's
+// other values are, with as many decimal places as the most precise of
+// them needs (0.90, 0.95, not 0.9, 0.95), and as a percent when it is a
+// share (90%, 95%) or a percent. The places are worked out once: a sweep
+// may have thousands of values.
+func sweepFormat(sw Sweep) func(v decimal.Decimal) string {
 	scale := func(d decimal.Decimal) decimal.Decimal { return d }
 	suffix := ""
 	switch sw.Unit {
@@ -416,7 +418,7 @@ func sweepValue(sw Sweep, v decimal.Decimal) string {
 			places = max(places, int32(len(frac)))
 		}
 	}
-	return scale(v).StringFixed(places) + suffix
+	return func(v decimal.Decimal) string { return scale(v).StringFixed(places) + suffix }
 }
 
 // curvesParagraph introduces the link to the credit curves.

@@ -20,11 +20,15 @@ type Change struct {
 // bonus, which bear on every KPI's credit. Both rulebooks must come from
 // one rulebook's timeline or its scenarios'.
 func Changes(before, after *Rulebook, kpiID string) []Change {
-	if before == nil || after == nil || before.root == nil || after.root == nil {
+	if before == nil || after == nil {
+		return nil
+	}
+	broot, aroot := before.document(), after.document()
+	if broot == nil || aroot == nil {
 		return nil
 	}
 	var out []Change
-	bk, ak := kpiNode(before.root, kpiID), kpiNode(after.root, kpiID)
+	bk, ak := kpiNode(broot, kpiID), kpiNode(aroot, kpiID)
 	switch {
 	case bk == nil && ak != nil:
 		out = append(out, Change{Key: "kpi " + kpiID, After: flow(ak)})
@@ -33,9 +37,9 @@ func Changes(before, after *Rulebook, kpiID string) []Change {
 	case bk != nil:
 		out = diffKeys(out, "", bk, ak)
 	}
-	out = diffKeys(out, "caps.", getKeyOrEmpty(before.root, "caps"), getKeyOrEmpty(after.root, "caps"))
+	out = diffKeys(out, "caps.", getKeyOrEmpty(broot, "caps"), getKeyOrEmpty(aroot, "caps"))
 	for _, key := range []string{"point_value", "service_areas", "earn_back", "triggers", "bonus"} {
-		b, a := getKey(before.root, key), getKey(after.root, key)
+		b, a := getKey(broot, key), getKey(aroot, key)
 		if fb, fa := flow(b), flow(a); fb != fa {
 			out = append(out, Change{Key: key, Before: fb, After: fa})
 		}

@@ -20,7 +20,10 @@
 // (AddOverlay) — and validated like the baseline. An override merges into
 // a KPI key by key; a credit naming another scheme replaces the scheme,
 // the same scheme merges; a null value removes the key. A sweep expands to
-// one scenario per value, named "<id>/<field>=<value>".
+// one scenario per value, named "<id>/<field>=<value>". Its members after
+// the first share the first's terms but for the swept KPI, which each
+// reads again alone, and keep no YAML: a member's document is built again
+// when asked for, and WriteTermsYAML writes it from the sweep's text.
 //
 // Amendments are agreed change notices: overlays, like a scenario's, in
 // force from a month on. Timeline gives the terms month by month, each

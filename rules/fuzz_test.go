@@ -61,7 +61,8 @@ func FuzzParse(f *testing.F) {
 // contract's rulebook, which has service areas, every scheme and
 // escalation: reading never panics, and either adds scenarios that each
 // have their rulebook or returns a *ValidationError placed in one of the
-// two files.
+// two files; and sweeps' members built from their first member's terms
+// are those read in full, or the same problems.
 func FuzzReadScenarios(f *testing.F) {
 	const base = "../examples/aasc/rules.yaml"
 	src, err := os.ReadFile(base)
@@ -92,8 +93,17 @@ func FuzzReadScenarios(f *testing.F) {
 	n := len(rb.Scenarios)
 	f.Fuzz(func(t *testing.T, s string) {
 		defer func() { rb.Scenarios = rb.Scenarios[:n] }()
+		restore := rules.SetLeanSweeps(false)
+		full, fullErr := rb.ParseScenarios("s.yaml", strings.NewReader(s))
+		restore()
 		err := rb.ReadScenarios("s.yaml", strings.NewReader(s))
+		if (err == nil) != (fullErr == nil) || err != nil && err.Error() != fullErr.Error() {
+			t.Fatalf("sweeps' members built lean give %v, read in full %v", err, fullErr)
+		}
 		if err == nil {
+			if err := rules.SameScenarios(rb, rb.Scenarios[n:], full); err != nil {
+				t.Fatalf("sweeps' members built lean differ from those read in full: %v", err)
+			}
 			for _, sc := range rb.Scenarios[n:] {
 				if sc.Rules() == nil || len(sc.Rules().KPIs) == 0 {
 					t.Fatalf("scenario %s has no rulebook or no KPIs", sc.ID)

@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/kpicredit/kpicredit/money"
 
@@ -39,7 +41,9 @@ type Rulebook struct {
 	Events     *Events // the event sources and SLA clocks; nil for none
 	Closing            // the month-end close: invoice lag and party, authority, opening state
 
-	root     *yaml.Node      // the document, kept so that scenarios can overlay it
+	root     *yaml.Node      // the document, kept so that scenarios can overlay it; nil for a sweep's member's terms (doc)
+	doc      *memberDoc      // a sweep's member's terms' document, built when asked for; nil for others
+	swept    *sweptKPI       // where a sweep's first member's value went; nil for others
 	check    Checker         // checks the expressions of scenarios added later
 	timeline []Epoch         // the terms month by month; nil for one set of terms
 	applied  []*scenarioSpec // the amendments as read, in the order they apply
@@ -337,7 +341,7 @@ func (b *Rulebook) InTerm(m Month) error {
 // scenario's terms, which have neither, YAML). Comments are not kept.
 func (b *Rulebook) TermsYAML() ([]byte, error) {
 	if b.root == nil {
-		return nil, nil
+		return b.YAML()
 	}
 	root := copyMapping(b.root)
 	setKey(root, "amendments", nil)
@@ -348,8 +352,28 @@ func (b *Rulebook) TermsYAML() ([]byte, error) {
 // YAML returns the rulebook as YAML: for a scenario, the baseline with the
 // scenario's overlay applied. Comments are not kept.
 func (b *Rulebook) YAML() ([]byte, error) {
+	if b.root == nil && b.doc != nil {
+		var buf bytes.Buffer
+		err := b.doc.writeYAML(&buf)
+		return buf.Bytes(), err
+	}
 	if b.root == nil {
 		return nil, nil
 	}
 	return yaml.Marshal(b.root)
+}
+
+// WriteTermsYAML writes what TermsYAML returns to w. The terms of a
+// sweep's member, which keeps no document of its own, are written from
+// its sweep's text with the member's values in place, without encoding
+// them: a manifest hashes thousands.
+func (b *Rulebook) WriteTermsYAML(w io.Writer) error {
+	if b.root == nil && b.doc != nil {
+		return b.doc.writeYAML(w)
+	}
+	y, err := b.TermsYAML()
+	if err == nil {
+		_, err = w.Write(y)
+	}
+	return err
 }

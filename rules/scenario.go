@@ -363,15 +363,25 @@ func (b *Rulebook) expand(spec *scenarioSpec, ps *problems) []*Scenario {
 		return []*Scenario{&sc}
 	}
 	sw := spec.sweep
-	var out []*Scenario
-	for _, v := range sw.values {
+	out := make([]*Scenario, 0, len(sw.values))
+	var tmpl *sweepTemplate // from the first member, when the others can be built from it
+	for i, v := range sw.values {
 		sc := spec.Scenario
 		sc.ID = spec.ID + "/" + sw.field + "=" + v.Value
 		val, _ := decimal.NewFromString(v.Value)
 		sc.Sweep = &SweepPoint{Sweep: spec.ID, KPI: sw.kpi, Field: sw.field, Value: val}
-		ov := b.sweepOverride(sw, v)
-		if sc.timeline = b.scenarioTerms(spec, &ov, ps); sc.timeline == nil {
-			return nil // the first failing value's problems stand for the rest
+		ok := false
+		if tmpl != nil {
+			sc.timeline, ok = tmpl.member(v)
+		}
+		if !ok {
+			ov := b.sweepOverride(sw, v)
+			if sc.timeline = b.scenarioTerms(spec, &ov, ps); sc.timeline == nil {
+				return nil // the first failing value's problems stand for the rest
+			}
+		}
+		if i == 0 && len(sw.values) > 1 {
+			tmpl = b.newSweepTemplate(spec, sc.timeline)
 		}
 		sc.rules = fromRules(sc.timeline, sc.From)
 		out = append(out, &sc)
@@ -393,6 +403,37 @@ func fromRules(t []Epoch, from *Month) *Rulebook {
 // override positioned at the value, with the bounds shifted along with a
 // swept target when the sweep asks for it.
 func (b *Rulebook) sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
+	return sw.override(v, b.shiftedBounds(sw, v))
+}
+
+// levelValue is a bound's level and its value as text.
+type levelValue struct{ level, value string }
+
+// shiftedBounds returns the swept KPI's serious, severe and critical
+// bounds (those it has) moved by as much as value v moves its target,
+// when the sweep shifts them; nil when it does not.
+func (b *Rulebook) shiftedBounds(sw *sweepSpec, v *yaml.Node) []levelValue {
+	k := b.KPI(sw.kpi)
+	if !sw.shiftBounds || k == nil {
+		return nil
+	}
+	target, err := decimal.NewFromString(v.Value)
+	if err != nil {
+		return nil
+	}
+	delta := target.Sub(k.Target)
+	var out []levelValue
+	for _, level := range Levels[1:] {
+		if bound := k.Bound(level); bound != nil {
+			out = append(out, levelValue{level.String(), bound.Add(delta).String()})
+		}
+	}
+	return out
+}
+
+// override builds {field: v} (nested for a dotted field) as a KPI
+// override positioned at v, with the bounds given beside the field.
+func (sw *sweepSpec) override(v *yaml.Node, bounds []levelValue) entry {
 	node := v
 	parts := strings.Split(sw.field, ".")
 	at := sw.fieldNode
@@ -403,15 +444,8 @@ func (b *Rulebook) sweepOverride(sw *sweepSpec, v *yaml.Node) entry {
 		node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{scalar("!!str", parts[i]), node},
 			Line: v.Line, Column: v.Column}
 	}
-	if k := b.KPI(sw.kpi); sw.shiftBounds && k != nil {
-		if target, err := decimal.NewFromString(v.Value); err == nil {
-			delta := target.Sub(k.Target)
-			for _, level := range Levels[1:] {
-				if bound := k.Bound(level); bound != nil {
-					node.Content = append(node.Content, scalar("!!str", level.String()), scalar("!!float", bound.Add(delta).String()))
-				}
-			}
-		}
+	for _, b := range bounds {
+		node.Content = append(node.Content, scalar("!!str", b.level), scalar("!!float", b.value))
 	}
 	id := &yaml.Node{Kind: yaml.ScalarNode, Value: sw.kpi, Line: sw.node.Line, Column: sw.node.Column}
 	return entry{key: id, value: node}
@@ -471,7 +505,7 @@ func (b *Rulebook) termsQuiet(layers []layer, ps *problems, quiet bool) *Ruleboo
 		}
 	}
 	rb := rd.rulebook(root)
-	rb.File, rb.root, rb.Closing = b.File, root, b.Closing
+	rb.File, rb.root, rb.Closing, rb.swept = b.File, root, b.Closing, rd.swept
 	for _, p := range rd.list {
 		p.Key = strings.TrimSuffix(last.spec.key()+"."+p.Key, ".")
 		ps.list = append(ps.list, p)
@@ -544,6 +578,9 @@ func (rd *reader) overlayKPIs(root *yaml.Node, l layer, m map[string]entry, last
 		} else if deref(ov.value).Kind != yaml.MappingNode {
 			say(ov.value, "kpis."+id, "an override must be a mapping of KPI fields, not %s", describe(ov.value))
 		} else {
+			if sweep != nil && ov.key == sweep.key {
+				rd.swept = &sweptKPI{index: i, pre: deref(items[i])}
+			}
 			items[i] = merge(deref(items[i]), deref(ov.value))
 		}
 	}

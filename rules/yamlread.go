@@ -28,6 +28,9 @@ type reader struct {
 	amendments    []*scenarioSpec
 	specProblems  []*Problem
 	amendProblems []*Problem
+	// swept is where a sweep's value went, when reading terms that a
+	// sweep's member runs under.
+	swept *sweptKPI
 }
 
 func (r *reader) pos(n *yaml.Node) Pos {

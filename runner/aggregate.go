@@ -5,6 +5,7 @@ import (
 
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -49,60 +50,14 @@ type KPITotal struct {
 	Excused     int             // lot-months excused by relief
 }
 
-// totalMonth condenses a lot-month.
-func totalMonth(lm *engine.LotMonth) MonthTotal {
+// totalMonth condenses a lot-month whose failed and measured KPIs are
+// counted.
+func totalMonth(lm *engine.LotMonth, failures, measured int) MonthTotal {
 	c := lm.Credits
-	t := MonthTotal{Month: c.Month, Terms: lm.Terms, Charge: c.Charge, BeforeCap: c.BeforeCap, Cap: c.Cap, HasCap: c.HasCap,
+	return MonthTotal{Month: c.Month, Terms: lm.Terms, Charge: c.Charge, BeforeCap: c.BeforeCap, Cap: c.Cap, HasCap: c.HasCap,
 		AnnualCapLeft: c.AnnualCapLeft, HasAnnualCap: c.HasAnnualCap, RollingCapLeft: c.RollingCapLeft,
-		HasRollingCap: c.HasRollingCap, Credits: c.Credits, EarnBack: c.EarnBack, Bonus: c.Bonus, Triggers: len(c.Triggers)}
-	for _, kc := range c.KPIs {
-		if kc.Status.Failed() {
-			t.Failures++
-		}
-		if kc.Status.Failed() || kc.Status == rules.Met {
-			t.Measured++
-		}
-	}
-	return t
-}
-
-// addKPIs adds a lot-month's KPIs to a lot's totals, in order of first
-// appearance (a scenario's added KPIs after the baseline's).
-func addKPIs(totals []KPITotal, lm *engine.LotMonth) []KPITotal {
-	for k := range lm.Credits.KPIs {
-		kc := &lm.Credits.KPIs[k]
-		i := k // usually the KPIs come in the same order every month
-		if i >= len(totals) || totals[i].KPI != kc.KPI.ID {
-			i = slices.IndexFunc(totals, func(t KPITotal) bool { return t.KPI == kc.KPI.ID })
-		}
-		if i < 0 {
-			totals = append(totals, KPITotal{KPI: kc.KPI.ID, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero})
-			i = len(totals) - 1
-		}
-		t := &totals[i]
-		addNonZero(&t.BeforeCap, kc.Amount)
-		addNonZero(&t.Credits, kc.Credit)
-		addNonZero(&t.EarnBack, kc.EarnBack)
-		switch {
-		case kc.Status.Failed():
-			t.Failures++
-		case kc.Status == rules.Met:
-			t.Met++
-		case kc.Status == rules.NotMeasured:
-			t.NotMeasured++
-		case kc.Status == rules.Excused:
-			t.Excused++
-		}
-	}
-	return totals
-}
-
-// addNonZero adds d to *sum, skipping the work when d is zero, as most
-// KPIs' amounts are in most months.
-func addNonZero(sum *decimal.Decimal, d decimal.Decimal) {
-	if !d.IsZero() {
-		*sum = sum.Add(d)
-	}
+		HasRollingCap: c.HasRollingCap, Credits: c.Credits, EarnBack: c.EarnBack, Bonus: c.Bonus, Triggers: len(c.Triggers),
+		Failures: failures, Measured: measured}
 }
 
 // RunTotal is a run's figures over every lot and month.
@@ -154,4 +109,269 @@ func (t *RunTotal) Merge(o RunTotal) {
 	t.Measured += o.Measured
 	t.CappedMonths += o.CappedMonths
 	t.Triggers += o.Triggers
+}
+
+// sum is an exact running total of decimals, kept in fixed point while it
+// fits there, so that adding allocates nothing, and as a decimal after.
+// Its value, exponent included, is what adding the same decimals to
+// decimal.Zero one by one gives: package fixed follows shopspring's
+// exponents, and the sum of exact figures does not depend on their
+// grouping.
+type sum struct {
+	f   fixed.Decimal
+	d   decimal.Decimal // the total once it has left fixed point
+	big bool            // d holds the total
+}
+
+// add adds x.
+func (s *sum) add(x decimal.Decimal) {
+	if !s.big {
+		if fx, ok := fixed.FromDecimal(x); ok {
+			if t, ok := s.f.Add(fx); ok {
+				s.f = t
+				return
+			}
+		}
+		s.d, s.big = s.f.Decimal(), true
+	}
+	s.d = s.d.Add(x)
+}
+
+// addFixed adds x.
+func (s *sum) addFixed(x fixed.Decimal) {
+	if !s.big {
+		if t, ok := s.f.Add(x); ok {
+			s.f = t
+			return
+		}
+		s.d, s.big = s.f.Decimal(), true
+	}
+	s.d = s.d.Add(x.Decimal())
+}
+
+// merge adds another sum's total.
+func (s *sum) merge(o *sum) {
+	if o.big {
+		s.add(o.d)
+		return
+	}
+	if !s.big {
+		if t, ok := s.f.Add(o.f); ok {
+			s.f = t
+			return
+		}
+		s.d, s.big = s.f.Decimal(), true
+	}
+	s.d = s.d.Add(o.f.Decimal())
+}
+
+// decimal returns the total.
+func (s *sum) decimal() decimal.Decimal {
+	switch {
+	case s.big:
+		return s.d
+	case s.f == fixed.Decimal{}:
+		return decimal.Zero // what a total of nothing, or of zeros at exponent 0, is
+	}
+	return s.f.Decimal()
+}
+
+// like returns the total, as d itself when d is the total exactly,
+// coefficient and exponent: a sweep's member shares the baseline's
+// figures where they are the same, which saves their memory.
+func (s *sum) like(d decimal.Decimal) decimal.Decimal {
+	if s.big {
+		if s.d.Exponent() == d.Exponent() && s.d.Cmp(d) == 0 {
+			return d
+		}
+		return s.d
+	}
+	if fd, ok := fixed.FromDecimal(d); ok && fd == s.f {
+		return d
+	}
+	return s.decimal()
+}
+
+// lotSum adds up a lot's months under one run, as RunTotal.Add does.
+type lotSum struct {
+	charge, beforeCap, credits, earnBack sum
+	failures, measured, cappedMonths     int
+	triggers                             int
+}
+
+// addMonth adds a lot-month, with its failed and measured KPIs counted:
+// its fixed-point figures when it was priced in fixed point (a month
+// priced figures only has no others), else its decimals.
+func (t *lotSum) addMonth(c *credits.Month, failures, measured int) {
+	var capped bool
+	if f := &c.Fixed; c.HasFixed {
+		t.charge.addFixed(f.Charge)
+		t.beforeCap.addFixed(f.BeforeCap)
+		t.credits.addFixed(f.Credits)
+		t.earnBack.addFixed(f.EarnBack)
+		capped = c.HasCap && f.BeforeCap.Cmp(f.Cap) > 0
+	} else {
+		t.charge.add(c.Charge)
+		t.beforeCap.add(c.BeforeCap)
+		t.credits.add(c.Credits)
+		t.earnBack.add(c.EarnBack)
+		capped = c.HasCap && c.BeforeCap.GreaterThan(c.Cap)
+	}
+	t.failures += failures
+	t.measured += measured
+	t.triggers += len(c.Triggers)
+	if capped {
+		t.cappedMonths++
+	}
+}
+
+// merge adds another lot's sums.
+func (t *lotSum) merge(o *lotSum) {
+	t.charge.merge(&o.charge)
+	t.beforeCap.merge(&o.beforeCap)
+	t.credits.merge(&o.credits)
+	t.earnBack.merge(&o.earnBack)
+	t.failures += o.failures
+	t.measured += o.measured
+	t.cappedMonths += o.cappedMonths
+	t.triggers += o.triggers
+}
+
+// total returns the sums as a RunTotal.
+func (t *lotSum) total() RunTotal {
+	return RunTotal{Charge: t.charge.decimal(), BeforeCap: t.beforeCap.decimal(), Credits: t.credits.decimal(),
+		EarnBack: t.earnBack.decimal(), Failures: t.failures, Measured: t.measured, CappedMonths: t.cappedMonths,
+		Triggers: t.triggers}
+}
+
+// kpiSum adds up one KPI's months of a lot, as KPITotal holds them.
+type kpiSum struct {
+	id                                  string
+	beforeCap, credits, earnBack        sum
+	failures, met, notMeasured, excused int
+}
+
+// kpiSums adds up each KPI's months of a lot, in order of first
+// appearance (a scenario's added KPIs after the baseline's).
+type kpiSums []kpiSum
+
+// add adds a lot-month's KPIs, returning the month's failed and measured
+// KPIs.
+func (ks *kpiSums) add(c *credits.Month) (failures, measured int) {
+	for k := range c.KPIs {
+		kc := &c.KPIs[k]
+		t := ks.find(k, kc.KPI.ID)
+		if c.HasFixed {
+			t.addFixed(&kc.Fixed)
+		} else {
+			t.add(kc)
+		}
+		switch {
+		case kc.Status.Failed():
+			t.failures++
+			failures++
+			measured++
+		case kc.Status == rules.Met:
+			t.met++
+			measured++
+		case kc.Status == rules.NotMeasured:
+			t.notMeasured++
+		case kc.Status == rules.Excused:
+			t.excused++
+		}
+	}
+	return failures, measured
+}
+
+// add adds a KPI's month's amounts; zeros add nothing, so that a KPI that
+// never earns a credit totals a plain 0.
+func (t *kpiSum) add(kc *credits.KPICredit) {
+	if !kc.Amount.IsZero() {
+		t.beforeCap.add(kc.Amount)
+	}
+	if !kc.Credit.IsZero() {
+		t.credits.add(kc.Credit)
+	}
+	if !kc.EarnBack.IsZero() {
+		t.earnBack.add(kc.EarnBack)
+	}
+}
+
+// addFixed adds a KPI's month's amounts in fixed point, as add does.
+func (t *kpiSum) addFixed(f *credits.KPIFixed) {
+	if !f.Amount.IsZero() {
+		t.beforeCap.addFixed(f.Amount)
+	}
+	if !f.Credit.IsZero() {
+		t.credits.addFixed(f.Credit)
+	}
+	if !f.EarnBack.IsZero() {
+		t.earnBack.addFixed(f.EarnBack)
+	}
+}
+
+// find returns the sums of the KPI with the id, usually at index k, as
+// the KPIs come in the same order every month; new sums for a KPI not
+// seen before.
+func (ks *kpiSums) find(k int, id string) *kpiSum {
+	s := *ks
+	if k < len(s) && s[k].id == id {
+		return &s[k]
+	}
+	for i := range s {
+		if s[i].id == id {
+			return &s[i]
+		}
+	}
+	*ks = append(s, kpiSum{id: id})
+	return &(*ks)[len(*ks)-1]
+}
+
+// totals returns the KPIs' totals. Where a total is like's exactly (a
+// sweep's member's and the baseline's, say), it shares like's decimals,
+// and where every total is, the totals are like itself: what is the same
+// as the baseline's takes no more memory. like may be nil.
+func (ks kpiSums) totals(like []KPITotal) []KPITotal {
+	var out []KPITotal
+	if len(ks) != len(like) {
+		out = make([]KPITotal, 0, len(ks))
+	}
+	for i := range ks {
+		l := likeOf(like, i, ks[i].id)
+		t := ks[i].total(l)
+		if out == nil && (l != &like[i] || t != *l) {
+			out = append(make([]KPITotal, 0, len(ks)), like[:i]...)
+		}
+		if out != nil {
+			out = append(out, t)
+		}
+	}
+	if out == nil {
+		return like
+	}
+	return out
+}
+
+// likeOf returns the totals of the KPI with the id among like, usually at
+// index i; nil when like has none.
+func likeOf(like []KPITotal, i int, id string) *KPITotal {
+	if i < len(like) && like[i].KPI == id {
+		return &like[i]
+	}
+	if j := slices.IndexFunc(like, func(t KPITotal) bool { return t.KPI == id }); j >= 0 {
+		return &like[j]
+	}
+	return nil
+}
+
+// total returns the KPI's totals, sharing like's decimals where they are
+// the same; like may be nil.
+func (k *kpiSum) total(like *KPITotal) KPITotal {
+	t := KPITotal{KPI: k.id, Failures: k.failures, Met: k.met, NotMeasured: k.notMeasured, Excused: k.excused}
+	if like == nil {
+		t.BeforeCap, t.Credits, t.EarnBack = k.beforeCap.decimal(), k.credits.decimal(), k.earnBack.decimal()
+	} else {
+		t.BeforeCap, t.Credits, t.EarnBack = k.beforeCap.like(like.BeforeCap), k.credits.like(like.Credits), k.earnBack.like(like.EarnBack)
+	}
+	return t
 }

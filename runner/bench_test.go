@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/kpicredit/kpicredit/input"
@@ -60,6 +61,45 @@ func benchRuns(b *testing.B, path string) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(21*24*15*(n+1)), "ns/kpi-month")
+		})
+	}
+}
+
+// BenchmarkRunSweep measures a sweep of 100 values of KPI-07's target
+// over 21 lots x 24 months on one worker: what a sweep's member costs
+// beyond the engine's pricing (setting it up, adding up its totals,
+// keeping them).
+func BenchmarkRunSweep(b *testing.B) {
+	job := benchJob(b, "testdata/bench/rules.yaml", 21, 24, 0)
+	if err := job.Rules.ReadScenarios("s.yaml", strings.NewReader(
+		"id: s\nsweep: {kpi: KPI-07, field: target, from: 0.9, to: 0.9099, step: 0.0001}\n")); err != nil {
+		b.Fatal(err)
+	}
+	job.Scenarios = nil // every scenario: the rulebook's own and the sweep's
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := runner.Run(context.Background(), job); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runs := len(job.Rules.Scenarios) + 1
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(21*24*15*runs), "ns/kpi-month")
+}
+
+// BenchmarkRunBaseline measures the baseline alone over 84 lots x 24
+// months on one worker and on every CPU: a baseline's lots are priced in
+// parallel.
+func BenchmarkRunBaseline(b *testing.B) {
+	for _, workers := range []int{1, 0} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			job := benchJob(b, "testdata/bench/rules.yaml", 84, 24, 0)
+			job.Workers = workers
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := runner.Run(context.Background(), job); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

@@ -15,24 +15,27 @@ type kpiTotals struct {
 	base, scen KPITotal
 }
 
-// compareLot pairs each KPI's totals over a lot's months under two runs;
-// KPIs come in the baseline's order, then any the scenario adds.
-func compareLot(base, scen []KPITotal) []kpiTotals {
-	var out []kpiTotals
-	find := func(id string) *kpiTotals {
-		i := slices.IndexFunc(out, func(t kpiTotals) bool { return t.kpi == id })
-		if i < 0 {
-			none := KPITotal{KPI: id, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
-			out = append(out, kpiTotals{kpi: id, base: none, scen: none})
-			i = len(out) - 1
-		}
-		return &out[i]
+// compareLot pairs each KPI's totals over a lot's months under two runs,
+// into out's array; KPIs come in the baseline's order, then any the
+// scenario adds.
+func compareLot(out []kpiTotals, base, scen []KPITotal) []kpiTotals {
+	out = out[:0]
+	none := func(id string) KPITotal {
+		return KPITotal{KPI: id, BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
 	}
 	for _, b := range base {
-		find(b.KPI).base = b
+		out = append(out, kpiTotals{kpi: b.KPI, base: b, scen: none(b.KPI)})
 	}
-	for _, s := range scen {
-		find(s.KPI).scen = s
+	for i, s := range scen {
+		j := i // usually the scenario has the baseline's KPIs, in its order
+		if j >= len(base) || base[j].KPI != s.KPI {
+			j = slices.IndexFunc(out, func(t kpiTotals) bool { return t.kpi == s.KPI })
+		}
+		if j < 0 {
+			out = append(out, kpiTotals{kpi: s.KPI, base: none(s.KPI)})
+			j = len(out) - 1
+		}
+		out[j].scen = s
 	}
 	return out
 }
@@ -89,16 +92,37 @@ func (c *Comparison) Caps() decimal.Decimal { return c.Difference.Sub(c.Rules())
 // and KPI, in the order comparison.parquet holds them.
 func (r *Result) Comparisons() []Comparison {
 	var out []Comparison
-	for _, run := range r.Runs[1:] {
+	_ = r.EachComparison(r.Runs[1:], func(c *Comparison) error {
+		cp := *c
+		cp.Lot = slices.Clone(c.Lot)
+		out = append(out, cp)
+		return nil
+	})
+	return out
+}
+
+// EachComparison calls fn with the comparison with the baseline of each
+// of runs (scenarios of the Result), by lot and KPI, in the order
+// Comparisons lists them, without holding them all: a sweep of thousands
+// has millions. fn may read c until it returns, and must not change
+// c.Lot, which is the data's; an error from fn stops it.
+func (r *Result) EachComparison(runs []*ScenarioRun, fn func(c *Comparison) error) error {
+	var pairs []kpiTotals
+	var c Comparison
+	for _, run := range runs {
 		for li, lot := range r.Data.Lots {
-			for _, c := range compareLot(r.Baseline().KPIs[li], run.KPIs[li]) {
-				b, s := c.base, c.scen
-				out = append(out, Comparison{Scenario: run.ID, Lot: slices.Clone(lot.Keys), KPI: c.kpi,
+			pairs = compareLot(pairs, r.Baseline().KPIs[li], run.KPIs[li])
+			for _, p := range pairs {
+				b, s := p.base, p.scen
+				c = Comparison{Scenario: run.ID, Lot: lot.Keys, KPI: p.kpi,
 					Baseline: b.Credits, Credit: s.Credits, Difference: s.Credits.Sub(b.Credits),
 					BaselineFailures: b.Failures, Failures: s.Failures,
-					BaselineBeforeCap: b.BeforeCap, BeforeCap: s.BeforeCap, BaselineEarnBack: b.EarnBack, EarnBack: s.EarnBack})
+					BaselineBeforeCap: b.BeforeCap, BeforeCap: s.BeforeCap, BaselineEarnBack: b.EarnBack, EarnBack: s.EarnBack}
+				if err := fn(&c); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	return out
+	return nil
 }

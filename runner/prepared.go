@@ -21,6 +21,7 @@ type Prepared struct {
 	base     *engine.Engine
 	terms    engine.Timeline // the baseline's
 	values   [][][]kpi.Value
+	waived   []map[rules.Month][]Waived // by lot and month
 	baseline *ScenarioRun
 }
 
@@ -43,7 +44,7 @@ func Prepare(ctx context.Context, job Job) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Prepared{job: job, base: base, terms: terms, values: values}
+	p := &Prepared{job: job, base: base, terms: terms, values: values, waived: job.waivedByLot()}
 	p.baseline, err = p.run(ctx, &ScenarioRun{ID: Baseline, Timeline: terms})
 	if err != nil {
 		return nil, err
@@ -81,6 +82,10 @@ func (p *Prepared) RunScenario(ctx context.Context, sc *rules.Scenario) (*Scenar
 // totals only.
 func (p *Prepared) run(ctx context.Context, run *ScenarioRun) (*ScenarioRun, error) {
 	s := newScenarioRun(p.job, p.terms, run, p.values, false, true)
+	s.waived = p.waived
+	if p.baseline != nil {
+		s.base, s.baseLot = p.baseline, func(int) {}
+	}
 	if err := par.Run(ctx, p.job.Workers, len(p.job.Data.Lots), s.lot); err != nil {
 		return nil, err
 	}

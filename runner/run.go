@@ -21,8 +21,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 
+	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/internal/par"
@@ -48,7 +50,8 @@ type Job struct {
 	// Scenarios to run besides the baseline; nil runs every scenario of
 	// the rulebook.
 	Scenarios []*rules.Scenario
-	// Workers bounds how many scenarios run at once; 0 means one per CPU.
+	// Workers bounds how many lots (of the baseline or of a scenario) are
+	// priced at once; 0 means one per CPU.
 	Workers int
 	// SweepDetail keeps every KPI's detail for a sweep's members too, so
 	// that kpi_results holds them; without it they keep only totals.
@@ -176,8 +179,10 @@ func (r *Result) Month(run *ScenarioRun, lot []string, m rules.Month) (*engine.L
 
 // Run evaluates the baseline and the scenarios over the data. The
 // baseline's expressions are evaluated once for every lot-month; a
-// scenario evaluates only the KPIs whose expressions it changes. Scenarios
-// run in parallel; the result does not depend on how they are scheduled.
+// scenario evaluates only the KPIs whose expressions it changes. The
+// lots of every run are priced in parallel, the baseline's first, so that
+// a run of the baseline alone uses every CPU as a sweep of thousands
+// does; the result does not depend on how they are scheduled.
 func Run(ctx context.Context, job Job) (*Result, error) {
 	if err := job.check(); err != nil {
 		return nil, err
@@ -207,21 +212,89 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	total := len(res.Runs) * len(job.Data.Lots)
-	var done atomic.Int64
-	tick := func() {
-		if job.Progress != nil {
-			job.Progress(int(done.Add(1)), total)
-		}
-	}
-	err = par.Run(ctx, job.Workers, len(res.Runs), func(i int) error {
-		detail := keepDetail(job, res.Runs[i])
-		return newScenarioRun(job, baseline, res.Runs[i], values, detail, detail).lots(ctx, tick)
-	})
-	if err != nil {
+	if err := newSchedule(job, res, baseline, values).run(ctx); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// schedule prices every lot of every run of a Result, each (run, lot)
+// a work item, the runs in order and the baseline's first. A run is set
+// up when its first lot starts, and its totals added up, in lot order,
+// when its last lot ends; a sweep's member waits for the baseline's
+// lot at its end, to share the baseline's totals that it equals.
+type schedule struct {
+	job      Job
+	res      *Result
+	baseline engine.Timeline
+	values   [][][]kpi.Value
+	waived   []map[rules.Month][]Waived
+	baseDone []chan struct{} // closed as each of the baseline's lots ends
+	runs     []runSlot
+	done     atomic.Int64
+}
+
+// runSlot is one run's place in the schedule.
+type runSlot struct {
+	once sync.Once
+	s    *scenarioRun
+	left atomic.Int32 // lots not yet priced
+}
+
+// newSchedule sets up the schedule of a Result's runs, whose baseline's
+// timeline and values are given.
+func newSchedule(job Job, res *Result, baseline engine.Timeline, values [][][]kpi.Value) *schedule {
+	n := len(job.Data.Lots)
+	sc := &schedule{job: job, res: res, baseline: baseline, values: values, waived: job.waivedByLot(),
+		baseDone: make([]chan struct{}, n), runs: make([]runSlot, len(res.Runs))}
+	for i := range sc.baseDone {
+		sc.baseDone[i] = make(chan struct{})
+	}
+	for i := range sc.runs {
+		sc.runs[i].left.Store(int32(n))
+	}
+	return sc
+}
+
+// run prices every (run, lot) on the job's workers.
+func (sc *schedule) run(ctx context.Context) error {
+	lots := len(sc.job.Data.Lots)
+	return par.Run(ctx, sc.job.Workers, len(sc.runs)*lots, func(i int) error {
+		return sc.item(ctx, i/lots, i%lots)
+	})
+}
+
+// item prices lot li of run ri; the last lot of a run adds up its totals.
+func (sc *schedule) item(ctx context.Context, ri, li int) error {
+	if ri == 0 {
+		defer close(sc.baseDone[li]) // even on failure: no member waits for ever
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	slot := &sc.runs[ri]
+	slot.once.Do(func() {
+		run := sc.res.Runs[ri]
+		detail := keepDetail(sc.job, run)
+		slot.s = newScenarioRun(sc.job, sc.baseline, run, sc.values, detail, detail)
+		slot.s.waived = sc.waived
+		if ri > 0 {
+			slot.s.base = sc.res.Runs[0]
+			slot.s.baseLot = func(li int) { <-sc.baseDone[li] }
+		}
+	})
+	s := slot.s
+	if err := s.lot(li); err != nil {
+		return err
+	}
+	if sc.job.Progress != nil {
+		sc.job.Progress(int(sc.done.Add(1)), len(sc.runs)*len(sc.job.Data.Lots))
+	}
+	if slot.left.Add(-1) == 0 {
+		s.total()
+		slot.s = nil // the run keeps its totals; its workings go
+	}
+	return nil
 }
 
 // baseValues evaluates the baseline's expressions for every lot-month,
@@ -305,9 +378,14 @@ type scenarioRun struct {
 	// detail keeps every lot-month's KPI detail, with explanations (Lots);
 	// months keeps each lot-month's totals (Months). Both imply months.
 	detail, months bool
-	lotTotals      []RunTotal                 // each lot's totals, added up in lot order
+	lotSums        []lotSum                   // each lot's totals, added up in lot order
 	lotTriggers    [][]TriggerFire            // each lot's triggers fired, gathered in lot order
 	waived         []map[rules.Month][]Waived // by lot and month
+	// base is the baseline's run, whose KPI totals of a lot the run's
+	// share where they are the same, once baseLot(li) says its lot li is
+	// priced; nil for the baseline itself.
+	base    *ScenarioRun
+	baseLot func(li int)
 }
 
 // keepDetail says whether Run keeps a run's detail: always for the
@@ -322,8 +400,7 @@ func keepDetail(job Job, run *ScenarioRun) bool {
 func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values [][][]kpi.Value, detail, months bool) *scenarioRun {
 	n := len(job.Data.Lots)
 	s := &scenarioRun{job: job, run: run, values: values, plan: plan(run.Timeline, baseline),
-		detail: detail, months: months || detail, lotTotals: make([]RunTotal, n), lotTriggers: make([][]TriggerFire, n),
-		waived: job.waivedByLot()}
+		detail: detail, months: months || detail, lotSums: make([]lotSum, n), lotTriggers: make([][]TriggerFire, n)}
 	if s.detail {
 		run.Lots = make([][]*engine.LotMonth, n)
 	}
@@ -334,30 +411,16 @@ func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values 
 	return s
 }
 
-// lots runs each lot in turn, then adds up the run's total.
-func (s *scenarioRun) lots(ctx context.Context, tick func()) error {
-	for li := range s.job.Data.Lots {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := s.lot(li); err != nil {
-			return err
-		}
-		tick()
-	}
-	s.total()
-	return nil
-}
-
 // total adds up the lots' totals and gathers their triggers, in lot
 // order.
 func (s *scenarioRun) total() {
-	s.run.Total = NewRunTotal()
+	var t lotSum
 	s.run.Triggers = nil
-	for li, t := range s.lotTotals {
-		s.run.Total.Merge(t)
+	for li := range s.lotSums {
+		t.merge(&s.lotSums[li])
 		s.run.Triggers = append(s.run.Triggers, s.lotTriggers[li]...)
 	}
+	s.run.Total = t.total()
 }
 
 // lot runs one lot month by month under the terms in force each month
@@ -373,7 +436,8 @@ func (s *scenarioRun) lot(li int) error {
 	}
 	l.SetExplain(s.detail)
 	l.SetFiguresOnly(!s.detail) // the lot's own month, reused; see add
-	acc := lotAcc{sum: NewRunTotal()}
+	acc := accs.Get().(*lotAcc)
+	defer acc.release()
 	if s.months {
 		acc.totals = make([]MonthTotal, len(lot.Rows))
 	}
@@ -396,47 +460,79 @@ func (s *scenarioRun) lot(li int) error {
 		for _, w := range s.waived[li][row.Month] {
 			l.Waive(w.KPI, w.Amount)
 		}
-		if !s.detail { // figures only: the totals are added up in decimals, and keep the bonus
-			lm.Credits.Complete()
-			if b := lm.Credits.Bonus; b != nil {
-				keep := *b
-				lm.Credits.Bonus = &keep
-			}
-		}
-		s.add(&acc, li, mi, lm)
+		s.add(acc, li, mi, lm)
 	}
-	s.run.KPIs[li], s.lotTotals[li], s.lotTriggers[li] = acc.kpis, acc.sum, acc.fired
-	if s.detail {
-		s.run.Lots[li] = acc.months
-	}
-	if s.months {
-		s.run.Months[li] = acc.totals
-	}
+	s.keep(li, acc)
 	return nil
 }
 
-// lotAcc gathers one lot's months as they are priced.
+// keep keeps what the run keeps of lot li: its KPIs' totals (sharing the
+// baseline's where they are the same), its totals and triggers, and its
+// months when the run keeps them.
+func (s *scenarioRun) keep(li int, acc *lotAcc) {
+	var like []KPITotal
+	if s.base != nil {
+		s.baseLot(li)
+		like = s.base.KPIs[li]
+	}
+	s.run.KPIs[li] = acc.kpis.totals(like)
+	s.lotSums[li], s.lotTriggers[li] = acc.sum, slices.Clip(acc.fired)
+	acc.fired = nil // kept
+	if s.detail {
+		s.run.Lots[li], acc.months = acc.months, nil
+	}
+	if s.months {
+		s.run.Months[li], acc.totals = acc.totals, nil
+	}
+}
+
+// lotAcc gathers one lot's months as they are priced. Its KPI sums are
+// reused from lot to lot (accs).
 type lotAcc struct {
 	months []*engine.LotMonth // with detail only
 	totals []MonthTotal       // with months only
-	kpis   []KPITotal
+	kpis   kpiSums
 	fired  []TriggerFire
-	sum    RunTotal
+	sum    lotSum
 }
 
-// add adds lot li's month mi to what the run keeps of it.
+// accs holds lotAccs for reuse.
+var accs = sync.Pool{New: func() any { return new(lotAcc) }}
+
+// release clears the accumulator and returns it to accs.
+func (a *lotAcc) release() {
+	*a = lotAcc{kpis: a.kpis[:0]}
+	accs.Put(a)
+}
+
+// add adds lot li's month mi to what the run keeps of it. Without detail
+// the month is the lot's own, reused next month, and priced figures only:
+// the sums add its fixed-point figures where it has them, and a month
+// kept whole has its decimals completed and its bonus copied.
 func (s *scenarioRun) add(acc *lotAcc, li, mi int, lm *engine.LotMonth) {
 	for _, f := range lm.Credits.Triggers {
 		acc.fired = append(acc.fired, TriggerFire{Lot: li, Month: lm.Row.Month, Terms: lm.Terms, Fired: f})
 	}
-	t := totalMonth(lm)
-	acc.sum.Add(&t)
-	acc.kpis = addKPIs(acc.kpis, lm)
+	failures, measured := acc.kpis.add(lm.Credits)
+	acc.sum.addMonth(lm.Credits, failures, measured)
 	if s.months {
-		acc.totals[mi] = t
+		if !s.detail {
+			keepFigures(lm.Credits)
+		}
+		acc.totals[mi] = totalMonth(lm, failures, measured)
 	}
 	if s.detail {
 		acc.months = append(acc.months, lm)
+	}
+}
+
+// keepFigures sets a figures-only month's decimals and gives it a bonus of
+// its own, as the lot reuses the month's.
+func keepFigures(c *credits.Month) {
+	c.Complete()
+	if b := c.Bonus; b != nil {
+		keep := *b
+		c.Bonus = &keep
 	}
 }
 

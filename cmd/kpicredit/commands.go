@@ -170,7 +170,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	csv := fs.Bool("csv", false, "also write the tables as CSV")
 	force := fs.Bool("force", false, "write into a directory that holds other files")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	workers := fs.Int("workers", 0, "scenarios run at once (0: one per CPU)")
+	workers := fs.Int("workers", 0, "lots priced at once, of the baseline and the scenarios (0: one per CPU)")
 	sweepDetail := fs.Bool("sweep-detail", false, "write every sweep member's KPI rows to kpi_results, not only its totals")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the run to `file`")

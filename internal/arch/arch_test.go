@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"internal/same":       {},
 	"input":               {"internal/csvin", "internal/pq", "kpi", "limits", "rules"},
 	"events":              {"internal/csvin", "internal/pq", "kpi", "limits", "rules", "sla"},
-	"runner":              {"credits", "engine", "events", "input", "internal/par", "kpi", "limits", "money", "rules"},
+	"runner":              {"credits", "engine", "events", "fixed", "input", "internal/par", "kpi", "limits", "money", "rules"},
 	"report":              {"input", "money", "rules", "runner"},
 	"output":              {"credits", "curves", "engine", "events", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "kpi", "money", "rules"},
