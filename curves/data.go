@@ -3,9 +3,9 @@ package curves
 import (
 	"slices"
 
-	"github.com/kpicredit/kpicredit/money"
-
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/kpicredit/kpicredit/money"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -16,13 +16,51 @@ import (
 // data feeds it one lot-month at a time; the zero value is not useful, use
 // NewData. A Data is not safe for concurrent use.
 type Data struct {
-	charges  map[string][]decimal.Decimal          // lot -> its monthly charges
-	measures map[string]map[string]decimal.Decimal // KPI id -> distinct measures by their text
+	charges  map[string][]decimal.Decimal // lot -> its monthly charges
+	measures map[string]*measureSet       // KPI id -> its distinct measures
+}
+
+// measureSet is a KPI's distinct measures, each kept as it was last
+// recorded. A measure is keyed by its value: in fixed point with no
+// trailing zeros where it fits there, which needs no text, else by its
+// text, which has none either (decimal.Decimal's String).
+type measureSet struct {
+	byValue map[fixed.Decimal]decimal.Decimal
+	byText  map[string]decimal.Decimal
+}
+
+// add records a measure, in place of an equal one recorded before.
+func (m *measureSet) add(d decimal.Decimal) {
+	f, ok := fixed.FromDecimal(d)
+	var text string
+	if !ok { // too many digits, though maybe only trailing zeros
+		text = d.String()
+		f, ok = fixed.Parse(text)
+	}
+	if ok {
+		m.byValue[withoutTrailingZeros(f)] = d
+		return
+	}
+	m.byText[text] = d
+}
+
+// withoutTrailingZeros returns f with the fewest places that hold it: one
+// key for every way of writing a value.
+func withoutTrailingZeros(f fixed.Decimal) fixed.Decimal {
+	c, s := f.Coef(), f.Scale()
+	if c == 0 {
+		return fixed.Decimal{}
+	}
+	for c%10 == 0 && s > fixed.MinScale {
+		c, s = c/10, s-1
+	}
+	n, _ := fixed.New(c, s) // fewer digits than f: it fits
+	return n
 }
 
 // NewData returns an empty Data.
 func NewData() *Data {
-	return &Data{charges: map[string][]decimal.Decimal{}, measures: map[string]map[string]decimal.Decimal{}}
+	return &Data{charges: map[string][]decimal.Decimal{}, measures: map[string]*measureSet{}}
 }
 
 // AddCharge records a lot's charge for one month; lot is any text that
@@ -37,10 +75,10 @@ func (d *Data) AddCharge(lot string, charge decimal.Decimal) {
 func (d *Data) AddMeasure(kpiID string, measure decimal.Decimal) {
 	m := d.measures[kpiID]
 	if m == nil {
-		m = map[string]decimal.Decimal{}
+		m = &measureSet{byValue: map[fixed.Decimal]decimal.Decimal{}, byText: map[string]decimal.Decimal{}}
 		d.measures[kpiID] = m
 	}
-	m[measure.String()] = measure
+	m.add(measure)
 }
 
 // AddResult records a KPI's result for a lot-month: its measure when it
@@ -55,11 +93,14 @@ func (d *Data) AddResult(kpiID string, r kpi.Result) {
 // nil when none were.
 func (d *Data) Measures(kpiID string) []decimal.Decimal {
 	m := d.measures[kpiID]
-	if len(m) == 0 {
+	if m == nil || len(m.byValue)+len(m.byText) == 0 {
 		return nil
 	}
-	out := make([]decimal.Decimal, 0, len(m))
-	for _, v := range m {
+	out := make([]decimal.Decimal, 0, len(m.byValue)+len(m.byText))
+	for _, v := range m.byValue {
+		out = append(out, v)
+	}
+	for _, v := range m.byText {
 		out = append(out, v)
 	}
 	slices.SortFunc(out, decimal.Decimal.Cmp)

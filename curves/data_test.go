@@ -93,3 +93,25 @@ func TestDataMeasures(t *testing.T) {
 	data.AddMeasure("K2", decimal.NewFromInt(3))
 	require.Len(t, data.Measures("K2"), 1)
 }
+
+// TestDataMeasuresKeepTheLastOfEachValue records each value written in
+// several ways — trailing zeros, more places than fixed point carries, a
+// coefficient beyond int64 — and requires one measure per value, the last
+// recorded, coefficient and exponent.
+func TestDataMeasuresKeepTheLastOfEachValue(t *testing.T) {
+	data := curves.NewData()
+	for _, s := range []string{
+		"0.5", "0.50", "0.5000000000000000000000000", // the last: 25 places
+		"500", "5E+2", "500.000",
+		"0", "0.000", "-0.00",
+		"123456789012345678901234.5", "123456789012345678901234.50", // beyond int64
+		"-0.25", "-0.250",
+	} {
+		data.AddMeasure("K", decimal.RequireFromString(s))
+	}
+	var got []string
+	for _, m := range data.Measures("K") {
+		got = append(got, m.String()+" e"+decimal.NewFromInt(int64(m.Exponent())).String())
+	}
+	require.Equal(t, []string{"-0.25 e-3", "0 e-2", "0.5 e-25", "500 e-3", "123456789012345678901234.5 e-2"}, got)
+}

@@ -248,17 +248,7 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 			})
 		}
 	}
-	set, err := runCurves(ctx, res)
-	if err != nil {
-		return nil, err
-	}
-	jobs = append(jobs, func() ([]file, error) {
-		md, html, err := summaries(res, CurvesLink(set, "curves.html"))
-		return []file{{"summary.md", md}, {"summary.html", html}}, err
-	})
-	if set != nil {
-		jobs = append(jobs, func() ([]file, error) { return curvesFiles(set) })
-	}
+	jobs = append(jobs, func() ([]file, error) { return summaryFiles(ctx, res) })
 	sampled := 0
 	if res.Events != nil {
 		jobs = append(jobs, func() ([]file, error) {
@@ -268,7 +258,7 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 		})
 	}
 	done := make([][]file, len(jobs))
-	err = par.Run(ctx, 0, len(jobs), func(i int) (err error) {
+	err := par.Run(ctx, 0, len(jobs), func(i int) (err error) {
 		done[i], err = jobs[i]()
 		return err
 	})
@@ -291,6 +281,25 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 		return nil, err
 	}
 	return append(files, file{"manifest.json", m}), nil
+}
+
+// summaryFiles renders the summaries and the curves they link to (none
+// when runCurves finds no charge to price at).
+func summaryFiles(ctx context.Context, res *runner.Result) ([]file, error) {
+	set, err := runCurves(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	md, html, err := summaries(res, CurvesLink(set, "curves.html"))
+	if err != nil {
+		return nil, err
+	}
+	files := []file{{"summary.md", md}, {"summary.html", html}}
+	if set == nil {
+		return files, nil
+	}
+	cf, err := curvesFiles(set)
+	return append(files, cf...), err
 }
 
 // writeSynced writes a new file and syncs it to disk.

@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"runner":              {"credits", "engine", "events", "fixed", "input", "internal/par", "kpi", "limits", "money", "rules"},
 	"report":              {"input", "money", "rules", "runner"},
 	"output":              {"credits", "curves", "engine", "events", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
-	"curves":              {"credits", "kpi", "money", "rules"},
+	"curves":              {"credits", "fixed", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},
 	"closing":             {"ledger", "money", "rules", "runner", "statement"},
