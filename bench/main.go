@@ -26,7 +26,9 @@
 //     value by value.
 //   - int64: the lower bound, the same per-KPI-month arithmetic on plain
 //     int64s (int64.go) over the first of -sweeps values, checked against
-//     kpicredit's sweep value by value.
+//     kpicredit's sweep value by value; then the engine's steady-loop
+//     benchmark beside its int64 bound (go test -bench, steady.go), whose
+//     ratio and allocations are the targets.
 //
 // It ends with a table of every figure against its target.
 //
@@ -51,7 +53,7 @@ var parts = []struct{ name, what string }{
 	{"baseline", "kpicredit run vs the DuckDB peer, Parquet in and out, at -sizes lots; the peer's start-up"},
 	{"sweeps", "kpicredit sweeps of -sweeps values of KPI-07's target; -scenarios scenarios changing every KPI"},
 	{"peer-sweep", "peer_sweep.sql (one cross join) at -peer-sweeps values beside kpicredit's sweep of them"},
-	{"int64", "the int64 lower bound over the first -sweeps sweep, against kpicredit's"},
+	{"int64", "the int64 lower bound over the first -sweeps sweep, against kpicredit's; the steady loop against its bound"},
 }
 
 // config is what the flags ask for.
