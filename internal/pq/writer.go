@@ -144,14 +144,7 @@ func (w *Writer) Write(values ...any) error {
 
 // appendAny appends x to the row as Write takes it.
 func (w *Writer) appendAny(x any) {
-	if p, ok := x.(*decimal.Decimal); ok {
-		if p == nil {
-			x = nil
-		} else {
-			x = *p
-		}
-	}
-	if x == nil {
+	if p, ok := x.(*decimal.Decimal); ok && p == nil || x == nil {
 		w.AppendNull()
 		return
 	}
@@ -160,6 +153,12 @@ func (w *Writer) appendAny(x any) {
 		return
 	}
 	switch v := x.(type) {
+	case *decimal.Decimal:
+		if c.Kind == Decimal || c.Kind == WideDecimal {
+			w.AppendDecimal(*v)
+			return
+		}
+		x = *v // named as a decimal.Decimal in the error
 	case string:
 		if c.Kind == String {
 			w.AppendString(v)
