@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 const benchRows = 100_000
@@ -71,4 +73,30 @@ func BenchmarkReadTable(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkPutWide converts measure-like decimals (up to 16 places, some
+// beyond 18 digits at scale 16) to DECIMAL(38,16): old through unscaled
+// and math/big, new in 128-bit integer arithmetic.
+func BenchmarkPutWide(b *testing.B) {
+	ds := make([]decimal.Decimal, 1024)
+	for i := range ds {
+		ds[i] = decimal.New(int64(i)*7919+12345, -int32(i%17))
+	}
+	dst := make([]byte, wideSize)
+	for _, bc := range []struct {
+		name string
+		put  func([]byte, decimal.Decimal, int32) error
+	}{{"old", oldPutUnscaledWide}, {"new", putWide}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, d := range ds {
+					if err := bc.put(dst, d, 16); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }
