@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-
-	"github.com/kpicredit/kpicredit/rules"
-	"github.com/shopspring/decimal"
 )
 
 // writeCSV writes a table as CSV with a header row: months as YYYY-MM,
@@ -22,7 +19,7 @@ func writeCSV(w io.Writer, t outTable, moneyPlaces int32) error {
 		return err
 	}
 	rec := make([]string, len(t.cols))
-	err := t.rows(func(row []any) error {
+	err := t.rows(func(row []cell) error {
 		for i, v := range row {
 			s, err := csvCell(t.cols[i], v, moneyPlaces)
 			if err != nil {
@@ -39,21 +36,21 @@ func writeCSV(w io.Writer, t outTable, moneyPlaces int32) error {
 	return cw.Error()
 }
 
-func csvCell(c outColumn, v any, moneyPlaces int32) (string, error) {
-	if v == nil {
+func csvCell(c outColumn, v cell, moneyPlaces int32) (string, error) {
+	if v.null {
 		return "", nil
 	}
 	switch c.kind {
 	case kString:
-		return v.(string), nil
+		return v.s, nil
 	case kMonth:
-		return v.(rules.Month).String(), nil
+		return v.m.String(), nil
 	case kMoney:
-		return v.(decimal.Decimal).StringFixed(moneyPlaces), nil
+		return v.d.StringFixed(moneyPlaces), nil
 	case kMeasure:
-		return v.(decimal.Decimal).Round(MeasurePlaces).String(), nil
+		return roundMeasure(v.d).String(), nil
 	case kInt:
-		return strconv.Itoa(v.(int)), nil
+		return strconv.Itoa(v.i), nil
 	}
 	return "", fmt.Errorf("unknown column kind %d", c.kind)
 }

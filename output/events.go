@@ -21,14 +21,15 @@ func reconciliationTable(res *runner.Result) outTable {
 	cols = append(cols, outColumn{rules.MonthColumn, kMonth, false}, outColumn{"field", kString, false},
 		outColumn{"source", kString, false}, outColumn{"reported", kMeasure, false},
 		outColumn{"computed", kMeasure, false}, outColumn{"difference", kMeasure, false})
-	return outTable{name: "reconciliation", cols: cols, rows: func(yield func([]any) error) error {
-		row := make([]any, len(cols))
+	return outTable{name: "reconciliation", cols: cols, rows: func(yield func([]cell) error) error {
+		row := make([]cell, len(cols))
 		for _, d := range res.Events.Reconciliation {
 			row = row[:0]
 			for _, k := range d.Lot {
-				row = append(row, k)
+				row = append(row, text(k))
 			}
-			row = append(row, d.Month, d.Field, d.Source, d.Reported, d.Computed, d.Computed.Sub(d.Reported))
+			row = append(row, month(d.Month), text(d.Field), text(d.Source), num(d.Reported), num(d.Computed),
+				num(d.Computed.Sub(d.Reported)))
 			if err := yield(row); err != nil {
 				return err
 			}

@@ -20,7 +20,7 @@ func TestRenderHonoursCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rows := 0
-	table := cancellable(ctx, func(yield func([]any) error) error {
+	table := cancellable(ctx, func(yield func([]cell) error) error {
 		for range 100000 {
 			rows++
 			if err := yield(nil); err != nil {
@@ -29,6 +29,6 @@ func TestRenderHonoursCancel(t *testing.T) {
 		}
 		return nil
 	})
-	require.ErrorIs(t, table(func([]any) error { return nil }), context.Canceled)
+	require.ErrorIs(t, table(func([]cell) error { return nil }), context.Canceled)
 	require.Equal(t, 1024, rows)
 }

@@ -158,10 +158,10 @@ func Verify(ctx context.Context, res *runner.Result) error {
 
 // cancellable makes a table's rows stop, with the context's error, soon
 // after ctx is done.
-func cancellable(ctx context.Context, rows func(yield func([]any) error) error) func(yield func([]any) error) error {
-	return func(yield func([]any) error) error {
+func cancellable(ctx context.Context, rows func(yield func([]cell) error) error) func(yield func([]cell) error) error {
+	return func(yield func([]cell) error) error {
 		n := 0
-		return rows(func(row []any) error {
+		return rows(func(row []cell) error {
 			if n++; n%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}

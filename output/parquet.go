@@ -34,14 +34,9 @@ func writeParquet(w io.Writer, t outTable, moneyPlaces int32) (int, error) {
 		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
 	}
 	n := 0
-	err = t.rows(func(row []any) error {
-		for i, c := range t.cols {
-			if c.kind == kMeasure && row[i] != nil {
-				row[i] = row[i].(decimal.Decimal).Round(MeasurePlaces)
-			}
-		}
+	err = t.rows(func(row []cell) error {
 		n++
-		err := pw.Write(row...)
+		err := writeRow(pw, t.cols, row)
 		if re := (*pq.RangeError)(nil); errors.As(err, &re) {
 			return &RangeError{File: t.name + ".parquet", Column: re.Column, Row: identity(t, row),
 				Value: re.Value, Type: re.Type()}
@@ -59,9 +54,41 @@ func writeParquet(w io.Writer, t outTable, moneyPlaces int32) (int, error) {
 	return n, nil
 }
 
+// writeRow appends a row's cells to pw by their columns' kinds, measures
+// rounded to MeasurePlaces.
+func writeRow(pw *pq.Writer, cols []outColumn, row []cell) error {
+	for i, c := range row {
+		switch {
+		case c.null:
+			pw.AppendNull()
+		case cols[i].kind == kString:
+			pw.AppendString(c.s)
+		case cols[i].kind == kMonth:
+			pw.AppendMonth(c.m)
+		case cols[i].kind == kMoney:
+			pw.AppendDecimal(c.d)
+		case cols[i].kind == kMeasure:
+			pw.AppendDecimal(roundMeasure(c.d))
+		default:
+			pw.AppendInt(int64(c.i))
+		}
+	}
+	return pw.EndRow()
+}
+
+// roundMeasure rounds d to MeasurePlaces. A measure with no more places is
+// returned as it is: rounding would only rescale its coefficient, which
+// allocates, and the written value is the same.
+func roundMeasure(d decimal.Decimal) decimal.Decimal {
+	if d.Exponent() >= -MeasurePlaces {
+		return d
+	}
+	return d.Round(MeasurePlaces)
+}
+
 // identity returns name=value for the columns that identify a row: the text and
 // month columns that lead every table (scenario, lot keys, month, KPI).
-func identity(t outTable, row []any) []string {
+func identity(t outTable, row []cell) []string {
 	var out []string
 	for i, c := range t.cols {
 		if c.kind != kString && c.kind != kMonth {
@@ -70,7 +97,11 @@ func identity(t outTable, row []any) []string {
 		if c.name == "terms" && i > 0 && t.cols[i-1].kind == kMonth {
 			continue // the terms in force do not identify the row
 		}
-		out = append(out, c.name+"="+fmt.Sprint(row[i]))
+		v := row[i].s
+		if c.kind == kMonth {
+			v = row[i].m.String()
+		}
+		out = append(out, c.name+"="+v)
 	}
 	return out
 }

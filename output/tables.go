@@ -36,11 +36,40 @@ type outColumn struct {
 }
 
 // outTable is an output table: its columns and a function that yields its
-// rows, each value of the Go type its column's kind names.
+// rows, each cell holding the field its column's kind names. The row
+// slice is reused: yield must not keep it.
 type outTable struct {
 	name string // file name without extension
 	cols []outColumn
-	rows func(yield func(row []any) error) error
+	rows func(yield func(row []cell) error) error
+}
+
+// cell is one value of an output row: s for kString, m for kMonth, d for
+// kMoney and kMeasure, i for kInt; null for no value. Cells are not boxed,
+// so building a row allocates nothing.
+type cell struct {
+	s    string
+	d    decimal.Decimal
+	m    rules.Month
+	i    int
+	null bool
+}
+
+func text(s string) cell         { return cell{s: s} }
+func month(m rules.Month) cell   { return cell{m: m} }
+func num(d decimal.Decimal) cell { return cell{d: d} }
+func count(i int) cell           { return cell{i: i} }
+
+// null is a cell without a value.
+var null = cell{null: true}
+
+// keyCells appends the scenario and the lot's key values to row.
+func keyCells(row []cell, scenario string, keys []string) []cell {
+	row = append(row, text(scenario))
+	for _, k := range keys {
+		row = append(row, text(k))
+	}
+	return row
 }
 
 func keyColumns(rb *rules.Rulebook) []outColumn {
@@ -64,27 +93,23 @@ func kpiResults(res *runner.Result) outTable {
 		outColumn{"credit", kMoney, false}, outColumn{"earn_back", kMoney, false},
 		outColumn{"bonus_points", kMeasure, true},
 		outColumn{"reason", kString, false}, outColumn{"explanation", kString, false})
-	return outTable{name: "kpi_results", cols: cols, rows: func(yield func([]any) error) error {
-		row := make([]any, len(cols))
+	return outTable{name: "kpi_results", cols: cols, rows: func(yield func([]cell) error) error {
+		row := make([]cell, len(cols))
 		return res.EachLotMonth(func(run *runner.ScenarioRun, lot *input.LotData, lm *engine.LotMonth) error {
 			for i, kc := range lm.Credits.KPIs {
 				r := lm.Results[i]
-				row = row[:0]
-				row = append(row, run.ID)
-				for _, k := range lot.Keys {
-					row = append(row, k)
-				}
+				row = keyCells(row[:0], run.ID, lot.Keys)
 				base := lm.Credits.Charge
 				if kc.Base != nil {
 					base = *kc.Base
 				}
-				row = append(row, lm.Row.Month, lm.Terms, kc.KPI.ID, lm.Credits.Charge, base,
+				row = append(row, month(lm.Row.Month), text(lm.Terms), text(kc.KPI.ID), num(lm.Credits.Charge), num(base),
 					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
-					kc.KPI.Target, kc.Status.String(), kc.Streak, kc.Multiplier,
+					num(kc.KPI.Target), text(kc.Status.String()), count(kc.Streak), num(kc.Multiplier),
 					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),
-					kc.Area, optional(kc.AreaShare, kc.Area != ""), kc.Amount, kc.Credit, kc.EarnBack,
+					text(kc.Area), optional(kc.AreaShare, kc.Area != ""), num(kc.Amount), num(kc.Credit), num(kc.EarnBack),
 					bonusEarned(kc),
-					kc.Reason, kc.Explanation)
+					text(kc.Reason), text(kc.Explanation))
 				if err := yield(row); err != nil {
 					return err
 				}
@@ -104,28 +129,24 @@ func creditTable(res *runner.Result) outTable {
 		outColumn{"bonus_earned", kMeasure, true}, outColumn{"bonus_used", kMeasure, true},
 		outColumn{"bonus_expired", kMeasure, true}, outColumn{"bonus_bank", kMeasure, true},
 		outColumn{"triggers", kInt, false})
-	return outTable{name: "credits", cols: cols, rows: func(yield func([]any) error) error {
-		row := make([]any, len(cols))
+	return outTable{name: "credits", cols: cols, rows: func(yield func([]cell) error) error {
+		row := make([]cell, len(cols))
 		for _, run := range res.Runs {
 			if !run.Detailed() {
 				continue
 			}
 			for li, lot := range res.Data.Lots {
 				for _, m := range run.Months[li] {
-					row = row[:0]
-					row = append(row, run.ID)
-					for _, k := range lot.Keys {
-						row = append(row, k)
-					}
-					row = append(row, m.Month, m.Terms, m.Charge, m.BeforeCap, optional(m.Cap, m.HasCap),
+					row = keyCells(row[:0], run.ID, lot.Keys)
+					row = append(row, month(m.Month), text(m.Terms), num(m.Charge), num(m.BeforeCap), optional(m.Cap, m.HasCap),
 						optional(m.AnnualCapLeft, m.HasAnnualCap), optional(m.RollingCapLeft, m.HasRollingCap),
-						m.Credits, m.EarnBack, m.Credits.Add(m.EarnBack))
+						num(m.Credits), num(m.EarnBack), num(m.Credits.Add(m.EarnBack)))
 					if b := m.Bonus; b != nil {
-						row = append(row, b.Earned, b.Used, b.Expired, b.Bank)
+						row = append(row, num(b.Earned), num(b.Used), num(b.Expired), num(b.Bank))
 					} else {
-						row = append(row, nil, nil, nil, nil)
+						row = append(row, null, null, null, null)
 					}
-					row = append(row, m.Triggers)
+					row = append(row, count(m.Triggers))
 					if err := yield(row); err != nil {
 						return err
 					}
@@ -146,16 +167,13 @@ func comparisonTable(res *runner.Result) outTable {
 		outColumn{"baseline_failures", kInt, false}, outColumn{"scenario_failures", kInt, false},
 		outColumn{"baseline_before_cap", kMoney, false}, outColumn{"scenario_before_cap", kMoney, false},
 		outColumn{"baseline_earn_back", kMoney, false}, outColumn{"scenario_earn_back", kMoney, false})
-	return outTable{name: "comparison", cols: cols, rows: func(yield func([]any) error) error {
-		row := make([]any, len(cols))
+	return outTable{name: "comparison", cols: cols, rows: func(yield func([]cell) error) error {
+		row := make([]cell, len(cols))
 		return res.EachComparison(res.Runs[1:], func(c *runner.Comparison) error {
-			row = row[:0]
-			row = append(row, c.Scenario)
-			for _, k := range c.Lot {
-				row = append(row, k)
-			}
-			row = append(row, c.KPI, c.Baseline, c.Credit, c.Difference, c.BaselineFailures, c.Failures,
-				c.BaselineBeforeCap, c.BeforeCap, c.BaselineEarnBack, c.EarnBack)
+			row = keyCells(row[:0], c.Scenario, c.Lot)
+			row = append(row, text(c.KPI), num(c.Baseline), num(c.Credit), num(c.Difference),
+				count(c.BaselineFailures), count(c.Failures),
+				num(c.BaselineBeforeCap), num(c.BeforeCap), num(c.BaselineEarnBack), num(c.EarnBack))
 			return yield(row)
 		})
 	}}
@@ -163,21 +181,22 @@ func comparisonTable(res *runner.Result) outTable {
 
 // bonusEarned is the bonus points a KPI earned in a met month, zero when
 // met short of its bound; nil for a KPI without a bound or not met.
-func bonusEarned(kc credits.KPICredit) any {
+func bonusEarned(kc credits.KPICredit) cell {
 	switch {
 	case kc.KPI.BonusAt == nil || kc.Status != rules.Met:
-		return nil
+		return null
 	case kc.Bonus != nil:
-		return kc.Bonus.Earned
+		return num(kc.Bonus.Earned)
 	}
-	return decimal.Zero
+	return num(decimal.Zero)
 }
 
-func optional(d decimal.Decimal, ok bool) any {
+// optional is d, or no value when !ok.
+func optional(d decimal.Decimal, ok bool) cell {
 	if !ok {
-		return nil
+		return null
 	}
-	return d
+	return num(d)
 }
 
 // triggerTable has one row per trigger that fired: scenario, lot, month.
@@ -187,17 +206,14 @@ func triggerTable(res *runner.Result) outTable {
 		outColumn{"trigger", kString, false}, outColumn{"level", kString, false},
 		outColumn{"kpi", kString, false}, outColumn{"count", kInt, false},
 		outColumn{"failures", kInt, false}, outColumn{"within", kInt, false})
-	return outTable{name: "triggers", cols: cols, rows: func(yield func([]any) error) error {
-		row := make([]any, len(cols))
+	return outTable{name: "triggers", cols: cols, rows: func(yield func([]cell) error) error {
+		row := make([]cell, len(cols))
 		for _, run := range res.Runs {
 			for _, f := range run.Triggers {
-				row = row[:0]
-				row = append(row, run.ID)
-				for _, k := range res.Data.Lots[f.Lot].Keys {
-					row = append(row, k)
-				}
+				row = keyCells(row[:0], run.ID, res.Data.Lots[f.Lot].Keys)
 				t := f.Trigger
-				row = append(row, f.Month, f.Terms, t.ID, t.Level.String(), f.KPIs, f.Count, t.Failures, t.Within)
+				row = append(row, month(f.Month), text(f.Terms), text(t.ID), text(t.Level.String()), text(f.KPIs),
+					count(f.Count), count(t.Failures), count(t.Within))
 				if err := yield(row); err != nil {
 					return err
 				}

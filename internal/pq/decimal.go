@@ -3,7 +3,9 @@ package pq
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -28,10 +30,10 @@ var wideLimit = new(big.Int).Exp(big.NewInt(10), big.NewInt(WidePrecision), nil)
 // It never rounds: d with more than scale decimal places is an error, and so
 // is d too large for 18 digits.
 func unscaled(d decimal.Decimal, scale int32) (int64, error) {
-	if d.NumDigits() > Precision {
+	c, ok := coef64(d)
+	if !ok {
 		return unscaledBig(d, scale)
 	}
-	c := d.CoefficientInt64() // exact: at most 18 digits
 	shift := int64(d.Exponent()) + int64(scale)
 	switch {
 	case c == 0:
@@ -46,8 +48,25 @@ func unscaled(d decimal.Decimal, scale int32) (int64, error) {
 			return 0, errOverflow(d, Precision, scale)
 		}
 		return c * pow10[shift], nil
+	case !inRange(c, maxUnscaled):
+		return 0, errOverflow(d, Precision, scale)
 	}
 	return c, nil
+}
+
+// coef64 returns the coefficient of d when it fits an int64 other than
+// math.MinInt64, without allocating.
+func coef64(d decimal.Decimal) (int64, bool) {
+	switch n := d.NumDigits(); {
+	case n <= Precision: // less than 10^18 < 2^63
+		return d.CoefficientInt64(), true
+	case n == Precision+1: // less than 10^19 < 2^64: the low 64 bits, with the sign
+		c := d.CoefficientInt64()
+		if c != math.MinInt64 && (c < 0) == (d.Sign() < 0) {
+			return c, true
+		}
+	}
+	return 0, false
 }
 
 // unscaledBig is unscaled for coefficients of more than 18 digits, which can
@@ -63,17 +82,86 @@ func unscaledBig(d decimal.Decimal, scale int32) (int64, error) {
 	return u.Int64(), nil
 }
 
-// putUnscaledWide writes to dst (16 bytes) the big-endian two's complement of
-// u such that d == u × 10^-scale, for a DECIMAL(38, scale). Like unscaled, it
-// never rounds.
-func putUnscaledWide(dst []byte, d decimal.Decimal, scale int32) error {
-	if scale <= Precision {
-		if u, err := unscaled(d, scale); err == nil {
-			binary.BigEndian.PutUint64(dst[8:], uint64(u))
-			binary.BigEndian.PutUint64(dst[:8], uint64(u>>63)) // sign extension
+// putWide writes to dst (16 bytes) the big-endian two's complement of u
+// such that d == u × 10^-scale, for a DECIMAL(38, scale). Like unscaled, it
+// never rounds. A coefficient that fits an int64 is rescaled in 128-bit
+// integer arithmetic; others, and every error, take math/big.
+func putWide(dst []byte, d decimal.Decimal, scale int32) error {
+	if c, ok := coef64(d); ok {
+		if hi, lo, ok := rescale128(c, int64(d.Exponent())+int64(scale)); ok {
+			binary.BigEndian.PutUint64(dst[:8], hi)
+			binary.BigEndian.PutUint64(dst[8:16], lo)
 			return nil
 		}
 	}
+	return putUnscaledWide(dst, d, scale)
+}
+
+// rescale128 returns c × 10^shift as a 128-bit two's complement, and false
+// when that is not an integer of at most 38 digits.
+func rescale128(c, shift int64) (hi, lo uint64, ok bool) {
+	if shift < 0 {
+		if -shift > Precision || c%pow10[-shift] != 0 {
+			return 0, 0, false
+		}
+		c /= pow10[-shift]
+		return uint64(c >> 63), uint64(c), true
+	}
+	if shift > WidePrecision {
+		return 0, 0, false
+	}
+	u := uint64(c)
+	if c < 0 {
+		u = uint64(-c)
+	}
+	for shift > 0 { // at most 10^19 at a time: it fits a uint64
+		n := min(shift, 19)
+		var carry uint64
+		var h1 uint64
+		h1, lo = bits.Mul64(u, pow10u[n])
+		if hi != 0 {
+			var h2, l2 uint64
+			h2, l2 = bits.Mul64(hi, pow10u[n])
+			if h2 != 0 {
+				return 0, 0, false
+			}
+			h1, carry = bits.Add64(h1, l2, 0)
+			if carry != 0 {
+				return 0, 0, false
+			}
+		}
+		hi, u, shift = h1, lo, shift-n
+	}
+	lo = u
+	if hi > wideLimitHi || hi == wideLimitHi && lo >= wideLimitLo {
+		return 0, 0, false
+	}
+	if c < 0 { // two's complement of the 128 bits
+		var borrow uint64
+		lo, borrow = bits.Sub64(0, lo, 0)
+		hi, _ = bits.Sub64(0, hi, borrow)
+	}
+	return hi, lo, true
+}
+
+// pow10u holds 10^0 to 10^19, all of which fit a uint64.
+var pow10u = func() (t [20]uint64) {
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
+
+// wideLimitHi and wideLimitLo are the high and low 64 bits of 10^38.
+var wideLimitHi, wideLimitLo = func() (uint64, uint64) {
+	var b [16]byte
+	wideLimit.FillBytes(b[:])
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}()
+
+// putUnscaledWide is putWide through math/big, for any coefficient.
+func putUnscaledWide(dst []byte, d decimal.Decimal, scale int32) error {
 	u, err := unscaledInt(d, WidePrecision, scale)
 	if err != nil {
 		return err

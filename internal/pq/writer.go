@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -20,19 +24,46 @@ const CreatedBy = "kpicredit"
 // MaxRowsPerRowGroup is the most rows a Writer puts in one row group.
 const MaxRowsPerRowGroup = 1 << 20
 
+// rowGroupRows is MaxRowsPerRowGroup; tests make it smaller.
+var rowGroupRows int64 = MaxRowsPerRowGroup
+
+// chunkRows is how many rows a Writer buffers before it encodes them.
+var chunkRows = 4096
+
 // Writer writes rows of typed values to a Parquet file: zstd compression for
 // every column, PLAIN encoding for strings, columns in the order given to
-// NewWriter. The same rows always give the same bytes. A Writer is not safe
-// for concurrent use.
+// NewWriter. The same rows always give the same bytes.
+//
+// A row is given either whole to Write, or value by value with the Append
+// methods, one per column in order, then EndRow. The Writer buffers rows
+// and encodes and compresses the columns of each batch on several
+// goroutines, while the caller goes on with the next rows; each column
+// still takes its values one row at a time, so the pages and the bytes are
+// those of a writer that handed parquet-go one row at a time. The
+// io.Writer is written to until Close returns. A Writer is not safe for
+// concurrent use.
 type Writer struct {
-	cols    []Column
-	pw      *parquet.GenericWriter[any]
-	row     parquet.Row
-	rows    []parquet.Row // row, as WriteRows takes it
-	scratch [][]byte      // per column: the bytes of the current string
-	n       int64         // rows written
-	err     error         // sticky error of the underlying writer
-	closed  bool
+	cols     []Column
+	pw       *parquet.GenericWriter[any]
+	cws      []*parquet.ColumnWriter
+	bufs     [2][]colBuf // the batch being filled, and the one being encoded
+	cur      int         // index in bufs of the batch being filled
+	buffered int         // complete rows in the batch being filled
+	rgRows   int64       // rows of the current row group in earlier batches
+	n        int64       // rows accepted
+	col      int         // the next column of the row being appended
+	rowErr   error       // the first problem of the row being appended
+	workers  int         // goroutines that encode a batch; 1: the caller's, in line
+	enc      *encoding   // the batch being encoded, or nil
+	err      error       // sticky error of the encoding or the underlying writer
+	closed   bool
+}
+
+// colBuf holds one column's values of a batch of rows. Values of strings
+// and wide decimals point into arena.
+type colBuf struct {
+	vals  []parquet.Value
+	arena []byte
 }
 
 // NewWriter returns a Writer of a file with the given columns, in that order.
@@ -46,20 +77,18 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 		schemaOf(CreatedBy, cols),
 		createdBy(CreatedBy),
 		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(MaxRowsPerRowGroup),
+		parquet.MaxRowsPerRowGroup(rowGroupRows),
 	}
 	opts = append(opts, skipWideBounds(cols)...)
 	if _, err := parquet.NewWriterConfig(opts...); err != nil {
 		return nil, err // parquet.NewGenericWriter would panic
 	}
-	row := make(parquet.Row, len(cols))
-	return &Writer{
-		cols:    cols,
-		pw:      parquet.NewGenericWriter[any](w, opts...),
-		row:     row,
-		rows:    []parquet.Row{row},
-		scratch: make([][]byte, len(cols)),
-	}, nil
+	pw := parquet.NewGenericWriter[any](w, opts...)
+	wr := &Writer{cols: cols, pw: pw, cws: pw.ColumnWriters(), workers: runtime.GOMAXPROCS(0)}
+	for i := range wr.bufs {
+		wr.bufs[i] = make([]colBuf, len(cols))
+	}
+	return wr, nil
 }
 
 // skipWideBounds leaves the minimum and maximum out of the statistics of
@@ -101,106 +130,295 @@ func (c createdBy) ConfigureWriter(cfg *parquet.WriterConfig) { cfg.CreatedBy = 
 // An invalid value is an error naming the row (1-based) and column; the row
 // is then not written and the Writer remains usable.
 func (w *Writer) Write(values ...any) error {
-	if w.closed {
-		return errors.New("write to a closed Parquet writer")
+	if err := w.usable(); err != nil {
+		return err
 	}
-	if w.err != nil {
-		return w.err
-	}
-	n := w.n + 1
 	if len(values) != len(w.cols) {
-		return fmt.Errorf("row %d: %d values for %d columns", n, len(values), len(w.cols))
+		return fmt.Errorf("row %d: %d values for %d columns", w.n+1, len(values), len(w.cols))
 	}
-	for i, x := range values {
-		v, err := w.value(i, x)
-		if err != nil {
-			if re := (*RangeError)(nil); errors.As(err, &re) {
-				re.Column = w.cols[i].Name
-			}
-			return fmt.Errorf("row %d column %s: %w", n, w.cols[i].Name, err)
+	for _, x := range values {
+		w.appendAny(x)
+	}
+	return w.EndRow()
+}
+
+// appendAny appends x to the row as Write takes it.
+func (w *Writer) appendAny(x any) {
+	if p, ok := x.(*decimal.Decimal); ok && p == nil || x == nil {
+		w.AppendNull()
+		return
+	}
+	c := w.column()
+	if c == nil {
+		return
+	}
+	switch v := x.(type) {
+	case *decimal.Decimal:
+		if c.Kind == Decimal || c.Kind == WideDecimal {
+			w.AppendDecimal(*v)
+			return
 		}
-		def := 0
-		if w.cols[i].Nullable && !v.IsNull() {
-			def = 1
+		x = *v // named as a decimal.Decimal in the error
+	case string:
+		if c.Kind == String {
+			w.AppendString(v)
+			return
 		}
-		w.row[i] = v.Level(0, def, i)
+	case period.Month:
+		if c.Kind == Month {
+			w.AppendMonth(v)
+			return
+		}
+	case decimal.Decimal:
+		if c.Kind == Decimal || c.Kind == WideDecimal {
+			w.AppendDecimal(v)
+			return
+		}
+	case int:
+		if c.Kind == Int64 {
+			w.AppendInt(int64(v))
+			return
+		}
+	case int64:
+		if c.Kind == Int64 {
+			w.AppendInt(v)
+			return
+		}
+	case time.Time:
+		if c.Kind == Timestamp {
+			w.AppendTime(v)
+			return
+		}
 	}
-	if _, err := w.pw.WriteRows(w.rows); err != nil {
-		w.err = fmt.Errorf("row %d: %w", n, err)
-		return w.err
+	w.skip(fmt.Errorf("got %T, want %s", x, goType(c.Kind)))
+}
+
+// goType names the Go types Write takes for a kind.
+func goType(k Kind) string {
+	switch k {
+	case String:
+		return "string"
+	case Month:
+		return "period.Month"
+	case Decimal, WideDecimal:
+		return "decimal.Decimal"
+	case Timestamp:
+		return "time.Time"
 	}
-	w.n = n
-	return nil
+	return "int or int64"
 }
 
 // Rows returns the number of rows written so far.
 func (w *Writer) Rows() int64 { return w.n }
 
-// Close flushes the last row group and writes the file footer. It does not
-// close the underlying io.Writer. Closing a closed Writer does nothing.
+// Close encodes the rows still buffered, flushes the last row group and
+// writes the file footer. It does not close the underlying io.Writer.
+// Closing a closed Writer does nothing.
 func (w *Writer) Close() error {
 	if w.closed {
 		return nil
 	}
 	w.closed = true
+	w.discardRow()
+	if w.err == nil && w.buffered > 0 {
+		w.encodeBatch(false)
+	}
+	w.wait()
 	if w.err != nil {
 		return w.err
 	}
 	return w.pw.Close()
 }
 
-// value converts the value of column i.
-func (w *Writer) value(i int, x any) (parquet.Value, error) {
-	c := w.cols[i]
-	if p, ok := x.(*decimal.Decimal); ok && p == nil {
-		x = nil
+// usable returns why no row can be written, if so.
+func (w *Writer) usable() error {
+	if w.closed {
+		return errors.New("write to a closed Parquet writer")
 	}
-	if x == nil {
-		if !c.Nullable {
-			return parquet.Value{}, errors.New("NULL in a column that is not nullable")
-		}
-		return parquet.NullValue(), nil
+	if w.err == nil && w.enc != nil && w.enc.finished() {
+		w.wait()
 	}
-	switch c.Kind {
-	case String:
-		return w.stringValue(i, x)
-	case Month:
-		return monthValue(x)
-	case Decimal:
-		return decimalValue(x, c.Scale)
-	case WideDecimal:
-		return w.wideValue(i, x)
-	case Timestamp:
-		return timestampValue(x)
+	return w.err
+}
+
+// AppendString appends a String value to the row being built.
+func (w *Writer) AppendString(s string) {
+	c := w.column()
+	switch {
+	case c == nil:
+		return
+	case c.Kind != String:
+		w.skip(fmt.Errorf("got string, want %s", goType(c.Kind)))
+	case !utf8.ValidString(s):
+		w.skip(fmt.Errorf("%q is not valid UTF-8", s))
 	default:
-		return int64Value(x)
+		b := &w.bufs[w.cur][w.col]
+		at := len(b.arena)
+		b.arena = append(b.arena, s...)
+		w.put(parquet.ByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]))
 	}
 }
 
-// stringValue converts a string, copying its bytes to the column's scratch
-// buffer (WriteRows copies them again before the next row).
-func (w *Writer) stringValue(i int, x any) (parquet.Value, error) {
-	s, ok := x.(string)
-	if !ok {
-		return parquet.Value{}, wrongType(x, "string")
+// AppendMonth appends a Month value to the row being built.
+func (w *Writer) AppendMonth(m period.Month) {
+	c := w.column()
+	if c == nil {
+		return
 	}
-	if !utf8.ValidString(s) {
-		return parquet.Value{}, fmt.Errorf("%q is not valid UTF-8", s)
-	}
-	w.scratch[i] = append(w.scratch[i][:0], s...)
-	return parquet.ByteArrayValue(w.scratch[i]), nil
-}
-
-func monthValue(x any) (parquet.Value, error) {
-	m, ok := x.(period.Month)
-	if !ok {
-		return parquet.Value{}, wrongType(x, "period.Month")
+	if c.Kind != Month {
+		w.skip(fmt.Errorf("got period.Month, want %s", goType(c.Kind)))
+		return
 	}
 	days, err := monthDays(m)
 	if err != nil {
-		return parquet.Value{}, err
+		w.skip(err)
+		return
 	}
-	return parquet.Int32Value(days), nil
+	w.put(parquet.Int32Value(days))
+}
+
+// AppendDecimal appends a Decimal or WideDecimal value to the row being
+// built.
+func (w *Writer) AppendDecimal(d decimal.Decimal) {
+	c := w.column()
+	switch {
+	case c == nil:
+		return
+	case c.Kind == Decimal:
+		u, err := unscaled(d, c.Scale)
+		if err != nil {
+			w.skip(err)
+			return
+		}
+		w.put(parquet.Int64Value(u))
+	case c.Kind == WideDecimal:
+		b := &w.bufs[w.cur][w.col]
+		at := len(b.arena)
+		b.arena = append(b.arena, make([]byte, wideSize)...)
+		dst := b.arena[at:len(b.arena):len(b.arena)]
+		if err := putWide(dst, d, c.Scale); err != nil {
+			b.arena = b.arena[:at]
+			w.skip(err)
+			return
+		}
+		w.put(parquet.FixedLenByteArrayValue(dst))
+	default:
+		w.skip(fmt.Errorf("got decimal.Decimal, want %s", goType(c.Kind)))
+	}
+}
+
+// AppendInt appends an Int64 value to the row being built.
+func (w *Writer) AppendInt(v int64) {
+	c := w.column()
+	if c == nil {
+		return
+	}
+	if c.Kind != Int64 {
+		w.skip(fmt.Errorf("got int64, want %s", goType(c.Kind)))
+		return
+	}
+	w.put(parquet.Int64Value(v))
+}
+
+// AppendTime appends a Timestamp value to the row being built.
+func (w *Writer) AppendTime(t time.Time) {
+	c := w.column()
+	if c == nil {
+		return
+	}
+	if c.Kind != Timestamp {
+		w.skip(fmt.Errorf("got time.Time, want %s", goType(c.Kind)))
+		return
+	}
+	us, err := micros(t)
+	if err != nil {
+		w.skip(err)
+		return
+	}
+	w.put(parquet.Int64Value(us))
+}
+
+// AppendNull appends NULL to the row being built.
+func (w *Writer) AppendNull() {
+	c := w.column()
+	if c == nil {
+		return
+	}
+	if !c.Nullable {
+		w.skip(errors.New("NULL in a column that is not nullable"))
+		return
+	}
+	w.put(parquet.NullValue())
+}
+
+// EndRow completes the row built with the Append methods. A row with an
+// invalid value, or with too few or too many values, is an error naming
+// the row (1-based) and the column; the row is then not written and the
+// Writer remains usable.
+func (w *Writer) EndRow() error {
+	if err := w.usable(); err != nil {
+		w.discardRow()
+		return err
+	}
+	n := w.n + 1
+	if w.col != len(w.cols) || w.rowErr != nil {
+		err := w.rowErr
+		if err == nil {
+			err = fmt.Errorf("row %d: %d values for %d columns", n, w.col, len(w.cols))
+		}
+		w.discardRow()
+		return err
+	}
+	w.col = 0
+	w.n = n
+	w.buffered++
+	if w.buffered == chunkRows || w.rgRows+int64(w.buffered) == rowGroupRows {
+		w.encodeBatch(true)
+	}
+	return w.err
+}
+
+// column returns the column of the next value of the row, or nil when the
+// row has all its values already.
+func (w *Writer) column() *Column {
+	if w.col >= len(w.cols) {
+		w.col++
+		return nil
+	}
+	return &w.cols[w.col]
+}
+
+// put appends the value of the current column.
+func (w *Writer) put(v parquet.Value) {
+	def := 0
+	if w.cols[w.col].Nullable && !v.IsNull() {
+		def = 1
+	}
+	b := &w.bufs[w.cur][w.col]
+	b.vals = append(b.vals, v.Level(0, def, w.col))
+	w.col++
+}
+
+// skip records a problem with the value of the current column and moves
+// on to the next.
+func (w *Writer) skip(err error) {
+	if w.rowErr == nil {
+		c := w.cols[w.col]
+		if re := (*RangeError)(nil); errors.As(err, &re) {
+			re.Column = c.Name
+		}
+		w.rowErr = fmt.Errorf("row %d column %s: %w", w.n+1, c.Name, err)
+	}
+	w.col++
+}
+
+// discardRow drops the values of the row being built.
+func (w *Writer) discardRow() {
+	for i := range w.bufs[w.cur] {
+		b := &w.bufs[w.cur][i]
+		b.vals = b.vals[:w.buffered]
+	}
+	w.col, w.rowErr = 0, nil
 }
 
 // monthDays returns the first day of m as a Parquet DATE: days since
@@ -215,67 +433,147 @@ func monthDays(m period.Month) (int32, error) {
 
 const secondsPerDay = 24 * 60 * 60
 
-// timestampValue converts a time.Time to microseconds since 1970.
-func timestampValue(x any) (parquet.Value, error) {
-	t, ok := x.(time.Time)
-	if !ok {
-		return parquet.Value{}, wrongType(x, "time.Time")
-	}
+// micros returns t in microseconds since 1970.
+func micros(t time.Time) (int64, error) {
 	switch {
 	case t.Year() < 1 || t.Year() > 9999:
-		return parquet.Value{}, fmt.Errorf("time %s out of range of years 1 to 9999", t.Format(time.RFC3339))
+		return 0, fmt.Errorf("time %s out of range of years 1 to 9999", t.Format(time.RFC3339))
 	case t.Nanosecond()%1000 != 0:
-		return parquet.Value{}, fmt.Errorf("time %s is finer than a microsecond", t.Format(time.RFC3339Nano))
+		return 0, fmt.Errorf("time %s is finer than a microsecond", t.Format(time.RFC3339Nano))
 	}
-	return parquet.Int64Value(t.UnixMicro()), nil
+	return t.UnixMicro(), nil
 }
 
-func decimalValue(x any, scale int32) (parquet.Value, error) {
-	d, err := toDecimal(x)
-	if err != nil {
-		return parquet.Value{}, err
-	}
-	u, err := unscaled(d, scale)
-	if err != nil {
-		return parquet.Value{}, err
-	}
-	return parquet.Int64Value(u), nil
+// encoding is a batch of rows being encoded on other goroutines.
+type encoding struct {
+	done  chan struct{}
+	err   error
+	panic any // a panic of an encoding goroutine, raised again by wait
 }
 
-// wideValue converts a WideDecimal value into the column's scratch buffer.
-func (w *Writer) wideValue(i int, x any) (parquet.Value, error) {
-	d, err := toDecimal(x)
-	if err != nil {
-		return parquet.Value{}, err
+// finished reports whether the encoding is over.
+func (e *encoding) finished() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
 	}
-	b := append(w.scratch[i][:0], make([]byte, wideSize)...)
-	w.scratch[i] = b
-	if err := putUnscaledWide(b, d, w.cols[i].Scale); err != nil {
-		return parquet.Value{}, err
-	}
-	return parquet.FixedLenByteArrayValue(b), nil
+	return false
 }
 
-func toDecimal(x any) (decimal.Decimal, error) {
-	switch v := x.(type) {
-	case decimal.Decimal:
-		return v, nil
-	case *decimal.Decimal:
-		return *v, nil // not nil: value handles nil
+// encodeBatch hands the batch being filled to the column writers: on
+// other goroutines when async, while the caller fills the other batch,
+// else before it returns. A batch that completes a row group flushes it.
+func (w *Writer) encodeBatch(async bool) {
+	w.wait()
+	if w.err != nil {
+		return
 	}
-	return decimal.Decimal{}, wrongType(x, "decimal.Decimal")
+	batch := w.bufs[w.cur]
+	w.rgRows += int64(w.buffered)
+	flush := w.rgRows == rowGroupRows
+	if flush {
+		w.rgRows = 0
+	}
+	w.cur, w.buffered = 1-w.cur, 0
+	if !async || w.workers <= 1 {
+		w.err = w.encode(batch, flush, 1)
+		return
+	}
+	e := &encoding{done: make(chan struct{})}
+	w.enc = e
+	go func() {
+		defer close(e.done)
+		defer func() { e.panic = recover() }()
+		e.err = w.encode(batch, flush, w.workers)
+	}()
 }
 
-func int64Value(x any) (parquet.Value, error) {
-	switch v := x.(type) {
-	case int64:
-		return parquet.Int64Value(v), nil
-	case int:
-		return parquet.Int64Value(int64(v)), nil
+// wait waits for the batch being encoded, if any, and takes its outcome.
+func (w *Writer) wait() {
+	e := w.enc
+	if e == nil {
+		return
 	}
-	return parquet.Value{}, wrongType(x, "int or int64")
+	<-e.done
+	w.enc = nil
+	if e.panic != nil {
+		panic(e.panic) // on the caller's goroutine, where it can be recovered
+	}
+	if w.err == nil {
+		w.err = e.err
+	}
 }
 
-func wrongType(x any, want string) error {
-	return fmt.Errorf("got %T, want %s", x, want)
+// encode writes a batch's values to the column writers, on up to workers
+// goroutines, the largest columns first, and empties the batch. Each
+// column takes its values one row at a time, as WriteRows gives them: a
+// column writer ends a page after the row that fills its buffer.
+func (w *Writer) encode(batch []colBuf, flush bool, workers int) error {
+	err := inParallel(workers, byCost(batch), func(i int) error {
+		b := &batch[i]
+		cw := w.cws[i]
+		for k := range b.vals {
+			if _, err := cw.WriteRowValues(b.vals[k : k+1]); err != nil {
+				return fmt.Errorf("column %s: %w", w.cols[i].Name, err)
+			}
+		}
+		clear(b.vals) // drop the pointers into arenas and strings
+		b.vals, b.arena = b.vals[:0], b.arena[:0]
+		return nil
+	})
+	if err == nil && flush {
+		err = w.pw.Flush()
+	}
+	return err
+}
+
+// byCost returns the indexes of a batch's columns, those with the most
+// bytes first.
+func byCost(batch []colBuf) []int {
+	order := make([]int, len(batch))
+	for i := range order {
+		order[i] = i
+	}
+	cost := func(i int) int { return len(batch[i].arena) + 8*len(batch[i].vals) }
+	slices.SortStableFunc(order, func(a, b int) int { return cost(b) - cost(a) })
+	return order
+}
+
+// inParallel calls fn for every index of order, on up to workers
+// goroutines, and returns the first error. A panic in fn is raised again
+// on the calling goroutine.
+func inParallel(workers int, order []int, fn func(i int) error) error {
+	if workers <= 1 || len(order) <= 1 {
+		for _, i := range order {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, len(order))
+	panics := make([]any, workers)
+	var wg sync.WaitGroup
+	for g := range min(workers, len(order)) {
+		wg.Go(func() {
+			defer func() { panics[g] = recover() }()
+			for k := int(next.Add(1) - 1); k < len(order); k = int(next.Add(1) - 1) {
+				errs[k] = fn(order[k])
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

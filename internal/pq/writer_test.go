@@ -89,7 +89,7 @@ func TestPutUnscaledWide(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			b := make([]byte, wideSize)
-			err := putUnscaledWide(b, decimal.RequireFromString(tt.in), tt.scale)
+			err := putWide(b, decimal.RequireFromString(tt.in), tt.scale)
 			if tt.err != "" {
 				require.ErrorContains(t, err, tt.err)
 				return
@@ -396,8 +396,8 @@ func TestUnscaledHugeExponent(t *testing.T) {
 	_, err = unscaled(decimal.New(7, math.MinInt32+20), 2)
 	require.ErrorContains(t, err, "more than 2 decimal places")
 	b := make([]byte, wideSize)
-	require.ErrorContains(t, putUnscaledWide(b, decimal.New(1, math.MaxInt32-20), 4), "overflows DECIMAL(38,4)")
-	require.ErrorContains(t, putUnscaledWide(b, decimal.New(1, math.MinInt32+20), 4), "more than 4 decimal places")
+	require.ErrorContains(t, putWide(b, decimal.New(1, math.MaxInt32-20), 4), "overflows DECIMAL(38,4)")
+	require.ErrorContains(t, putWide(b, decimal.New(1, math.MinInt32+20), 4), "more than 4 decimal places")
 }
 
 func TestOrderedGroup(t *testing.T) {

@@ -1,0 +1,163 @@
+package pq
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpicredit/kpicredit/period"
+	"github.com/parquet-go/parquet-go"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// allKinds has a column of every kind, nullable and not.
+var allKinds = []Column{
+	{Name: "s", Kind: String},
+	{Name: "long", Kind: String, Nullable: true},
+	{Name: "m", Kind: Month},
+	{Name: "nm", Kind: Month, Nullable: true},
+	{Name: "d2", Kind: Decimal, Scale: 2},
+	{Name: "nd6", Kind: Decimal, Scale: 6, Nullable: true},
+	{Name: "i", Kind: Int64},
+	{Name: "ni", Kind: Int64, Nullable: true},
+	{Name: "w", Kind: WideDecimal, Scale: 16},
+	{Name: "nw", Kind: WideDecimal, Scale: 16, Nullable: true},
+	{Name: "t", Kind: Timestamp, Nullable: true},
+}
+
+// randomRow returns a row of allKinds: NULLs, strings of up to 3000
+// bytes, decimals of up to 38 digits, of both signs.
+func randomRow(r *rand.Rand) []any {
+	null := func(v any) any {
+		if r.IntN(5) == 0 {
+			return nil
+		}
+		return v
+	}
+	long := strings.Repeat(string(rune('a'+r.IntN(26))), r.IntN(3000))
+	return []any{
+		[]string{"baseline", "scenario-a", ""}[r.IntN(3)],
+		null(long),
+		period.New(1990+r.IntN(50), 1+r.IntN(12)),
+		null(period.New(1+r.IntN(9999), 1+r.IntN(12))),
+		decimal.New(r.Int64N(2e18)-1e18+1, -2),
+		null(decimal.New(r.Int64N(2e12)-1e12, -int32(r.IntN(7)))),
+		r.Int64() - r.Int64(),
+		null(r.IntN(1000)),
+		randomWide(r),
+		null(randomWide(r)),
+		null(time.UnixMicro(r.Int64N(1e17)).UTC()),
+	}
+}
+
+// randomWide returns a decimal of at most 22 whole digits and 16 places,
+// its coefficient within or beyond an int64.
+func randomWide(r *rand.Rand) decimal.Decimal {
+	d := decimal.New(r.Int64()-r.Int64(), -int32(r.IntN(17)))
+	if r.IntN(3) == 0 {
+		d = d.Mul(decimal.New(r.Int64N(1e6), -16)).Truncate(16)
+	}
+	return d
+}
+
+// Through the batches encoded on several goroutines, the Writer gives the
+// bytes of the writer that handed parquet-go one row at a time: with
+// several row groups, batches that end short of one, and pages that
+// fill within a batch.
+func TestWriterMatchesRowByRow(t *testing.T) {
+	defer func(g int64, c int) { rowGroupRows, chunkRows = g, c }(rowGroupRows, chunkRows)
+	rowGroupRows = 1000
+	tests := []struct {
+		name         string
+		rows, chunks int
+		workers      int
+	}{
+		{"parallel", 2600, 64, 4},
+		{"parallel, batches across row groups", 2500, 300, 3},
+		{"in line", 2600, 64, 1},
+		{"one batch", 10, 4096, 2},
+		{"no rows", 0, 64, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chunkRows = tt.chunks
+			r := rand.New(rand.NewPCG(uint64(tt.rows), 7))
+			rows := make([][]any, tt.rows)
+			for i := range rows {
+				rows[i] = randomRow(r)
+			}
+			var want bytes.Buffer
+			ow, err := newOldWriter(&want, allKinds)
+			require.NoError(t, err)
+			for _, row := range rows {
+				require.NoError(t, ow.Write(row...))
+			}
+			require.NoError(t, ow.Close())
+
+			var got bytes.Buffer
+			w, err := NewWriter(&got, allKinds)
+			require.NoError(t, err)
+			w.workers = tt.workers
+			for _, row := range rows {
+				require.NoError(t, w.Write(row...))
+			}
+			require.NoError(t, w.Close())
+			assert.Equal(t, int64(tt.rows), w.Rows())
+			require.True(t, bytes.Equal(want.Bytes(), got.Bytes()), "the files differ")
+			if tt.rows > int(rowGroupRows) {
+				assertLayout(t, got.Bytes(), (tt.rows+999)/1000)
+			}
+		})
+	}
+}
+
+// assertLayout checks that a file has groups row groups and that its long
+// strings take several pages in the first.
+func assertLayout(t *testing.T, data []byte, groups int) {
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	require.Len(t, f.RowGroups(), groups)
+	idx := f.OffsetIndexes()
+	require.NotEmpty(t, idx)
+	assert.Greater(t, len(idx[1].PageLocations), 2, "pages of the long strings")
+}
+
+// The int64 paths of unscaled and putWide agree with math/big on random
+// values and on the boundaries: the same bytes, or errors alike.
+func TestDecimalPathsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	values := []decimal.Decimal{
+		decimal.New(1, 18), decimal.New(-1, 18), decimal.New(999_999_999_999_999_999, 0),
+		decimal.New(-999_999_999_999_999_999, 0), decimal.New(math.MaxInt64, 0), decimal.New(math.MinInt64, 0),
+		decimal.New(math.MaxInt64, -16), decimal.New(math.MinInt64+1, -16), decimal.New(1, 22), decimal.New(-1, 21),
+		decimal.RequireFromString("99999999999999999999999999999999999999"),
+		decimal.RequireFromString("-9999999999999999999999.9999999999999999"),
+		decimal.RequireFromString("10000000000000000000000"), decimal.New(5, -17), decimal.Zero,
+	}
+	for range 20000 {
+		d := decimal.New(r.Int64()>>r.IntN(64), int32(r.IntN(50))-25)
+		if r.IntN(2) == 0 {
+			d = d.Neg()
+		}
+		values = append(values, d)
+	}
+	for _, d := range values {
+		for _, scale := range []int32{0, 2, 6, 16, 18, 20, 38} {
+			if scale <= Precision {
+				got, err := unscaled(d, scale)
+				want, wantErr := unscaledBig(d, scale)
+				require.Equal(t, wantErr, err, "%s at %d", d, scale)
+				require.Equal(t, want, got, "%s at %d", d, scale)
+			}
+			got, want := make([]byte, wideSize), make([]byte, wideSize)
+			err, wantErr := putWide(got, d, scale), putUnscaledWide(want, d, scale)
+			require.Equal(t, wantErr, err, "%s at %d", d, scale)
+			require.Equal(t, want, got, "%s at %d", d, scale)
+		}
+	}
+}
