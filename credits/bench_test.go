@@ -32,12 +32,20 @@ func BenchmarkLotMonth(b *testing.B) {
 			}
 		}
 	}
-	for _, mode := range []string{"explain", "decimals", "figures-only", "decimal-path"} {
+	for _, mode := range []string{"explain", "explain-as-before", "decimals", "figures-only", "decimal-path"} {
 		b.Run(mode, func(b *testing.B) {
 			lot := credits.New(rb).NewLot()
 			lot.Explain = mode == "explain"
 			price := lot.Month
 			switch mode {
+			case "explain-as-before": // the fmt-based writer, for comparison
+				price = func(m rules.Month, charge decimal.Decimal, obs []credits.Observation) (*credits.Month, error) {
+					lm, err := lot.Month(m, charge, obs)
+					if err == nil {
+						credits.ExplainIntoAsBefore(lot, lm)
+					}
+					return lm, err
+				}
 			case "figures-only":
 				price = lot.Figures
 			case "decimal-path":

@@ -24,6 +24,18 @@ func (l *Lot) refExplainMonth(orig *Month) (kpis, areas []string) {
 	lm := *orig
 	lm.KPIs = append([]KPICredit(nil), orig.KPIs...)
 	lm.Areas = append([]AreaCredit(nil), orig.Areas...)
+	l.refExplainInto(&lm)
+	for _, a := range lm.Areas {
+		areas = append(areas, a.How)
+	}
+	for _, kc := range lm.KPIs {
+		kpis = append(kpis, kc.Explanation)
+	}
+	return kpis, areas
+}
+
+// refExplainInto writes each area's How and each KPI's Explanation.
+func (l *Lot) refExplainInto(lm *Month) {
 	c := l.calc
 	for i := range lm.KPIs {
 		kc := &lm.KPIs[i]
@@ -43,12 +55,10 @@ func (l *Lot) refExplainMonth(orig *Month) (kpis, areas []string) {
 	}
 	for i := range lm.Areas {
 		c.refExplainArea(&lm.Areas[i], lm.Charge)
-		areas = append(areas, lm.Areas[i].How)
 	}
 	for i := range lm.KPIs {
-		kpis = append(kpis, c.refExplain(&lm, i))
+		lm.KPIs[i].Explanation = c.refExplain(lm, i)
 	}
-	return kpis, areas
 }
 
 func (c *Calculator) refExplain(lm *Month, i int) string {

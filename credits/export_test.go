@@ -9,3 +9,7 @@ func PriceInDecimals(l *Lot) { l.decimal = true }
 // each KPI's and each area's How, as the fmt-based writer they replace
 // wrote them.
 func ExplainAsBefore(l *Lot, lm *Month) (kpis, areas []string) { return l.refExplainMonth(lm) }
+
+// ExplainIntoAsBefore writes the explanations of a month the lot priced
+// with Explain off, as the fmt-based writer did, for benchmarks.
+func ExplainIntoAsBefore(l *Lot, lm *Month) { l.refExplainInto(lm) }
