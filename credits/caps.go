@@ -29,7 +29,7 @@ func (l *Lot) pool(lm *Month) {
 			ac.BonusUsed = l.useBonus(chargeable(a, total))
 			priced = total.Sub(ac.BonusUsed)
 		}
-		c.priceArea(&ac, priced, lm.Charge, nil)
+		c.priceArea(&ac, priced, lm.Charge)
 		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
@@ -53,51 +53,23 @@ func chargeable(a *rules.ServiceArea, total decimal.Decimal) decimal.Decimal {
 }
 
 // priceArea sets an area's credit for its points: through its band
-// table, or per point above its threshold with its tiers. When w is not
-// nil, it writes there how, e.g. "(20 nil + 80 x1 + 20 x1.2) x £3.00".
-func (c *Calculator) priceArea(ac *AreaCredit, pts, charge decimal.Decimal, w *text) {
+// table, or per point above its threshold with its tiers. (text.area
+// writes its working.)
+func (c *Calculator) priceArea(ac *AreaCredit, pts, charge decimal.Decimal) {
 	a := ac.Area
 	if len(a.Bands) > 0 {
-		band, ok := a.Band(pts)
-		if ok {
+		if band, ok := a.Band(pts); ok {
 			ac.Credit = c.round(charge.Mul(band.Percent), hundred)
 		}
-		switch {
-		case w == nil:
-		case ok:
-			w.str("band from ")
-			w.dec(band.From)
-			w.str(": ")
-			w.percentOf(band.Percent, charge)
-		default:
-			w.str("below the first band (")
-			w.dec(a.Bands[0].From)
-			w.str(")")
-		}
 		return
 	}
-	lo := 0
-	if w != nil {
-		lo = len(w.b)
-	}
-	weighted := tiered(pts, a.Threshold, a.Tiers, w)
-	if !weighted.IsPositive() {
-		return
-	}
-	if a.Value != nil {
+	weighted := tiered(pts, a.Threshold, a.Tiers, nil)
+	switch {
+	case !weighted.IsPositive():
+	case a.Value != nil:
 		ac.Credit = c.round(weighted.Mul(*a.Value), one)
-	} else {
+	default:
 		ac.Credit = c.round(weighted.Mul(charge).Mul(*a.Percent), hundred)
-	}
-	if w == nil {
-		return
-	}
-	w.insert(lo, "(")
-	w.str(") x ")
-	if a.Value != nil {
-		w.money(*a.Value)
-	} else {
-		w.percentOf(*a.Percent, charge)
 	}
 }
 

@@ -33,7 +33,7 @@ func (l *Lot) explainMonth(lm *Month) {
 	x.areas = x.areas[:0]
 	for i := range lm.Areas {
 		lo := len(x.b)
-		x.area(&lm.Areas[i], lm.Charge)
+		x.area(i, &lm.Areas[i], lm.Charge)
 		x.areas = append(x.areas, x.since(lo))
 	}
 	x.lines = x.lines[:0]

@@ -69,12 +69,14 @@ func TestExplanationsAsBefore(t *testing.T) {
 }
 
 var (
-	areaTiers  = regexp.MustCompile(`threshold: \d+, point_value: 50\.00, tiers: \[.*\]\}`)
-	afterMonth = regexp.MustCompile(`after_met_months: \d+`)
+	areaTiers   = regexp.MustCompile(`threshold: \d+, point_value: 50\.00, tiers: \[.*\]\}`)
+	afterMonth  = regexp.MustCompile(`after_met_months: \d+`)
+	earnBackPct = regexp.MustCompile(`(earn_back: \{percent: \d+)`)
 )
 
-// explainVariant changes a random rulebook's currency, and perhaps prices
-// its service area through bands or as a percent of the charge.
+// explainVariant changes a random rulebook's currency, perhaps gives its
+// earn-back percent more places than fixed point holds, and perhaps prices its
+// service area through bands or as a percent of the charge.
 func explainVariant(r *rand.Rand, src string) string {
 	switch r.IntN(5) {
 	case 1:
@@ -87,6 +89,9 @@ func explainVariant(r *rand.Rand, src string) string {
 		src = strings.Replace(src, "currency: GBP", "currency: XAU\nminor_units: 3", 1)
 	case 4:
 		src = strings.Replace(src, "currency: GBP", "currency: USD", 1)
+	}
+	if r.IntN(6) == 0 { // a figure beyond fixed point: every month priced and explained in decimals
+		src = earnBackPct.ReplaceAllString(src, "$1.000000000000000000000")
 	}
 	switch r.IntN(3) {
 	case 1:

@@ -1,6 +1,7 @@
 package credits
 
 import (
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -143,24 +144,65 @@ func (w *text) offset(kc *KPICredit) {
 	w.money(w.c.rb.PointValue)
 }
 
-// area writes how an area's credit arose, e.g. "area property: 120 points
-// = (20 nil + 80 x1 + 20 x1.2) x £3.00 = £312.00".
-func (w *text) area(ac *AreaCredit, charge decimal.Decimal) {
-	priced := ac.Points.Sub(ac.BonusUsed)
+// area writes how the i-th area's credit arose, e.g. "area property: 120
+// points = (20 nil + 80 x1 + 20 x1.2) x £3.00 = £312.00".
+func (w *text) area(i int, ac *AreaCredit, charge decimal.Decimal) {
+	priced := ac.Points
 	w.str("area ")
 	w.str(ac.Area.ID)
 	w.str(": ")
 	w.points(ac.Points)
 	if ac.BonusUsed.IsPositive() {
+		priced = ac.Points.Sub(ac.BonusUsed)
 		w.str(" less ")
 		w.bonusPoints(ac.BonusUsed)
 		w.str(" banked = ")
 		w.points(priced)
 	}
 	w.str(" = ")
-	w.c.priceArea(&AreaCredit{Area: ac.Area}, priced, charge, w)
+	w.areaWorking(i, ac.Area, priced, charge)
 	w.str(" = ")
 	w.money(ac.Credit)
+}
+
+// areaWorking writes how the i-th area's points were priced (see
+// priceArea), e.g. "(20 nil + 80 x1 + 20 x1.2) x £3.00": its tiers worked
+// out in fixed point where they fit, as only their values show.
+func (w *text) areaWorking(i int, a *rules.ServiceArea, pts, charge decimal.Decimal) {
+	if len(a.Bands) > 0 {
+		if band, ok := a.Band(pts); ok {
+			w.str("band from ")
+			w.dec(band.From)
+			w.str(": ")
+			w.percentOf(band.Percent, charge)
+		} else {
+			w.str("below the first band (")
+			w.dec(a.Bands[0].From)
+			w.str(")")
+		}
+		return
+	}
+	lo := len(w.b)
+	positive, ok := false, false
+	if p, fits := fixed.FromDecimal(pts); fits && w.c.fx != nil && w.c.rb.Areas[i] == a {
+		var f fail
+		positive = tieredFixed(p, &w.c.fx.areas[i], &f, w).Sign() > 0
+		ok = !f.bad
+	}
+	if !ok {
+		w.b = w.b[:lo]
+		positive = tiered(pts, a.Threshold, a.Tiers, w).IsPositive()
+	}
+	if !positive {
+		return
+	}
+	w.insert(lo, "(")
+	w.str(") x ")
+	if a.Value != nil {
+		w.money(*a.Value)
+	} else {
+		w.percentOf(*a.Percent, charge)
+	}
 }
 
 // percentOf writes a percent of a charge, e.g. "0.5% of £4,371,785.56".
