@@ -10,7 +10,9 @@ import (
 
 // BenchmarkLotMonth prices a month of the example contract's 15 KPIs, a
 // third of them failing at various levels, with escalation, the property
-// service area, caps and earn-back all in play.
+// service area, caps and earn-back all in play: with explanations, with
+// the fmt-based explanations they replaced (for comparison), with decimal
+// figures and no explanations, figures only, and in decimals only.
 func BenchmarkLotMonth(b *testing.B) {
 	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {

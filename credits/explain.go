@@ -10,7 +10,8 @@ import (
 // explainer is a Lot's buffer for explaining its months, and where the
 // pieces of a month's text lie in it. A month's explanations are written
 // into the buffer, then turned into one string that each KPI's
-// Explanation and each area's How are slices of: one allocation a month.
+// Explanation and each area's How are slices of: one allocation a month
+// (a caller that keeps one of them keeps the month's whole text).
 type explainer struct {
 	text
 	work  []span // each failing KPI's working, by KPI
