@@ -10,7 +10,9 @@ import (
 
 // BenchmarkLotMonth prices a month of the example contract's 15 KPIs, a
 // third of them failing at various levels, with escalation, the property
-// service area, caps and earn-back all in play.
+// service area, caps and earn-back all in play: with explanations, with
+// the fmt-based explanations they replaced (for comparison), with decimal
+// figures and no explanations, figures only, and in decimals only.
 func BenchmarkLotMonth(b *testing.B) {
 	rb, err := rules.Load("../examples/aasc/rules.yaml", nil)
 	if err != nil {
@@ -32,12 +34,20 @@ func BenchmarkLotMonth(b *testing.B) {
 			}
 		}
 	}
-	for _, mode := range []string{"explain", "decimals", "figures-only", "decimal-path"} {
+	for _, mode := range []string{"explain", "explain-as-before", "decimals", "figures-only", "decimal-path"} {
 		b.Run(mode, func(b *testing.B) {
 			lot := credits.New(rb).NewLot()
 			lot.Explain = mode == "explain"
 			price := lot.Month
 			switch mode {
+			case "explain-as-before": // the fmt-based writer, for comparison
+				price = func(m rules.Month, charge decimal.Decimal, obs []credits.Observation) (*credits.Month, error) {
+					lm, err := lot.Month(m, charge, obs)
+					if err == nil {
+						credits.ExplainIntoAsBefore(lot, lm)
+					}
+					return lm, err
+				}
 			case "figures-only":
 				price = lot.Figures
 			case "decimal-path":

@@ -1,8 +1,6 @@
 package credits
 
 import (
-	"fmt"
-
 	"github.com/kpicredit/kpicredit/money"
 
 	"github.com/kpicredit/kpicredit/rules"
@@ -31,24 +29,13 @@ func (l *Lot) pool(lm *Month) {
 			ac.BonusUsed = l.useBonus(chargeable(a, total))
 			priced = total.Sub(ac.BonusUsed)
 		}
-		c.priceArea(&ac, priced, lm.Charge, false)
+		c.priceArea(&ac, priced, lm.Charge)
 		for j, share := range money.Allocate(ac.Credit, weights, c.places) {
 			kc := &lm.KPIs[idx[j]]
 			kc.Area, kc.AreaShare, kc.Amount = a.ID, share, share
 		}
 		lm.Areas = append(lm.Areas, ac)
 	}
-}
-
-// explainArea writes how an area's credit arose into its How.
-func (c *Calculator) explainArea(ac *AreaCredit, charge decimal.Decimal) {
-	priced := ac.Points.Sub(ac.BonusUsed)
-	how := c.priceArea(&AreaCredit{Area: ac.Area}, priced, charge, true)
-	pts := points(ac.Points)
-	if ac.BonusUsed.IsPositive() {
-		pts = fmt.Sprintf("%s less %s banked = %s", pts, bonusPoints(ac.BonusUsed), points(priced))
-	}
-	ac.How = fmt.Sprintf("area %s: %s = %s = %s", ac.Area.ID, pts, how, c.money(ac.Credit))
 }
 
 // chargeable is how many of an area's points earn a credit, and so how
@@ -66,55 +53,40 @@ func chargeable(a *rules.ServiceArea, total decimal.Decimal) decimal.Decimal {
 }
 
 // priceArea sets an area's credit for its points: through its band
-// table, or per point above its threshold with its tiers. It returns the
-// working, when words is true.
-func (c *Calculator) priceArea(ac *AreaCredit, pts, charge decimal.Decimal, words bool) string {
+// table, or per point above its threshold with its tiers. (text.area
+// writes its working.)
+func (c *Calculator) priceArea(ac *AreaCredit, pts, charge decimal.Decimal) {
 	a := ac.Area
 	if len(a.Bands) > 0 {
-		band, ok := a.Band(pts)
-		if ok {
+		if band, ok := a.Band(pts); ok {
 			ac.Credit = c.round(charge.Mul(band.Percent), hundred)
 		}
-		switch {
-		case !words:
-		case ok:
-			return fmt.Sprintf("band from %s: %s%% of %s", band.From, band.Percent, c.money(charge))
-		default:
-			return fmt.Sprintf("below the first band (%s)", a.Bands[0].From)
-		}
-		return ""
+		return
 	}
-	weighted, how := tiered(pts, a.Threshold, a.Tiers, words)
-	if weighted.IsPositive() {
-		if a.Value != nil {
-			ac.Credit = c.round(weighted.Mul(*a.Value), one)
-		} else {
-			ac.Credit = c.round(weighted.Mul(charge).Mul(*a.Percent), hundred)
-		}
-	}
+	weighted := tiered(pts, a.Threshold, a.Tiers, nil)
 	switch {
-	case !words || !weighted.IsPositive():
+	case !weighted.IsPositive():
 	case a.Value != nil:
-		how = fmt.Sprintf("(%s) x %s", how, c.money(*a.Value))
+		ac.Credit = c.round(weighted.Mul(*a.Value), one)
 	default:
-		how = fmt.Sprintf("(%s) x %s%% of %s", how, a.Percent, c.money(charge))
+		ac.Credit = c.round(weighted.Mul(charge).Mul(*a.Percent), hundred)
 	}
-	return how
 }
 
 // tiered returns the area's chargeable points, each weighted by the
 // multiplier of its tier: points up to the threshold count nothing, and a
-// tier starting From covers the points ranked From and above.
-func tiered(points, threshold decimal.Decimal, tiers []rules.Tier, words bool) (decimal.Decimal, string) {
+// tier starting From covers the points ranked From and above. When w is
+// not nil, it writes there how, e.g. "20 nil + 80 x1 + 20 x1.2".
+func tiered(points, threshold decimal.Decimal, tiers []rules.Tier, w *text) decimal.Decimal {
 	type band struct{ lo, mult decimal.Decimal }
 	bands := []band{{threshold, one}}
 	for _, t := range tiers {
 		bands = append(bands, band{t.From.Sub(one), t.Multiplier})
 	}
 	weighted := zero
-	var how string
-	if words {
-		how = fmt.Sprintf("%s nil", decimal.Min(points, threshold))
+	if w != nil {
+		w.dec(decimal.Min(points, threshold))
+		w.str(" nil")
 	}
 	for i, b := range bands {
 		lo := decimal.Max(b.lo, threshold)
@@ -127,11 +99,14 @@ func tiered(points, threshold decimal.Decimal, tiers []rules.Tier, words bool) (
 		}
 		n := hi.Sub(lo)
 		weighted = weighted.Add(n.Mul(b.mult))
-		if words {
-			how += fmt.Sprintf(" + %s x%s", n, b.mult)
+		if w != nil {
+			w.str(" + ")
+			w.dec(n)
+			w.str(" x")
+			w.dec(b.mult)
 		}
 	}
-	return weighted, how
+	return weighted
 }
 
 // capMonth limits the lot's credits to the monthly cap. The KPIs' shares

@@ -82,7 +82,7 @@ func (c *Calculator) priceAreaFixed(fa *fixedArea, pts, charge fixed.Decimal, f 
 		}
 		return fixed.Decimal{}
 	}
-	weighted := tieredFixed(pts, fa, f)
+	weighted := tieredFixed(pts, fa, f, nil)
 	switch {
 	case weighted.Sign() <= 0 || f.bad:
 		return fixed.Decimal{}
@@ -93,9 +93,14 @@ func (c *Calculator) priceAreaFixed(fa *fixedArea, pts, charge fixed.Decimal, f 
 }
 
 // tieredFixed is tiered in fixed point: the area's chargeable points,
-// each weighted by the multiplier of its tier.
-func tieredFixed(points fixed.Decimal, fa *fixedArea, f *fail) fixed.Decimal {
+// each weighted by the multiplier of its tier. When w is not nil, it
+// writes there how, as tiered does.
+func tieredFixed(points fixed.Decimal, fa *fixedArea, f *fail, w *text) fixed.Decimal {
 	weighted := fixed.Decimal{}
+	if w != nil {
+		w.fixed(fmin(points, fa.threshold))
+		w.str(" nil")
+	}
 	lo0, mult := fa.threshold, fOne
 	for i := 0; i <= len(fa.tiers); i++ {
 		lo := fmax(lo0, fa.threshold)
@@ -106,6 +111,12 @@ func tieredFixed(points fixed.Decimal, fa *fixedArea, f *fail) fixed.Decimal {
 		if hi.Cmp(lo) > 0 {
 			n := f.of(hi.Sub(lo))
 			weighted = f.of(weighted.Add(f.of(n.Mul(mult))))
+			if w != nil {
+				w.str(" + ")
+				w.fixed(n)
+				w.str(" x")
+				w.fixed(mult)
+			}
 		}
 		if i < len(fa.tiers) {
 			lo0, mult = fa.tiers[i].lo, fa.tiers[i].mult

@@ -17,12 +17,13 @@ type Calculator struct {
 	earnBack []*rules.EarnBack // effective earn-back per KPI
 	reaches  []uint8           // per KPI, bit level-Minor set for each failure level it reaches
 	fx       *fixedRules       // the rulebook's figures in fixed point; nil when one does not fit
+	symbol   string            // the currency's, as money.Symbol gives it
 }
 
 // New returns a Calculator for a validated rulebook.
 func New(rb *rules.Rulebook) *Calculator {
 	c := &Calculator{rb: rb, places: rb.MinorUnits, earnBack: make([]*rules.EarnBack, len(rb.KPIs)),
-		reaches: make([]uint8, len(rb.KPIs))}
+		reaches: make([]uint8, len(rb.KPIs)), symbol: money.Symbol(rb.Currency)}
 	for i, k := range rb.KPIs {
 		c.earnBack[i] = k.EarnBack
 		if c.earnBack[i] == nil {
@@ -83,6 +84,7 @@ type Lot struct {
 	holding  []triggerRun  // each trigger's condition as of the last month
 
 	figures Month         // the month Figures returns, reused
+	words   explainer     // the buffer explanations are written in
 	scratch scratch       // pricing in fixed point
 	obs     []Observation // observations with their decimals, for the decimal path
 	decimal bool          // price in decimals only (tests compare the paths)
@@ -259,7 +261,7 @@ func (l *Lot) price(i int, o Observation, charge decimal.Decimal) KPICredit {
 		if o.Base != nil {
 			base = *o.Base
 		}
-		q := l.calc.price(k, o.Status, o.Measure, base, kc.Multiplier, false)
+		q := l.calc.price(k, o.Status, o.Measure, base, kc.Multiplier)
 		kc.Points = q.points
 		if k.Area == nil {
 			kc.Amount = l.calc.round(q.num, q.den)

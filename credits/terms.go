@@ -1,7 +1,6 @@
 package credits
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kpicredit/kpicredit/rules"
@@ -58,17 +57,6 @@ func (l *Lot) offsetPoints(lm *Month) {
 	}
 }
 
-// explainOffset is the words of banked bonus points offsetting a points
-// KPI's points (see offsetPoints), or "" when none did.
-func (c *Calculator) explainOffset(kc *KPICredit) string {
-	if kc.KPI.Area != nil || kc.Bonus == nil || !kc.Bonus.Used.IsPositive() {
-		return ""
-	}
-	used := kc.Bonus.Used
-	return fmt.Sprintf("; %s less %s banked = %s x %s", points(kc.Points), bonusPoints(used),
-		points(kc.Points.Sub(used)), c.money(c.rb.PointValue))
-}
-
 // bankBonus banks the bonus points the month earned, for the months that
 // follow, and expires the banked points whose last month this is. It
 // fills the month's Bonus when the terms have bonus points or the bank
@@ -108,14 +96,6 @@ func (l *Lot) bankBonus(lm *Month) {
 		bm.Bank = bm.Bank.Add(bm.Earned)
 	}
 	lm.Bonus = bm
-}
-
-// bonusPoints writes a number of bonus points, e.g. "2 bonus points".
-func bonusPoints(n decimal.Decimal) string {
-	if n.Equal(one) {
-		return "1 bonus point"
-	}
-	return n.String() + " bonus points"
 }
 
 // capRolling limits the lot's credits in any 12 consecutive months to the
