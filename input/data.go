@@ -214,6 +214,13 @@ func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
 	if len(s) > MaxDigits+2 {
 		return decimal.Decimal{}, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
 	}
+	places := int32(kpi.DivisionPlaces) // the places a measure is judged and written at
+	if typ == rules.TypeMoney {
+		places = t.rb.MinorUnits
+	}
+	if c, e, ok := parseShort(s); ok {
+		return checkShort(typ, s, c, e, places)
+	}
 	if !decimalText.MatchString(s) {
 		return decimal.Decimal{}, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
 	}
@@ -221,27 +228,47 @@ func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("%s is not a number", limits.Quote(s))
 	}
-	places := int32(kpi.DivisionPlaces) // the places a measure is judged and written at
-	if typ == rules.TypeMoney {
-		places = t.rb.MinorUnits
-	}
+	return checkNumber(typ, s, d, places)
+}
+
+// checkNumber checks d, read from s, against its field's type, which
+// allows it places decimal places.
+func checkNumber(typ rules.FieldType, s string, d decimal.Decimal, places int32) (decimal.Decimal, error) {
 	if -d.Exponent() > places || typ == rules.TypeInt {
 		d = trimZeros(d)
 	}
 	switch {
 	case -d.Exponent() > places:
-		return d, fmt.Errorf("%s has more than %d decimal places", s, places)
+		return d, errPlaces(s, places)
 	case typ == rules.TypeInt && d.IsNegative():
-		return d, fmt.Errorf("a count cannot be negative, got %s", s)
+		return d, errNegativeCount(s)
 	case typ == rules.TypeInt && d.Exponent() < 0:
-		return d, fmt.Errorf("a count must be a whole number, got %s", s)
+		return d, errFractionalCount(s)
 	case typ == rules.TypeMoney && d.IsNegative():
-		return d, fmt.Errorf("money cannot be negative here, got %s", s)
+		return d, errNegativeMoney(s)
 	}
-	if whole := pq.Precision - MoneyHeadroom - places; typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
-		return d, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
+	if whole := moneyWhole(places); typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
+		return d, errLargeMoney(s, whole)
 	}
 	return d, nil
+}
+
+// moneyWhole is how many digits money with places decimal places may have
+// before the decimal point.
+func moneyWhole(places int32) int32 { return pq.Precision - MoneyHeadroom - places }
+
+func errPlaces(s string, places int32) error {
+	return fmt.Errorf("%s has more than %d decimal places", s, places)
+}
+
+func errNegativeCount(s string) error { return fmt.Errorf("a count cannot be negative, got %s", s) }
+
+func errFractionalCount(s string) error { return fmt.Errorf("a count must be a whole number, got %s", s) }
+
+func errNegativeMoney(s string) error { return fmt.Errorf("money cannot be negative here, got %s", s) }
+
+func errLargeMoney(s string, whole int32) error {
+	return fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
 }
 
 // trimZeros drops the trailing zeros of d's fraction: 18.500 becomes 18.5
