@@ -263,7 +263,9 @@ func errPlaces(s string, places int32) error {
 
 func errNegativeCount(s string) error { return fmt.Errorf("a count cannot be negative, got %s", s) }
 
-func errFractionalCount(s string) error { return fmt.Errorf("a count must be a whole number, got %s", s) }
+func errFractionalCount(s string) error {
+	return fmt.Errorf("a count must be a whole number, got %s", s)
+}
 
 func errNegativeMoney(s string) error { return fmt.Errorf("money cannot be negative here, got %s", s) }
 
