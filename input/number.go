@@ -54,8 +54,10 @@ func parseShort(s string) (c int64, e int32, ok bool) {
 }
 
 // checkShort is checkNumber for the number c × 10^e that parseShort read
-// from s, without math/big: the same decimal and the same errors.
-func checkShort(typ rules.FieldType, s string, c int64, e, places int32) (decimal.Decimal, error) {
+// from s, without math/big: it returns the number with the same errors,
+// as shortDecimal makes it the same decimal, its trailing zeros trimmed
+// where checkNumber trims them (zero when trimmed to decimal.Zero).
+func checkShort(typ rules.FieldType, s string, c int64, e, places int32) (int64, int32, bool, error) {
 	trimmed := -e > places || typ == rules.TypeInt
 	if trimmed {
 		if c == 0 {
@@ -67,20 +69,52 @@ func checkShort(typ rules.FieldType, s string, c int64, e, places int32) (decima
 	}
 	switch {
 	case -e > places:
-		return decimal.Decimal{}, errPlaces(s, places)
+		return 0, 0, false, errPlaces(s, places)
 	case typ == rules.TypeInt && c < 0:
-		return decimal.Decimal{}, errNegativeCount(s)
+		return 0, 0, false, errNegativeCount(s)
 	case typ == rules.TypeInt && e < 0:
-		return decimal.Decimal{}, errFractionalCount(s)
+		return 0, 0, false, errFractionalCount(s)
 	case typ == rules.TypeMoney && c < 0:
-		return decimal.Decimal{}, errNegativeMoney(s)
+		return 0, 0, false, errNegativeMoney(s)
 	case typ == rules.TypeMoney && !below(c, moneyWhole(places)-e):
-		return decimal.Decimal{}, errLargeMoney(s, moneyWhole(places))
+		return 0, 0, false, errLargeMoney(s, moneyWhole(places))
 	}
-	if c == 0 && trimmed {
-		return decimal.Zero, nil // as trimZeros makes a zero
+	return c, e, c == 0 && trimmed, nil
+}
+
+// shortDecimal is the decimal checkShort's number is: decimal.Zero when
+// zero, as trimZeros makes it, else decimal.New(c, e).
+func shortDecimal(c int64, e int32, zero bool) decimal.Decimal {
+	if zero {
+		return decimal.Zero
 	}
-	return decimal.New(c, e), nil
+	return decimal.New(c, e)
+}
+
+// numbers interns the numbers a table reads, boxed as a Row holds them,
+// so that a value repeated in the data (a count of 0, a charge) is one
+// decimal: decimals are immutable, and sharing one saves allocating it
+// for every cell. A slot holds the last number hashed to it.
+type numbers struct {
+	slots [4096]numberSlot
+}
+
+type numberSlot struct {
+	c    int64
+	e    int32
+	zero bool
+	v    any // nil while the slot is empty
+}
+
+// value returns shortDecimal(c, e, zero), boxed.
+func (n *numbers) value(c int64, e int32, zero bool) any {
+	h := uint64(c)*0x9E3779B97F4A7C15 + uint64(e)
+	s := &n.slots[h>>52]
+	if s.v != nil && s.c == c && s.e == e && s.zero == zero {
+		return s.v
+	}
+	*s = numberSlot{c: c, e: e, zero: zero, v: shortDecimal(c, e, zero)}
+	return s.v
 }
 
 // below reports whether 0 <= c < 10^k.

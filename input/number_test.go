@@ -33,7 +33,8 @@ func sameNumber(t *testing.T, typ rules.FieldType, s string, places int32) {
 		return
 	}
 	want, wantErr := readLong(typ, s, places)
-	got, err := checkShort(typ, s, c, e, places)
+	c, e, zero, err := checkShort(typ, s, c, e, places)
+	got := shortDecimal(c, e, zero)
 	if wantErr != nil {
 		require.EqualError(t, err, wantErr.Error(), "%q as %s", s, typ)
 		return
@@ -91,4 +92,20 @@ func FuzzShortNumber(f *testing.F) {
 			sameNumber(t, typ, s, int32(places%8))
 		}
 	})
+}
+
+// Interned numbers are the decimals shortDecimal makes, whichever number
+// held their slot before.
+func TestNumbersInterned(t *testing.T) {
+	var n numbers
+	for _, tc := range []struct {
+		c    int64
+		e    int32
+		zero bool
+	}{{0, 0, true}, {0, 0, false}, {0, -2, false}, {5, 0, false}, {5, -1, false}, {5, 0, false}, {-7, -3, false}, {4096, 0, false}, {0, 0, true}} {
+		want := shortDecimal(tc.c, tc.e, tc.zero)
+		for range 2 {
+			require.True(t, reflect.DeepEqual(any(want), n.value(tc.c, tc.e, tc.zero)), "%+v", tc)
+		}
+	}
 }
