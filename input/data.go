@@ -92,7 +92,7 @@ type table struct {
 	keys    []string            // the key values of the row being read
 	lotKey  []byte              // scratch for a lot's key in lots
 	slab    []any               // where the next rows' Values come from
-	rows    int            // rows read, the header not counted
+	rows    int                 // rows read, the header not counted
 	nums    numbers
 }
 
