@@ -87,13 +87,18 @@ type table struct {
 	file    string
 	parquet bool
 	cols    []column
-	lots    map[string]*LotData
-	seen    map[string]int // lot and month -> the row it was read from
-	rows    int            // rows read, the header not counted
+	lots    map[string]*LotData // by their key values joined by NUL
+	seen    map[lotMonth]int    // the row each lot-month was read from
+	keys    []string            // the key values of the row being read
+	lotKey  []byte              // scratch for a lot's key in lots
+	slab    []any               // where the next rows' Values come from
+	rows    int                 // rows read, the header not counted
+	nums    numbers
 }
 
 func newTable(rb *rules.Rulebook, file string, parquet bool) *table {
-	return &table{rb: rb, file: file, parquet: parquet, lots: map[string]*LotData{}, seen: map[string]int{}}
+	return &table{rb: rb, file: file, parquet: parquet, lots: map[string]*LotData{}, seen: map[lotMonth]int{},
+		keys: make([]string, len(rb.Keys))}
 }
 
 func (t *table) errorf(row, col int, column, format string, args ...any) error {
@@ -141,8 +146,7 @@ func (t *table) row(n int, cells []string) error {
 	if t.rows++; t.rows*len(t.cols) > limits.MaxCells {
 		return t.errorf(n, 0, "", "the data has more than %d values (rows times columns)", limits.MaxCells)
 	}
-	keys := make([]string, len(t.rb.Keys))
-	r := kpi.Row{Values: make([]any, len(t.rb.Fields))}
+	r := kpi.Row{Values: t.values()}
 	for i, c := range t.cols {
 		v, err := t.cell(c, strings.TrimSpace(cells[i]))
 		if err != nil {
@@ -158,30 +162,61 @@ func (t *table) row(n int, cells []string) error {
 				return t.errorf(n, i+1, c.name, "%v", err)
 			}
 		case c.key >= 0:
-			keys[c.key] = v.(string)
+			t.keys[c.key] = v.(string)
 		default:
 			r.Values[c.field] = v
 		}
 	}
-	r.Keys = keys
-	lotKey := strings.Join(keys, "\x00")
-	id := lotKey + "\x00" + r.Month.String()
-	if first, dup := t.seen[id]; dup {
+	lot := t.lot(t.keys)
+	r.Keys = lot.Keys
+	if first, dup := t.seen[lotMonth{lot, r.Month}]; dup {
 		unit := "line"
 		if t.parquet {
 			unit = "row"
 		}
-		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", limits.Name(strings.Join(keys, " / ")), r.Month, unit, first)
+		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", limits.Name(lot.Name()), r.Month, unit, first)
 	}
-	t.seen[id] = n
-	lot := t.lots[lotKey]
-	if lot == nil {
-		lot = &LotData{Keys: keys}
-		t.lots[lotKey] = lot
-	}
+	t.seen[lotMonth{lot, r.Month}] = n
 	r.Prepare() // its numbers in fixed point once, for every evaluator that loads it
 	lot.Rows = append(lot.Rows, r)
 	return nil
+}
+
+// values returns a row's Values, cut from an array shared by 256 rows:
+// one allocation for them all.
+func (t *table) values() []any {
+	n := len(t.rb.Fields)
+	if len(t.slab) < n {
+		t.slab = make([]any, n*256)
+	}
+	v := t.slab[:n:n]
+	t.slab = t.slab[n:]
+	return v
+}
+
+// lotMonth is a lot's month.
+type lotMonth struct {
+	lot   *LotData
+	month rules.Month
+}
+
+// lot returns the lot with the given key values, adding it when it is
+// new: its rows share its Keys.
+func (t *table) lot(keys []string) *LotData {
+	b := t.lotKey[:0]
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, k...)
+	}
+	t.lotKey = b
+	if lot := t.lots[string(b)]; lot != nil { // looks up without copying
+		return lot
+	}
+	lot := &LotData{Keys: slices.Clone(keys)}
+	t.lots[string(b)] = lot
+	return lot
 }
 
 var (
@@ -210,38 +245,74 @@ func (t *table) cell(c column, s string) (any, error) {
 // number reads an exact decimal and checks it against its field's type.
 // Trailing zeros are not places: 10000.0000 is whole pounds and 20.00 a
 // count, as Parquet DECIMAL(18,4) and DECIMAL(10,2) columns write them.
-func (t *table) number(typ rules.FieldType, s string) (decimal.Decimal, error) {
+func (t *table) number(typ rules.FieldType, s string) (any, error) {
 	if len(s) > MaxDigits+2 {
-		return decimal.Decimal{}, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
-	}
-	if !decimalText.MatchString(s) {
-		return decimal.Decimal{}, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%s is not a number", limits.Quote(s))
+		return nil, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
 	}
 	places := int32(kpi.DivisionPlaces) // the places a measure is judged and written at
 	if typ == rules.TypeMoney {
 		places = t.rb.MinorUnits
 	}
+	if c, e, ok := parseShort(s); ok {
+		c, e, zero, err := checkShort(typ, s, c, e, places)
+		if err != nil {
+			return nil, err
+		}
+		return t.nums.value(c, e, zero), nil
+	}
+	if !decimalText.MatchString(s) {
+		return nil, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a number", limits.Quote(s))
+	}
+	if d, err = checkNumber(typ, s, d, places); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkNumber checks d, read from s, against its field's type, which
+// allows it places decimal places.
+func checkNumber(typ rules.FieldType, s string, d decimal.Decimal, places int32) (decimal.Decimal, error) {
 	if -d.Exponent() > places || typ == rules.TypeInt {
 		d = trimZeros(d)
 	}
 	switch {
 	case -d.Exponent() > places:
-		return d, fmt.Errorf("%s has more than %d decimal places", s, places)
+		return d, errPlaces(s, places)
 	case typ == rules.TypeInt && d.IsNegative():
-		return d, fmt.Errorf("a count cannot be negative, got %s", s)
+		return d, errNegativeCount(s)
 	case typ == rules.TypeInt && d.Exponent() < 0:
-		return d, fmt.Errorf("a count must be a whole number, got %s", s)
+		return d, errFractionalCount(s)
 	case typ == rules.TypeMoney && d.IsNegative():
-		return d, fmt.Errorf("money cannot be negative here, got %s", s)
+		return d, errNegativeMoney(s)
 	}
-	if whole := pq.Precision - MoneyHeadroom - places; typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
-		return d, fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
+	if whole := moneyWhole(places); typ == rules.TypeMoney && d.Abs().Cmp(decimal.New(1, whole)) >= 0 {
+		return d, errLargeMoney(s, whole)
 	}
 	return d, nil
+}
+
+// moneyWhole is how many digits money with places decimal places may have
+// before the decimal point.
+func moneyWhole(places int32) int32 { return pq.Precision - MoneyHeadroom - places }
+
+func errPlaces(s string, places int32) error {
+	return fmt.Errorf("%s has more than %d decimal places", s, places)
+}
+
+func errNegativeCount(s string) error { return fmt.Errorf("a count cannot be negative, got %s", s) }
+
+func errFractionalCount(s string) error {
+	return fmt.Errorf("a count must be a whole number, got %s", s)
+}
+
+func errNegativeMoney(s string) error { return fmt.Errorf("money cannot be negative here, got %s", s) }
+
+func errLargeMoney(s string, whole int32) error {
+	return fmt.Errorf("%s is too large for money (at most %d digits before the decimal point)", s, whole)
 }
 
 // trimZeros drops the trailing zeros of d's fraction: 18.500 becomes 18.5

@@ -178,8 +178,9 @@ func (r *Result) Month(run *ScenarioRun, lot []string, m rules.Month) (*engine.L
 }
 
 // Run evaluates the baseline and the scenarios over the data. The
-// baseline's expressions are evaluated once for every lot-month; a
-// scenario evaluates only the KPIs whose expressions it changes. The
+// baseline's expressions are evaluated once for every lot-month (kept
+// for the scenarios when there are any); a scenario evaluates only the
+// KPIs whose expressions it changes. The
 // lots of every run are priced in parallel, the baseline's first, so that
 // a run of the baseline alone uses every CPU as a sweep of thousands
 // does; the result does not depend on how they are scheduled.
@@ -208,9 +209,11 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		}
 		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s, Timeline: tl}
 	}
-	values, err := baseValues(ctx, job, baseline)
-	if err != nil {
-		return nil, err
+	var values [][][]kpi.Value // none to share when the baseline runs alone
+	if len(res.Runs) > 1 {
+		if values, err = baseValues(ctx, job, baseline); err != nil {
+			return nil, err
+		}
 	}
 	if err := newSchedule(job, res, baseline, values).run(ctx); err != nil {
 		return nil, err
@@ -301,6 +304,9 @@ func (sc *schedule) item(ctx context.Context, ri, li int) error {
 // each month under the baseline's terms in force, the lots in parallel:
 // values[lot][month][kpi of those terms]. KPIs measured over longer
 // periods are left out: the engine judges them on the period's months.
+// The values are Evaluator.Fast's, their measures and volumes in fixed
+// point where they fit: the engine's results complete them where kept.
+// A lot's months share one array.
 func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]kpi.Value, error) {
 	lots := job.Data.Lots
 	values := make([][][]kpi.Value, len(lots))
@@ -308,6 +314,7 @@ func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]k
 		evs := make([]*kpi.Evaluator, len(baseline))
 		rows := lots[li].Rows
 		values[li] = make([][]kpi.Value, len(rows))
+		var all []kpi.Value
 		for mi := range rows {
 			si := stageAt(baseline, rows[mi].Month)
 			if evs[si] == nil {
@@ -318,12 +325,16 @@ func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]k
 				return err
 			}
 			ks := baseline[si].Engine.Rules().KPIs
-			vs := make([]kpi.Value, len(ks))
+			if len(all) < len(ks) {
+				all = make([]kpi.Value, len(ks)*(len(rows)-mi))
+			}
+			vs := all[:len(ks):len(ks)]
+			all = all[len(ks):]
 			for k := range vs {
 				if ks[k].Period.Kind != rules.Monthly {
 					continue
 				}
-				v, err := ev.Value(k)
+				v, err := ev.Fast(k)
 				if err != nil {
 					return placeEvalError(err, "", lots[li].Name(), rows[mi].Month)
 				}
@@ -373,7 +384,7 @@ func plan(tl, baseline engine.Timeline) []segment {
 type scenarioRun struct {
 	job    Job
 	run    *ScenarioRun
-	values [][][]kpi.Value
+	values [][][]kpi.Value // the baseline's (baseValues), or nil: every month evaluated here
 	plan   []segment
 	// detail keeps every lot-month's KPI detail, with explanations (Lots);
 	// months keeps each lot-month's totals (Months). Both imply months.
@@ -449,7 +460,11 @@ func (s *scenarioRun) lot(li int) error {
 		}
 		sg := &s.plan[seg]
 		l.Use(sg.stage.Engine)
-		lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), s.values[li][mi], sg.reuse)
+		var cached []kpi.Value // the baseline's values, when it ran first
+		if s.values != nil {
+			cached = s.values[li][mi]
+		}
+		lm, err := l.MonthReusing(row, s.job.Relief.Lookup(lot.Keys, row.Month), cached, sg.reuse)
 		if err != nil {
 			return placeEvalError(err, s.run.ID, lot.Name(), row.Month)
 		}

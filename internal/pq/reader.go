@@ -253,11 +253,31 @@ func intFormatter(k parquet.Kind, signed bool) (formatFunc, error) {
 	case k == parquet.Int32:
 		return func(v parquet.Value) string { return strconv.FormatUint(uint64(v.Uint32()), 10) }, nil
 	case k == parquet.Int64 && signed:
-		return func(v parquet.Value) string { return strconv.FormatInt(v.Int64(), 10) }, nil
+		return newInt64Formatter(), nil
 	case k == parquet.Int64:
 		return func(v parquet.Value) string { return strconv.FormatUint(v.Uint64(), 10) }, nil
 	}
 	return nil, fmt.Errorf("integer stored as %s is not supported", k)
+}
+
+// newInt64Formatter returns a formatter of a signed INT64 column that
+// keeps the last texts it made in a small table, by value, as
+// newStringFormatter does: a column of counts that repeat costs no
+// allocation a row.
+func newInt64Formatter() formatFunc {
+	type entry struct {
+		n int64
+		s string
+	}
+	var recent [256]entry
+	return func(v parquet.Value) string {
+		n := v.Int64()
+		e := &recent[uint8(n)]
+		if e.s == "" || e.n != n {
+			*e = entry{n, strconv.FormatInt(n, 10)}
+		}
+		return e.s
+	}
 }
 
 // maxScale bounds the scale of decimals read, so that a corrupt schema cannot
