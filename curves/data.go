@@ -73,20 +73,30 @@ func (d *Data) AddCharge(lot string, charge decimal.Decimal) {
 // a failure level. Measures of months not measured (below min_volume),
 // not applicable or excused are not judgements and are left out.
 func (d *Data) AddMeasure(kpiID string, measure decimal.Decimal) {
+	d.set(kpiID).add(measure)
+}
+
+// set returns the KPI's measures, empty at first.
+func (d *Data) set(kpiID string) *measureSet {
 	m := d.measures[kpiID]
 	if m == nil {
 		m = &measureSet{byValue: map[fixed.Decimal]decimal.Decimal{}, byText: map[string]decimal.Decimal{}}
 		d.measures[kpiID] = m
 	}
-	m.add(measure)
+	return m
 }
 
 // AddResult records a KPI's result for a lot-month: its measure when it
 // was judged (met or failed), nothing otherwise.
 func (d *Data) AddResult(kpiID string, r kpi.Result) {
-	if r.HasMeasure && (r.Status == rules.Met || r.Status.Failed()) {
-		d.AddMeasure(kpiID, r.Measure)
+	if !r.HasMeasure || (r.Status != rules.Met && !r.Status.Failed()) {
+		return
 	}
+	if r.Fixed.HasMeasure { // the key at hand
+		d.set(kpiID).byValue[withoutTrailingZeros(r.Fixed.Measure)] = r.Measure
+		return
+	}
+	d.AddMeasure(kpiID, r.Measure)
 }
 
 // Measures returns the distinct measures recorded for the KPI, ascending;
@@ -96,14 +106,21 @@ func (d *Data) Measures(kpiID string) []decimal.Decimal {
 	if m == nil || len(m.byValue)+len(m.byText) == 0 {
 		return nil
 	}
+	keys := make([]fixed.Decimal, 0, len(m.byValue))
+	for k := range m.byValue {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, fixed.Decimal.Cmp) // no allocation, unlike decimals'
 	out := make([]decimal.Decimal, 0, len(m.byValue)+len(m.byText))
-	for _, v := range m.byValue {
-		out = append(out, v)
+	for _, k := range keys {
+		out = append(out, m.byValue[k])
 	}
-	for _, v := range m.byText {
-		out = append(out, v)
+	if len(m.byText) > 0 { // values too long for fixed point: rare
+		for _, v := range m.byText {
+			out = append(out, v)
+		}
+		slices.SortFunc(out, decimal.Decimal.Cmp)
 	}
-	slices.SortFunc(out, decimal.Decimal.Cmp)
 	return out
 }
 

@@ -1,7 +1,11 @@
 package curves_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/kpicredit/kpicredit/fixed"
 
 	"github.com/kpicredit/kpicredit/curves"
 	"github.com/kpicredit/kpicredit/kpi"
@@ -114,4 +118,28 @@ func TestDataMeasuresKeepTheLastOfEachValue(t *testing.T) {
 		got = append(got, m.String()+" e"+decimal.NewFromInt(int64(m.Exponent())).String())
 	}
 	require.Equal(t, []string{"-0.25 e-3", "0 e-2", "0.5 e-25", "500 e-3", "123456789012345678901234.5 e-2"}, got)
+}
+
+// TestDataResultsKeyedByTheirFixedMeasure records the same measures as
+// results carrying their fixed-point measure and as plain decimals, and
+// requires the same distinct measures, ascending, from both.
+func TestDataResultsKeyedByTheirFixedMeasure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	viaResult, viaDecimal := curves.NewData(), curves.NewData()
+	for range 5000 {
+		m := decimal.New(rng.Int64N(4000)-2000, -int32(rng.IntN(6))) // many equal values, written with different places
+		f, ok := fixed.FromDecimal(m)
+		require.True(t, ok)
+		viaResult.AddResult("K", kpi.Result{Status: rules.Met, Measure: m, HasMeasure: true,
+			Fixed: kpi.Fixed{Measure: f, HasMeasure: true}})
+		viaDecimal.AddMeasure("K", m)
+	}
+	a, b := viaResult.Measures("K"), viaDecimal.Measures("K")
+	require.Equal(t, len(b), len(a))
+	for i := range a {
+		require.Equal(t, b[i].String()+"e"+fmt.Sprint(b[i].Exponent()), a[i].String()+"e"+fmt.Sprint(a[i].Exponent()), i)
+		if i > 0 {
+			require.True(t, a[i-1].LessThan(a[i]), "ascending and distinct at %d", i)
+		}
+	}
 }

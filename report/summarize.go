@@ -123,16 +123,26 @@ func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
 }
 
 func topMonths(run *runner.ScenarioRun, ds *input.Dataset, n int) []TopMonth {
-	var all []TopMonth
-	for li, lot := range ds.Lots {
-		for _, m := range run.Months[li] {
-			if m.Credits.IsPositive() {
-				all = append(all, TopMonth{Lot: lot.Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits})
+	type at struct{ lot, month int }
+	var all []at
+	for li := range ds.Lots {
+		for mi := range run.Months[li] {
+			if run.Months[li][mi].Credits.IsPositive() {
+				all = append(all, at{li, mi})
 			}
 		}
 	}
-	slices.SortStableFunc(all, func(a, b TopMonth) int { return b.Credits.Cmp(a.Credits) })
-	return all[:min(n, len(all))]
+	credits := func(a at) decimal.Decimal { return run.Months[a.lot][a.month].Credits }
+	slices.SortStableFunc(all, func(a, b at) int { return credits(b).Cmp(credits(a)) })
+	var out []TopMonth // nil when none, as before
+	if k := min(n, len(all)); k > 0 {
+		out = make([]TopMonth, k)
+	}
+	for i := range out { // named only once chosen
+		m := &run.Months[all[i].lot][all[i].month]
+		out[i] = TopMonth{Lot: ds.Lots[all[i].lot].Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits}
+	}
+	return out
 }
 
 func monthly(run *runner.ScenarioRun, ds *input.Dataset) []Series {
