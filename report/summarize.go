@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
@@ -123,17 +124,26 @@ func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
 }
 
 func topMonths(run *runner.ScenarioRun, ds *input.Dataset, n int) []TopMonth {
-	type at struct{ lot, month int }
+	type at struct {
+		lot, month int
+		key        fixed.Decimal // the credits, where they fit
+		fits       bool
+	}
 	var all []at
 	for li := range ds.Lots {
 		for mi := range run.Months[li] {
-			if run.Months[li][mi].Credits.IsPositive() {
-				all = append(all, at{li, mi})
+			if c := run.Months[li][mi].Credits; c.IsPositive() {
+				key, fits := fixed.FromDecimal(c)
+				all = append(all, at{li, mi, key, fits})
 			}
 		}
 	}
-	credits := func(a at) decimal.Decimal { return run.Months[a.lot][a.month].Credits }
-	slices.SortStableFunc(all, func(a, b at) int { return credits(b).Cmp(credits(a)) })
+	slices.SortStableFunc(all, func(a, b at) int {
+		if a.fits && b.fits {
+			return b.key.Cmp(a.key)
+		}
+		return run.Months[b.lot][b.month].Credits.Cmp(run.Months[a.lot][a.month].Credits)
+	})
 	var out []TopMonth // nil when none, as before
 	if k := min(n, len(all)); k > 0 {
 		out = make([]TopMonth, k)

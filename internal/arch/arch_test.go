@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"input":               {"internal/csvin", "internal/pq", "kpi", "limits", "rules"},
 	"events":              {"internal/csvin", "internal/pq", "kpi", "limits", "rules", "sla"},
 	"runner":              {"credits", "engine", "events", "fixed", "input", "internal/par", "kpi", "limits", "money", "rules"},
-	"report":              {"input", "money", "rules", "runner"},
+	"report":              {"fixed", "input", "money", "rules", "runner"},
 	"output":              {"credits", "curves", "engine", "events", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "fixed", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
