@@ -104,7 +104,7 @@ func TestReuseSkipsPeriodKPIs(t *testing.T) {
 `)
 	e, err := engine.Compile(rb)
 	require.NoError(t, err)
-	require.Equal(t, engine.Reuse{0, -1}, e.ReuseFrom(e))
+	require.Equal(t, engine.Reuse{From: []int{0, -1}, Judged: []bool{true, false}}, e.ReuseFrom(e))
 }
 
 // One timeline prices many lots at once, each with its own Lot.

@@ -154,21 +154,23 @@ type Relief func(kpiID string) (reason string, ok bool)
 
 // Month evaluates the lot's next month. relief may be nil.
 func (l *Lot) Month(row *kpi.Row, relief Relief) (*LotMonth, error) {
-	return l.MonthReusing(row, relief, nil, nil)
+	return l.MonthReusing(row, relief, Cached{}, Reuse{})
 }
 
-// MonthReusing evaluates the lot's next month reusing values already
+// MonthReusing evaluates the lot's next month reusing what was already
 // worked out: cached holds another engine's values for the same row (see
-// kpi.Evaluator.Value), and reuse, from ReuseFrom, says which of them this
-// engine's KPIs share, so that only KPIs whose expressions differ are
-// evaluated. With cached nil it is Month. KPIs measured over a quarter or
-// a rolling window are always evaluated, on the months the lot keeps.
+// kpi.Evaluator.Fast), and perhaps their judgements under that engine's
+// terms, and reuse, from ReuseFrom, says which of them this engine's KPIs
+// share, so that only KPIs whose expressions differ are evaluated and
+// only those whose target, bounds, direction or min_volume differ are
+// judged. With no cached values it is Month. KPIs measured over a quarter
+// or a rolling window are always evaluated, on the months the lot keeps.
 //
 // The expressions are evaluated in fixed point where the figures fit
 // (kpi.Evaluator.Fast) and judged there (kpi.Program.Judge), and the
 // credits priced there (credits.Lot), each falling back to exact
 // decimals where a figure does not fit.
-func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached []kpi.Value, reuse Reuse) (*LotMonth, error) {
+func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached Cached, reuse Reuse) (*LotMonth, error) {
 	l.hist.add(row, relief)
 	lm := l.newMonth(row)
 	if err := l.evaluate(lm, relief, cached, reuse); err != nil {
@@ -213,8 +215,9 @@ func (l *Lot) newMonth(row *kpi.Row) *LotMonth {
 }
 
 // evaluate evaluates and judges the month's KPIs measured monthly, from
-// cached values where reuse says so, excusing those relief names.
-func (l *Lot) evaluate(lm *LotMonth, relief Relief, cached []kpi.Value, reuse Reuse) error {
+// cached values and judgements where reuse says so, excusing those relief
+// names.
+func (l *Lot) evaluate(lm *LotMonth, relief Relief, cached Cached, reuse Reuse) error {
 	prog := l.engine.prog
 	loaded := false
 	for i, k := range prog.Rules().KPIs {
@@ -222,9 +225,12 @@ func (l *Lot) evaluate(lm *LotMonth, relief Relief, cached []kpi.Value, reuse Re
 			continue // judged by judgePeriods, on the period's months
 		}
 		r := &lm.Results[i]
-		if cached != nil && reuse[i] >= 0 {
-			prog.JudgeTo(i, &cached[reuse[i]], r)
-		} else {
+		switch j := reuse.at(i, cached); {
+		case j >= 0 && cached.Judged != nil && reuse.Judged[i]:
+			*r = cached.Judged[j]
+		case j >= 0:
+			prog.JudgeTo(i, &cached.Values[j], r)
+		default:
 			if !loaded {
 				if err := l.eval.Load(lm.Row); err != nil {
 					return err
@@ -285,26 +291,51 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// Reuse maps each KPI of an engine to the KPI of another engine whose
-// values it shares, or -1.
-type Reuse []int
+// Cached is what was worked out for a lot-month under another engine
+// (a run's baseline), for MonthReusing: each of its KPIs' values
+// (kpi.Evaluator.Fast), and each one's judgement under its terms
+// (kpi.Program.JudgeTo) or nil, both by its KPI's index. A KPI measured
+// over a period has neither.
+type Cached struct {
+	Values []kpi.Value
+	Judged []kpi.Result
+}
+
+// Reuse says what each KPI of an engine shares with another engine's
+// (ReuseFrom): From maps it to the KPI whose values it shares, or -1, and
+// Judged says whether it also judges them alike, so that their judgement
+// is its own.
+type Reuse struct {
+	From   []int
+	Judged []bool
+}
+
+// at is the cached KPI whose values KPI i shares, or -1.
+func (r Reuse) at(i int, c Cached) int {
+	if c.Values == nil || r.From == nil {
+		return -1
+	}
+	return r.From[i]
+}
 
 // ReuseFrom maps each of the engine's KPIs to base's KPI with the same
 // measure, volume and applies expressions and measure range, or -1 when
 // there is none. A KPI measured over a period longer than a month shares
-// nothing: its values come from the period's months.
+// nothing: its values come from the period's months. A KPI that also has
+// the same direction, target, bounds and min_volume (written alike, as
+// the reason a volume below it gives quotes it) judges them alike.
 func (e *Engine) ReuseFrom(base *Engine) Reuse {
 	b := base.Rules().KPIs
-	out := make(Reuse, len(e.Rules().KPIs))
+	out := Reuse{From: make([]int, len(e.Rules().KPIs)), Judged: make([]bool, len(e.Rules().KPIs))}
 	for i, k := range e.Rules().KPIs {
-		out[i] = -1
+		out.From[i] = -1
 		if k.Period.Kind != rules.Monthly {
 			continue
 		}
 		for j, bk := range b {
 			if k.Measure.Source == bk.Measure.Source && k.Volume.Source == bk.Volume.Source && k.Applies.Source == bk.Applies.Source &&
 				k.Range.Equal(bk.Range) && bk.Period.Kind == rules.Monthly { // the baseline's values were checked against its range
-				out[i] = j
+				out.From[i], out.Judged[i] = j, judgedAlike(k, bk)
 				if k.ID == bk.ID {
 					break
 				}
@@ -312,6 +343,30 @@ func (e *Engine) ReuseFrom(base *Engine) Reuse {
 		}
 	}
 	return out
+}
+
+// judgedAlike reports whether two KPIs judge the same values alike: the
+// same direction, target and bounds by value, and the same min_volume as
+// written.
+func judgedAlike(a, b *rules.KPI) bool {
+	if a.Direction != b.Direction || !a.Target.Equal(b.Target) || !sameWritten(a.MinVolume, b.MinVolume) {
+		return false
+	}
+	for i := range a.Bounds {
+		if (a.Bounds[i] == nil) != (b.Bounds[i] == nil) || a.Bounds[i] != nil && !a.Bounds[i].Equal(*b.Bounds[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameWritten reports whether two optional numbers are both absent or
+// the same coefficient and exponent.
+func sameWritten(a, b *rules.Decimal) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Exponent() == b.Exponent() && a.Equal(*b)
 }
 
 // State is everything a Lot carries from one month to the next: its

@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/kpicredit/kpicredit/engine"
@@ -22,11 +24,14 @@ func example(t *testing.T) (*rules.Rulebook, *input.Dataset, *engine.Engine) {
 	return rb, ds, eng
 }
 
-// A scenario engine reusing the baseline's evaluated values prices every
-// lot-month exactly as it does evaluating them itself.
+// A scenario engine reusing the baseline's evaluated values, and their
+// judgements where it judges alike, prices every lot-month exactly as it
+// does evaluating and judging them itself: every result and every figure.
+// The scenarios change targets, bounds and expressions, so each path is
+// taken.
 func TestMonthReusingMatchesMonth(t *testing.T) {
 	rb, ds, base := example(t)
-	for _, s := range rb.Scenarios[:2] {
+	for _, s := range rb.Scenarios {
 		scen, err := base.Derive(s)
 		require.NoError(t, err)
 		reuse := scen.ReuseFrom(base)
@@ -36,23 +41,58 @@ func TestMonthReusingMatchesMonth(t *testing.T) {
 			for i := range l.Rows {
 				row := &l.Rows[i]
 				require.NoError(t, ev.Load(row))
-				values := make([]kpi.Value, len(rb.KPIs))
-				for k := range values {
-					values[k], err = ev.Value(k)
+				c := engine.Cached{Values: make([]kpi.Value, len(rb.KPIs)), Judged: make([]kpi.Result, len(rb.KPIs))}
+				for k := range c.Values {
+					if rb.KPIs[k].Period.Kind != rules.Monthly {
+						continue
+					}
+					c.Values[k], err = ev.Fast(k)
 					require.NoError(t, err)
+					base.Program().JudgeTo(k, &c.Values[k], &c.Judged[k])
 				}
 				a, err := plain.Month(row, nil)
 				require.NoError(t, err)
-				b, err := reusing.MonthReusing(row, nil, values, reuse)
+				b, err := reusing.MonthReusing(row, nil, c, reuse)
 				require.NoError(t, err)
-				require.True(t, a.Credits.Credits.Equal(b.Credits.Credits) && a.Credits.EarnBack.Equal(b.Credits.EarnBack),
-					"%s, %s, %s", s.ID, l.Name(), row.Month)
-				for k := range a.Results {
-					require.Equal(t, a.Results[k].Status, b.Results[k].Status)
-					require.Equal(t, a.Credits.KPIs[k].Explanation, b.Credits.KPIs[k].Explanation)
+				what := s.ID + ", " + l.Name() + ", " + row.Month.String()
+				require.Equal(t, a.Results, b.Results, what)
+				require.Equal(t, a.Credits.Credits.String(), b.Credits.Credits.String(), what)
+				require.Equal(t, a.Credits.EarnBack.String(), b.Credits.EarnBack.String(), what)
+				for k := range a.Credits.KPIs {
+					require.Equal(t, a.Credits.KPIs[k].Explanation, b.Credits.KPIs[k].Explanation, what)
 				}
 			}
 		}
+	}
+}
+
+// ReuseFrom judges alike only KPIs with the same direction, target,
+// bounds and min_volume as written.
+func TestReuseJudgedAlike(t *testing.T) {
+	const kpis = `kpis:
+  - {id: K, measure: done / jobs, volume: jobs, target: 0.9, %s credit: {fixed: {minor: 10.00, serious: 20.00, severe: 30.00}}}
+`
+	base, err := engine.Compile(book(t, fmt.Sprintf(kpis, "serious: 0.8, severe: 0.6, min_volume: 10,")))
+	require.NoError(t, err)
+	above, err := engine.Compile(book(t, strings.Replace(fmt.Sprintf(kpis, "serious: 1.2, severe: 1.4, min_volume: 10,"), "target: 0.9", "target: 0.9, direction: lower", 1)))
+	require.NoError(t, err)
+	require.Equal(t, []bool{false}, above.ReuseFrom(base).Judged, "another direction")
+	for _, tc := range []struct {
+		terms string
+		alike bool
+	}{
+		{"serious: 0.8, severe: 0.6, min_volume: 10,", true},
+		{"serious: 0.80, severe: 0.6, min_volume: 10,", true},   // a bound by value
+		{"serious: 0.8, severe: 0.6, min_volume: 10.0,", false}, // the reason quotes min_volume
+		{"serious: 0.7, severe: 0.6, min_volume: 10,", false},
+		{"serious: 0.8, severe: 0.6,", false},
+		{"serious: 0.8, severe: 0.5, min_volume: 10,", false},
+	} {
+		e, err := engine.Compile(book(t, fmt.Sprintf(kpis, tc.terms)))
+		require.NoError(t, err)
+		r := e.ReuseFrom(base)
+		require.Equal(t, []int{0}, r.From, tc.terms)
+		require.Equal(t, []bool{tc.alike}, r.Judged, tc.terms)
 	}
 }
 

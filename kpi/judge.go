@@ -133,8 +133,9 @@ func newRefs(k *rules.KPI) refs {
 		}
 		f, fits := fixed.FromDecimal(*d)
 		// At the places of a quotient, as most measures are, a comparison
-		// needs no rescaling.
-		if g, ok := f.Round(DivisionPlaces); ok && f.Scale() < DivisionPlaces {
+		// needs no rescaling; min_volume stays as it is written, as volumes
+		// are mostly counts.
+		if g, ok := f.Round(DivisionPlaces); ok && f.Scale() < DivisionPlaces && at != minVolumeRef {
 			f = g
 		}
 		r.at[at], r.ok = f, r.ok && fits

@@ -6,7 +6,6 @@ import (
 
 	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/internal/par"
-	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
 )
 
@@ -20,7 +19,7 @@ type Prepared struct {
 	job      Job
 	base     *engine.Engine
 	terms    engine.Timeline // the baseline's
-	values   [][][]kpi.Value
+	values   [][]engine.Cached
 	waived   []map[rules.Month][]Waived // by lot and month
 	baseline *ScenarioRun
 }

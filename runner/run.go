@@ -209,7 +209,7 @@ func Run(ctx context.Context, job Job) (*Result, error) {
 		}
 		res.Runs[i+1] = &ScenarioRun{ID: s.ID, Scenario: s, Timeline: tl}
 	}
-	var values [][][]kpi.Value // none to share when the baseline runs alone
+	var values [][]engine.Cached // none to share when the baseline runs alone
 	if len(res.Runs) > 1 {
 		if values, err = baseValues(ctx, job, baseline); err != nil {
 			return nil, err
@@ -230,7 +230,7 @@ type schedule struct {
 	job      Job
 	res      *Result
 	baseline engine.Timeline
-	values   [][][]kpi.Value
+	values   [][]engine.Cached
 	waived   []map[rules.Month][]Waived
 	baseDone []chan struct{} // closed as each of the baseline's lots ends
 	runs     []runSlot
@@ -246,7 +246,7 @@ type runSlot struct {
 
 // newSchedule sets up the schedule of a Result's runs, whose baseline's
 // timeline and values are given.
-func newSchedule(job Job, res *Result, baseline engine.Timeline, values [][][]kpi.Value) *schedule {
+func newSchedule(job Job, res *Result, baseline engine.Timeline, values [][]engine.Cached) *schedule {
 	n := len(job.Data.Lots)
 	sc := &schedule{job: job, res: res, baseline: baseline, values: values, waived: job.waivedByLot(),
 		baseDone: make([]chan struct{}, n), runs: make([]runSlot, len(res.Runs))}
@@ -300,37 +300,40 @@ func (sc *schedule) item(ctx context.Context, ri, li int) error {
 	return nil
 }
 
-// baseValues evaluates the baseline's expressions for every lot-month,
-// each month under the baseline's terms in force, the lots in parallel:
-// values[lot][month][kpi of those terms]. KPIs measured over longer
-// periods are left out: the engine judges them on the period's months.
-// The values are Evaluator.Fast's, their measures and volumes in fixed
-// point where they fit: the engine's results complete them where kept.
-// A lot's months share one array.
-func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]kpi.Value, error) {
+// baseValues evaluates and judges the baseline's expressions for every
+// lot-month, each month under the baseline's terms in force, the lots in
+// parallel: values[lot][month] holds them by the KPIs of those terms. KPIs
+// measured over longer periods are left out: the engine judges them on
+// the period's months. The values are Evaluator.Fast's and the
+// judgements Program.JudgeTo's, their measures and volumes in fixed point
+// where they fit: the engine's results complete them where kept. A lot's
+// months share one array of each.
+func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][]engine.Cached, error) {
 	lots := job.Data.Lots
-	values := make([][][]kpi.Value, len(lots))
+	values := make([][]engine.Cached, len(lots))
 	err := par.Run(ctx, job.Workers, len(lots), func(li int) error {
 		evs := make([]*kpi.Evaluator, len(baseline))
 		rows := lots[li].Rows
-		values[li] = make([][]kpi.Value, len(rows))
-		var all []kpi.Value
+		values[li] = make([]engine.Cached, len(rows))
+		var vals []kpi.Value
+		var judged []kpi.Result
 		for mi := range rows {
 			si := stageAt(baseline, rows[mi].Month)
+			prog := baseline[si].Engine.Program()
 			if evs[si] == nil {
-				evs[si] = baseline[si].Engine.Program().NewEvaluator()
+				evs[si] = prog.NewEvaluator()
 			}
 			ev := evs[si]
 			if err := ev.Load(&rows[mi]); err != nil {
 				return err
 			}
 			ks := baseline[si].Engine.Rules().KPIs
-			if len(all) < len(ks) {
-				all = make([]kpi.Value, len(ks)*(len(rows)-mi))
+			if len(vals) < len(ks) {
+				vals, judged = make([]kpi.Value, len(ks)*(len(rows)-mi)), make([]kpi.Result, len(ks)*(len(rows)-mi))
 			}
-			vs := all[:len(ks):len(ks)]
-			all = all[len(ks):]
-			for k := range vs {
+			c := engine.Cached{Values: vals[:len(ks):len(ks)], Judged: judged[:len(ks):len(ks)]}
+			vals, judged = vals[len(ks):], judged[len(ks):]
+			for k := range c.Values {
 				if ks[k].Period.Kind != rules.Monthly {
 					continue
 				}
@@ -338,9 +341,10 @@ func baseValues(ctx context.Context, job Job, baseline engine.Timeline) ([][][]k
 				if err != nil {
 					return placeEvalError(err, "", lots[li].Name(), rows[mi].Month)
 				}
-				vs[k] = v
+				c.Values[k] = v
+				prog.JudgeTo(k, &c.Values[k], &c.Judged[k])
 			}
-			values[li][mi] = vs
+			values[li][mi] = c
 		}
 		return nil
 	})
@@ -384,7 +388,7 @@ func plan(tl, baseline engine.Timeline) []segment {
 type scenarioRun struct {
 	job    Job
 	run    *ScenarioRun
-	values [][][]kpi.Value // the baseline's (baseValues), or nil: every month evaluated here
+	values [][]engine.Cached // the baseline's (baseValues), or nil: every month evaluated here
 	plan   []segment
 	// detail keeps every lot-month's KPI detail, with explanations (Lots);
 	// months keeps each lot-month's totals (Months). Both imply months.
@@ -408,7 +412,7 @@ func keepDetail(job Job, run *ScenarioRun) bool {
 // newScenarioRun sets up a run of every lot under the run's timeline,
 // reusing the values of the baseline's, keeping each lot-month's detail
 // (and so its totals) or only its totals, or neither.
-func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values [][][]kpi.Value, detail, months bool) *scenarioRun {
+func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values [][]engine.Cached, detail, months bool) *scenarioRun {
 	n := len(job.Data.Lots)
 	s := &scenarioRun{job: job, run: run, values: values, plan: plan(run.Timeline, baseline),
 		detail: detail, months: months || detail, lotSums: make([]lotSum, n), lotTriggers: make([][]TriggerFire, n)}
@@ -460,7 +464,7 @@ func (s *scenarioRun) lot(li int) error {
 		}
 		sg := &s.plan[seg]
 		l.Use(sg.stage.Engine)
-		var cached []kpi.Value // the baseline's values, when it ran first
+		var cached engine.Cached // the baseline's values, when it ran first
 		if s.values != nil {
 			cached = s.values[li][mi]
 		}
