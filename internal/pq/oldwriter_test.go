@@ -46,6 +46,7 @@ func newOldWriter(w io.Writer, cols []Column) (*oldWriter, error) {
 		createdBy(CreatedBy),
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
+		parquet.PageBufferSize(pageBufferSize),
 	}
 	opts = append(opts, skipWideBounds(cols)...)
 	if _, err := parquet.NewWriterConfig(opts...); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,55 +66,86 @@ func randomWide(r *rand.Rand) decimal.Decimal {
 	return d
 }
 
-// Through the batches encoded on several goroutines, the Writer gives the
-// bytes of the writer that handed parquet-go one row at a time: with
-// several row groups, batches that end short of one, and pages that
-// fill within a batch.
+// Through the batches encoded on several goroutines, each column's values
+// written in runs, the Writer gives the bytes of the writer that handed
+// parquet-go one row at a time: with several row groups, batches that end
+// short of one, and pages that fill within a batch, in every column (small
+// pages) and at the page size files are written with (fixed widths).
 func TestWriterMatchesRowByRow(t *testing.T) {
-	defer func(g int64, c int) { rowGroupRows, chunkRows = g, c }(rowGroupRows, chunkRows)
-	rowGroupRows = 1000
+	defer func(g int64, c, p int) { rowGroupRows, chunkRows, pageBufferSize = g, c, p }(rowGroupRows, chunkRows, pageBufferSize)
+	fixedWidths := slices.DeleteFunc(slices.Clone(allKinds), func(c Column) bool { return c.Name == "long" })
 	tests := []struct {
-		name         string
-		rows, chunks int
-		workers      int
+		name                string
+		rows, chunks, group int
+		workers, pageSize   int
+		cols                []Column
+		pages               int // at least, in each column of the first row group
 	}{
-		{"parallel", 2600, 64, 4},
-		{"parallel, batches across row groups", 2500, 300, 3},
-		{"in line", 2600, 64, 1},
-		{"one batch", 10, 4096, 2},
-		{"no rows", 0, 64, 2},
+		{name: "parallel", rows: 2600, chunks: 64, group: 1000, workers: 4, pageSize: 1 << 10, pages: 3},
+		{name: "parallel, batches across row groups", rows: 2500, chunks: 300, group: 1000, workers: 3, pageSize: 1 << 10, pages: 3},
+		{name: "in line", rows: 2600, chunks: 64, group: 1000, workers: 1, pageSize: 1 << 10, pages: 3},
+		{name: "files' page size, long strings", rows: 2600, chunks: 64, group: 1000, workers: 2, pageSize: parquet.DefaultPageBufferSize},
+		{name: "files' page size, fixed widths", rows: 70000, chunks: 4096, group: MaxRowsPerRowGroup, workers: 2,
+			pageSize: parquet.DefaultPageBufferSize, cols: fixedWidths, pages: 2},
+		{name: "one batch", rows: 10, chunks: 4096, group: 1000, workers: 2, pageSize: parquet.DefaultPageBufferSize},
+		{name: "no rows", rows: 0, chunks: 64, group: 1000, workers: 2, pageSize: parquet.DefaultPageBufferSize},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chunkRows = tt.chunks
-			r := rand.New(rand.NewPCG(uint64(tt.rows), 7))
-			rows := make([][]any, tt.rows)
-			for i := range rows {
-				rows[i] = randomRow(r)
+			rowGroupRows, chunkRows, pageBufferSize = int64(tt.group), tt.chunks, tt.pageSize
+			cols := allKinds
+			if tt.cols != nil {
+				cols = tt.cols
 			}
-			var want bytes.Buffer
-			ow, err := newOldWriter(&want, allKinds)
-			require.NoError(t, err)
-			for _, row := range rows {
-				require.NoError(t, ow.Write(row...))
+			rows := randomRows(tt.rows, len(cols) < len(allKinds))
+			want, got := writeOld(t, cols, rows), writeNew(t, cols, rows, tt.workers)
+			require.True(t, bytes.Equal(want, got), "the files differ")
+			if tt.rows > tt.group {
+				assertLayout(t, got, (tt.rows+tt.group-1)/tt.group)
 			}
-			require.NoError(t, ow.Close())
-
-			var got bytes.Buffer
-			w, err := NewWriter(&got, allKinds)
-			require.NoError(t, err)
-			w.workers = tt.workers
-			for _, row := range rows {
-				require.NoError(t, w.Write(row...))
-			}
-			require.NoError(t, w.Close())
-			assert.Equal(t, int64(tt.rows), w.Rows())
-			require.True(t, bytes.Equal(want.Bytes(), got.Bytes()), "the files differ")
-			if tt.rows > int(rowGroupRows) {
-				assertLayout(t, got.Bytes(), (tt.rows+999)/1000)
-			}
+			assertPages(t, got, tt.pages)
 		})
 	}
+}
+
+// randomRows returns n rows of allKinds, without the long strings when
+// short is set.
+func randomRows(n int, short bool) [][]any {
+	r := rand.New(rand.NewPCG(uint64(n), 7))
+	rows := make([][]any, n)
+	for i := range rows {
+		if rows[i] = randomRow(r); short {
+			rows[i] = slices.Delete(rows[i], 1, 2)
+		}
+	}
+	return rows
+}
+
+// writeOld writes rows with the writer that hands parquet-go one row at
+// a time.
+func writeOld(t *testing.T, cols []Column, rows [][]any) []byte {
+	var buf bytes.Buffer
+	ow, err := newOldWriter(&buf, cols)
+	require.NoError(t, err)
+	for _, row := range rows {
+		require.NoError(t, ow.Write(row...))
+	}
+	require.NoError(t, ow.Close())
+	return buf.Bytes()
+}
+
+// writeNew writes rows with a Writer on workers goroutines.
+func writeNew(t *testing.T, cols []Column, rows [][]any, workers int) []byte {
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, cols)
+	require.NoError(t, err)
+	w.workers = workers
+	for _, row := range rows {
+		require.NoError(t, w.Write(row...))
+	}
+	require.NoError(t, w.Close())
+	assert.Equal(t, int64(len(rows)), w.Rows())
+	return buf.Bytes()
 }
 
 // assertLayout checks that a file has groups row groups and that its long
@@ -125,6 +157,19 @@ func assertLayout(t *testing.T, data []byte, groups int) {
 	idx := f.OffsetIndexes()
 	require.NotEmpty(t, idx)
 	assert.Greater(t, len(idx[1].PageLocations), 2, "pages of the long strings")
+}
+
+// assertPages checks that each column of a file's first row group has at
+// least min pages.
+func assertPages(t *testing.T, data []byte, min int) {
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	if min == 0 || len(f.RowGroups()) == 0 {
+		return
+	}
+	for i, idx := range f.OffsetIndexes()[:len(f.Schema().Columns())] {
+		assert.GreaterOrEqual(t, len(idx.PageLocations), min, "pages of column %d", i)
+	}
 }
 
 // The int64 paths of unscaled and putWide agree with math/big on random

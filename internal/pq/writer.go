@@ -46,6 +46,7 @@ type Writer struct {
 	cols     []Column
 	pw       *parquet.GenericWriter[any]
 	cws      []*parquet.ColumnWriter
+	paged    []int64     // per column: the size of its page so far, as its column writer counts it
 	bufs     [2][]colBuf // the batch being filled, and the one being encoded
 	cur      int         // index in bufs of the batch being filled
 	buffered int         // complete rows in the batch being filled
@@ -78,13 +79,14 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 		createdBy(CreatedBy),
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
+		parquet.PageBufferSize(pageBufferSize),
 	}
 	opts = append(opts, skipWideBounds(cols)...)
 	if _, err := parquet.NewWriterConfig(opts...); err != nil {
 		return nil, err // parquet.NewGenericWriter would panic
 	}
 	pw := parquet.NewGenericWriter[any](w, opts...)
-	wr := &Writer{cols: cols, pw: pw, cws: pw.ColumnWriters(), workers: runtime.GOMAXPROCS(0)}
+	wr := &Writer{cols: cols, pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)), workers: runtime.GOMAXPROCS(0)}
 	for i := range wr.bufs {
 		wr.bufs[i] = make([]colBuf, len(cols))
 	}
@@ -506,17 +508,15 @@ func (w *Writer) wait() {
 }
 
 // encode writes a batch's values to the column writers, on up to workers
-// goroutines, the largest columns first, and empties the batch. Each
-// column takes its values one row at a time, as WriteRows gives them: a
-// column writer ends a page after the row that fills its buffer.
+// goroutines, the largest columns first, and empties the batch.
 func (w *Writer) encode(batch []colBuf, flush bool, workers int) error {
 	err := inParallel(workers, byCost(batch), func(i int) error {
 		b := &batch[i]
-		cw := w.cws[i]
-		for k := range b.vals {
-			if _, err := cw.WriteRowValues(b.vals[k : k+1]); err != nil {
-				return fmt.Errorf("column %s: %w", w.cols[i].Name, err)
-			}
+		if err := w.encodeColumn(i, b.vals); err != nil {
+			return fmt.Errorf("column %s: %w", w.cols[i].Name, err)
+		}
+		if flush {
+			w.paged[i] = 0 // the row group's flush ends the page
 		}
 		clear(b.vals) // drop the pointers into arenas and strings
 		b.vals, b.arena = b.vals[:0], b.arena[:0]
@@ -526,6 +526,64 @@ func (w *Writer) encode(batch []colBuf, flush bool, workers int) error {
 		err = w.pw.Flush()
 	}
 	return err
+}
+
+// encodeColumn writes column i's values of a batch to its column writer,
+// which ends a page after the write that fills its buffer (pageFull). A
+// writer given one row at a time ends it after the row that fills it:
+// the values go in runs that end exactly there, so that the pages, and
+// the bytes, are that writer's, for a fraction of the calls.
+func (w *Writer) encodeColumn(i int, vals []parquet.Value) error {
+	cw, c, full := w.cws[i], &w.cols[i], pageFull()
+	size, start := w.paged[i], 0
+	for k := range vals {
+		if size += c.valueSize(&vals[k]); size < full {
+			continue
+		}
+		if _, err := cw.WriteRowValues(vals[start : k+1]); err != nil {
+			return err
+		}
+		size, start = 0, k+1
+	}
+	w.paged[i] = size
+	if start == len(vals) {
+		return nil
+	}
+	_, err := cw.WriteRowValues(vals[start:])
+	return err
+}
+
+// pageBufferSize is the size of a column writer's page buffer; tests make
+// it smaller.
+var pageBufferSize = parquet.DefaultPageBufferSize
+
+// pageFull is the size at which a column writer of parquet-go v0.32 ends
+// a page: 98% of its page buffer, as (*parquet.ColumnWriter).bufferSize
+// is set, reached or passed after a write.
+func pageFull() int64 { return int64(int32(float64(pageBufferSize) * 0.98)) }
+
+// valueSize is what a value adds to the size parquet-go v0.32 counts for
+// its column's page (its ColumnBuffer's Size): the value's bytes as a page
+// holds them (a string's with a 4-byte offset), and for a nullable
+// column, a NULL included, a 4-byte row index and a definition level.
+// TestWriterMatchesRowByRow fails if the pages come out otherwise.
+func (c *Column) valueSize(v *parquet.Value) int64 {
+	var n int64
+	if c.Nullable {
+		n = 5
+	}
+	if v.IsNull() {
+		return n
+	}
+	switch c.Kind {
+	case String:
+		return n + 4 + int64(len(v.ByteArray()))
+	case Month:
+		return n + 4
+	case WideDecimal:
+		return n + wideSize
+	}
+	return n + 8 // Decimal, Int64, Timestamp
 }
 
 // byCost returns the indexes of a batch's columns, those with the most
