@@ -65,6 +65,8 @@ func writeRow(pw *pq.Writer, cols []outColumn, row []cell) error {
 			pw.AppendString(c.s)
 		case cols[i].kind == kMonth:
 			pw.AppendMonth(c.m)
+		case c.fx && (cols[i].kind == kMoney || c.f.Scale() <= MeasurePlaces): // a measure rounded, as roundMeasure would, is itself
+			pw.AppendScaled(c.f.Coef(), -int32(c.f.Scale()))
 		case cols[i].kind == kMoney:
 			pw.AppendDecimal(c.d)
 		case cols[i].kind == kMeasure:

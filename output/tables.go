@@ -3,6 +3,7 @@ package output
 import (
 	"github.com/kpicredit/kpicredit/credits"
 	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/fixed"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/rules"
@@ -50,6 +51,8 @@ type outTable struct {
 type cell struct {
 	s    string
 	d    decimal.Decimal
+	f    fixed.Decimal // d in fixed point, coefficient and exponent, when fx
+	fx   bool
 	m    rules.Month
 	i    int
 	null bool
@@ -58,7 +61,11 @@ type cell struct {
 func text(s string) cell         { return cell{s: s} }
 func month(m rules.Month) cell   { return cell{m: m} }
 func num(d decimal.Decimal) cell { return cell{d: d} }
-func count(i int) cell           { return cell{i: i} }
+
+// numFixed is d, which f is in fixed point when fx: a Parquet file takes
+// f, with no decimal to read.
+func numFixed(d decimal.Decimal, f fixed.Decimal, fx bool) cell { return cell{d: d, f: f, fx: fx} }
+func count(i int) cell                                          { return cell{i: i} }
 
 // null is a cell without a value.
 var null = cell{null: true}
@@ -99,15 +106,19 @@ func kpiResults(res *runner.Result) outTable {
 			for i, kc := range lm.Credits.KPIs {
 				r := lm.Results[i]
 				row = keyCells(row[:0], run.ID, lot.Keys)
-				base := lm.Credits.Charge
+				fx, kf := lm.Credits.HasFixed, &kc.Fixed // the month's figures in fixed point too
+				charge := numFixed(lm.Credits.Charge, lm.Credits.Fixed.Charge, fx)
+				base := charge
 				if kc.Base != nil {
-					base = *kc.Base
+					base = numFixed(*kc.Base, kc.Observation.Fixed.Base, kc.Observation.Fixed.HasBase)
 				}
-				row = append(row, month(lm.Row.Month), text(lm.Terms), text(kc.KPI.ID), num(lm.Credits.Charge), num(base),
-					optional(r.Measure, r.HasMeasure), optional(r.Volume, r.HasVolume),
-					num(kc.KPI.Target), text(kc.Status.String()), count(kc.Streak), num(kc.Multiplier),
-					optional(kc.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed()),
-					text(kc.Area), optional(kc.AreaShare, kc.Area != ""), num(kc.Amount), num(kc.Credit), num(kc.EarnBack),
+				row = append(row, month(lm.Row.Month), text(lm.Terms), text(kc.KPI.ID), charge, base,
+					optionalFixed(r.Measure, r.Fixed.Measure, r.HasMeasure, r.Fixed.HasMeasure),
+					optionalFixed(r.Volume, r.Fixed.Volume, r.HasVolume, r.Fixed.HasVolume),
+					num(kc.KPI.Target), text(kc.Status.String()), count(kc.Streak), numFixed(kc.Multiplier, kf.Multiplier, fx),
+					optionalFixed(kc.Points, kf.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed(), fx),
+					text(kc.Area), optionalFixed(kc.AreaShare, kf.AreaShare, kc.Area != "", fx),
+					numFixed(kc.Amount, kf.Amount, fx), numFixed(kc.Credit, kf.Credit, fx), numFixed(kc.EarnBack, kf.EarnBack, fx),
 					bonusEarned(kc),
 					text(kc.Reason), text(kc.Explanation))
 				if err := yield(row); err != nil {
@@ -197,6 +208,14 @@ func optional(d decimal.Decimal, ok bool) cell {
 		return null
 	}
 	return num(d)
+}
+
+// optionalFixed is optional(d, ok), with d's fixed point f when fx.
+func optionalFixed(d decimal.Decimal, f fixed.Decimal, ok, fx bool) cell {
+	if !ok {
+		return null
+	}
+	return numFixed(d, f, fx)
 }
 
 // triggerTable has one row per trigger that fired: scenario, lot, month.

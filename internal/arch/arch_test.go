@@ -37,7 +37,7 @@ var allowed = map[string][]string{
 	"events":              {"internal/csvin", "internal/pq", "kpi", "limits", "rules", "sla"},
 	"runner":              {"credits", "engine", "events", "fixed", "input", "internal/par", "kpi", "limits", "money", "rules"},
 	"report":              {"fixed", "input", "money", "rules", "runner"},
-	"output":              {"credits", "curves", "engine", "events", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
+	"output":              {"credits", "curves", "engine", "events", "fixed", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "fixed", "kpi", "money", "rules"},
 	"ledger":              {"internal/pq", "rules"},
 	"statement":           {"ledger", "money", "rules"},

@@ -35,23 +35,33 @@ func unscaled(d decimal.Decimal, scale int32) (int64, error) {
 		return unscaledBig(d, scale)
 	}
 	shift := int64(d.Exponent()) + int64(scale)
+	if u, ok := scaled64(c, shift); ok {
+		return u, nil
+	}
+	if shift < 0 {
+		return 0, errPlaces(d, scale)
+	}
+	return 0, errOverflow(d, Precision, scale)
+}
+
+// scaled64 returns c × 10^shift when it is an integer of at most 18
+// digits: false when places would be lost or it is too large.
+func scaled64(c, shift int64) (int64, bool) {
 	switch {
 	case c == 0:
-		return 0, nil
+		return 0, true
 	case shift < 0:
 		if -shift > Precision || c%pow10[-shift] != 0 {
-			return 0, errPlaces(d, scale)
+			return 0, false
 		}
-		return c / pow10[-shift], nil
+		return c / pow10[-shift], true
 	case shift > 0:
 		if shift > Precision || !inRange(c, maxUnscaled/pow10[shift]) {
-			return 0, errOverflow(d, Precision, scale)
+			return 0, false
 		}
-		return c * pow10[shift], nil
-	case !inRange(c, maxUnscaled):
-		return 0, errOverflow(d, Precision, scale)
+		return c * pow10[shift], true
 	}
-	return c, nil
+	return c, inRange(c, maxUnscaled)
 }
 
 // coef64 returns the coefficient of d when it fits an int64 other than

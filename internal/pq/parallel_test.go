@@ -2,6 +2,7 @@ package pq
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -205,4 +206,40 @@ func TestDecimalPathsAgree(t *testing.T) {
 			require.Equal(t, want, got, "%s at %d", d, scale)
 		}
 	}
+}
+
+// AppendScaled writes what AppendDecimal writes for decimal.New(coef, exp):
+// the same bytes, and the same problem for a value that does not fit its
+// column (too many places, too large, math.MinInt64), which drops its row.
+func TestAppendScaledIsAppendDecimal(t *testing.T) {
+	cols := []Column{{Name: "d2", Kind: Decimal, Scale: 2}, {Name: "d6", Kind: Decimal, Scale: 6, Nullable: true},
+		{Name: "w", Kind: WideDecimal, Scale: 16}}
+	r := rand.New(rand.NewPCG(9, 4))
+	type value struct {
+		coef int64
+		exp  int32
+	}
+	values := []value{{0, -30}, {1, -2}, {1, -3}, {math.MinInt64, 0}, {math.MaxInt64, 0}, {999_999_999_999_999_999, -2},
+		{-999_999_999_999_999_999, 0}, {5, 20}, {12345, -16}, {12345, -17}, {-7, 3}}
+	for range 5000 {
+		values = append(values, value{r.Int64() >> r.IntN(64) * int64(1-2*r.IntN(2)), int32(r.IntN(40)) - 24})
+	}
+	var a, b bytes.Buffer
+	wa, err := NewWriter(&a, cols)
+	require.NoError(t, err)
+	wb, err := NewWriter(&b, cols)
+	require.NoError(t, err)
+	for i, v := range values {
+		for range cols {
+			wa.AppendDecimal(decimal.New(v.coef, v.exp))
+			wb.AppendScaled(v.coef, v.exp)
+		}
+		ea, eb := wa.EndRow(), wb.EndRow()
+		require.Equal(t, fmt.Sprint(ea), fmt.Sprint(eb), "value %d: %d e%d", i, v.coef, v.exp)
+	}
+	require.NoError(t, wa.Close())
+	require.NoError(t, wb.Close())
+	require.Less(t, wa.Rows(), int64(len(values)), "some values do not fit")
+	require.Greater(t, wa.Rows(), int64(len(values)/10), "many do")
+	require.True(t, bytes.Equal(a.Bytes(), b.Bytes()), "the files differ")
 }

@@ -1,9 +1,11 @@
 package pq
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -307,6 +309,35 @@ func (w *Writer) AppendDecimal(d decimal.Decimal) {
 	default:
 		w.skip(fmt.Errorf("got decimal.Decimal, want %s", goType(c.Kind)))
 	}
+}
+
+// AppendScaled appends coef × 10^exp to a Decimal or WideDecimal column:
+// what AppendDecimal appends for decimal.New(coef, exp), without a
+// decimal.Decimal, for a caller that holds its numbers so (package fixed).
+func (w *Writer) AppendScaled(coef int64, exp int32) {
+	c := w.column()
+	if c == nil {
+		return
+	}
+	if coef != math.MinInt64 {
+		shift := int64(exp) + int64(c.Scale)
+		switch c.Kind {
+		case Decimal:
+			if u, ok := scaled64(coef, shift); ok {
+				w.put(parquet.Int64Value(u))
+				return
+			}
+		case WideDecimal:
+			if hi, lo, ok := rescale128(coef, shift); ok {
+				b := &w.bufs[w.cur][w.col]
+				at := len(b.arena)
+				b.arena = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(b.arena, hi), lo)
+				w.put(parquet.FixedLenByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]))
+				return
+			}
+		}
+	}
+	w.AppendDecimal(decimal.New(coef, exp)) // the same column: it words the problem
 }
 
 // AppendInt appends an Int64 value to the row being built.
