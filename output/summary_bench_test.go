@@ -70,4 +70,3 @@ func BenchmarkSummaryFiles(b *testing.B) {
 		})
 	}
 }
-
