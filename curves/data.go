@@ -32,9 +32,9 @@ type Data struct {
 // where it fits there, else by its text, which has none either
 // (decimal.Decimal's String).
 type measureSet struct {
-	scale   int       // the scale of every measure in uniform
+	scale   int     // the scale of every measure in uniform
 	uniform []int64 // the measures' coefficients, in the order recorded, until mixed
-	mixed   bool      // the measures are in byValue and byText
+	mixed   bool    // the measures are in byValue and byText
 	byValue map[fixed.Decimal]decimal.Decimal
 	byText  map[string]decimal.Decimal
 }
