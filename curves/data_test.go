@@ -143,3 +143,40 @@ func TestDataResultsKeyedByTheirFixedMeasure(t *testing.T) {
 		}
 	}
 }
+
+// TestDataMeasuresAcrossScales records measures at one scale, then others
+// (another scale, too long for fixed point), asking for the measures in
+// between, and requires each value once, as last recorded, ascending.
+func TestDataMeasuresAcrossScales(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		batches [][]string // Measures is asked for after each
+		want    []string   // value and exponent, after the last
+	}{
+		{name: "one scale, repeats", batches: [][]string{{"0.70", "0.50", "0.50", "0.70", "0.10"}},
+			want: []string{"0.1 e-2", "0.5 e-2", "0.7 e-2"}},
+		{name: "one scale, asked twice", batches: [][]string{{"0.70", "0.50"}, {"0.50", "0.60", "0.70"}},
+			want: []string{"0.5 e-2", "0.6 e-2", "0.7 e-2"}},
+		{name: "another scale keeps the last", batches: [][]string{{"0.50", "0.70"}, {"0.5", "0.90"}},
+			want: []string{"0.5 e-1", "0.7 e-2", "0.9 e-2"}},
+		{name: "too long for fixed point", batches: [][]string{{"2.00", "1.00"}, {"1.0000000000000000000000000", "3.00"}},
+			want: []string{"1 e-25", "2 e-2", "3 e-2"}},
+		{name: "first too long", batches: [][]string{{"123456789012345678901234.5", "1.00", "1.0"}},
+			want: []string{"1 e-1", "123456789012345678901234.5 e-1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := curves.NewData()
+			var got []string
+			for _, batch := range tc.batches {
+				for _, s := range batch {
+					data.AddMeasure("K", d(s))
+				}
+				got = got[:0]
+				for _, m := range data.Measures("K") {
+					got = append(got, m.String()+" e"+fmt.Sprint(m.Exponent()))
+				}
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package curves
 
 import (
+	"slices"
+	"sort"
+
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/shopspring/decimal"
 )
@@ -168,10 +171,7 @@ func (s *Set) overAtRisk(c *Curve, v *version, t texts) {
 // observed measures falls in, under the curve's own rules, and marks the
 // points at that level.
 func unreached(c *Curve, v *version, t texts, observed []decimal.Decimal) {
-	reached := map[rules.Status]bool{}
-	for _, m := range observed {
-		reached[v.k.Classify(m)] = true
-	}
+	reached := reachedLevels(v.k, observed)
 	for _, l := range v.k.Reachable() {
 		if reached[l] {
 			continue
@@ -185,6 +185,43 @@ func unreached(c *Curve, v *version, t texts, observed []decimal.Decimal) {
 			}
 		}
 	}
+}
+
+// reachedLevels returns the levels the KPI classifies the observed
+// measures (ascending) at. Classify compares a measure only with the
+// target and the bounds, so the measures between two adjacent of those
+// (or beyond the last), and those equal to one, all have the level of the
+// first of them: it classifies that one alone, found by binary search.
+func reachedLevels(k *rules.KPI, observed []decimal.Decimal) map[rules.Status]bool {
+	reached := map[rules.Status]bool{}
+	start := 0 // the first measure not yet classified
+	for _, t := range thresholds(k) {
+		below := start + sort.Search(len(observed)-start, func(i int) bool { return !observed[start+i].LessThan(t) })
+		at := below + sort.Search(len(observed)-below, func(i int) bool { return observed[below+i].GreaterThan(t) })
+		if start < below { // between the previous threshold and t
+			reached[k.Classify(observed[start])] = true
+		}
+		if below < at { // at t
+			reached[k.Classify(observed[below])] = true
+		}
+		start = at
+	}
+	if start < len(observed) {
+		reached[k.Classify(observed[start])] = true
+	}
+	return reached
+}
+
+// thresholds are the KPI's target and bounds, ascending, each once.
+func thresholds(k *rules.KPI) []decimal.Decimal {
+	out := []decimal.Decimal{k.Target}
+	for _, b := range k.Bounds {
+		if b != nil {
+			out = append(out, *b)
+		}
+	}
+	slices.SortFunc(out, decimal.Decimal.Cmp)
+	return slices.CompactFunc(out, decimal.Decimal.Equal)
 }
 
 // sameCurve reports whether two curves of a KPI draw and flag alike.

@@ -39,8 +39,8 @@ type grid struct {
 }
 
 // isShare reports whether the KPI measures a share: every version's
-// target, bounds and sliding floor, and every observed measure, lie
-// within 0 to 1.
+// target, bounds and sliding floor, and every observed measure
+// (ascending), lie within 0 to 1.
 func isShare(vs []*version, observed []decimal.Decimal) bool {
 	in := func(d decimal.Decimal) bool { return !d.IsNegative() && !d.GreaterThan(shareMax) }
 	for _, v := range vs {
@@ -53,7 +53,8 @@ func isShare(vs []*version, observed []decimal.Decimal) bool {
 			}
 		}
 	}
-	return !slices.ContainsFunc(observed, func(d decimal.Decimal) bool { return !in(d) })
+	// Observed is ascending: its ends are within 0 to 1 when all of it is.
+	return len(observed) == 0 || in(observed[0]) && in(observed[len(observed)-1])
 }
 
 // makeGrid lays out the grid of a KPI over every version of it: from the

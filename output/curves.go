@@ -19,16 +19,37 @@ import (
 func CurvesData(res *runner.Result) *curves.Data {
 	data := curves.NewData()
 	base := res.Baseline()
+	var kpis kpiMeasures
 	for li, lot := range res.Data.Lots {
 		name := strings.Join(lot.Keys, "\x00")
 		for _, lm := range base.Lots[li] {
 			data.AddCharge(name, lm.Credits.Charge)
-			for i, kc := range lm.Credits.KPIs {
-				data.AddResult(kc.KPI.ID, lm.Results[i])
+			for i := range lm.Credits.KPIs { // by index: a KPICredit is large to copy
+				kpis.of(data, i, lm.Credits.KPIs[i].KPI).AddResult(&lm.Results[i])
 			}
 		}
 	}
 	return data
+}
+
+// kpiMeasures remembers, for each index of a lot-month's KPIs, the KPI
+// last seen there and its measures in a Data, so that a result is
+// recorded without looking its KPI up by id: the KPIs of every month
+// under the same terms are the same.
+type kpiMeasures struct {
+	kpis []*rules.KPI
+	sets []curves.KPIMeasures
+}
+
+// of returns the measures of k, the i-th KPI of a lot-month, in data.
+func (c *kpiMeasures) of(data *curves.Data, i int, k *rules.KPI) curves.KPIMeasures {
+	for len(c.kpis) <= i {
+		c.kpis, c.sets = append(c.kpis, nil), append(c.sets, curves.KPIMeasures{})
+	}
+	if c.kpis[i] != k {
+		c.kpis[i], c.sets[i] = k, data.KPI(k.ID)
+	}
+	return c.sets[i]
 }
 
 // runCurves computes the credit curves a run writes beside its summary:

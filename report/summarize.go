@@ -77,15 +77,16 @@ func groups(ds *input.Dataset) []string {
 func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData) bool) Totals {
 	rt := run.Total
 	if keep != nil {
-		rt = runner.NewRunTotal()
+		var rs runSum
 		for li, lot := range ds.Lots {
 			if !keep(lot) {
 				continue
 			}
 			for i := range run.Months[li] {
-				rt.Add(&run.Months[li][i])
+				rs.add(&run.Months[li][i])
 			}
 		}
+		rt = rs.total()
 	}
 	return Totals{Charge: rt.Charge, BeforeCap: rt.BeforeCap, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
 		Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
@@ -123,52 +124,83 @@ func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
 	return out
 }
 
+// topMonths lists the n lot-months with the largest positive credits,
+// largest first, the earlier lot-month first of equal ones: what a stable
+// sort of them all would put first, kept as they come instead.
 func topMonths(run *runner.ScenarioRun, ds *input.Dataset, n int) []TopMonth {
-	type at struct {
-		lot, month int
-		key        fixed.Decimal // the credits, where they fit
-		fits       bool
-	}
-	var all []at
+	var top []ranked // the best so far, in order
 	for li := range ds.Lots {
 		for mi := range run.Months[li] {
 			if c := run.Months[li][mi].Credits; c.IsPositive() {
-				key, fits := fixed.FromDecimal(c)
-				all = append(all, at{li, mi, key, fits})
+				top = keepTop(top, newRanked(li, mi, c), n)
 			}
 		}
 	}
-	slices.SortStableFunc(all, func(a, b at) int {
-		if a.fits && b.fits {
-			return b.key.Cmp(a.key)
-		}
-		return run.Months[b.lot][b.month].Credits.Cmp(run.Months[a.lot][a.month].Credits)
-	})
 	var out []TopMonth // nil when none, as before
-	if k := min(n, len(all)); k > 0 {
-		out = make([]TopMonth, k)
+	if len(top) > 0 {
+		out = make([]TopMonth, len(top))
 	}
-	for i := range out { // named only once chosen
-		m := &run.Months[all[i].lot][all[i].month]
-		out[i] = TopMonth{Lot: ds.Lots[all[i].lot].Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits}
+	for i, r := range top { // named only once chosen
+		m := &run.Months[r.lot][r.month]
+		out[i] = TopMonth{Lot: ds.Lots[r.lot].Name(), Month: m.Month.String(), Charge: m.Charge, Credits: m.Credits}
 	}
 	return out
+}
+
+// ranked is a lot-month's credits, in fixed point where they fit.
+type ranked struct {
+	lot, month int
+	credits    decimal.Decimal
+	key        fixed.Decimal
+	fits       bool
+}
+
+func newRanked(lot, month int, credits decimal.Decimal) ranked {
+	key, fits := fixed.FromDecimal(credits)
+	return ranked{lot, month, credits, key, fits}
+}
+
+// cmp compares the credits of r and o.
+func (r *ranked) cmp(o *ranked) int {
+	if r.fits && o.fits {
+		return r.key.Cmp(o.key)
+	}
+	return r.credits.Cmp(o.credits)
+}
+
+// keepTop inserts r, which comes after every entry of top, into top (the
+// best, at most n, largest first), after those with credits as large.
+func keepTop(top []ranked, r ranked, n int) []ranked {
+	if n <= 0 || len(top) == n && r.cmp(&top[n-1]) <= 0 {
+		return top
+	}
+	j := len(top)
+	for j > 0 && r.cmp(&top[j-1]) > 0 {
+		j--
+	}
+	if len(top) < n {
+		top = append(top, ranked{})
+	}
+	copy(top[j+1:], top[j:len(top)-1])
+	top[j] = r
+	return top
 }
 
 func monthly(run *runner.ScenarioRun, ds *input.Dataset) []Series {
 	var out []Series
 	for _, g := range groups(ds) {
-		pts := make([]MonthValue, ds.Months())
-		for i := range pts {
-			pts[i] = MonthValue{Month: ds.First.Add(i).String(), Value: decimal.Zero}
-		}
+		sums := make([]sum, ds.Months())
 		for li, lot := range ds.Lots {
 			if lot.Keys[0] != g {
 				continue
 			}
-			for i, m := range run.Months[li] {
-				pts[i].Value = pts[i].Value.Add(m.Credits)
+			for i := range run.Months[li] {
+				sums[i].add(run.Months[li][i].Credits)
 			}
+		}
+		pts := make([]MonthValue, len(sums))
+		for i := range pts {
+			pts[i] = MonthValue{Month: ds.First.Add(i).String(), Value: sums[i].decimal()}
 		}
 		out = append(out, Series{Name: g, Points: pts})
 	}
