@@ -147,33 +147,101 @@ func formatter(t parquet.Type, exact bool) (formatFunc, error) {
 }
 
 // readRows reads the rows of f, whose columns have the given names, and
-// calls fn with them as text.
+// calls fn with them as text, in order. The rows are read and formatted
+// on a goroutine of their own, a batch ahead of fn, which sees each row's
+// cells only until it returns, as before. The first error, reading's or
+// fn's, in row order, is the one returned.
 func readRows(f *parquet.File, names []string, formats []formatFunc, fn func(int64, []string) error) error {
+	batches, free, stop := make(chan *rowBatch, 1), make(chan *rowBatch, 2), make(chan struct{})
+	free <- newRowBatch(len(formats))
+	free <- newRowBatch(len(formats))
+	go readBatches(f, names, formats, batches, free, stop)
+	defer close(stop)
+	for b := range batches {
+		for i := range b.rows {
+			if err := fn(b.first+int64(i), b.cells[i*len(formats):(i+1)*len(formats)]); err != nil {
+				return err
+			}
+		}
+		if b.err != nil || b.last {
+			return b.err
+		}
+		free <- b
+	}
+	return nil
+}
+
+// rowBatch is a batch of rows as text: rows rows of cells, the first
+// numbered first; last when the file ends after them, and the error that
+// ended the reading after them, if any.
+type rowBatch struct {
+	first int64
+	rows  int
+	cells []string
+	buf   []parquet.Row
+	last  bool
+	err   error
+}
+
+// batchRows is how many rows a rowBatch holds.
+const batchRows = 256
+
+func newRowBatch(cols int) *rowBatch {
+	return &rowBatch{cells: make([]string, batchRows*cols), buf: make([]parquet.Row, batchRows)}
+}
+
+// readBatches reads f's rows into the batches free gives and sends each
+// on batches, the last with the error that ended the reading, if any, and
+// closes batches. It stops early when stop is closed.
+func readBatches(f *parquet.File, names []string, formats []formatFunc, batches, free chan *rowBatch, stop chan struct{}) {
+	defer close(batches)
 	rd := parquet.NewReader(f)
 	defer rd.Close()
-	buf := make([]parquet.Row, 256)
-	cells := make([]string, len(formats))
 	var n int64
 	for {
-		k, err := rd.ReadRows(buf)
-		for _, r := range buf[:k] {
+		var b *rowBatch
+		select {
+		case b = <-free:
+		case <-stop:
+			return
+		}
+		b.first, b.rows, b.last, b.err = n+1, 0, false, nil
+		k, err := rd.ReadRows(b.buf)
+		for _, r := range b.buf[:k] {
+			cells := b.cells[b.rows*len(formats) : (b.rows+1)*len(formats)]
+			if b.err = rowError(n+1, r, names, formats, cells); b.err != nil {
+				break
+			}
 			n++
-			if c, cerr := rowCells(r, formats, cells); c >= 0 {
-				return &LimitError{Row: n, Column: names[c], Msg: fmt.Sprintf("the value is longer than %d bytes", limits.MaxCellBytes)}
-			} else if cerr != nil {
-				return fmt.Errorf("row %d %w", n, cerr)
-			}
-			if ferr := fn(n, cells); ferr != nil {
-				return ferr
-			}
+			b.rows++
 		}
-		if errors.Is(err, io.EOF) {
-			return nil
+		switch {
+		case b.err != nil:
+		case errors.Is(err, io.EOF):
+			b.last = true
+		case err != nil:
+			b.err = fmt.Errorf("reading after row %d: %w", n, err)
 		}
-		if err != nil {
-			return fmt.Errorf("reading after row %d: %w", n, err)
+		select {
+		case batches <- b:
+		case <-stop:
+			return
+		}
+		if b.err != nil || b.last {
+			return
 		}
 	}
+}
+
+// rowError formats row n's values into cells, and returns what is wrong
+// with them, if anything.
+func rowError(n int64, r parquet.Row, names []string, formats []formatFunc, cells []string) error {
+	if c, err := rowCells(r, formats, cells); c >= 0 {
+		return &LimitError{Row: n, Column: names[c], Msg: fmt.Sprintf("the value is longer than %d bytes", limits.MaxCellBytes)}
+	} else if err != nil {
+		return fmt.Errorf("row %d %w", n, err)
+	}
+	return nil
 }
 
 // rowCells formats the values of one row into cells. It returns the
