@@ -94,15 +94,39 @@ func (r Result) Complete() Result {
 	return r
 }
 
+// decimalOf is f as a decimal, coefficient and exponent. The commonest
+// are made once and shared, as decimals are never changed in place:
+// small counts, and a ratio of 1 to the places of a division.
+func decimalOf(f fixed.Decimal) decimal.Decimal {
+	switch c, s := f.Coef(), f.Scale(); {
+	case s == 0 && c >= 0 && c < int64(len(smallCounts)):
+		return smallCounts[c]
+	case s == DivisionPlaces && c == wholeRatio.CoefficientInt64():
+		return wholeRatio
+	}
+	return f.Decimal()
+}
+
+// smallCounts are the decimals of 0 to 4095, at exponent 0.
+var smallCounts = func() (d [4096]decimal.Decimal) {
+	for i := range d {
+		d[i] = decimal.New(int64(i), 0)
+	}
+	return d
+}()
+
+// wholeRatio is 1 to DivisionPlaces places: a ratio of equals.
+var wholeRatio = decimal.New(1e16, -DivisionPlaces)
+
 func (r *Result) complete() {
 	if r.unset == 0 {
 		return
 	}
 	if r.unset&measureUnset != 0 {
-		r.Measure = r.Fixed.Measure.Decimal()
+		r.Measure = decimalOf(r.Fixed.Measure)
 	}
 	if r.unset&volumeUnset != 0 {
-		r.Volume = r.Fixed.Volume.Decimal()
+		r.Volume = decimalOf(r.Fixed.Volume)
 	}
 	if r.unset&reasonUnset != 0 {
 		r.Reason = belowMinVolume(r.Volume, *r.minVolume)
@@ -202,10 +226,10 @@ type Value struct {
 // allocates for those only.
 func (v Value) Complete() Value {
 	if v.unset&measureUnset != 0 {
-		v.Measure = v.Fixed.Measure.Decimal()
+		v.Measure = decimalOf(v.Fixed.Measure)
 	}
 	if v.unset&volumeUnset != 0 {
-		v.Volume = v.Fixed.Volume.Decimal()
+		v.Volume = decimalOf(v.Fixed.Volume)
 	}
 	v.unset = 0
 	return v
