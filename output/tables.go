@@ -115,7 +115,7 @@ func kpiResults(res *runner.Result) outTable {
 				row = append(row, month(lm.Row.Month), text(lm.Terms), text(kc.KPI.ID), charge, base,
 					optionalFixed(r.Measure, r.Fixed.Measure, r.HasMeasure, r.Fixed.HasMeasure),
 					optionalFixed(r.Volume, r.Fixed.Volume, r.HasVolume, r.Fixed.HasVolume),
-					num(kc.KPI.Target), text(kc.Status.String()), count(kc.Streak), numFixed(kc.Multiplier, kf.Multiplier, fx),
+					targetCell(kc.KPI), text(kc.Status.String()), count(kc.Streak), numFixed(kc.Multiplier, kf.Multiplier, fx),
 					optionalFixed(kc.Points, kf.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed(), fx),
 					text(kc.Area), optionalFixed(kc.AreaShare, kf.AreaShare, kc.Area != "", fx),
 					numFixed(kc.Amount, kf.Amount, fx), numFixed(kc.Credit, kf.Credit, fx), numFixed(kc.EarnBack, kf.EarnBack, fx),
@@ -200,6 +200,12 @@ func bonusEarned(kc credits.KPICredit) cell {
 		return num(kc.Bonus.Earned)
 	}
 	return num(decimal.Zero)
+}
+
+// targetCell is the KPI's target, in fixed point where it fits.
+func targetCell(k *rules.KPI) cell {
+	f, ok := fixed.FromDecimal(k.Target)
+	return numFixed(k.Target, f, ok)
 }
 
 // optional is d, or no value when !ok.

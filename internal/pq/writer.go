@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/kpicredit/kpicredit/period"
 	"github.com/parquet-go/parquet-go"
@@ -49,6 +50,7 @@ type Writer struct {
 	pw       *parquet.GenericWriter[any]
 	cws      []*parquet.ColumnWriter
 	paged    []int64     // per column: the size of its page so far, as its column writer counts it
+	valid    []string    // per column: the last string found valid UTF-8
 	bufs     [2][]colBuf // the batch being filled, and the one being encoded
 	cur      int         // index in bufs of the batch being filled
 	buffered int         // complete rows in the batch being filled
@@ -88,7 +90,7 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 		return nil, err // parquet.NewGenericWriter would panic
 	}
 	pw := parquet.NewGenericWriter[any](w, opts...)
-	wr := &Writer{cols: cols, pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)), workers: runtime.GOMAXPROCS(0)}
+	wr := &Writer{cols: cols, pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)), valid: make([]string, len(cols)), workers: runtime.GOMAXPROCS(0)}
 	for i := range wr.bufs {
 		wr.bufs[i] = make([]colBuf, len(cols))
 	}
@@ -253,14 +255,28 @@ func (w *Writer) AppendString(s string) {
 		return
 	case c.Kind != String:
 		w.skip(fmt.Errorf("got string, want %s", goType(c.Kind)))
-	case !utf8.ValidString(s):
+	case !w.validUTF8(s):
 		w.skip(fmt.Errorf("%q is not valid UTF-8", s))
 	default:
-		b := &w.bufs[w.cur][w.col]
-		at := len(b.arena)
-		b.arena = append(b.arena, s...)
-		w.put(parquet.ByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]))
+		// The value reads the string's own bytes, which are never
+		// changed, until its batch is encoded: parquet-go copies them.
+		w.put(parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s))))
 	}
+}
+
+// validUTF8 reports whether s, the current column's, is valid UTF-8,
+// remembering the last string found so: a column's repeated values (a
+// key, a KPI's id) are most often the very same string, checked once.
+func (w *Writer) validUTF8(s string) bool {
+	last := w.valid[w.col]
+	if len(s) == len(last) && unsafe.StringData(s) == unsafe.StringData(last) {
+		return true
+	}
+	if !utf8.ValidString(s) {
+		return false
+	}
+	w.valid[w.col] = s
+	return true
 }
 
 // AppendMonth appends a Month value to the row being built.
