@@ -150,13 +150,27 @@ func formatter(t parquet.Type, exact bool) (formatFunc, error) {
 // calls fn with them as text, in order. The rows are read and formatted
 // on a goroutine of their own, a batch ahead of fn, which sees each row's
 // cells only until it returns, as before. The first error, reading's or
-// fn's, in row order, is the one returned.
+// fn's, in row order, is the one returned, once the goroutine has ended:
+// the file is not read after readRows returns. A panic of the goroutine
+// is raised again here.
 func readRows(f *parquet.File, names []string, formats []formatFunc, fn func(int64, []string) error) error {
 	batches, free, stop := make(chan *rowBatch, 1), make(chan *rowBatch, 2), make(chan struct{})
 	free <- newRowBatch(len(formats))
 	free <- newRowBatch(len(formats))
-	go readBatches(f, names, formats, batches, free, stop)
-	defer close(stop)
+	var panicked any
+	go func() {
+		defer close(batches)
+		defer func() { panicked = recover() }()
+		readBatches(f, names, formats, batches, free, stop)
+	}()
+	defer func() {
+		close(stop)
+		for range batches { // until the goroutine ends
+		}
+		if panicked != nil {
+			panic(panicked)
+		}
+	}()
 	for b := range batches {
 		for i := range b.rows {
 			if err := fn(b.first+int64(i), b.cells[i*len(formats):(i+1)*len(formats)]); err != nil {
@@ -191,10 +205,9 @@ func newRowBatch(cols int) *rowBatch {
 }
 
 // readBatches reads f's rows into the batches free gives and sends each
-// on batches, the last with the error that ended the reading, if any, and
-// closes batches. It stops early when stop is closed.
+// on batches, the last with the error that ended the reading, if any. It
+// stops early when stop is closed.
 func readBatches(f *parquet.File, names []string, formats []formatFunc, batches, free chan *rowBatch, stop chan struct{}) {
-	defer close(batches)
 	rd := parquet.NewReader(f)
 	defer rd.Close()
 	var n int64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -155,6 +156,45 @@ func TestReadTableCallbackErrors(t *testing.T) {
 		return nil
 	})
 	assert.Same(t, stop, err)
+}
+
+// A callback's error stops the reading of a file of many batches at its
+// row, in order, and the file is not read after ReadTable returns: its
+// reader goroutine has ended.
+func TestReadTableStopsReading(t *testing.T) {
+	rows := make([][]any, 3*batchRows+7)
+	for i := range rows {
+		rows[i] = resultRow(i)
+	}
+	data := writeFile(t, resultCols, rows)
+	stop := errors.New("stop")
+	for _, at := range []int64{1, batchRows, batchRows + 1, int64(len(rows))} {
+		var seen int64
+		r := &countingReader{r: bytes.NewReader(data)}
+		err := ReadTable(r, int64(len(data)), nil, func(n int64, _ []string) error {
+			seen = n
+			if n == at {
+				return stop
+			}
+			return nil
+		})
+		require.Same(t, stop, err, "at %d", at)
+		require.Equal(t, at, seen)
+		reads := r.n.Load()
+		time.Sleep(10 * time.Millisecond)
+		require.Equal(t, reads, r.n.Load(), "read after ReadTable returned, at %d", at)
+	}
+}
+
+// countingReader counts the reads of a file.
+type countingReader struct {
+	r *bytes.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	c.n.Add(1)
+	return c.r.ReadAt(p, off)
 }
 
 // corrupt returns damaged copies of a valid file: every truncation and
