@@ -243,6 +243,23 @@ func columnName(name string) string {
 
 // keyNames checks the names in the keys list: each a column name, and
 // not month.
+// outputColumns are the columns the output tables (kpi_results, credits,
+// comparison, triggers, reconciliation) have beside the lot's keys and the
+// month: a key may not take their names, as a table's columns must differ.
+var outputColumns = []string{
+	"amount", "annual_cap_left", "area", "area_share", "baseline_before_cap", "baseline_credits",
+	"baseline_earn_back", "baseline_failures", "bonus_bank", "bonus_earned", "bonus_expired",
+	"bonus_points", "bonus_used", "cap", "charge", "charge_base", "computed", "count", "credit",
+	"credits", "credits_before_cap", "difference", "earn_back", "explanation", "failures", "field",
+	"kpi", "level", "measure", "multiplier", "net", "points", "reason", "reported", "rolling_cap_left",
+	"scenario", "scenario_before_cap", "scenario_credits", "scenario_earn_back", "scenario_failures",
+	"source", "status", "streak", "target", "terms", "trigger", "triggers", "volume", "within",
+}
+
+// IsOutputColumn reports whether name is a column the output tables have
+// beside the lot's keys and the month, which no key may be named.
+func IsOutputColumn(name string) bool { return slices.Contains(outputColumns, name) }
+
 func (r *reader) keyNames(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
 		return // reported by strList
@@ -257,6 +274,8 @@ func (r *reader) keyNames(n *yaml.Node) {
 			r.errorf(item, key, "%s", columnName(k))
 		case k == MonthColumn:
 			r.errorf(item, key, "month is always present and is not a key")
+		case IsOutputColumn(k):
+			r.errorf(item, key, "%q is a column of the output tables beside the keys; name the key otherwise", k)
 		}
 	}
 }
