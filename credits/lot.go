@@ -140,10 +140,25 @@ func (l *Lot) Use(c *Calculator) {
 // caller may keep. An observation at a failure level the KPI cannot reach
 // (rules.KPI.Reaches) is an error.
 func (l *Lot) Month(month rules.Month, charge decimal.Decimal, obs []Observation) (*Month, error) {
+	return l.MonthInto(nil, month, charge, obs)
+}
+
+// MonthInto is Month priced into into, a Month that Month or MonthInto
+// gave and that nothing uses any more, whose array of KPIs it reuses, so
+// as to allocate less for a caller that hands each month on and drops it
+// (see engine.Lot.Recycle); into may be nil, for a new Month.
+func (l *Lot) MonthInto(into *Month, month rules.Month, charge decimal.Decimal, obs []Observation) (*Month, error) {
 	if err := l.check(month, charge, obs); err != nil {
 		return nil, err
 	}
-	lm := &Month{KPIs: make([]KPICredit, len(obs))}
+	lm := into
+	if lm == nil {
+		lm = &Month{KPIs: make([]KPICredit, len(obs))}
+	} else {
+		kpis := grow(lm.KPIs, len(obs))
+		clear(kpis) // as new: the pricing sets only what a month has
+		*lm = Month{KPIs: kpis}
+	}
 	l.priceMonth(lm, month, charge, obs)
 	lm.Complete()
 	for i := range lm.KPIs {

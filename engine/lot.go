@@ -12,14 +12,15 @@ func (e *Engine) Rules() *rules.Rulebook { return e.prog.Rules() }
 // Lot evaluates one lot month by month: its KPI expressions, then its
 // service credits, carrying streaks and caps from month to month.
 type Lot struct {
-	engine  *Engine
-	eval    *kpi.Evaluator
-	credits *credits.Lot
-	obs     []credits.Observation
-	hist    history // the recent months, for KPIs measured over periods
-	figures bool    // figures only (SetFiguresOnly)
-	month   LotMonth
-	results []kpi.Result // month's Results, when figures only
+	engine   *Engine
+	eval     *kpi.Evaluator
+	credits  *credits.Lot
+	obs      []credits.Observation
+	hist     history // the recent months, for KPIs measured over periods
+	figures  bool    // figures only (SetFiguresOnly)
+	month    LotMonth
+	results  []kpi.Result // month's Results, when figures only
+	recycled []*LotMonth  // months to fill again (Recycle)
 }
 
 // LotMonth is a lot's results for one month: per KPI, what was measured
@@ -190,11 +191,13 @@ func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached Cached, reuse Reu
 	}
 	l.observe(lm)
 	charge := row.Values[l.engine.charge].(rules.Decimal)
-	price := l.credits.Month
+	var cm *credits.Month
+	var err error
 	if l.figures {
-		price = l.credits.Figures
+		cm, err = l.credits.Figures(row.Month, charge, l.obs)
+	} else {
+		cm, err = l.credits.MonthInto(lm.Credits, row.Month, charge, l.obs) // a recycled month's, or nil
 	}
-	cm, err := price(row.Month, charge, l.obs)
 	if err != nil {
 		return nil, err
 	}
@@ -206,6 +209,14 @@ func (l *Lot) MonthReusing(row *kpi.Row, relief Relief, cached Cached, reuse Reu
 // only, else a new one.
 func (l *Lot) newMonth(row *kpi.Row) *LotMonth {
 	n := len(l.engine.Rules().KPIs)
+	if !l.figures && len(l.recycled) > 0 {
+		lm := l.recycled[len(l.recycled)-1]
+		l.recycled = l.recycled[:len(l.recycled)-1]
+		results := grow(lm.Results, n)
+		clear(results)
+		*lm = LotMonth{Row: row, Results: results, rules: l.engine.Rules(), Credits: lm.Credits}
+		return lm
+	}
 	if !l.figures {
 		return &LotMonth{Row: row, Results: make([]kpi.Result, n), rules: l.engine.Rules()}
 	}
@@ -261,6 +272,16 @@ func (l *Lot) observe(lm *LotMonth) {
 			o.Fixed.Measure, o.Fixed.HasMeasure = r.Fixed.Measure, true
 		}
 	}
+}
+
+// Recycle gives the Lot months that Lots of the same engine or timeline
+// priced, with every KPI's detail, and that nothing uses any more, to be
+// filled with its next months in place of new ones: for a caller that
+// hands each lot's months on and drops them (runner.Job.BaselineDetail).
+// Months it fills are as new ones; a month recycled too early, while
+// something still reads it, would change under the reader.
+func (l *Lot) Recycle(months []*LotMonth) {
+	l.recycled = append(l.recycled, months...)
 }
 
 // Complete sets the decimals and the words a figures-only month leaves

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/kpi"
+	"github.com/shopspring/decimal"
 	"strings"
 
 	"github.com/kpicredit/kpicredit/curves"
@@ -16,20 +20,78 @@ import (
 // each lot's monthly charges, for the typical charge, and each KPI's
 // measures in the months it was judged (met or failed; not excused, not
 // measured or not applicable), for the levels no month reached.
-func CurvesData(res *runner.Result) *curves.Data {
-	data := curves.NewData()
-	base := res.Baseline()
-	var kpis kpiMeasures
-	for li, lot := range res.Data.Lots {
-		name := strings.Join(lot.Keys, "\x00")
-		for _, lm := range base.Lots[li] {
-			data.AddCharge(name, lm.Credits.Charge)
-			for i := range lm.Credits.KPIs { // by index: a KPICredit is large to copy
-				kpis.of(data, i, lm.Credits.KPIs[i].KPI).AddResult(&lm.Results[i])
+// The baseline must have kept its detail (runner.ScenarioRun.Lots).
+func CurvesData(res *runner.Result) *curves.Data { return curvesOf(res, nil).data() }
+
+// curvesData gathers CurvesData lot by lot, in the data's order.
+type curvesData struct {
+	d    *curves.Data
+	kpis kpiMeasures
+}
+
+// add adds a lot's months.
+func (c *curvesData) add(lot *input.LotData, months []*engine.LotMonth) {
+	c.addCopy(lot, copyCurves(months))
+}
+
+// lotCurves is what the curves need of a lot's months, copied: each
+// month's charge, KPIs and the results that have a measure to record.
+type lotCurves struct {
+	charges []decimal.Decimal
+	kpis    [][]*rules.KPI
+	judged  [][]judgedResult
+}
+
+// judgedResult is a KPI's result, by its index in the month, as much of it
+// as the curves read.
+type judgedResult struct {
+	i int
+	r kpi.Result
+}
+
+// copyCurves copies what the curves need of a lot's months.
+func copyCurves(months []*engine.LotMonth) *lotCurves {
+	lc := &lotCurves{charges: make([]decimal.Decimal, len(months)), kpis: make([][]*rules.KPI, len(months)),
+		judged: make([][]judgedResult, len(months))}
+	for mi, lm := range months {
+		lc.charges[mi] = lm.Credits.Charge
+		lc.kpis[mi] = make([]*rules.KPI, len(lm.Credits.KPIs))
+		for i := range lm.Credits.KPIs { // by index: a KPICredit is large to copy
+			lc.kpis[mi][i] = lm.Credits.KPIs[i].KPI
+			if r := &lm.Results[i]; r.HasMeasure && (r.Status == rules.Met || r.Status.Failed()) {
+				lc.judged[mi] = append(lc.judged[mi], judgedResult{i, kpi.Result{Status: r.Status, Measure: r.Measure,
+					HasMeasure: true, Fixed: kpi.Fixed{Measure: r.Fixed.Measure, HasMeasure: r.Fixed.HasMeasure}}})
 			}
 		}
 	}
-	return data
+	return lc
+}
+
+// addCopy adds a lot's months, copied.
+func (c *curvesData) addCopy(lot *input.LotData, lc *lotCurves) {
+	if c.d == nil {
+		c.d = curves.NewData()
+	}
+	name := strings.Join(lot.Keys, "\x00")
+	for mi, charge := range lc.charges {
+		c.d.AddCharge(name, charge)
+		judged := lc.judged[mi]
+		for i, k := range lc.kpis[mi] {
+			m := c.kpis.of(c.d, i, k)
+			if len(judged) > 0 && judged[0].i == i {
+				m.AddResult(&judged[0].r)
+				judged = judged[1:]
+			}
+		}
+	}
+}
+
+// data returns what was gathered.
+func (c *curvesData) data() *curves.Data {
+	if c.d == nil {
+		c.d = curves.NewData()
+	}
+	return c.d
 }
 
 // kpiMeasures remembers, for each index of a lot-month's KPIs, the KPI
@@ -58,14 +120,14 @@ func (c *kpiMeasures) of(data *curves.Data, i int, k *rules.KPI) curves.KPIMeasu
 // every KPI), at the data's typical charge, under the terms in force in
 // the data's last month. It returns nil, and no error, when that charge
 // is zero, as there is then no charge to price at.
-func runCurves(ctx context.Context, res *runner.Result) (*curves.Set, error) {
+func runCurves(ctx context.Context, res *runner.Result, data *curves.Data) (*curves.Set, error) {
 	var scenarios []*rules.Scenario
 	for _, run := range res.Runs[1:] {
 		if run.Scenario.Sweep == nil {
 			scenarios = append(scenarios, run.Scenario)
 		}
 	}
-	set, err := curves.Compute(ctx, res.Rules, scenarios, curves.Options{Data: CurvesData(res), At: res.Data.Last})
+	set, err := curves.Compute(ctx, res.Rules, scenarios, curves.Options{Data: data, At: res.Data.Last})
 	if errors.Is(err, curves.ErrNoCharge) || errors.Is(err, curves.ErrZeroCharge) {
 		return nil, nil
 	}

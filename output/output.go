@@ -39,6 +39,10 @@ type Output struct {
 	// Inputs are the files the run read, hashed into the manifest:
 	// runner.Files.Inputs lists them.
 	Inputs []runner.Input
+	// Stream, when not nil, had the baseline's detail as the run priced it
+	// (runner.Job.BaselineDetail): Write takes the baseline's rows of
+	// kpi_results and the curves' data from it.
+	Stream *Stream
 }
 
 // outputNames are every file a run may write.
@@ -223,6 +227,9 @@ type file struct {
 // by side; the files come out in a fixed order whatever the scheduling.
 // A job with events also writes the reconciliation and the QA sample.
 func render(ctx context.Context, res *runner.Result, out Output) ([]file, error) {
+	if base := res.Baseline(); base.Detailed() && base.Lots == nil && out.Stream == nil {
+		return nil, errors.New("output: the run gave its baseline's detail to a Stream (runner.Job.BaselineDetail): give it as Output.Stream")
+	}
 	places := res.Rules.MinorUnits
 	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res), triggerTable(res)}
 	if res.Events != nil {
@@ -234,6 +241,13 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 	var jobs []func() ([]file, error)
 	rows := make([]int, len(tables))
 	for i, t := range tables {
+		if i == 0 && out.Stream != nil { // kpi_results
+			jobs = append(jobs, func() (fs []file, err error) {
+				fs, rows[i], err = out.Stream.finish(res)
+				return fs, err
+			})
+			continue
+		}
 		jobs = append(jobs, func() ([]file, error) {
 			var buf bytes.Buffer
 			n, err := writeParquet(&buf, t, places)
@@ -248,7 +262,7 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 			})
 		}
 	}
-	jobs = append(jobs, func() ([]file, error) { return summaryFiles(ctx, res) })
+	jobs = append(jobs, func() ([]file, error) { return summaryFiles(ctx, res, out.Stream) })
 	sampled := 0
 	if res.Events != nil {
 		jobs = append(jobs, func() ([]file, error) {
@@ -285,8 +299,8 @@ func render(ctx context.Context, res *runner.Result, out Output) ([]file, error)
 
 // summaryFiles renders the summaries and the curves they link to (none
 // when runCurves finds no charge to price at).
-func summaryFiles(ctx context.Context, res *runner.Result) ([]file, error) {
-	set, err := runCurves(ctx, res)
+func summaryFiles(ctx context.Context, res *runner.Result, stream *Stream) ([]file, error) {
+	set, err := runCurves(ctx, res, curvesOf(res, stream).data())
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package output
 import (
 	"errors"
 	"fmt"
+	"github.com/kpicredit/kpicredit/rules"
 	"io"
 
 	"github.com/kpicredit/kpicredit/internal/pq"
@@ -11,8 +12,27 @@ import (
 
 // writeParquet writes a table as Parquet and returns its row count: money
 // as DECIMAL at the currency's places, measures as DECIMAL(38, 16), months
-// as DATE, text dictionary-encoded, all zstd-compressed.
+// as DATE, text as plain UTF-8, all zstd-compressed.
 func writeParquet(w io.Writer, t outTable, moneyPlaces int32) (int, error) {
+	pt, err := newParquetTable(w, t, moneyPlaces)
+	if err != nil {
+		return 0, err
+	}
+	if err := t.rows(pt.add); err != nil {
+		return 0, pt.wrap(err)
+	}
+	return pt.close()
+}
+
+// parquetTable writes a table's rows as Parquet, one at a time.
+type parquetTable struct {
+	t  outTable
+	pw *pq.Writer
+	n  int // rows added
+}
+
+// newParquetTable starts a Parquet file of table t in w.
+func newParquetTable(w io.Writer, t outTable, moneyPlaces int32) (*parquetTable, error) {
 	cols := make([]pq.Column, len(t.cols))
 	for i, c := range t.cols {
 		cols[i] = pq.Column{Name: c.name, Nullable: c.nullable}
@@ -31,32 +51,60 @@ func writeParquet(w io.Writer, t outTable, moneyPlaces int32) (int, error) {
 	}
 	pw, err := pq.NewWriter(w, cols)
 	if err != nil {
-		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
+		return nil, fmt.Errorf("%s.parquet: %w", t.name, err)
 	}
-	n := 0
-	err = t.rows(func(row []cell) error {
-		n++
-		err := writeRow(pw, t.cols, row)
-		if re := (*pq.RangeError)(nil); errors.As(err, &re) {
-			return &RangeError{File: t.name + ".parquet", Column: re.Column, Row: identity(t, row),
-				Value: re.Value, Type: re.Type()}
-		}
+	return &parquetTable{t: t, pw: pw}, nil
+}
+
+// add writes a row; a value too large for its column is a *RangeError
+// naming the row.
+func (pt *parquetTable) add(row []cell) error {
+	pt.n++
+	err := writeRow(pt.pw, pt.t.cols, row)
+	if re := (*pq.RangeError)(nil); errors.As(err, &re) {
+		return &RangeError{File: pt.t.name + ".parquet", Column: re.Column, Row: identity(pt.t, row),
+			Value: re.Value, Type: re.Type()}
+	}
+	return err
+}
+
+// writeBlock writes a block of the table's rows (see Stream).
+func (pt *parquetTable) writeBlock(b *pq.Block) error {
+	pt.n += b.Rows()
+	return pt.wrap(pt.pw.WriteBlock(b))
+}
+
+// wrap names the file in an error of adding rows, but a *RangeError,
+// which names it already.
+func (pt *parquetTable) wrap(err error) error {
+	if re := (*RangeError)(nil); err == nil || errors.As(err, &re) {
 		return err
-	})
-	if re := (*RangeError)(nil); errors.As(err, &re) {
-		return 0, err
-	} else if err != nil {
-		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
 	}
-	if err := pw.Close(); err != nil {
-		return 0, fmt.Errorf("%s.parquet: %w", t.name, err)
+	return fmt.Errorf("%s.parquet: %w", pt.t.name, err)
+}
+
+// close completes the file and returns its row count.
+func (pt *parquetTable) close() (int, error) {
+	if err := pt.pw.Close(); err != nil {
+		return 0, fmt.Errorf("%s.parquet: %w", pt.t.name, err)
 	}
-	return n, nil
+	return pt.n, nil
+}
+
+// rowAppender takes a row value by value: a pq.Writer, or a pq.Block.
+type rowAppender interface {
+	AppendNull()
+	AppendString(string)
+	AppendMonth(rules.Month)
+	AppendScaled(coef int64, exp int32)
+	AppendDecimal(decimal.Decimal)
+	AppendInt(int64)
+	EndRow() error
 }
 
 // writeRow appends a row's cells to pw by their columns' kinds, measures
 // rounded to MeasurePlaces.
-func writeRow(pw *pq.Writer, cols []outColumn, row []cell) error {
+func writeRow(pw rowAppender, cols []outColumn, row []cell) error {
 	for i, c := range row {
 		switch {
 		case c.null:

@@ -41,7 +41,7 @@ func benchResult(b *testing.B, lots, months int) *runner.Result {
 func BenchmarkSummaryFiles(b *testing.B) {
 	ctx := context.Background()
 	res := benchResult(b, 84, 120)
-	set, err := runCurves(ctx, res)
+	set, err := runCurves(ctx, res, CurvesData(res))
 	if err != nil || set == nil {
 		b.Fatal(err)
 	}
@@ -51,9 +51,9 @@ func BenchmarkSummaryFiles(b *testing.B) {
 		name string
 		run  func() error
 	}{
-		{"all", func() error { _, err := summaryFiles(ctx, res); return err }},
+		{"all", func() error { _, err := summaryFiles(ctx, res, nil); return err }},
 		{"CurvesData", func() error { CurvesData(res); return nil }},
-		{"Compute", func() error { _, err := runCurves(ctx, res); return err }},
+		{"Compute", func() error { _, err := runCurves(ctx, res, CurvesData(res)); return err }},
 		{"CurvesPages", func() error { _, err := curvesFiles(set); return err }},
 		{"Summarize", func() error { report.Summarize(res); return nil }},
 		{"WriteMarkdown", func() error { return report.WriteMarkdown(&bytes.Buffer{}, s) }},

@@ -103,31 +103,37 @@ func kpiResults(res *runner.Result) outTable {
 	return outTable{name: "kpi_results", cols: cols, rows: func(yield func([]cell) error) error {
 		row := make([]cell, len(cols))
 		return res.EachLotMonth(func(run *runner.ScenarioRun, lot *input.LotData, lm *engine.LotMonth) error {
-			for i, kc := range lm.Credits.KPIs {
-				r := lm.Results[i]
-				row = keyCells(row[:0], run.ID, lot.Keys)
-				fx, kf := lm.Credits.HasFixed, &kc.Fixed // the month's figures in fixed point too
-				charge := numFixed(lm.Credits.Charge, lm.Credits.Fixed.Charge, fx)
-				base := charge
-				if kc.Base != nil {
-					base = numFixed(*kc.Base, kc.Observation.Fixed.Base, kc.Observation.Fixed.HasBase)
-				}
-				row = append(row, month(lm.Row.Month), text(lm.Terms), text(kc.KPI.ID), charge, base,
-					optionalFixed(r.Measure, r.Fixed.Measure, r.HasMeasure, r.Fixed.HasMeasure),
-					optionalFixed(r.Volume, r.Fixed.Volume, r.HasVolume, r.Fixed.HasVolume),
-					targetCell(kc.KPI), text(kc.Status.String()), count(kc.Streak), numFixed(kc.Multiplier, kf.Multiplier, fx),
-					optionalFixed(kc.Points, kf.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed(), fx),
-					text(kc.Area), optionalFixed(kc.AreaShare, kf.AreaShare, kc.Area != "", fx),
-					numFixed(kc.Amount, kf.Amount, fx), numFixed(kc.Credit, kf.Credit, fx), numFixed(kc.EarnBack, kf.EarnBack, fx),
-					bonusEarned(kc),
-					text(kc.Reason), text(kc.Explanation))
-				if err := yield(row); err != nil {
-					return err
-				}
-			}
-			return nil
+			return kpiRows(row, run.ID, lot, lm, yield)
 		})
 	}}
+}
+
+// kpiRows yields a lot-month's rows of kpi_results under a run, in row,
+// which it reuses.
+func kpiRows(row []cell, run string, lot *input.LotData, lm *engine.LotMonth, yield func([]cell) error) error {
+	for i := range lm.Credits.KPIs {
+		kc, r := &lm.Credits.KPIs[i], &lm.Results[i]
+		row = keyCells(row[:0], run, lot.Keys)
+		fx, kf := lm.Credits.HasFixed, &kc.Fixed // the month's figures in fixed point too
+		charge := numFixed(lm.Credits.Charge, lm.Credits.Fixed.Charge, fx)
+		base := charge
+		if kc.Base != nil {
+			base = numFixed(*kc.Base, kc.Observation.Fixed.Base, kc.Observation.Fixed.HasBase)
+		}
+		row = append(row, month(lm.Row.Month), text(lm.Terms), text(kc.KPI.ID), charge, base,
+			optionalFixed(r.Measure, r.Fixed.Measure, r.HasMeasure, r.Fixed.HasMeasure),
+			optionalFixed(r.Volume, r.Fixed.Volume, r.HasVolume, r.Fixed.HasVolume),
+			targetCell(kc.KPI), text(kc.Status.String()), count(kc.Streak), numFixed(kc.Multiplier, kf.Multiplier, fx),
+			optionalFixed(kc.Points, kf.Points, kc.KPI.Credit.Kind == rules.Points && kc.Status.Failed(), fx),
+			text(kc.Area), optionalFixed(kc.AreaShare, kf.AreaShare, kc.Area != "", fx),
+			numFixed(kc.Amount, kf.Amount, fx), numFixed(kc.Credit, kf.Credit, fx), numFixed(kc.EarnBack, kf.EarnBack, fx),
+			bonusEarned(kc),
+			text(kc.Reason), text(kc.Explanation))
+		if err := yield(row); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // creditTable has one row per scenario, lot and month.
@@ -192,7 +198,7 @@ func comparisonTable(res *runner.Result) outTable {
 
 // bonusEarned is the bonus points a KPI earned in a met month, zero when
 // met short of its bound; nil for a KPI without a bound or not met.
-func bonusEarned(kc credits.KPICredit) cell {
+func bonusEarned(kc *credits.KPICredit) cell {
 	switch {
 	case kc.KPI.BonusAt == nil || kc.Status != rules.Met:
 		return null

@@ -41,11 +41,11 @@ func compareLot(out []kpiTotals, base, scen []KPITotal) []kpiTotals {
 }
 
 // EachLotMonth calls fn for every lot-month of every run that kept its
-// detail, the runs in order, then the lots, then the months; an error from
-// fn stops it.
+// detail (Lots), the runs in order, then the lots, then the months; an
+// error from fn stops it.
 func (res *Result) EachLotMonth(fn func(run *ScenarioRun, lot *input.LotData, lm *engine.LotMonth) error) error {
 	for _, run := range res.Runs {
-		if !run.Detailed() {
+		if run.Lots == nil {
 			continue
 		}
 		for li, lot := range res.Data.Lots {

@@ -56,6 +56,13 @@ type Job struct {
 	// SweepDetail keeps every KPI's detail for a sweep's members too, so
 	// that kpi_results holds them; without it they keep only totals.
 	SweepDetail bool
+	// BaselineDetail, if set, takes each lot's months of the baseline, with
+	// every KPI's detail, as soon as the lot is priced, in place of the
+	// Result: the baseline's Lots stay nil, so that a large contract's
+	// detail is never held whole (package output's Stream writes it as it
+	// comes). It is called once per lot, from the goroutine that priced it,
+	// several at once, the lots in no set order; an error stops the run.
+	BaselineDetail func(lot int, months []*engine.LotMonth) error
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
@@ -130,8 +137,10 @@ type ScenarioRun struct {
 	Triggers []TriggerFire
 	// Lots holds, for each lot of the data in order, its months in order,
 	// with every KPI's detail. It is nil for a sweep's members unless the
-	// job asks for their detail: a large sweep keeps only its totals.
-	Lots [][]*engine.LotMonth
+	// job asks for their detail: a large sweep keeps only its totals; and
+	// for the baseline when Job.BaselineDetail took its detail.
+	Lots     [][]*engine.LotMonth
+	detailed bool // priced with every KPI's detail (see Detailed)
 	// Months holds, for each lot, its months' totals; nil where Lots is.
 	Months [][]MonthTotal
 	// KPIs holds, for each lot, each KPI's totals over the months.
@@ -149,8 +158,10 @@ func (r *Result) Check() error {
 	return nil
 }
 
-// Detailed reports whether the run kept every KPI's detail.
-func (r *ScenarioRun) Detailed() bool { return r.Lots != nil }
+// Detailed reports whether the run was priced with every KPI's detail,
+// and so keeps its months' totals (Months): its Lots hold the detail, but
+// for a baseline whose detail went to Job.BaselineDetail.
+func (r *ScenarioRun) Detailed() bool { return r.detailed }
 
 // Baseline returns the run of the rulebook as it stands.
 func (r *Result) Baseline() *ScenarioRun { return r.Runs[0] }
@@ -168,10 +179,10 @@ func (r *Result) Run(id string) (*ScenarioRun, bool) {
 // Month returns the detail of one lot-month of a run: the lot by its key
 // values, in the rulebook's key order, and the month. It returns false
 // when the data has no such lot or month, or the run did not keep its
-// detail (see Detailed; run.Months holds the same lot-months' totals).
+// detail (see Lots; run.Months holds the same lot-months' totals).
 func (r *Result) Month(run *ScenarioRun, lot []string, m rules.Month) (*engine.LotMonth, bool) {
 	li, ok := r.Data.Lot(lot...)
-	if !ok || !run.Detailed() || m < r.Data.First || m > r.Data.Last {
+	if !ok || run.Lots == nil || m < r.Data.First || m > r.Data.Last {
 		return nil, false
 	}
 	return run.Lots[li][m-r.Data.First], true
@@ -416,7 +427,8 @@ func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values 
 	n := len(job.Data.Lots)
 	s := &scenarioRun{job: job, run: run, values: values, plan: plan(run.Timeline, baseline),
 		detail: detail, months: months || detail, lotSums: make([]lotSum, n), lotTriggers: make([][]TriggerFire, n)}
-	if s.detail {
+	run.detailed = detail
+	if s.detail && !s.streams() {
 		run.Lots = make([][]*engine.LotMonth, n)
 	}
 	if s.months {
@@ -424,6 +436,11 @@ func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values 
 	}
 	run.KPIs = make([][]KPITotal, n)
 	return s
+}
+
+// streams reports whether the run's detail goes to Job.BaselineDetail.
+func (s *scenarioRun) streams() bool {
+	return s.detail && s.run.Scenario == nil && s.job.BaselineDetail != nil
 }
 
 // total adds up the lots' totals and gathers their triggers, in lot
@@ -451,6 +468,11 @@ func (s *scenarioRun) lot(li int) error {
 	}
 	l.SetExplain(s.detail)
 	l.SetFiguresOnly(!s.detail) // the lot's own month, reused; see add
+	if s.streams() {
+		if p, ok := recycled.Get().(*[]*engine.LotMonth); ok {
+			l.Recycle(*p) // the months of a lot handed on before
+		}
+	}
 	acc := accs.Get().(*lotAcc)
 	defer acc.release()
 	if s.months {
@@ -481,14 +503,13 @@ func (s *scenarioRun) lot(li int) error {
 		}
 		s.add(acc, li, mi, lm)
 	}
-	s.keep(li, acc)
-	return nil
+	return s.keep(li, acc)
 }
 
 // keep keeps what the run keeps of lot li: its KPIs' totals (sharing the
 // baseline's where they are the same), its totals and triggers, and its
-// months when the run keeps them.
-func (s *scenarioRun) keep(li int, acc *lotAcc) {
+// months when the run keeps them, or hands them to Job.BaselineDetail.
+func (s *scenarioRun) keep(li int, acc *lotAcc) error {
 	var like []KPITotal
 	if s.base != nil {
 		s.baseLot(li)
@@ -497,12 +518,22 @@ func (s *scenarioRun) keep(li int, acc *lotAcc) {
 	s.run.KPIs[li] = acc.kpis.totals(like)
 	s.lotSums[li], s.lotTriggers[li] = acc.sum, slices.Clip(acc.fired)
 	acc.fired = nil // kept
-	if s.detail {
-		s.run.Lots[li], acc.months = acc.months, nil
-	}
 	if s.months {
 		s.run.Months[li], acc.totals = acc.totals, nil
 	}
+	switch {
+	case s.streams():
+		months := acc.months
+		acc.months = nil
+		if err := s.job.BaselineDetail(li, months); err != nil {
+			return err
+		}
+		recycled.Put(&months) // BaselineDetail keeps nothing of them
+
+	case s.detail:
+		s.run.Lots[li], acc.months = acc.months, nil
+	}
+	return nil
 }
 
 // lotAcc gathers one lot's months as they are priced. Its KPI sums are
@@ -539,10 +570,26 @@ func (s *scenarioRun) add(acc *lotAcc, li, mi int, lm *engine.LotMonth) {
 			keepFigures(lm.Credits)
 		}
 		acc.totals[mi] = totalMonth(lm, failures, measured)
+		if s.streams() { // the month is recycled once handed on: the totals get a bonus of their own
+			acc.totals[mi].Bonus = ownBonus(acc.totals[mi].Bonus)
+		}
 	}
 	if s.detail {
 		acc.months = append(acc.months, lm)
 	}
+}
+
+// recycled holds the months of lots handed to Job.BaselineDetail, for the
+// next lots to fill again (engine.Lot.Recycle).
+var recycled sync.Pool
+
+// ownBonus returns a copy of a month's bonus, or nil.
+func ownBonus(b *credits.BonusMonth) *credits.BonusMonth {
+	if b == nil {
+		return nil
+	}
+	keep := *b
+	return &keep
 }
 
 // keepFigures sets a figures-only month's decimals and gives it a bonus of

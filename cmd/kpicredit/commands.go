@@ -197,6 +197,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	job.Workers, job.SweepDetail = *workers, *sweepDetail
+	if dest.Stream, err = output.NewStream(job, *csv); err != nil {
+		return err
+	}
+	job.BaselineDetail = dest.Stream.Lot // the baseline's detail is written as it is priced, not kept
 	bar := newProgress(stderr, *quiet)
 	job.Progress = bar.set
 	res, err := runner.Run(ctx, job)

@@ -46,22 +46,29 @@ var chunkRows = 4096
 // io.Writer is written to until Close returns. A Writer is not safe for
 // concurrent use.
 type Writer struct {
-	cols     []Column
-	pw       *parquet.GenericWriter[any]
-	cws      []*parquet.ColumnWriter
-	paged    []int64     // per column: the size of its page so far, as its column writer counts it
-	valid    []string    // per column: the last string found valid UTF-8
-	bufs     [2][]colBuf // the batch being filled, and the one being encoded
-	cur      int         // index in bufs of the batch being filled
-	buffered int         // complete rows in the batch being filled
-	rgRows   int64       // rows of the current row group in earlier batches
-	n        int64       // rows accepted
-	col      int         // the next column of the row being appended
-	rowErr   error       // the first problem of the row being appended
-	workers  int         // goroutines that encode a batch; 1: the caller's, in line
-	enc      *encoding   // the batch being encoded, or nil
-	err      error       // sticky error of the encoding or the underlying writer
-	closed   bool
+	rowBuf  // the batch being filled, and the row being appended to it
+	pw      *parquet.GenericWriter[any]
+	cws     []*parquet.ColumnWriter
+	paged   []int64     // per column: the size of its page so far, as its column writer counts it
+	batches [2][]colBuf // the batch being filled (rowBuf.bufs), and the one being encoded
+	cur     int         // index in batches of the batch being filled
+	rgRows  int64       // rows of the current row group in earlier batches
+	workers int         // goroutines that encode a batch; 1: the caller's, in line
+	enc     *encoding   // the batch being encoded, or nil
+	err     error       // sticky error of the encoding or the underlying writer
+	closed  bool
+}
+
+// rowBuf holds rows built value by value, column by column: a Writer's
+// batch being filled, or a Block.
+type rowBuf struct {
+	cols   []Column
+	bufs   []colBuf
+	rows   int      // complete rows in bufs
+	n      int64    // rows accepted: the number of the row being built, less one
+	col    int      // the next column of the row being built
+	rowErr error    // the first problem of the row being built
+	valid  []string // per column: the last string found valid UTF-8
 }
 
 // colBuf holds one column's values of a batch of rows. Values of strings
@@ -90,11 +97,15 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 		return nil, err // parquet.NewGenericWriter would panic
 	}
 	pw := parquet.NewGenericWriter[any](w, opts...)
-	wr := &Writer{cols: cols, pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)), valid: make([]string, len(cols)), workers: runtime.GOMAXPROCS(0)}
-	for i := range wr.bufs {
-		wr.bufs[i] = make([]colBuf, len(cols))
-	}
+	wr := &Writer{rowBuf: newRowBuf(cols), pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)),
+		workers: runtime.GOMAXPROCS(0)}
+	wr.batches = [2][]colBuf{wr.bufs, make([]colBuf, len(cols))}
 	return wr, nil
+}
+
+// newRowBuf returns an empty rowBuf of the columns.
+func newRowBuf(cols []Column) rowBuf {
+	return rowBuf{cols: cols, bufs: make([]colBuf, len(cols)), valid: make([]string, len(cols))}
 }
 
 // skipWideBounds leaves the minimum and maximum out of the statistics of
@@ -149,7 +160,7 @@ func (w *Writer) Write(values ...any) error {
 }
 
 // appendAny appends x to the row as Write takes it.
-func (w *Writer) appendAny(x any) {
+func (w *rowBuf) appendAny(x any) {
 	if p, ok := x.(*decimal.Decimal); ok && p == nil || x == nil {
 		w.AppendNull()
 		return
@@ -226,7 +237,7 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	w.discardRow()
-	if w.err == nil && w.buffered > 0 {
+	if w.err == nil && w.rows > 0 {
 		w.encodeBatch(false)
 	}
 	w.wait()
@@ -248,7 +259,7 @@ func (w *Writer) usable() error {
 }
 
 // AppendString appends a String value to the row being built.
-func (w *Writer) AppendString(s string) {
+func (w *rowBuf) AppendString(s string) {
 	c := w.column()
 	switch {
 	case c == nil:
@@ -267,7 +278,7 @@ func (w *Writer) AppendString(s string) {
 // validUTF8 reports whether s, the current column's, is valid UTF-8,
 // remembering the last string found so: a column's repeated values (a
 // key, a KPI's id) are most often the very same string, checked once.
-func (w *Writer) validUTF8(s string) bool {
+func (w *rowBuf) validUTF8(s string) bool {
 	last := w.valid[w.col]
 	if len(s) == len(last) && unsafe.StringData(s) == unsafe.StringData(last) {
 		return true
@@ -280,7 +291,7 @@ func (w *Writer) validUTF8(s string) bool {
 }
 
 // AppendMonth appends a Month value to the row being built.
-func (w *Writer) AppendMonth(m period.Month) {
+func (w *rowBuf) AppendMonth(m period.Month) {
 	c := w.column()
 	if c == nil {
 		return
@@ -299,7 +310,7 @@ func (w *Writer) AppendMonth(m period.Month) {
 
 // AppendDecimal appends a Decimal or WideDecimal value to the row being
 // built.
-func (w *Writer) AppendDecimal(d decimal.Decimal) {
+func (w *rowBuf) AppendDecimal(d decimal.Decimal) {
 	c := w.column()
 	switch {
 	case c == nil:
@@ -312,7 +323,7 @@ func (w *Writer) AppendDecimal(d decimal.Decimal) {
 		}
 		w.put(parquet.Int64Value(u))
 	case c.Kind == WideDecimal:
-		b := &w.bufs[w.cur][w.col]
+		b := &w.bufs[w.col]
 		at := len(b.arena)
 		b.arena = append(b.arena, make([]byte, wideSize)...)
 		dst := b.arena[at:len(b.arena):len(b.arena)]
@@ -330,7 +341,7 @@ func (w *Writer) AppendDecimal(d decimal.Decimal) {
 // AppendScaled appends coef × 10^exp to a Decimal or WideDecimal column:
 // what AppendDecimal appends for decimal.New(coef, exp), without a
 // decimal.Decimal, for a caller that holds its numbers so (package fixed).
-func (w *Writer) AppendScaled(coef int64, exp int32) {
+func (w *rowBuf) AppendScaled(coef int64, exp int32) {
 	c := w.column()
 	if c == nil {
 		return
@@ -345,7 +356,7 @@ func (w *Writer) AppendScaled(coef int64, exp int32) {
 			}
 		case WideDecimal:
 			if hi, lo, ok := rescale128(coef, shift); ok {
-				b := &w.bufs[w.cur][w.col]
+				b := &w.bufs[w.col]
 				at := len(b.arena)
 				b.arena = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(b.arena, hi), lo)
 				w.put(parquet.FixedLenByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]))
@@ -357,7 +368,7 @@ func (w *Writer) AppendScaled(coef int64, exp int32) {
 }
 
 // AppendInt appends an Int64 value to the row being built.
-func (w *Writer) AppendInt(v int64) {
+func (w *rowBuf) AppendInt(v int64) {
 	c := w.column()
 	if c == nil {
 		return
@@ -370,7 +381,7 @@ func (w *Writer) AppendInt(v int64) {
 }
 
 // AppendTime appends a Timestamp value to the row being built.
-func (w *Writer) AppendTime(t time.Time) {
+func (w *rowBuf) AppendTime(t time.Time) {
 	c := w.column()
 	if c == nil {
 		return
@@ -388,7 +399,7 @@ func (w *Writer) AppendTime(t time.Time) {
 }
 
 // AppendNull appends NULL to the row being built.
-func (w *Writer) AppendNull() {
+func (w *rowBuf) AppendNull() {
 	c := w.column()
 	if c == nil {
 		return
@@ -409,27 +420,41 @@ func (w *Writer) EndRow() error {
 		w.discardRow()
 		return err
 	}
-	n := w.n + 1
+	if err := w.endRow(); err != nil {
+		return err
+	}
+	w.batchFull()
+	return w.err
+}
+
+// batchFull encodes the batch being filled when it is full or ends a row
+// group.
+func (w *Writer) batchFull() {
+	if w.rows == chunkRows || w.rgRows+int64(w.rows) == rowGroupRows {
+		w.encodeBatch(true)
+	}
+}
+
+// endRow completes the row being built, or drops it and returns what is
+// wrong with it.
+func (w *rowBuf) endRow() error {
 	if w.col != len(w.cols) || w.rowErr != nil {
 		err := w.rowErr
 		if err == nil {
-			err = fmt.Errorf("row %d: %d values for %d columns", n, w.col, len(w.cols))
+			err = fmt.Errorf("row %d: %d values for %d columns", w.n+1, w.col, len(w.cols))
 		}
 		w.discardRow()
 		return err
 	}
 	w.col = 0
-	w.n = n
-	w.buffered++
-	if w.buffered == chunkRows || w.rgRows+int64(w.buffered) == rowGroupRows {
-		w.encodeBatch(true)
-	}
-	return w.err
+	w.n++
+	w.rows++
+	return nil
 }
 
 // column returns the column of the next value of the row, or nil when the
 // row has all its values already.
-func (w *Writer) column() *Column {
+func (w *rowBuf) column() *Column {
 	if w.col >= len(w.cols) {
 		w.col++
 		return nil
@@ -438,34 +463,34 @@ func (w *Writer) column() *Column {
 }
 
 // put appends the value of the current column.
-func (w *Writer) put(v parquet.Value) {
+func (w *rowBuf) put(v parquet.Value) {
 	def := 0
 	if w.cols[w.col].Nullable && !v.IsNull() {
 		def = 1
 	}
-	b := &w.bufs[w.cur][w.col]
+	b := &w.bufs[w.col]
 	b.vals = append(b.vals, v.Level(0, def, w.col))
 	w.col++
 }
 
 // skip records a problem with the value of the current column and moves
 // on to the next.
-func (w *Writer) skip(err error) {
+func (w *rowBuf) skip(err error) {
 	if w.rowErr == nil {
 		c := w.cols[w.col]
 		if re := (*RangeError)(nil); errors.As(err, &re) {
 			re.Column = c.Name
 		}
-		w.rowErr = fmt.Errorf("row %d column %s: %w", w.n+1, c.Name, err)
+		w.rowErr = &CellError{Row: w.n + 1, Column: c.Name, Err: err}
 	}
 	w.col++
 }
 
 // discardRow drops the values of the row being built.
-func (w *Writer) discardRow() {
-	for i := range w.bufs[w.cur] {
-		b := &w.bufs[w.cur][i]
-		b.vals = b.vals[:w.buffered]
+func (w *rowBuf) discardRow() {
+	for i := range w.bufs {
+		b := &w.bufs[i]
+		b.vals = b.vals[:w.rows]
 	}
 	w.col, w.rowErr = 0, nil
 }
@@ -518,13 +543,14 @@ func (w *Writer) encodeBatch(async bool) {
 	if w.err != nil {
 		return
 	}
-	batch := w.bufs[w.cur]
-	w.rgRows += int64(w.buffered)
+	batch := w.bufs
+	w.rgRows += int64(w.rows)
 	flush := w.rgRows == rowGroupRows
 	if flush {
 		w.rgRows = 0
 	}
-	w.cur, w.buffered = 1-w.cur, 0
+	w.cur = 1 - w.cur
+	w.bufs, w.rows = w.batches[w.cur], 0
 	if !async || w.workers <= 1 {
 		w.err = w.encode(batch, flush, 1)
 		return
