@@ -77,16 +77,16 @@ func groups(ds *input.Dataset) []string {
 func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData) bool) Totals {
 	rt := run.Total
 	if keep != nil {
-		var rs runSum
+		var rs runner.RunSum
 		for li, lot := range ds.Lots {
 			if !keep(lot) {
 				continue
 			}
 			for i := range run.Months[li] {
-				rs.add(&run.Months[li][i])
+				rs.Add(&run.Months[li][i])
 			}
 		}
-		rt = rs.total()
+		rt = rs.Total()
 	}
 	return Totals{Charge: rt.Charge, BeforeCap: rt.BeforeCap, Credits: rt.Credits, EarnBack: rt.EarnBack, Net: rt.Credits.Add(rt.EarnBack),
 		Failures: rt.Failures, Measured: rt.Measured, CappedMonths: rt.CappedMonths}
@@ -189,18 +189,18 @@ func keepTop(top []ranked, r ranked, n int) []ranked {
 func monthly(run *runner.ScenarioRun, ds *input.Dataset) []Series {
 	var out []Series
 	for _, g := range groups(ds) {
-		sums := make([]sum, ds.Months())
+		sums := make([]fixed.Sum, ds.Months())
 		for li, lot := range ds.Lots {
 			if lot.Keys[0] != g {
 				continue
 			}
 			for i := range run.Months[li] {
-				sums[i].add(run.Months[li][i].Credits)
+				sums[i].Add(run.Months[li][i].Credits)
 			}
 		}
 		pts := make([]MonthValue, len(sums))
 		for i := range pts {
-			pts[i] = MonthValue{Month: ds.First.Add(i).String(), Value: sums[i].decimal()}
+			pts[i] = MonthValue{Month: ds.First.Add(i).String(), Value: sums[i].Decimal()}
 		}
 		out = append(out, Series{Name: g, Points: pts})
 	}

@@ -33,8 +33,19 @@ type MonthTotal struct {
 	Triggers       int                 // triggers that fired
 }
 
-// Capped reports whether the monthly cap cut the month's credits.
-func (m *MonthTotal) Capped() bool { return m.HasCap && m.BeforeCap.GreaterThan(m.Cap) }
+// Capped reports whether the monthly cap cut the month's credits. It
+// compares in fixed point where both figures fit, which allocates nothing.
+func (m *MonthTotal) Capped() bool {
+	if !m.HasCap {
+		return false
+	}
+	b, okB := fixed.FromDecimal(m.BeforeCap)
+	c, okC := fixed.FromDecimal(m.Cap)
+	if okB && okC {
+		return b.Cmp(c) > 0
+	}
+	return m.BeforeCap.GreaterThan(m.Cap)
+}
 
 // KPITotal is one KPI's figures over a lot's months under one run.
 type KPITotal struct {
@@ -111,110 +122,46 @@ func (t *RunTotal) Merge(o RunTotal) {
 	t.Triggers += o.Triggers
 }
 
-// sum is an exact running total of decimals, kept in fixed point while it
-// fits there, so that adding allocates nothing, and as a decimal after.
-// Its value, exponent included, is what adding the same decimals to
-// decimal.Zero one by one gives: package fixed follows shopspring's
-// exponents, and the sum of exact figures does not depend on their
-// grouping.
-type sum struct {
-	f   fixed.Decimal
-	d   decimal.Decimal // the total once it has left fixed point
-	big bool            // d holds the total
-}
-
-// add adds x.
-func (s *sum) add(x decimal.Decimal) {
-	if !s.big {
-		if fx, ok := fixed.FromDecimal(x); ok {
-			if t, ok := s.f.Add(fx); ok {
-				s.f = t
-				return
-			}
-		}
-		s.d, s.big = s.f.Decimal(), true
-	}
-	s.d = s.d.Add(x)
-}
-
-// addFixed adds x.
-func (s *sum) addFixed(x fixed.Decimal) {
-	if !s.big {
-		if t, ok := s.f.Add(x); ok {
-			s.f = t
-			return
-		}
-		s.d, s.big = s.f.Decimal(), true
-	}
-	s.d = s.d.Add(x.Decimal())
-}
-
-// merge adds another sum's total.
-func (s *sum) merge(o *sum) {
-	if o.big {
-		s.add(o.d)
-		return
-	}
-	if !s.big {
-		if t, ok := s.f.Add(o.f); ok {
-			s.f = t
-			return
-		}
-		s.d, s.big = s.f.Decimal(), true
-	}
-	s.d = s.d.Add(o.f.Decimal())
-}
-
-// decimal returns the total.
-func (s *sum) decimal() decimal.Decimal {
-	switch {
-	case s.big:
-		return s.d
-	case s.f == fixed.Decimal{}:
-		return decimal.Zero // what a total of nothing, or of zeros at exponent 0, is
-	}
-	return s.f.Decimal()
-}
-
-// like returns the total, as d itself when d is the total exactly,
-// coefficient and exponent: a sweep's member shares the baseline's
-// figures where they are the same, which saves their memory.
-func (s *sum) like(d decimal.Decimal) decimal.Decimal {
-	if s.big {
-		if s.d.Exponent() == d.Exponent() && s.d.Cmp(d) == 0 {
-			return d
-		}
-		return s.d
-	}
-	if fd, ok := fixed.FromDecimal(d); ok && fd == s.f {
-		return d
-	}
-	return s.decimal()
-}
-
-// lotSum adds up a lot's months under one run, as RunTotal.Add does.
-type lotSum struct {
-	charge, beforeCap, credits, earnBack sum
+// RunSum adds up lot-months' totals as RunTotal.Add does, to the same
+// figures, exponents included, in fixed point while they fit there (see
+// fixed.Sum), so that adding allocates nothing. The zero RunSum is a total
+// of nothing.
+type RunSum struct {
+	charge, beforeCap, credits, earnBack fixed.Sum
 	failures, measured, cappedMonths     int
 	triggers                             int
+}
+
+// Add adds a lot-month's totals.
+func (t *RunSum) Add(m *MonthTotal) {
+	t.charge.Add(m.Charge)
+	t.beforeCap.Add(m.BeforeCap)
+	t.credits.Add(m.Credits)
+	t.earnBack.Add(m.EarnBack)
+	t.failures += m.Failures
+	t.measured += m.Measured
+	t.triggers += m.Triggers
+	if m.Capped() {
+		t.cappedMonths++
+	}
 }
 
 // addMonth adds a lot-month, with its failed and measured KPIs counted:
 // its fixed-point figures when it was priced in fixed point (a month
 // priced figures only has no others), else its decimals.
-func (t *lotSum) addMonth(c *credits.Month, failures, measured int) {
+func (t *RunSum) addMonth(c *credits.Month, failures, measured int) {
 	var capped bool
 	if f := &c.Fixed; c.HasFixed {
-		t.charge.addFixed(f.Charge)
-		t.beforeCap.addFixed(f.BeforeCap)
-		t.credits.addFixed(f.Credits)
-		t.earnBack.addFixed(f.EarnBack)
+		t.charge.AddFixed(f.Charge)
+		t.beforeCap.AddFixed(f.BeforeCap)
+		t.credits.AddFixed(f.Credits)
+		t.earnBack.AddFixed(f.EarnBack)
 		capped = c.HasCap && f.BeforeCap.Cmp(f.Cap) > 0
 	} else {
-		t.charge.add(c.Charge)
-		t.beforeCap.add(c.BeforeCap)
-		t.credits.add(c.Credits)
-		t.earnBack.add(c.EarnBack)
+		t.charge.Add(c.Charge)
+		t.beforeCap.Add(c.BeforeCap)
+		t.credits.Add(c.Credits)
+		t.earnBack.Add(c.EarnBack)
 		capped = c.HasCap && c.BeforeCap.GreaterThan(c.Cap)
 	}
 	t.failures += failures
@@ -226,28 +173,28 @@ func (t *lotSum) addMonth(c *credits.Month, failures, measured int) {
 }
 
 // merge adds another lot's sums.
-func (t *lotSum) merge(o *lotSum) {
-	t.charge.merge(&o.charge)
-	t.beforeCap.merge(&o.beforeCap)
-	t.credits.merge(&o.credits)
-	t.earnBack.merge(&o.earnBack)
+func (t *RunSum) merge(o *RunSum) {
+	t.charge.Merge(&o.charge)
+	t.beforeCap.Merge(&o.beforeCap)
+	t.credits.Merge(&o.credits)
+	t.earnBack.Merge(&o.earnBack)
 	t.failures += o.failures
 	t.measured += o.measured
 	t.cappedMonths += o.cappedMonths
 	t.triggers += o.triggers
 }
 
-// total returns the sums as a RunTotal.
-func (t *lotSum) total() RunTotal {
-	return RunTotal{Charge: t.charge.decimal(), BeforeCap: t.beforeCap.decimal(), Credits: t.credits.decimal(),
-		EarnBack: t.earnBack.decimal(), Failures: t.failures, Measured: t.measured, CappedMonths: t.cappedMonths,
+// Total returns the sums as a RunTotal.
+func (t *RunSum) Total() RunTotal {
+	return RunTotal{Charge: t.charge.Decimal(), BeforeCap: t.beforeCap.Decimal(), Credits: t.credits.Decimal(),
+		EarnBack: t.earnBack.Decimal(), Failures: t.failures, Measured: t.measured, CappedMonths: t.cappedMonths,
 		Triggers: t.triggers}
 }
 
 // kpiSum adds up one KPI's months of a lot, as KPITotal holds them.
 type kpiSum struct {
 	id                                  string
-	beforeCap, credits, earnBack        sum
+	beforeCap, credits, earnBack        fixed.Sum
 	failures, met, notMeasured, excused int
 }
 
@@ -287,26 +234,26 @@ func (ks *kpiSums) add(c *credits.Month) (failures, measured int) {
 // never earns a credit totals a plain 0.
 func (t *kpiSum) add(kc *credits.KPICredit) {
 	if !kc.Amount.IsZero() {
-		t.beforeCap.add(kc.Amount)
+		t.beforeCap.Add(kc.Amount)
 	}
 	if !kc.Credit.IsZero() {
-		t.credits.add(kc.Credit)
+		t.credits.Add(kc.Credit)
 	}
 	if !kc.EarnBack.IsZero() {
-		t.earnBack.add(kc.EarnBack)
+		t.earnBack.Add(kc.EarnBack)
 	}
 }
 
 // addFixed adds a KPI's month's amounts in fixed point, as add does.
 func (t *kpiSum) addFixed(f *credits.KPIFixed) {
 	if !f.Amount.IsZero() {
-		t.beforeCap.addFixed(f.Amount)
+		t.beforeCap.AddFixed(f.Amount)
 	}
 	if !f.Credit.IsZero() {
-		t.credits.addFixed(f.Credit)
+		t.credits.AddFixed(f.Credit)
 	}
 	if !f.EarnBack.IsZero() {
-		t.earnBack.addFixed(f.EarnBack)
+		t.earnBack.AddFixed(f.EarnBack)
 	}
 }
 
@@ -369,9 +316,9 @@ func likeOf(like []KPITotal, i int, id string) *KPITotal {
 func (k *kpiSum) total(like *KPITotal) KPITotal {
 	t := KPITotal{KPI: k.id, Failures: k.failures, Met: k.met, NotMeasured: k.notMeasured, Excused: k.excused}
 	if like == nil {
-		t.BeforeCap, t.Credits, t.EarnBack = k.beforeCap.decimal(), k.credits.decimal(), k.earnBack.decimal()
+		t.BeforeCap, t.Credits, t.EarnBack = k.beforeCap.Decimal(), k.credits.Decimal(), k.earnBack.Decimal()
 	} else {
-		t.BeforeCap, t.Credits, t.EarnBack = k.beforeCap.like(like.BeforeCap), k.credits.like(like.Credits), k.earnBack.like(like.EarnBack)
+		t.BeforeCap, t.Credits, t.EarnBack = k.beforeCap.Like(like.BeforeCap), k.credits.Like(like.Credits), k.earnBack.Like(like.EarnBack)
 	}
 	return t
 }

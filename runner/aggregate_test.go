@@ -1,44 +1,11 @@
 package runner
 
 import (
-	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-// randomFigure is a decimal of up to 12 digits with an exponent from -4
-// to 1, zero at times, and rarely one that fixed point cannot hold (20 to
-// 25 digits, or 19 or 20 places), so that some sums cross from fixed point
-// to decimals.
-func randomFigure(r *rand.Rand) decimal.Decimal {
-	if r.IntN(6) == 0 {
-		return decimal.New(0, -int32(r.IntN(4)))
-	}
-	digits, exp := 1+r.IntN(12), int32(r.IntN(6)-4)
-	if r.IntN(200) == 0 {
-		if r.IntN(2) == 0 {
-			digits = 20 + r.IntN(6)
-		} else {
-			exp = -19 - int32(r.IntN(2))
-		}
-	}
-	var b strings.Builder
-	if r.IntN(3) == 0 {
-		b.WriteByte('-')
-	}
-	b.WriteByte(byte('1' + r.IntN(9)))
-	for range digits - 1 {
-		b.WriteByte(byte('0' + r.IntN(10)))
-	}
-	c, err := decimal.NewFromString(b.String())
-	if err != nil {
-		panic(err)
-	}
-	return c.Shift(exp)
-}
 
 // exact says whether two decimals are the same coefficient and exponent:
 // what the outputs write.
@@ -48,80 +15,6 @@ func exact(t *testing.T, want, got decimal.Decimal, msg string) {
 		msg, want, want.Exponent(), got, got.Exponent())
 }
 
-// A sum adds up in fixed point while it fits and in decimals after, and
-// gives what decimal.Zero.Add, one figure after another, gives: value and
-// exponent, added one by one or merged from parts.
-func TestSumIsDecimalsSum(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		seed  uint64
-		count int
-	}{
-		{"none", 1, 0}, {"one", 2, 1}, {"a lot's months", 3, 120}, {"many", 4, 2000},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			crossed := 0 // rounds whose sum left fixed point
-			for round := range 50 {
-				r := rand.New(rand.NewPCG(tc.seed, uint64(round)))
-				want := decimal.Zero
-				var s, a, b sum
-				for i := range tc.count {
-					d := randomFigure(r)
-					want = want.Add(d)
-					s.add(d)
-					if i%2 == 0 {
-						a.add(d)
-					} else {
-						b.add(d)
-					}
-				}
-				exact(t, want, s.decimal(), "added")
-				a.merge(&b)
-				exact(t, want, a.decimal(), "merged")
-				if s.big {
-					crossed++
-				}
-			}
-			if tc.count == 120 { // some sums stay in fixed point, some leave it
-				require.Positive(t, crossed, "no sum left fixed point")
-				require.Less(t, crossed, 50, "every sum left fixed point")
-			}
-		})
-	}
-}
-
-// like gives the other decimal itself where the sum is it exactly, and
-// the sum otherwise: equal in value at another exponent is not the same.
-func TestSumLike(t *testing.T) {
-	big := decimal.RequireFromString("123456789012345678901234.5")
-	for _, tc := range []struct {
-		name  string
-		add   []string
-		like  decimal.Decimal
-		share bool
-	}{
-		{"same", []string{"1.25", "2.00"}, decimal.RequireFromString("3.25"), true},
-		{"same value, other exponent", []string{"1.25", "2.00"}, decimal.RequireFromString("3.250"), false},
-		{"other value", []string{"1.25"}, decimal.RequireFromString("1.26"), false},
-		{"nothing and zero", nil, decimal.Zero, true},
-		{"beyond fixed point, same", []string{"123456789012345678901234", "0.5"}, big, true},
-		{"beyond fixed point, other", []string{"123456789012345678901234", "0.6"}, big, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var s sum
-			want := decimal.Zero
-			for _, a := range tc.add {
-				d := decimal.RequireFromString(a)
-				s.add(d)
-				want = want.Add(d)
-			}
-			got := s.like(tc.like)
-			exact(t, want, got, "like")
-			require.Equal(t, tc.share, got == tc.like, "shares the other's decimal")
-		})
-	}
-}
-
 // Totals the same as the other's are the other's slice; a lot whose one
 // KPI differs shares the others' decimals and has its own slice.
 func TestKPISumsShareTheLike(t *testing.T) {
@@ -129,7 +22,7 @@ func TestKPISumsShareTheLike(t *testing.T) {
 		var ks kpiSums
 		for i, c := range credits {
 			k := ks.find(i, string(rune('A'+i)))
-			k.credits.add(decimal.RequireFromString(c))
+			k.credits.Add(decimal.RequireFromString(c))
 			k.failures = i
 		}
 		return ks
@@ -151,7 +44,7 @@ func TestKPISumsShareTheLike(t *testing.T) {
 			require.Len(t, got, len(tc.ks))
 			require.Equal(t, tc.sameSlice, &got[0] == &base[0])
 			for i, k := range tc.ks {
-				exact(t, k.credits.decimal(), got[i].Credits, k.id)
+				exact(t, k.credits.Decimal(), got[i].Credits, k.id)
 				if i < len(base) {
 					require.Equal(t, tc.shared[i], got[i].Credits == base[i].Credits, k.id)
 				}

@@ -404,7 +404,7 @@ type scenarioRun struct {
 	// detail keeps every lot-month's KPI detail, with explanations (Lots);
 	// months keeps each lot-month's totals (Months). Both imply months.
 	detail, months bool
-	lotSums        []lotSum                   // each lot's totals, added up in lot order
+	lotSums        []RunSum                   // each lot's totals, added up in lot order
 	lotTriggers    [][]TriggerFire            // each lot's triggers fired, gathered in lot order
 	waived         []map[rules.Month][]Waived // by lot and month
 	// base is the baseline's run, whose KPI totals of a lot the run's
@@ -426,7 +426,7 @@ func keepDetail(job Job, run *ScenarioRun) bool {
 func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values [][]engine.Cached, detail, months bool) *scenarioRun {
 	n := len(job.Data.Lots)
 	s := &scenarioRun{job: job, run: run, values: values, plan: plan(run.Timeline, baseline),
-		detail: detail, months: months || detail, lotSums: make([]lotSum, n), lotTriggers: make([][]TriggerFire, n)}
+		detail: detail, months: months || detail, lotSums: make([]RunSum, n), lotTriggers: make([][]TriggerFire, n)}
 	run.detailed = detail
 	if s.detail && !s.streams() {
 		run.Lots = make([][]*engine.LotMonth, n)
@@ -446,13 +446,13 @@ func (s *scenarioRun) streams() bool {
 // total adds up the lots' totals and gathers their triggers, in lot
 // order.
 func (s *scenarioRun) total() {
-	var t lotSum
+	var t RunSum
 	s.run.Triggers = nil
 	for li := range s.lotSums {
 		t.merge(&s.lotSums[li])
 		s.run.Triggers = append(s.run.Triggers, s.lotTriggers[li]...)
 	}
-	s.run.Total = t.total()
+	s.run.Total = t.Total()
 }
 
 // lot runs one lot month by month under the terms in force each month
@@ -543,7 +543,7 @@ type lotAcc struct {
 	totals []MonthTotal       // with months only
 	kpis   kpiSums
 	fired  []TriggerFire
-	sum    lotSum
+	sum    RunSum
 }
 
 // accs holds lotAccs for reuse.
