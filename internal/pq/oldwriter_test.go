@@ -37,20 +37,9 @@ type oldWriter struct {
 // NewWriter returns a Writer of a file with the given columns, in that order.
 // The caller must call Close to complete the file.
 func newOldWriter(w io.Writer, cols []Column) (*oldWriter, error) {
-	if err := validate(cols); err != nil {
+	cols, opts, err := writerOptions(cols)
+	if err != nil {
 		return nil, err
-	}
-	cols = append([]Column(nil), cols...)
-	opts := []parquet.WriterOption{
-		schemaOf(CreatedBy, cols),
-		createdBy(CreatedBy),
-		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(rowGroupRows),
-		parquet.PageBufferSize(pageBufferSize),
-	}
-	opts = append(opts, skipWideBounds(cols)...)
-	if _, err := parquet.NewWriterConfig(opts...); err != nil {
-		return nil, err // parquet.NewGenericWriter would panic
 	}
 	row := make(parquet.Row, len(cols))
 	return &oldWriter{

@@ -81,8 +81,23 @@ type colBuf struct {
 // NewWriter returns a Writer of a file with the given columns, in that order.
 // The caller must call Close to complete the file.
 func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
-	if err := validate(cols); err != nil {
+	cols, opts, err := writerOptions(cols)
+	if err != nil {
 		return nil, err
+	}
+	pw := parquet.NewGenericWriter[any](w, opts...)
+	wr := &Writer{rowBuf: newRowBuf(cols), pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)),
+		workers: runtime.GOMAXPROCS(0)}
+	wr.batches = [2][]colBuf{wr.bufs, make([]colBuf, len(cols))}
+	return wr, nil
+}
+
+// writerOptions checks the columns and returns a copy of them and the
+// options of the file they make: its schema, zstd, the row groups' and
+// pages' sizes, no bounds for wide decimals.
+func writerOptions(cols []Column) ([]Column, []parquet.WriterOption, error) {
+	if err := validate(cols); err != nil {
+		return nil, nil, err
 	}
 	cols = append([]Column(nil), cols...)
 	opts := []parquet.WriterOption{
@@ -94,13 +109,9 @@ func NewWriter(w io.Writer, cols []Column) (*Writer, error) {
 	}
 	opts = append(opts, skipWideBounds(cols)...)
 	if _, err := parquet.NewWriterConfig(opts...); err != nil {
-		return nil, err // parquet.NewGenericWriter would panic
+		return nil, nil, err // parquet.NewGenericWriter would panic
 	}
-	pw := parquet.NewGenericWriter[any](w, opts...)
-	wr := &Writer{rowBuf: newRowBuf(cols), pw: pw, cws: pw.ColumnWriters(), paged: make([]int64, len(cols)),
-		workers: runtime.GOMAXPROCS(0)}
-	wr.batches = [2][]colBuf{wr.bufs, make([]colBuf, len(cols))}
-	return wr, nil
+	return cols, opts, nil
 }
 
 // newRowBuf returns an empty rowBuf of the columns.
