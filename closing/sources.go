@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -42,26 +41,13 @@ func ReadSources(f runner.Files) (Sources, error) {
 		if in.Role == "rules" || in.Role == "scenario" {
 			continue
 		}
-		h, err := hashFile(in.Path)
+		h, err := in.SHA256()
 		if err != nil {
 			return s, err
 		}
 		s.Inputs = append(s.Inputs, Input{Role: in.Role, SHA256: h})
 	}
 	return s, nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func hashText(b []byte) string {

@@ -112,7 +112,7 @@ func manifest(ctx context.Context, res *runner.Result, inputs []runner.Input, ro
 	m := Manifest{Tool: "kpicredit", Version: runner.Version, Contract: res.Rules.Contract, Rows: rows,
 		Inputs: []ManifestInput{}, Scenarios: []ManifestScenario{}}
 	for _, in := range inputs {
-		h, err := hashFile(in.Path)
+		h, err := in.SHA256()
 		if err != nil {
 			return nil, fmt.Errorf("manifest: %w", err)
 		}

@@ -3,7 +3,10 @@ package runner
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -34,6 +37,21 @@ type Files struct {
 type Input struct {
 	Role string // rules, scenario, data, relief, events:NAME or exclusions
 	Path string
+}
+
+// SHA256 returns the SHA-256 of the file's contents, in hex: how a
+// manifest and a close record what was read.
+func (in Input) SHA256() (string, error) {
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Inputs lists the files, each with its role, in the order the manifest
