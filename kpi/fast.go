@@ -220,55 +220,31 @@ func (b builder) call(n *ast.CallNode) (numFn, bool) {
 // arith makes the closures of the helpers of two numbers that give a
 // number.
 var arith = map[string]func(x, y numFn) numFn{
-	"add": func(x, y numFn) numFn {
+	"add": binary(func(a, b fixed.Decimal) (fixed.Decimal, status) { return result(a.Add(b)) }),
+	"sub": binary(func(a, b fixed.Decimal) (fixed.Decimal, status) { return result(a.Sub(b)) }),
+	"mul": binary(func(a, b fixed.Decimal) (fixed.Decimal, status) { return result(a.Mul(b)) }),
+	"div": binary(fixedQuo),
+	"pct": binary(func(a, b fixed.Decimal) (fixed.Decimal, status) {
+		a, ok := a.Mul(fixedHundred)
+		if !ok {
+			return a, inexact
+		}
+		return fixedQuo(a, b)
+	}),
+}
+
+// binary makes the closure of op on two numbers: x, then y, and op on
+// them when both are exact.
+func binary(op func(a, b fixed.Decimal) (fixed.Decimal, status)) func(x, y numFn) numFn {
+	return func(x, y numFn) numFn {
 		return func(e *Evaluator) (fixed.Decimal, status) {
 			a, b, st := both(e, x, y)
 			if st != exact {
 				return a, st
 			}
-			return result(a.Add(b))
+			return op(a, b)
 		}
-	},
-	"sub": func(x, y numFn) numFn {
-		return func(e *Evaluator) (fixed.Decimal, status) {
-			a, b, st := both(e, x, y)
-			if st != exact {
-				return a, st
-			}
-			return result(a.Sub(b))
-		}
-	},
-	"mul": func(x, y numFn) numFn {
-		return func(e *Evaluator) (fixed.Decimal, status) {
-			a, b, st := both(e, x, y)
-			if st != exact {
-				return a, st
-			}
-			return result(a.Mul(b))
-		}
-	},
-	"div": func(x, y numFn) numFn {
-		return func(e *Evaluator) (fixed.Decimal, status) {
-			a, b, st := both(e, x, y)
-			if st != exact {
-				return a, st
-			}
-			return fixedQuo(a, b)
-		}
-	},
-	"pct": func(x, y numFn) numFn {
-		return func(e *Evaluator) (fixed.Decimal, status) {
-			a, b, st := both(e, x, y)
-			if st != exact {
-				return a, st
-			}
-			a, ok := a.Mul(fixedHundred)
-			if !ok {
-				return a, inexact
-			}
-			return fixedQuo(a, b)
-		}
-	},
+	}
 }
 
 var fixedHundred, _ = fixed.FromDecimal(hundred)
