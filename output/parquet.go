@@ -60,7 +60,13 @@ func newParquetTable(w io.Writer, t outTable, moneyPlaces int32) (*parquetTable,
 // naming the row.
 func (pt *parquetTable) add(row []cell) error {
 	pt.n++
-	err := writeRow(pt.pw, pt.t.cols, row)
+	return pt.rowError(writeRow(pt.pw, pt.t.cols, row), row)
+}
+
+// rowError is the error of writing a row: a value too large for its
+// column a *RangeError naming the row by its identity, others as they
+// are.
+func (pt *parquetTable) rowError(err error, row []cell) error {
 	if re := (*pq.RangeError)(nil); errors.As(err, &re) {
 		return &RangeError{File: pt.t.name + ".parquet", Column: re.Column, Row: identity(pt.t, row),
 			Value: re.Value, Type: re.Type()}

@@ -110,7 +110,7 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 		lr.err = kpiRows(row, runner.Baseline, lot, lm, func(r []cell) error {
 			row = r
 			if err := writeRow(lr.block, s.t.cols, r); err != nil {
-				return s.rowError(err, r)
+				return s.parq.rowError(err, r) // a *pq.CellError's row is the block's until write numbers it
 			}
 			if ct != nil {
 				return ct.add(r)
@@ -128,16 +128,6 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 	return lr
 }
 
-// rowError is the error writing a row gives, as parquetTable.add gives it;
-// a *pq.CellError's row is the block's until write numbers it.
-func (s *Stream) rowError(err error, row []cell) error {
-	if re := (*pq.RangeError)(nil); errors.As(err, &re) {
-		return &RangeError{File: s.t.name + ".parquet", Column: re.Column, Row: identity(s.t, row),
-			Value: re.Value, Type: re.Type()}
-	}
-	return err
-}
-
 // write writes a lot's rows and adds its months to the curves' data.
 func (s *Stream) write(lr *lotRows) error {
 	if err := s.parq.writeBlock(lr.block); err != nil {
@@ -153,7 +143,7 @@ func (s *Stream) write(lr *lotRows) error {
 			return err
 		}
 	}
-	if ce := (*pq.CellError)(nil); errors.As(lr.err, &ce) && !errors.As(lr.err, new(*RangeError)) {
+	if ce := (*pq.CellError)(nil); errors.As(lr.err, &ce) {
 		row := *ce
 		row.Row = s.parq.pw.Rows() + 1 // the file's: the lot's rows before it are written
 		return s.parq.wrap(&row)
