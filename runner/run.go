@@ -596,10 +596,7 @@ func ownBonus(b *credits.BonusMonth) *credits.BonusMonth {
 // its own, as the lot reuses the month's.
 func keepFigures(c *credits.Month) {
 	c.Complete()
-	if b := c.Bonus; b != nil {
-		keep := *b
-		c.Bonus = &keep
-	}
+	c.Bonus = ownBonus(c.Bonus)
 }
 
 // placeEvalError names the scenario and lot in an expression's failure,
