@@ -268,20 +268,10 @@ func (l *Lot) judgeOn(lm *LotMonth, i int, k *rules.KPI, mask uint64, first, las
 // mean or max); text fields and keys are the current month's. Rows for
 // the same months are built once a month.
 func (l *Lot) aggregated(row *kpi.Row, mask uint64) *kpi.Row {
-	h := &l.hist
-	for j := range h.nAggs {
-		if h.aggs[j].mask == mask {
-			return &h.aggs[j].row
-		}
+	a, built := takeAggregate(&l.hist.aggs, &l.hist.nAggs, row, mask)
+	if built {
+		return &a.row
 	}
-	if h.nAggs == len(h.aggs) {
-		h.aggs = append(h.aggs, aggregate{})
-	}
-	a := &h.aggs[h.nAggs]
-	h.nAggs++
-	a.mask = mask
-	a.row.Keys, a.row.Month = row.Keys, row.Month
-	a.row.Values = append(a.row.Values[:0], row.Values...)
 	for f, fd := range l.engine.Rules().Fields {
 		if fd.Type.Numeric() {
 			a.row.Values[f] = l.combine(f, fd.Aggregate, mask, row.Month)
@@ -290,24 +280,35 @@ func (l *Lot) aggregated(row *kpi.Row, mask uint64) *kpi.Row {
 	return &a.row
 }
 
+// takeAggregate returns the aggregate of mask among the first n of aggs
+// (those built this month), and true; else the next, its row started as a
+// copy of row, which it counts in n, and false.
+func takeAggregate(aggs *[]aggregate, n *int, row *kpi.Row, mask uint64) (*aggregate, bool) {
+	for j := range *n {
+		if (*aggs)[j].mask == mask {
+			return &(*aggs)[j], true
+		}
+	}
+	if *n == len(*aggs) {
+		*aggs = append(*aggs, aggregate{})
+	}
+	a := &(*aggs)[*n]
+	*n++
+	a.mask = mask
+	a.row.Keys, a.row.Month = row.Keys, row.Month
+	a.row.Values = append(a.row.Values[:0], row.Values...)
+	return a, false
+}
+
 // aggregatedFixed is aggregated in fixed point: a row whose numbers are
 // set in fixed point only (kpi.Row.SetFixed), each false where it does
 // not fit, so that the evaluator asks for the decimal row instead.
 func (l *Lot) aggregatedFixed(row *kpi.Row, mask uint64) *kpi.Row {
 	h := &l.hist
-	for j := range h.nFixed {
-		if h.fixed[j].mask == mask {
-			return &h.fixed[j].row
-		}
+	a, built := takeAggregate(&h.fixed, &h.nFixed, row, mask)
+	if built {
+		return &a.row
 	}
-	if h.nFixed == len(h.fixed) {
-		h.fixed = append(h.fixed, aggregate{})
-	}
-	a := &h.fixed[h.nFixed]
-	h.nFixed++
-	a.mask = mask
-	a.row.Keys, a.row.Month = row.Keys, row.Month
-	a.row.Values = append(a.row.Values[:0], row.Values...)
 	l.combineFixed(mask, row.Month)
 	for f, fd := range l.engine.Rules().Fields {
 		if fd.Type.Numeric() {
