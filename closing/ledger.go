@@ -3,6 +3,7 @@ package closing
 import (
 	"context"
 	"fmt"
+	"github.com/kpicredit/kpicredit/period"
 	"io"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func Show(ctx context.Context, w io.Writer, path string, all bool) error {
 		return err
 	}
 	fmt.Fprintf(w, "%s: %s (%s; lots by %s)\n", path, m.Contract, m.Currency, strings.Join(m.Keys, ", "))
-	fmt.Fprintf(w, "closed %s; %d entries; chain head %s\n", monthRange(closed), len(es), head)
+	fmt.Fprintf(w, "closed %s; %d entries; chain head %s\n", period.Span(closed), len(es), head)
 	for i := 0; i < len(es); {
 		j := i
 		for j < len(es) && es[j].Batch == es[i].Batch {

@@ -3,6 +3,7 @@ package closing
 import (
 	"context"
 	"fmt"
+	"github.com/kpicredit/kpicredit/period"
 	"slices"
 	"strings"
 
@@ -136,7 +137,7 @@ func checkCredit(ctx context.Context, l *ledger.Ledger, m rules.Month, lot []str
 		return err
 	}
 	if !slices.Contains(closed, m) {
-		return &InputError{Err: fmt.Errorf("%w: %s is not a closed month (closed: %s)", ledger.ErrUnknownCredit, m, monthRange(closed))}
+		return &InputError{Err: fmt.Errorf("%w: %s is not a closed month (closed: %s)", ledger.ErrUnknownCredit, m, period.Span(closed))}
 	}
 	bs, err := l.Balances(ctx)
 	if err != nil {
@@ -161,17 +162,6 @@ func checkCredit(ctx context.Context, l *ledger.Ledger, m rules.Month, lot []str
 		return &InputError{Err: fmt.Errorf("%w: no KPI %q for lot %s in %s (KPIs: %s)", ledger.ErrUnknownCredit, kpi, lotText(keys, lot), m, strings.Join(kpis, ", "))}
 	}
 	return nil
-}
-
-// monthRange writes months as "first to last", or "none".
-func monthRange(ms []rules.Month) string {
-	switch len(ms) {
-	case 0:
-		return "none"
-	case 1:
-		return ms[0].String()
-	}
-	return ms[0].String() + " to " + ms[len(ms)-1].String()
 }
 
 // ParseLot reads a lot written key=value,key=value (as --lot takes it)

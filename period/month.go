@@ -57,3 +57,15 @@ func (m Month) String() string {
 
 // Add returns the month n months later (earlier for negative n).
 func (m Month) Add(n int) Month { return m + Month(n) }
+
+// Span writes months, in order, as "first to last", the one month alone,
+// or "none".
+func Span(ms []Month) string {
+	switch len(ms) {
+	case 0:
+		return "none"
+	case 1:
+		return ms[0].String()
+	}
+	return ms[0].String() + " to " + ms[len(ms)-1].String()
+}

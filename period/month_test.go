@@ -21,3 +21,14 @@ func TestMonth(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+// Span writes no month, one, or the first and last of several.
+func TestSpan(t *testing.T) {
+	jan, feb, mar := period.New(2025, 1), period.New(2025, 2), period.New(2025, 3)
+	for _, tc := range []struct {
+		ms   []period.Month
+		want string
+	}{{nil, "none"}, {[]period.Month{feb}, "2025-02"}, {[]period.Month{jan, feb, mar}, "2025-01 to 2025-03"}} {
+		require.Equal(t, tc.want, period.Span(tc.ms))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/kpicredit/kpicredit/period"
 	"io"
 	"path/filepath"
 	"strings"
@@ -126,7 +127,7 @@ func ledgerCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: %d entries in %d batches, closed %s; chain head %s: verified\n",
-			*path, rep.Entries, rep.Batches, monthRange(rep.Closed), rep.Head)
+			*path, rep.Entries, rep.Batches, period.Span(rep.Closed), rep.Head)
 		return nil
 	}
 	if *out == "" {
@@ -138,16 +139,6 @@ func ledgerCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s: %d entries; chain head %s\n", file, n, head)
 	return nil
-}
-
-func monthRange(ms []rules.Month) string {
-	switch len(ms) {
-	case 0:
-		return "none"
-	case 1:
-		return ms[0].String()
-	}
-	return ms[0].String() + " to " + ms[len(ms)-1].String()
 }
 
 // credit are the flags that name one credit, and why.
