@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/kpicredit/kpicredit/engine"
-	"github.com/kpicredit/kpicredit/input"
-	"github.com/kpicredit/kpicredit/kpi"
-	"github.com/shopspring/decimal"
 	"strings"
 
 	"github.com/kpicredit/kpicredit/curves"
+	"github.com/kpicredit/kpicredit/engine"
+	"github.com/kpicredit/kpicredit/fixed"
+	"github.com/kpicredit/kpicredit/input"
+	"github.com/kpicredit/kpicredit/kpi"
 	"github.com/kpicredit/kpicredit/report"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
+	"github.com/shopspring/decimal"
 )
 
 // CurvesData gathers what package curves needs from a run's baseline:
@@ -25,46 +26,50 @@ func CurvesData(res *runner.Result) *curves.Data { return curvesOf(res, nil).dat
 
 // curvesData gathers CurvesData lot by lot, in the data's order.
 type curvesData struct {
-	d    *curves.Data
-	kpis kpiMeasures
+	d       *curves.Data
+	kpis    kpiMeasures
+	scratch lotCurves // add's copy of a lot's months
 }
 
 // add adds a lot's months.
 func (c *curvesData) add(lot *input.LotData, months []*engine.LotMonth) {
-	c.addCopy(lot, copyCurves(months))
+	c.scratch.copy(months)
+	c.addCopy(lot, &c.scratch)
 }
 
 // lotCurves is what the curves need of a lot's months, copied: each
-// month's charge, KPIs and the results that have a measure to record.
+// month's charge and KPIs, and the results that have a measure to record.
+// Its slices are reused by the next copy.
 type lotCurves struct {
-	charges []decimal.Decimal
-	kpis    [][]*rules.KPI
-	judged  [][]judgedResult
+	charges []decimal.Decimal // each month's charge
+	ends    []int             // each month's end in kpis
+	kpis    []*rules.KPI      // the months' KPIs, month after month
+	judged  []judgedResult    // in kpis' order
 }
 
-// judgedResult is a KPI's result, by its index in the month, as much of it
-// as the curves read.
+// judgedResult is a KPI-month's result as much of it as the curves read,
+// by its KPI's index in lotCurves.kpis.
 type judgedResult struct {
-	i int
-	r kpi.Result
+	at       int
+	status   rules.Status
+	measure  decimal.Decimal
+	fixed    fixed.Decimal
+	hasFixed bool
 }
 
-// copyCurves copies what the curves need of a lot's months.
-func copyCurves(months []*engine.LotMonth) *lotCurves {
-	lc := &lotCurves{charges: make([]decimal.Decimal, len(months)), kpis: make([][]*rules.KPI, len(months)),
-		judged: make([][]judgedResult, len(months))}
-	for mi, lm := range months {
-		lc.charges[mi] = lm.Credits.Charge
-		lc.kpis[mi] = make([]*rules.KPI, len(lm.Credits.KPIs))
+// copy copies what the curves need of a lot's months.
+func (lc *lotCurves) copy(months []*engine.LotMonth) {
+	lc.charges, lc.ends, lc.kpis, lc.judged = lc.charges[:0], lc.ends[:0], lc.kpis[:0], lc.judged[:0]
+	for _, lm := range months {
+		lc.charges = append(lc.charges, lm.Credits.Charge)
 		for i := range lm.Credits.KPIs { // by index: a KPICredit is large to copy
-			lc.kpis[mi][i] = lm.Credits.KPIs[i].KPI
 			if r := &lm.Results[i]; r.HasMeasure && (r.Status == rules.Met || r.Status.Failed()) {
-				lc.judged[mi] = append(lc.judged[mi], judgedResult{i, kpi.Result{Status: r.Status, Measure: r.Measure,
-					HasMeasure: true, Fixed: kpi.Fixed{Measure: r.Fixed.Measure, HasMeasure: r.Fixed.HasMeasure}}})
+				lc.judged = append(lc.judged, judgedResult{len(lc.kpis), r.Status, r.Measure, r.Fixed.Measure, r.Fixed.HasMeasure})
 			}
+			lc.kpis = append(lc.kpis, lm.Credits.KPIs[i].KPI)
 		}
+		lc.ends = append(lc.ends, len(lc.kpis))
 	}
-	return lc
 }
 
 // addCopy adds a lot's months, copied.
@@ -73,16 +78,19 @@ func (c *curvesData) addCopy(lot *input.LotData, lc *lotCurves) {
 		c.d = curves.NewData()
 	}
 	name := strings.Join(lot.Keys, "\x00")
+	judged, first := lc.judged, 0
 	for mi, charge := range lc.charges {
 		c.d.AddCharge(name, charge)
-		judged := lc.judged[mi]
-		for i, k := range lc.kpis[mi] {
-			m := c.kpis.of(c.d, i, k)
-			if len(judged) > 0 && judged[0].i == i {
-				m.AddResult(&judged[0].r)
+		for at := first; at < lc.ends[mi]; at++ {
+			m := c.kpis.of(c.d, at-first, lc.kpis[at])
+			if len(judged) > 0 && judged[0].at == at {
+				j := &judged[0]
+				m.AddResult(&kpi.Result{Status: j.status, Measure: j.measure, HasMeasure: true,
+					Fixed: kpi.Fixed{Measure: j.fixed, HasMeasure: j.hasFixed}})
 				judged = judged[1:]
 			}
 		}
+		first = lc.ends[mi]
 	}
 }
 

@@ -33,12 +33,12 @@ type Stream struct {
 	ready map[int]*lotRows // lots priced before their turn
 	err   error            // the first error, which stops the stream
 	done  bool             // Write took the stream
-	free  chan *pq.Block   // blocks written, reset for more rows
+	free  chan *lotRows    // lots written, their block reset, for more rows
 }
 
 // lotRows is a lot's rows, built for their turn.
 type lotRows struct {
-	curves *lotCurves
+	curves lotCurves
 	block  *pq.Block
 	csv    []byte
 	err    error // the problem with the row after the block's, if any
@@ -47,7 +47,7 @@ type lotRows struct {
 // NewStream returns a Stream of a job's kpi_results (and its CSV copy,
 // with csv) and curves' data.
 func NewStream(job runner.Job, csv bool) (*Stream, error) {
-	s := &Stream{data: job.Data, ready: map[int]*lotRows{}, free: make(chan *pq.Block, 8)}
+	s := &Stream{data: job.Data, ready: map[int]*lotRows{}, free: make(chan *lotRows, 8)}
 	s.t = kpiResults(&runner.Result{Rules: job.Rules, Data: job.Data})
 	var err error
 	if s.parq, err = newParquetTable(&s.pbuf, s.t, job.Rules.MinorUnits); err != nil {
@@ -94,12 +94,14 @@ func (s *Stream) Lot(li int, months []*engine.LotMonth) error {
 
 // build builds a lot's rows, up to the first that cannot be written.
 func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
-	lr := &lotRows{curves: copyCurves(months)} // the months are not kept: the run recycles them
+	var lr *lotRows
 	select {
-	case lr.block = <-s.free:
+	case lr = <-s.free:
+		lr.csv, lr.err = nil, nil
 	default:
-		lr.block = s.parq.pw.NewBlock()
+		lr = &lotRows{block: s.parq.pw.NewBlock()}
 	}
+	lr.curves.copy(months) // the months are not kept: the run recycles them
 	var cbuf bytes.Buffer
 	var ct *csvTable
 	if s.csv != nil {
@@ -133,11 +135,6 @@ func (s *Stream) write(lr *lotRows) error {
 	if err := s.parq.writeBlock(lr.block); err != nil {
 		return err
 	}
-	lr.block.Reset()
-	select {
-	case s.free <- lr.block:
-	default:
-	}
 	if s.csv != nil {
 		if _, err := s.cbuf.Write(lr.csv); err != nil {
 			return err
@@ -150,7 +147,12 @@ func (s *Stream) write(lr *lotRows) error {
 	} else if lr.err != nil {
 		return s.parq.wrap(lr.err)
 	}
-	s.curve.addCopy(s.data.Lots[s.next], lr.curves)
+	s.curve.addCopy(s.data.Lots[s.next], &lr.curves)
+	lr.block.Reset()
+	select {
+	case s.free <- lr:
+	default:
+	}
 	return nil
 }
 

@@ -1,6 +1,11 @@
 package pq
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/parquet-go/parquet-go"
+)
 
 // A CellError is a problem with one value of a row: the row (1-based; in
 // a Block, the Block's own row) and the column.
@@ -62,7 +67,12 @@ func (w *Writer) WriteBlock(b *Block) error {
 		}
 		k := min(b.rows-done, chunkRows-w.rows, int(rowGroupRows-w.rgRows)-w.rows)
 		for i := range w.bufs {
-			w.bufs[i].vals = append(w.bufs[i].vals, b.bufs[i].vals[done:done+k]...)
+			src := b.bufs[i].vals[done : done+k]
+			if w.cols[i].Kind == WideDecimal {
+				w.bufs[i].appendWide(src, i)
+			} else {
+				w.bufs[i].vals = append(w.bufs[i].vals, src...)
+			}
 		}
 		done += k
 		w.rows += k
@@ -73,13 +83,28 @@ func (w *Writer) WriteBlock(b *Block) error {
 	return w.err
 }
 
+// appendWide appends column i's values of wide decimals, with copies of
+// their bytes in the batch's own arena, so that the Block's arena can be
+// filled again once written.
+func (b *colBuf) appendWide(src []parquet.Value, i int) {
+	b.arena = slices.Grow(b.arena, wideSize*len(src))
+	for _, v := range src {
+		if !v.IsNull() {
+			at := len(b.arena)
+			b.arena = append(b.arena, v.ByteArray()...)
+			v = parquet.FixedLenByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]).Level(0, int(v.DefinitionLevel()), i)
+		}
+		b.vals = append(b.vals, v)
+	}
+}
+
 // Reset empties a written Block for more rows. The rows written keep
-// their values: each column's values are copied when written, and its
-// bytes (of wide decimals) are left to them, the Block taking new ones.
+// their values: each column's values, and the bytes of wide decimals, are
+// copied when written.
 func (b *Block) Reset() {
 	for i := range b.bufs {
-		clear(b.bufs[i].vals) // drop the pointers into strings and arenas
-		b.bufs[i].vals, b.bufs[i].arena = b.bufs[i].vals[:0], nil
+		clear(b.bufs[i].vals) // drop the pointers into strings
+		b.bufs[i].vals, b.bufs[i].arena = b.bufs[i].vals[:0], b.bufs[i].arena[:0]
 	}
 	b.rows, b.n, b.col, b.rowErr, b.written = 0, 0, 0, nil, false
 }
