@@ -69,7 +69,7 @@ func (w *Writer) WriteBlock(b *Block) error {
 		for i := range w.bufs {
 			src := b.bufs[i].vals[done : done+k]
 			if w.cols[i].Kind == WideDecimal {
-				w.bufs[i].appendWide(src, i)
+				w.bufs[i].appendWide(src)
 			} else {
 				w.bufs[i].vals = append(w.bufs[i].vals, src...)
 			}
@@ -83,16 +83,20 @@ func (w *Writer) WriteBlock(b *Block) error {
 	return w.err
 }
 
-// appendWide appends column i's values of wide decimals, with copies of
-// their bytes in the batch's own arena, so that the Block's arena can be
-// filled again once written.
-func (b *colBuf) appendWide(src []parquet.Value, i int) {
+// appendWide appends values of wide decimals, with copies of their bytes
+// in the batch's own arena, so that the Block's arena can be filled again
+// once written. The values keep their definition levels (see put).
+func (b *colBuf) appendWide(src []parquet.Value) {
 	b.arena = slices.Grow(b.arena, wideSize*len(src))
 	for _, v := range src {
 		if !v.IsNull() {
 			at := len(b.arena)
 			b.arena = append(b.arena, v.ByteArray()...)
-			v = parquet.FixedLenByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]).Level(0, int(v.DefinitionLevel()), i)
+			c := parquet.FixedLenByteArrayValue(b.arena[at:len(b.arena):len(b.arena)])
+			if def := v.DefinitionLevel(); def != 0 {
+				c = c.Level(0, def, 0)
+			}
+			v = c
 		}
 		b.vals = append(b.vals, v)
 	}

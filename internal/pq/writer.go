@@ -473,14 +473,17 @@ func (w *rowBuf) column() *Column {
 	return &w.cols[w.col]
 }
 
-// put appends the value of the current column.
+// put appends the value of the current column. A value made by parquet-go
+// has definition and repetition levels of 0, which is right for a NULL
+// and for a column that is not nullable: only a nullable column's values
+// need their level set. Its column index is left unset: a column writer
+// takes values of its own column only, and does not read it.
 func (w *rowBuf) put(v parquet.Value) {
-	def := 0
 	if w.cols[w.col].Nullable && !v.IsNull() {
-		def = 1
+		v = v.Level(0, 1, w.col)
 	}
 	b := &w.bufs[w.col]
-	b.vals = append(b.vals, v.Level(0, def, w.col))
+	b.vals = append(b.vals, v)
 	w.col++
 }
 
