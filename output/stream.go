@@ -33,7 +33,7 @@ type Stream struct {
 	ready map[int]*lotRows // lots priced before their turn
 	err   error            // the first error, which stops the stream
 	done  bool             // Write took the stream
-	free  chan *lotRows    // lots written, their block reset, for more rows
+	free  chan *lotRows    // lots written, for more rows
 }
 
 // lotRows is a lot's rows, built for their turn.
@@ -99,8 +99,9 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 	case lr = <-s.free:
 		lr.csv, lr.err = nil, nil
 	default:
-		lr = &lotRows{block: s.parq.pw.NewBlock()}
+		lr = &lotRows{}
 	}
+	lr.block = s.parq.pw.NewBlock()
 	lr.curves.copy(months) // the months are not kept: the run recycles them
 	var cbuf bytes.Buffer
 	var ct *csvTable
@@ -132,7 +133,9 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 
 // write writes a lot's rows and adds its months to the curves' data.
 func (s *Stream) write(lr *lotRows) error {
-	if err := s.parq.writeBlock(lr.block); err != nil {
+	err := s.parq.writeBlock(lr.block)
+	lr.block = nil // the writer's now
+	if err != nil {
 		return err
 	}
 	if s.csv != nil {
@@ -148,7 +151,6 @@ func (s *Stream) write(lr *lotRows) error {
 		return s.parq.wrap(lr.err)
 	}
 	s.curve.addCopy(s.data.Lots[s.next], &lr.curves)
-	lr.block.Reset()
 	select {
 	case s.free <- lr:
 	default:

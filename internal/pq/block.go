@@ -2,9 +2,7 @@ package pq
 
 import (
 	"fmt"
-	"slices"
-
-	"github.com/parquet-go/parquet-go"
+	"sync/atomic"
 )
 
 // A CellError is a problem with one value of a row: the row (1-based; in
@@ -27,17 +25,36 @@ func (e *CellError) Unwrap() error { return e.Err }
 // and EndRow build them, on any goroutine, to be written to it later, in
 // order, by WriteBlock: so that the rows of a file can be built in
 // parallel and written in sequence. A Block is not safe for concurrent
-// use, and may not be changed once written.
+// use. WriteBlock takes it: the Writer encodes its values where they
+// are, without a copy, then empties it for NewBlock to hand out again.
 type Block struct {
 	rowBuf
-	w       *Writer
-	written bool
+	w     *Writer
+	state atomic.Int32 // building, written or free
 }
 
-// NewBlock returns an empty Block of the Writer's columns. It may be
-// called from any goroutine.
+// The states of a Block.
+const (
+	building = iota // handed out by NewBlock
+	written         // given to WriteBlock, being encoded
+	free            // encoded and emptied, in its Writer's free list
+)
+
+// NewBlock returns an empty Block of the Writer's columns: one written
+// before and since emptied, or a new one. It may be called from any
+// goroutine.
 func (w *Writer) NewBlock() *Block {
-	return &Block{rowBuf: newRowBuf(w.cols), w: w}
+	w.freeMu.Lock()
+	var b *Block
+	if n := len(w.free); n > 0 {
+		b, w.free = w.free[n-1], w.free[:n-1]
+	}
+	w.freeMu.Unlock()
+	if b == nil {
+		b = &Block{rowBuf: newRowBuf(w.cols), w: w}
+	}
+	b.state.Store(building)
+	return b
 }
 
 // EndRow completes the row built with the Append methods, as the Writer's
@@ -49,66 +66,55 @@ func (b *Block) EndRow() error { return b.endRow() }
 func (b *Block) Rows() int { return b.rows }
 
 // WriteBlock writes a Block's complete rows after those written so far,
-// as if they had been appended here: the same batches, row groups, pages
-// and bytes.
+// as if they had been appended here: the same row groups, pages and bytes.
+// The Block is the Writer's from then on, and must not be used again.
 func (w *Writer) WriteBlock(b *Block) error {
 	switch {
 	case b.w != w:
 		return fmt.Errorf("a block of another Parquet writer")
-	case b.written:
+	case b.state.Load() != building:
 		return fmt.Errorf("a block written already")
 	case w.col != 0:
 		return fmt.Errorf("a block written in the middle of a row")
 	}
-	b.discardRow()
-	for done := 0; done < b.rows; {
-		if err := w.usable(); err != nil {
-			return err
-		}
-		k := min(b.rows-done, chunkRows-w.rows, int(rowGroupRows-w.rgRows)-w.rows)
-		for i := range w.bufs {
-			src := b.bufs[i].vals[done : done+k]
-			if w.cols[i].Kind == WideDecimal {
-				w.bufs[i].appendWide(src)
-			} else {
-				w.bufs[i].vals = append(w.bufs[i].vals, src...)
-			}
-		}
-		done += k
-		w.rows += k
-		w.n += int64(k)
-		w.batchFull()
+	if err := w.usable(); err != nil {
+		return err
 	}
-	b.written = true // a second WriteBlock is refused
+	b.discardRow()
+	b.state.Store(written)
+	if w.rows > 0 {
+		w.encodeBatch(true) // the rows appended before the block's
+	}
+	w.wait()
+	rows := b.rows // b is the encoding's once its last rows are handed over
+	if rows == 0 {
+		w.recycle(b)
+	}
+	for from := 0; from < rows && w.err == nil; {
+		to := min(rows, from+int(rowGroupRows-w.rgRows))
+		after := func() {}
+		if to == rows {
+			after = func() { w.recycle(b) }
+		}
+		w.startEncoding(b.bufs, from, to, true, after)
+		w.n += int64(to - from)
+		if from = to; from < rows {
+			w.wait() // the rows of the next row group wait for this one's flush
+		}
+	}
 	return w.err
 }
 
-// appendWide appends values of wide decimals, with copies of their bytes
-// in the batch's own arena, so that the Block's arena can be filled again
-// once written. The values keep their definition levels (see put).
-func (b *colBuf) appendWide(src []parquet.Value) {
-	b.arena = slices.Grow(b.arena, wideSize*len(src))
-	for _, v := range src {
-		if !v.IsNull() {
-			at := len(b.arena)
-			b.arena = append(b.arena, v.ByteArray()...)
-			c := parquet.FixedLenByteArrayValue(b.arena[at:len(b.arena):len(b.arena)])
-			if def := v.DefinitionLevel(); def != 0 {
-				c = c.Level(0, def, 0)
-			}
-			v = c
-		}
-		b.vals = append(b.vals, v)
-	}
-}
-
-// Reset empties a written Block for more rows. The rows written keep
-// their values: each column's values, and the bytes of wide decimals, are
-// copied when written.
-func (b *Block) Reset() {
+// recycle empties an encoded Block and puts it in the free list.
+func (w *Writer) recycle(b *Block) {
 	for i := range b.bufs {
 		clear(b.bufs[i].vals) // drop the pointers into strings
 		b.bufs[i].vals, b.bufs[i].arena = b.bufs[i].vals[:0], b.bufs[i].arena[:0]
 	}
-	b.rows, b.n, b.col, b.rowErr, b.written = 0, 0, 0, nil, false
+	clear(b.valid)
+	b.rows, b.n, b.col, b.rowErr = 0, 0, 0, nil
+	b.state.Store(free)
+	w.freeMu.Lock()
+	w.free = append(w.free, b)
+	w.freeMu.Unlock()
 }

@@ -100,18 +100,22 @@ func TestBlockErrors(t *testing.T) {
 	require.NoError(t, w.EndRow())
 	require.NoError(t, w.WriteBlock(b))
 	require.Error(t, w.WriteBlock(b), "twice")
-	b.Reset()
+	empty := w.NewBlock()
+	require.NoError(t, w.WriteBlock(empty), "a block of no rows")
+	require.Same(t, empty, w.NewBlock(), "an empty block is free again at once")
+	b = w.NewBlock()
 	b.AppendString("d")
 	b.AppendDecimal(decimal.RequireFromString("2"))
 	require.NoError(t, b.EndRow())
-	require.NoError(t, w.WriteBlock(b), "again once reset")
+	require.NoError(t, w.WriteBlock(b), "a block handed out again")
 	require.NoError(t, w.Close())
 	require.Equal(t, int64(3), w.Rows())
 }
 
-// One Block, reset after each write and filled again while the Writer
-// still encodes the rows it gave, gives the same bytes: the rows keep
-// their values and bytes.
+// Blocks handed out again by NewBlock once written, filled while the
+// Writer still encodes the rows of the one before, give the same bytes:
+// the Writer encodes a Block's values before it empties it. A Block's
+// encoding is over when the next WriteBlock returns, so two Blocks do.
 func TestBlockReusedMatchesRowByRow(t *testing.T) {
 	defer func(g int64, c, p int) { rowGroupRows, chunkRows, pageBufferSize = g, c, p }(rowGroupRows, chunkRows, pageBufferSize)
 	rowGroupRows, chunkRows, pageBufferSize = 700, 64, 1<<10
@@ -121,9 +125,10 @@ func TestBlockReusedMatchesRowByRow(t *testing.T) {
 	w, err := NewWriter(&got, allKinds)
 	require.NoError(t, err)
 	w.workers = 2
-	b := w.NewBlock()
+	seen := map[*Block]bool{}
 	for i := 0; i < len(rows); i += 37 {
-		b.Reset()
+		b := w.NewBlock()
+		seen[b] = true
 		for _, row := range rows[i:min(i+37, len(rows))] {
 			for _, v := range row {
 				b.appendAny(v)
@@ -134,4 +139,5 @@ func TestBlockReusedMatchesRowByRow(t *testing.T) {
 	}
 	require.NoError(t, w.Close())
 	require.True(t, bytes.Equal(want, got.Bytes()), "the files differ")
+	require.Len(t, seen, 2, "blocks handed out")
 }

@@ -54,9 +54,11 @@ type Writer struct {
 	cur     int         // index in batches of the batch being filled
 	rgRows  int64       // rows of the current row group in earlier batches
 	workers int         // goroutines that encode a batch; 1: the caller's, in line
-	enc     *encoding   // the batch being encoded, or nil
+	enc     *encoding   // the batch or Block being encoded, or nil
 	err     error       // sticky error of the encoding or the underlying writer
 	closed  bool
+	freeMu  sync.Mutex
+	free    []*Block // Blocks written and encoded, empty, for NewBlock
 }
 
 // rowBuf holds rows built value by value, column by column: a Writer's
@@ -551,22 +553,43 @@ func (e *encoding) finished() bool {
 
 // encodeBatch hands the batch being filled to the column writers: on
 // other goroutines when async, while the caller fills the other batch,
-// else before it returns. A batch that completes a row group flushes it.
+// else before it returns.
 func (w *Writer) encodeBatch(async bool) {
-	w.wait()
+	w.wait() // the other batch is empty once its encoding is over
 	if w.err != nil {
 		return
 	}
-	batch := w.bufs
-	w.rgRows += int64(w.rows)
+	batch, n := w.bufs, w.rows
+	w.cur = 1 - w.cur
+	w.bufs, w.rows = w.batches[w.cur], 0
+	w.startEncoding(batch, 0, n, async, func() { emptyBatch(batch) })
+}
+
+// emptyBatch empties an encoded batch for more rows.
+func emptyBatch(batch []colBuf) {
+	for i := range batch {
+		b := &batch[i]
+		clear(b.vals) // drop the pointers into arenas and strings
+		b.vals, b.arena = b.vals[:0], b.arena[:0]
+	}
+}
+
+// startEncoding hands rows [from, to) of a batch or a Block to the column
+// writers, as encodeBatch does, and calls after once they are encoded.
+// Rows that complete a row group flush it. No encoding may be under way.
+func (w *Writer) startEncoding(cols []colBuf, from, to int, async bool, after func()) {
+	w.rgRows += int64(to - from)
 	flush := w.rgRows == rowGroupRows
 	if flush {
 		w.rgRows = 0
 	}
-	w.cur = 1 - w.cur
-	w.bufs, w.rows = w.batches[w.cur], 0
+	run := func(workers int) error {
+		err := w.encode(cols, from, to, flush, workers)
+		after()
+		return err
+	}
 	if !async || w.workers <= 1 {
-		w.err = w.encode(batch, flush, 1)
+		w.err = run(1)
 		return
 	}
 	e := &encoding{done: make(chan struct{})}
@@ -574,7 +597,7 @@ func (w *Writer) encodeBatch(async bool) {
 	go func() {
 		defer close(e.done)
 		defer func() { e.panic = recover() }()
-		e.err = w.encode(batch, flush, w.workers)
+		e.err = run(w.workers)
 	}()
 }
 
@@ -594,19 +617,16 @@ func (w *Writer) wait() {
 	}
 }
 
-// encode writes a batch's values to the column writers, on up to workers
-// goroutines, the largest columns first, and empties the batch.
-func (w *Writer) encode(batch []colBuf, flush bool, workers int) error {
-	err := inParallel(workers, byCost(batch), func(i int) error {
-		b := &batch[i]
-		if err := w.encodeColumn(i, b.vals); err != nil {
+// encode writes rows [from, to) of each column to its column writer, on
+// up to workers goroutines, the largest columns first.
+func (w *Writer) encode(cols []colBuf, from, to int, flush bool, workers int) error {
+	err := inParallel(workers, byCost(cols), func(i int) error {
+		if err := w.encodeColumn(i, cols[i].vals[from:to]); err != nil {
 			return fmt.Errorf("column %s: %w", w.cols[i].Name, err)
 		}
 		if flush {
 			w.paged[i] = 0 // the row group's flush ends the page
 		}
-		clear(b.vals) // drop the pointers into arenas and strings
-		b.vals, b.arena = b.vals[:0], b.arena[:0]
 		return nil
 	})
 	if err == nil && flush {
