@@ -18,7 +18,7 @@ func ReadCSV(rb *rules.Rulebook, name string, r io.Reader) (*Dataset, error) {
 		}
 		return t.row(line, cells)
 	})
-	if err != nil {
+	if err = t.end(err); err != nil {
 		return nil, err
 	}
 	if t.cols == nil {
