@@ -105,7 +105,13 @@ func (w *Writer) WriteBlock(b *Block) error {
 	return w.err
 }
 
-// recycle empties an encoded Block and puts it in the free list.
+// maxFree is how many empty Blocks a Writer keeps for NewBlock; more are
+// left to the collector, so that a burst of Blocks built at once does not
+// stay in memory.
+const maxFree = 8
+
+// recycle empties an encoded Block and puts it in the free list, if
+// there is room.
 func (w *Writer) recycle(b *Block) {
 	for i := range b.bufs {
 		clear(b.bufs[i].vals) // drop the pointers into strings
@@ -115,6 +121,8 @@ func (w *Writer) recycle(b *Block) {
 	b.rows, b.n, b.col, b.rowErr = 0, 0, 0, nil
 	b.state.Store(free)
 	w.freeMu.Lock()
-	w.free = append(w.free, b)
+	if len(w.free) < maxFree {
+		w.free = append(w.free, b)
+	}
 	w.freeMu.Unlock()
 }

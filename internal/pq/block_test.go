@@ -115,7 +115,8 @@ func TestBlockErrors(t *testing.T) {
 // Blocks handed out again by NewBlock once written, filled while the
 // Writer still encodes the rows of the one before, give the same bytes:
 // the Writer encodes a Block's values before it empties it. A Block's
-// encoding is over when the next WriteBlock returns, so two Blocks do.
+// encoding is over when the next WriteBlock returns, so two Blocks at
+// most serve the whole file.
 func TestBlockReusedMatchesRowByRow(t *testing.T) {
 	defer func(g int64, c, p int) { rowGroupRows, chunkRows, pageBufferSize = g, c, p }(rowGroupRows, chunkRows, pageBufferSize)
 	rowGroupRows, chunkRows, pageBufferSize = 700, 64, 1<<10
@@ -139,5 +140,5 @@ func TestBlockReusedMatchesRowByRow(t *testing.T) {
 	}
 	require.NoError(t, w.Close())
 	require.True(t, bytes.Equal(want, got.Bytes()), "the files differ")
-	require.Len(t, seen, 2, "blocks handed out")
+	require.LessOrEqual(t, len(seen), 2, "blocks handed out") // 1 when each encoding ends before the next block is asked for
 }
