@@ -18,7 +18,7 @@ func ReadCSV(rb *rules.Rulebook, name string, r io.Reader) (*Dataset, error) {
 		}
 		return t.row(line, cells)
 	})
-	if err = t.end(err); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	if t.cols == nil {

@@ -82,11 +82,6 @@ type column struct {
 
 // table turns a header and rows of text cells, from CSV or Parquet, into a
 // Dataset, checking every cell.
-//
-// Rows are read in chunks: the cells of each chunk are parsed on a
-// goroutine of their own while the reader goes on (see rows.go), and the
-// parsed rows are filed under their lots in the file's order, so that the
-// first problem in the file is the one reported.
 type table struct {
 	rb      *rules.Rulebook
 	file    string
@@ -94,17 +89,16 @@ type table struct {
 	cols    []column
 	lots    map[string]*LotData // by their key values joined by NUL
 	seen    map[lotMonth]int    // the row each lot-month was read from
+	keys    []string            // the key values of the row being read
 	lotKey  []byte              // scratch for a lot's key in lots
-	rows    int                 // rows filed, the header not counted
-	cur     *chunk              // the chunk being filled
-	pending []*chunk            // chunks being parsed, in the file's order
-	parsers chan *parser        // parsers free for the next chunk
-	failed  error               // the problem that stopped the filing
+	slab    []any               // where the next rows' Values come from
+	rows    int                 // rows read, the header not counted
+	nums    numbers
 }
 
 func newTable(rb *rules.Rulebook, file string, parquet bool) *table {
 	return &table{rb: rb, file: file, parquet: parquet, lots: map[string]*LotData{}, seen: map[lotMonth]int{},
-		parsers: make(chan *parser, maxPending+1)}
+		keys: make([]string, len(rb.Keys))}
 }
 
 func (t *table) errorf(row, col int, column, format string, args ...any) error {
@@ -144,6 +138,62 @@ func (t *table) expected() []string {
 	return names
 }
 
+// row checks one row's cells and files it under its lot.
+func (t *table) row(n int, cells []string) error {
+	if len(cells) != len(t.cols) {
+		return t.errorf(n, 0, "", "the row has %d values; the header has %d columns", len(cells), len(t.cols))
+	}
+	if t.rows++; t.rows*len(t.cols) > limits.MaxCells {
+		return t.errorf(n, 0, "", "the data has more than %d values (rows times columns)", limits.MaxCells)
+	}
+	r := kpi.Row{Values: t.values()}
+	for i, c := range t.cols {
+		v, err := t.cell(c, strings.TrimSpace(cells[i]))
+		if err != nil {
+			return t.errorf(n, i+1, c.name, "%v", err)
+		}
+		switch {
+		case c.month:
+			r.Month = v.(rules.Month)
+			if err := t.rb.InTerm(r.Month); err != nil {
+				return t.errorf(n, i+1, c.name, "%v", err)
+			}
+			if err := t.rb.AfterOpening(r.Month); err != nil {
+				return t.errorf(n, i+1, c.name, "%v", err)
+			}
+		case c.key >= 0:
+			t.keys[c.key] = v.(string)
+		default:
+			r.Values[c.field] = v
+		}
+	}
+	lot := t.lot(t.keys)
+	r.Keys = lot.Keys
+	if first, dup := t.seen[lotMonth{lot, r.Month}]; dup {
+		unit := "line"
+		if t.parquet {
+			unit = "row"
+		}
+		return t.errorf(n, 0, "", "a second row for %s in %s (the first is %s %d)", limits.Name(lot.Name()), r.Month, unit, first)
+	}
+	t.seen[lotMonth{lot, r.Month}] = n
+	r.Prepare() // its numbers in fixed point once, for every evaluator that loads it
+	lot.Rows = append(lot.Rows, r)
+	return nil
+}
+
+// values returns a row's Values, cut from an array shared by 256 rows:
+// one allocation for them all.
+func (t *table) values() []any {
+	n := len(t.rb.Fields)
+	if len(t.slab) < n {
+		t.slab = make([]any, n*256)
+	}
+	v := t.slab[:n:n]
+	t.slab = t.slab[n:]
+	return v
+}
+
 // lotMonth is a lot's month.
 type lotMonth struct {
 	lot   *LotData
@@ -175,7 +225,7 @@ var (
 
 // cell reads one value: text for keys and string fields, a month, or an
 // exact decimal checked against its field's type.
-func (p *parser) cell(c column, s string) (any, error) {
+func (t *table) cell(c column, s string) (any, error) {
 	if msg := cellText(s, c.month || c.key >= 0); msg != "" {
 		return nil, errors.New(msg)
 	}
@@ -185,30 +235,30 @@ func (p *parser) cell(c column, s string) (any, error) {
 	case c.key >= 0:
 		return s, nil
 	}
-	f := p.rb.Fields[c.field]
+	f := t.rb.Fields[c.field]
 	if f.Type == rules.TypeString {
 		return s, nil
 	}
-	return p.number(f.Type, s)
+	return t.number(f.Type, s)
 }
 
 // number reads an exact decimal and checks it against its field's type.
 // Trailing zeros are not places: 10000.0000 is whole pounds and 20.00 a
 // count, as Parquet DECIMAL(18,4) and DECIMAL(10,2) columns write them.
-func (p *parser) number(typ rules.FieldType, s string) (any, error) {
+func (t *table) number(typ rules.FieldType, s string) (any, error) {
 	if len(s) > MaxDigits+2 {
 		return nil, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
 	}
 	places := int32(kpi.DivisionPlaces) // the places a measure is judged and written at
 	if typ == rules.TypeMoney {
-		places = p.rb.MinorUnits
+		places = t.rb.MinorUnits
 	}
 	if c, e, ok := parseShort(s); ok {
 		c, e, zero, err := checkShort(typ, s, c, e, places)
 		if err != nil {
 			return nil, err
 		}
-		return p.nums.value(c, e, zero), nil
+		return t.nums.value(c, e, zero), nil
 	}
 	if !decimalText.MatchString(s) {
 		return nil, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))

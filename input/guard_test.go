@@ -52,8 +52,7 @@ func TestDataCellLimit(t *testing.T) {
 	tb := newTable(rb, "d.csv", false)
 	require.NoError(t, tb.header(1, strings.Split("provider,region,month,monthly_charge,jobs,fixed,nights", ",")))
 	tb.rows = limits.MaxCells / 7
-	require.NoError(t, tb.row(1428573, strings.Split("A,North,2025-01,1.00,1,1,1", ",")))
-	err = tb.end(nil)
+	err = tb.row(1428573, strings.Split("A,North,2025-01,1.00,1,1,1", ","))
 	require.EqualError(t, err, "d.csv:1428573: the data has more than 10000000 values (rows times columns)")
 }
 

@@ -48,7 +48,6 @@ func ReadParquet(rb *rules.Rulebook, name string, r io.ReaderAt, size int64) (*D
 	}, func(n int64, cells []string) error {
 		return t.row(int(n), cells)
 	})
-	err = t.end(err)
 	var le *pq.LimitError
 	var placed *rules.Problem
 	switch {
