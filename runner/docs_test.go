@@ -164,3 +164,29 @@ func TestOutputsDocListsManifestKeys(t *testing.T) {
 	}
 	require.Len(t, documented, len(m), "the documented keys are the manifest's")
 }
+
+// The example manifest in docs/outputs.md is the bundled example's: each
+// hash it abbreviates starts a hash of the example's golden manifest, and
+// its data and row counts are the example's.
+func TestOutputsDocManifestIsTheExample(t *testing.T) {
+	b, err := os.ReadFile("testdata/golden/aasc/manifest.json")
+	require.NoError(t, err)
+	var golden struct {
+		Data json.RawMessage `json:"data"`
+		Rows json.RawMessage `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal(b, &golden))
+	hashes := regexp.MustCompile(`"sha256": "([0-9a-f]{64})"`).FindAllStringSubmatch(string(b), -1)
+	section := docSection(t, outputsDoc, "manifest.json")
+	prefixes := regexp.MustCompile(`"sha256": "([0-9a-f]+)…"`).FindAllStringSubmatch(section, -1)
+	require.NotEmpty(t, prefixes)
+	for _, p := range prefixes {
+		found := slices.ContainsFunc(hashes, func(h []string) bool { return strings.HasPrefix(h[1], p[1]) })
+		require.True(t, found, "docs/outputs.md's manifest hash %s… is none of the example's", p[1])
+	}
+	for key, want := range map[string]json.RawMessage{"data": golden.Data, "rows": golden.Rows} {
+		m := regexp.MustCompile(`"` + key + `": (\{[^}]*\})`).FindStringSubmatch(section)
+		require.NotNil(t, m, "docs/outputs.md's manifest has %q", key)
+		require.JSONEq(t, string(want), m[1], "docs/outputs.md's manifest %q is the example's", key)
+	}
+}

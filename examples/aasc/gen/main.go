@@ -68,6 +68,9 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(o.out, "data.csv"), data, 0o644); err != nil {
 		return err
 	}
