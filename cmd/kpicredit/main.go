@@ -179,6 +179,9 @@ const usage = `usage:
                      [--addr 127.0.0.1:8080] [--allow-remote]
   kpicredit version
 
+validate, run, explain, close, curves (with --data) and serve also take the
+rulebook's event data: [--events NAME=FILE ...] [--exclusions F.csv].
+
 Exit status: 0 success, 1 run failed (or the ledger is busy, or fails
 verification), 2 bad usage or invalid input.
 `
