@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/kpicredit/kpicredit/limits"
 	"github.com/shopspring/decimal"
 )
 
@@ -64,6 +67,9 @@ func (l *Ledger) dispute(ctx context.Context, a Authority, d Dispute) (Entry, er
 	}
 	if d.By == "" {
 		return Entry{}, invalid("no one named for the dispute step")
+	}
+	if err := checkText("the name", d.By, limits.MaxNameBytes); err != nil {
+		return Entry{}, err
 	}
 	var role Role
 	switch d.Action {
@@ -140,6 +146,24 @@ func (l *Ledger) checkCredit(lot []string, kpi, reason string) error {
 	}
 	if kpi == "" || reason == "" {
 		return invalid("a KPI and a reason are required")
+	}
+	return checkText("the reason", reason, limits.MaxCellBytes)
+}
+
+// checkText checks text a request records: one line of printable UTF-8,
+// at most most bytes. A line break or an escape sequence would forge or
+// garble the lines that list the ledger, for good: it is append-only.
+func checkText(what, s string, most int) error {
+	switch {
+	case len(s) > most:
+		return invalid("%s is longer than %d bytes", what, most)
+	case !utf8.ValidString(s):
+		return invalid("%s is not valid UTF-8 text", what)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\ufeff' {
+			return invalid("%s holds a control character (%U): it must be one line of printable text", what, r)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -79,6 +80,10 @@ func TestWaiveErrors(t *testing.T) {
 		{"unknown KPI", authority, func() Waiver { x := w("Ann", "1.00"); x.KPI = "KPI-09"; return x }(), ErrUnknownCredit},
 		{"short lot", authority, func() Waiver { x := w("Ann", "1.00"); x.Lot = []string{"Acme"}; return x }(), ErrInvalid},
 		{"no reason", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = ""; return x }(), ErrInvalid},
+		{"an escape in the reason", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "a\x1b[31mred"; return x }(), ErrInvalid},
+		{"a line break in the reason", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "a\r\nforged line"; return x }(), ErrInvalid},
+		{"a reason too long", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = strings.Repeat("x", 4097); return x }(), ErrInvalid},
+		{"a reason not UTF-8", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "caf\xe9"; return x }(), ErrInvalid},
 		{"zero amount", authority, w("Ann", "0"), ErrInvalid},
 		{"negative amount", authority, w("Ann", "-5.00"), ErrInvalid},
 		{"three decimals", authority, w("Ann", "1.001"), ErrInvalid},
@@ -165,6 +170,10 @@ func TestDisputeErrors(t *testing.T) {
 		{name: "unknown action", step: dispute("close", "Ann", "0"), want: ErrInvalid},
 		{name: "no one", step: dispute(DisputeOpen, "", "0"), want: ErrInvalid},
 		{name: "no reason", step: func() Dispute { d := dispute(DisputeOpen, "Acme Ltd", "0"); d.Reason = ""; return d }(), want: ErrInvalid},
+		{name: "a control character in the reason", step: func() Dispute { d := dispute(DisputeOpen, "Acme Ltd", "0"); d.Reason = "x\x00"; return d }(), want: ErrInvalid},
+		{name: "an escape in the name", step: dispute(DisputeOpen, "evil\x1b[0m", "0"), want: ErrInvalid},
+		{name: "a line break in the name", step: dispute(DisputeAgree, "Acme\nLtd", "0"), open: true, want: ErrInvalid},
+		{name: "a name too long", step: dispute(DisputeOpen, strings.Repeat("n", 257), "0"), want: ErrInvalid},
 		{name: "unknown credit", step: func() Dispute { d := dispute(DisputeOpen, "Acme Ltd", "0"); d.KPI = "KPI-07"; return d }(), want: ErrUnknownCredit},
 	}
 	for _, tt := range tests {

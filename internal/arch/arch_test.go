@@ -39,7 +39,7 @@ var allowed = map[string][]string{
 	"report":              {"fixed", "input", "money", "rules", "runner"},
 	"output":              {"credits", "curves", "engine", "events", "fixed", "input", "internal/par", "internal/pq", "kpi", "report", "rules", "runner"},
 	"curves":              {"credits", "fixed", "kpi", "money", "rules"},
-	"ledger":              {"internal/pq", "rules"},
+	"ledger":              {"internal/pq", "limits", "rules"},
 	"statement":           {"ledger", "money", "rules"},
 	"closing":             {"ledger", "money", "period", "rules", "runner", "statement"},
 	"cmd/kpicredit":       {"closing", "curves", "ledger", "money", "output", "period", "rules", "runner", "serve", "statement"},
