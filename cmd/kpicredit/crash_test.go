@@ -21,12 +21,16 @@ import (
 )
 
 // TestMain lets a test run this binary as the kpicredit command, made to
-// panic before its command when KPICREDIT_PANIC is set, and writing its
-// peak resident memory to the file KPICREDIT_PEAK names as it exits.
+// panic before its command when KPICREDIT_PANIC is set, writing its peak
+// resident memory to the file KPICREDIT_PEAK names as it exits, and with
+// KPICREDIT_GRACE as its signalGrace.
 func TestMain(m *testing.M) {
 	if os.Getenv("KPICREDIT_RUN_MAIN") == "1" {
 		if v := os.Getenv("KPICREDIT_PANIC"); v != "" {
 			beforeCommand = func() { panic(v) }
+		}
+		if d, err := time.ParseDuration(os.Getenv("KPICREDIT_GRACE")); err == nil {
+			signalGrace = d
 		}
 		if path := os.Getenv("KPICREDIT_PEAK"); path != "" {
 			exit = func(code int) {
@@ -195,4 +199,51 @@ func TestInterruptedRun(t *testing.T) {
 	require.Contains(t, errOut.String(), "context canceled")
 	_, err := os.Stat(dir)
 	require.True(t, os.IsNotExist(err))
+}
+
+// A command blocked opening a named pipe that no one writes stops when
+// interrupted: at once on a second signal, else after signalGrace, exit
+// 1, with nothing written.
+func TestInterruptedWhileOpening(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	fifo := filepath.Join(t.TempDir(), "data.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	out := filepath.Join(t.TempDir(), "out")
+	start := func(grace string, stderr *bytes.Buffer) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "KPICREDIT_RUN_MAIN=1", "KPICREDIT_GRACE="+grace,
+			"KPICREDIT_ARGS="+strings.Join([]string{"run", "--rules", rulesPath, "--data", fifo, "--out", out}, " "))
+		cmd.Stderr = stderr
+		require.NoError(t, cmd.Start())
+		time.Sleep(500 * time.Millisecond) // into the open
+		return cmd
+	}
+
+	var stderr bytes.Buffer
+	cmd := start("300ms", &stderr)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, 1, ee.ExitCode(), stderr.String())
+	require.Contains(t, stderr.String(), "kpicredit: interrupted")
+
+	cmd = start("1h", &stderr)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	time.Sleep(200 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		require.ErrorAs(t, err, &ee)
+		require.False(t, ee.Exited(), "ended by the second signal")
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("a second signal did not end the process")
+	}
+	_, err = os.Stat(out)
+	require.True(t, os.IsNotExist(err), "nothing written")
 }

@@ -39,6 +39,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/kpicredit/kpicredit/runner"
 )
@@ -53,9 +54,37 @@ const (
 func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go stopOnSignal(ctx, stop, done)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	close(done)
 	stop()
 	exit(code)
+}
+
+// signalGrace is how long a command has to stop once interrupted; tests
+// make it shorter.
+var signalGrace = 10 * time.Second
+
+// stopOnSignal waits for ctx's signal, which cancels the command, then
+// restores the signals' default, so that a second one ends the process at
+// once, and ends it itself if the command has not stopped within
+// signalGrace: a command blocked opening a named pipe that no one writes
+// does not see its context. Ending so leaves no partial output: outputs are
+// put in place by renames and the ledger is written in transactions.
+func stopOnSignal(ctx context.Context, stop func(), done <-chan struct{}) {
+	select {
+	case <-ctx.Done():
+	case <-done:
+		return
+	}
+	stop()
+	select {
+	case <-done:
+	case <-time.After(signalGrace):
+		fmt.Fprintf(os.Stderr, "kpicredit: interrupted, and not stopped %s later (waiting for an input to open?): stopped now\n", signalGrace)
+		exit(exitFailed)
+	}
 }
 
 // exit ends the process; tests that run the command as a process of its
