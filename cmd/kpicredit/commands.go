@@ -61,6 +61,7 @@ func (in *inputs) registerEvents(fs *flag.FlagSet) {
 	fs.StringVar(&in.exclusions, "exclusions", "", "events to leave out: a CSV `file` (source, event_id, reason)")
 }
 
+// multi is a flag given any number of times, each value kept.
 type multi []string
 
 // String lists the values given.
@@ -68,6 +69,58 @@ func (m *multi) String() string { return strings.Join(*m, ",") }
 
 // Set adds one more value.
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// repeatable is a flag's Value that may be given more than once: every
+// other flag may be given once, as a second value would silently replace
+// the first (two --out, two --month).
+type repeatable interface{ repeatable() }
+
+func (*multi) repeatable()      {}
+func (*eventFiles) repeatable() {}
+
+// parseOnce is fs.Parse refusing a flag given twice that is not
+// repeatable.
+func parseOnce(fs *flag.FlagSet, args []string) error {
+	values := map[string]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(repeatable); ok {
+			return
+		}
+		values[f.Name] = f.Value
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			f.Value = &onceBool{once{Value: f.Value}}
+		} else {
+			f.Value = &once{Value: f.Value}
+		}
+	})
+	defer fs.VisitAll(func(f *flag.Flag) { // as they were, for PrintDefaults
+		if v, ok := values[f.Name]; ok {
+			f.Value = v
+		}
+	})
+	return fs.Parse(args)
+}
+
+// once is a flag's Value that refuses a second value.
+type once struct {
+	flag.Value
+	set bool
+}
+
+// Set sets the first value.
+func (o *once) Set(v string) error {
+	if o.set {
+		return errors.New("the flag is given twice")
+	}
+	o.set = true
+	return o.Value.Set(v)
+}
+
+// onceBool is once for a boolean flag, which takes no value.
+type onceBool struct{ once }
+
+// IsBoolFlag says the flag takes no value.
+func (*onceBool) IsBoolFlag() bool { return true }
 
 func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.rules, "rules", "", "the rulebook `file` (YAML)")
@@ -79,7 +132,7 @@ func (in *inputs) register(fs *flag.FlagSet) {
 
 func parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
+	if err := parseOnce(fs, args); err != nil {
 		if err == flag.ErrHelp {
 			fs.SetOutput(os.Stdout)
 			fs.PrintDefaults()

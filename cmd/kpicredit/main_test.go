@@ -131,6 +131,12 @@ func TestExitCodes(t *testing.T) {
 			"--data", "../../testdata/bad/o-measure-too-large/data.csv"}, 2, "kpi_results.parquet: column measure: 10000000000000000000000000 is too large"},
 		{"run: value too large to write", []string{"run", "--rules", "../../testdata/bad/_base/rules.yaml",
 			"--data", "../../testdata/bad/o-measure-too-large/data.csv"}, 2, "kpi_results.parquet: column measure: 10000000000000000000000000 is too large"},
+		{"a flag twice", []string{"run", "--rules", rulesPath, "--rules", badRules, "--data", dataPath, "--out", "x"}, 2,
+			`invalid value "` + badRules + `" for flag -rules: the flag is given twice`},
+		{"a boolean flag twice", []string{"run", "--csv", "--csv", "--rules", rulesPath, "--data", dataPath, "--out", "x"}, 2,
+			"invalid boolean flag csv: the flag is given twice"},
+		{"close: a month twice", []string{"close", "--month", "2024-07", "--month", "2024-09"}, 2,
+			`invalid value "2024-09" for flag -month: the flag is given twice`},
 		{"version", []string{"version"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
