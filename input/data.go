@@ -246,31 +246,61 @@ func (t *table) cell(c column, s string) (any, error) {
 // Trailing zeros are not places: 10000.0000 is whole pounds and 20.00 a
 // count, as Parquet DECIMAL(18,4) and DECIMAL(10,2) columns write them.
 func (t *table) number(typ rules.FieldType, s string) (any, error) {
-	if len(s) > MaxDigits+2 {
-		return nil, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
-	}
 	places := int32(kpi.DivisionPlaces) // the places a measure is judged and written at
 	if typ == rules.TypeMoney {
 		places = t.rb.MinorUnits
 	}
+	n, err := readNumber(typ, s, places)
+	switch {
+	case err != nil:
+		return nil, err
+	case n.short:
+		return t.nums.value(n.c, n.e, n.zero), nil
+	}
+	return n.d, nil
+}
+
+// ParseMoney reads an amount of money as a data file's money is read:
+// digits with an optional decimal point, at most places decimal places
+// (trailing zeros aside), not negative, and small enough for the outputs'
+// sums (see MoneyHeadroom). The errors quote s.
+func ParseMoney(s string, places int32) (decimal.Decimal, error) {
+	n, err := readNumber(rules.TypeMoney, s, places)
+	if err != nil || !n.short {
+		return n.d, err
+	}
+	return shortDecimal(n.c, n.e, n.zero), nil
+}
+
+// aNumber is a number read from text: c × 10^e (decimal.Zero when zero)
+// when short, else d.
+type aNumber struct {
+	short bool
+	c     int64
+	e     int32
+	zero  bool
+	d     decimal.Decimal
+}
+
+// readNumber reads s as a number of a field's type with at most places
+// decimal places.
+func readNumber(typ rules.FieldType, s string, places int32) (aNumber, error) {
+	if len(s) > MaxDigits+2 {
+		return aNumber{}, fmt.Errorf("%s is too long for a number (at most %d digits)", limits.Quote(s), MaxDigits)
+	}
 	if c, e, ok := parseShort(s); ok {
 		c, e, zero, err := checkShort(typ, s, c, e, places)
-		if err != nil {
-			return nil, err
-		}
-		return t.nums.value(c, e, zero), nil
+		return aNumber{short: true, c: c, e: e, zero: zero}, err
 	}
 	if !decimalText.MatchString(s) {
-		return nil, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
+		return aNumber{}, fmt.Errorf("%s is not a number (write digits with an optional - and decimal point, e.g. 1234.50)", limits.Quote(s))
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a number", limits.Quote(s))
+		return aNumber{}, fmt.Errorf("%s is not a number", limits.Quote(s))
 	}
-	if d, err = checkNumber(typ, s, d, places); err != nil {
-		return nil, err
-	}
-	return d, nil
+	d, err = checkNumber(typ, s, d, places)
+	return aNumber{d: d}, err
 }
 
 // checkNumber checks d, read from s, against its field's type, which

@@ -109,3 +109,27 @@ func TestNumbersInterned(t *testing.T) {
 		}
 	}
 }
+
+// ParseMoney reads money as a data file's money cells are read, with the
+// same messages.
+func TestParseMoney(t *testing.T) {
+	for _, tc := range []struct{ in, want, err string }{
+		{"250000.00", "250000", ""},
+		{"1234.5", "1234.5", ""},
+		{"0", "0", ""},
+		{"12345678901234567890.5", "", "12345678901234567890.5 is too large for money (at most 13 digits before the decimal point)"},
+		{"1e400", "", `"1e400" is not a number (write digits with an optional - and decimal point, e.g. 1234.50)`},
+		{"0.001", "", "0.001 has more than 2 decimal places"},
+		{"-5", "", "money cannot be negative here, got -5"},
+		{"9999999999999.99", "9999999999999.99", ""},
+		{"10000000000000", "", "10000000000000 is too large for money (at most 13 digits before the decimal point)"},
+	} {
+		got, err := ParseMoney(tc.in, 2)
+		if tc.err != "" {
+			require.EqualError(t, err, tc.err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		require.Equal(t, tc.want, got.String(), tc.in)
+	}
+}

@@ -6,12 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kpicredit/kpicredit/curves"
+	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/output"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/runner"
-	"github.com/shopspring/decimal"
 )
 
 // curvesCmd writes the credit curves of the rulebook and its scenarios:
@@ -34,16 +35,21 @@ func curvesCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return &usageError{"--data or --charge is required"}
 	case in.relief != "" && in.data == "":
 		return &usageError{"--relief needs --data"}
-	case *chargeFlag != "":
-		c, err := decimal.NewFromString(*chargeFlag)
-		if err != nil || !c.IsPositive() {
-			return &usageError{fmt.Sprintf("--charge must be a positive amount, such as 250000.00, not %q", *chargeFlag)}
-		}
-		opts.Charge = c
 	}
 	job, err := in.load(ctx, false)
 	if err != nil {
 		return err
+	}
+	if *chargeFlag != "" {
+		c, err := input.ParseMoney(strings.TrimSpace(*chargeFlag), job.Rules.MinorUnits)
+		if err != nil || !c.IsPositive() {
+			msg := fmt.Sprintf("--charge must be a positive amount, such as 250000.00, not %q", *chargeFlag)
+			if err != nil {
+				msg += ": " + err.Error()
+			}
+			return &usageError{msg}
+		}
+		opts.Charge = c
 	}
 	dest := output.Output{Dir: *out, Force: *force}
 	if err := output.CheckCurvesOutput(dest); err != nil {

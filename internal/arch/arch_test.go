@@ -42,7 +42,7 @@ var allowed = map[string][]string{
 	"ledger":              {"internal/pq", "limits", "rules"},
 	"statement":           {"ledger", "money", "rules"},
 	"closing":             {"ledger", "money", "period", "rules", "runner", "statement"},
-	"cmd/kpicredit":       {"closing", "curves", "ledger", "money", "output", "period", "rules", "runner", "serve", "statement"},
+	"cmd/kpicredit":       {"closing", "curves", "input", "ledger", "money", "output", "period", "rules", "runner", "serve", "statement"},
 	"serve":               {"kpi", "limits", "money", "report", "rules", "runner"},
 	"examples/aasc":       {"internal/pq", "rules", "sla"},
 	"examples/aasc/gen":   {"examples/aasc", "rules"},
