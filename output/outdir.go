@@ -200,10 +200,15 @@ func (t target) foreign(force bool) (bool, error) {
 // is killed releases it; unlock removes the file.
 func (t target) lock() (unlock func(), err error) {
 	unlock, err = lockFile(t.lockPath())
-	if errors.Is(err, errLocked) {
+	switch {
+	case errors.Is(err, errLocked):
 		return nil, &BusyError{t.given}
+	case err != nil:
+		// The lock file is beside the directory: say which directory
+		// cannot be written, not only the hidden file.
+		return nil, fmt.Errorf("%s: cannot write the outputs into %s: %w", t.given, t.parent(), err)
 	}
-	return unlock, err
+	return unlock, nil
 }
 
 // errLocked says another holds a lock file.

@@ -4,14 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/kpicredit/kpicredit/period"
 	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/kpicredit/kpicredit/closing"
 	"github.com/kpicredit/kpicredit/ledger"
 	"github.com/kpicredit/kpicredit/money"
+	"github.com/kpicredit/kpicredit/output"
+	"github.com/kpicredit/kpicredit/period"
 	"github.com/kpicredit/kpicredit/rules"
 	"github.com/kpicredit/kpicredit/statement"
 	"github.com/shopspring/decimal"
@@ -34,6 +38,9 @@ func closeCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *path == "" || in.rules == "" || in.data == "" {
 		return &usageError{"--rules, --data, --ledger and --month are required"}
+	}
+	if err := ledgerFile(*path); err != nil {
+		return err
 	}
 	m, err := monthFlag(*monthText)
 	if err != nil {
@@ -118,10 +125,19 @@ func ledgerCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if *path == "" {
 		return &usageError{"--ledger is required"}
 	}
+	if err := ledgerFile(*path); err != nil {
+		return err
+	}
 	switch sub {
 	case "show":
 		return closing.Show(ctx, stdout, *path, *all)
 	case "verify":
+		for i, a := range anchors {
+			if !chainHead.MatchString(a) {
+				return &usageError{fmt.Sprintf("--anchor %q is not a chain head (64 hexadecimal digits, as close, statement and export print them)", a)}
+			}
+			anchors[i] = strings.ToLower(a)
+		}
 		rep, err := closing.Verify(ctx, *path, anchors...)
 		if err != nil {
 			return err
@@ -132,6 +148,9 @@ func ledgerCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *out == "" {
 		return &usageError{"export: --out is required"}
+	}
+	if err := outDir(*out); err != nil {
+		return err
 	}
 	file, n, head, err := closing.Export(ctx, *path, *out)
 	if err != nil {
@@ -161,6 +180,9 @@ func (c *credit) parse(ctx context.Context) (rules.Month, []string, error) {
 	}
 	m, err := monthFlag(c.month)
 	if err != nil {
+		return 0, nil, err
+	}
+	if err := ledgerFile(c.path); err != nil {
 		return 0, nil, err
 	}
 	l, err := closing.Open(ctx, c.path)
@@ -287,6 +309,12 @@ func statementCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := ledgerFile(*path); err != nil {
+		return err
+	}
+	if err := outDir(*out); err != nil {
+		return err
+	}
 	s, err := closing.Statement(ctx, *path, *party, m)
 	if err != nil {
 		return err
@@ -297,5 +325,25 @@ func statementCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%s, %s: %s %s, invoice %s: %d lots, deduction %s\n  chain head %s\n",
 		filepath.Join(*out, statement.HTMLFile), filepath.Join(*out, statement.XLSXFile), s.PartyKey, s.Party, m,
 		len(s.Lots), money.Format(s.Totals.Net, s.Currency, s.MinorUnits), s.Head)
+	return nil
+}
+
+// chainHead is a chain head as printed: a SHA-256 in hexadecimal.
+var chainHead = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// ledgerFile refuses a --ledger that names a directory, which SQLite
+// would report as a database it cannot open.
+func ledgerFile(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return &unreadableError{&os.PathError{Op: "open", Path: path, Err: syscall.EISDIR}}
+	}
+	return nil
+}
+
+// outDir refuses an --out that names something other than a directory.
+func outDir(path string) error {
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		return &output.OutputError{Dir: path, Err: output.ErrNotDirectory}
+	}
 	return nil
 }

@@ -137,6 +137,13 @@ func TestExitCodes(t *testing.T) {
 			"invalid boolean flag csv: the flag is given twice"},
 		{"close: a month twice", []string{"close", "--month", "2024-07", "--month", "2024-09"}, 2,
 			`invalid value "2024-09" for flag -month: the flag is given twice`},
+		{"a heap profile that cannot be written", []string{"run", "--rules", rulesPath, "--data", dataPath, "--out", filepath.Join(bad, "o"),
+			"--memprofile", filepath.Join(bad, "none", "x.prof")}, 1, "open " + filepath.Join(bad, "none", "x.prof") + ": no such file or directory"},
+		{"ledger: a directory", []string{"ledger", "--ledger", bad, "show"}, 2, bad + ": cannot read the file: is a directory"},
+		{"ledger: export into a file", []string{"ledger", "--ledger", filepath.Join(bad, "L.db"), "export", "--out", badRules}, 2,
+			badRules + ": the output path is a file, not a directory"},
+		{"ledger: an anchor not a hash", []string{"ledger", "--ledger", filepath.Join(bad, "L.db"), "verify", "--anchor", "zzz"}, 2,
+			`--anchor "zzz" is not a chain head`},
 		{"version", []string{"version"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

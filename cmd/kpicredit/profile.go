@@ -6,16 +6,28 @@ import (
 	"runtime/pprof"
 )
 
-// profile starts a CPU profile when cpu names a file; the returned stop
-// ends it and writes a heap profile when mem names one.
+// profile starts a CPU profile when cpu names a file, and creates the file
+// mem names, if any, so that a path that cannot be written fails before
+// the run; the returned stop ends the CPU profile and writes a heap
+// profile into mem's file.
 func profile(cpu, mem string) (stop func(), err error) {
-	var cpuFile *os.File
-	if cpu != "" {
-		if cpuFile, err = os.Create(cpu); err != nil {
+	var cpuFile, memFile *os.File
+	if mem != "" {
+		if memFile, err = os.Create(mem); err != nil {
 			return nil, err
 		}
-		if err := pprof.StartCPUProfile(cpuFile); err != nil {
-			cpuFile.Close()
+	}
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err == nil {
+			err = pprof.StartCPUProfile(cpuFile)
+		}
+		if err != nil {
+			if cpuFile != nil {
+				cpuFile.Close()
+			}
+			if memFile != nil {
+				memFile.Close()
+			}
 			return nil, err
 		}
 	}
@@ -24,12 +36,10 @@ func profile(cpu, mem string) (stop func(), err error) {
 			pprof.StopCPUProfile()
 			cpuFile.Close()
 		}
-		if mem != "" {
-			if f, err := os.Create(mem); err == nil {
-				runtime.GC()
-				pprof.WriteHeapProfile(f)
-				f.Close()
-			}
+		if memFile != nil {
+			runtime.GC()
+			pprof.WriteHeapProfile(memFile)
+			memFile.Close()
 		}
 	}, nil
 }

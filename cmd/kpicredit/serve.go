@@ -28,8 +28,12 @@ func serveCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, _, err := net.SplitHostPort(*addr); err != nil {
-		return &usageError{fmt.Sprintf("--addr must be host:port, such as %s, not %q", DefaultAddr, *addr)}
+	_, port, err := net.SplitHostPort(*addr)
+	if err == nil && port != "" {
+		_, err = net.LookupPort("tcp", port) // a number from 0 to 65535, or a service's name
+	}
+	if err != nil {
+		return &usageError{fmt.Sprintf("--addr must be host:port, such as %s, with a port from 0 to 65535, not %q", DefaultAddr, *addr)}
 	}
 	in.rules, in.data, in.relief = *rulesFile, *data, *relief
 	job, err := in.load(ctx, true)

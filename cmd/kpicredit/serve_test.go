@@ -32,7 +32,9 @@ func TestServeUsage(t *testing.T) {
 		{"every interface, remote", []string{"--rules", rulesPath, "--data", dataPath, "--addr", ":0", "--allow-remote"}, 2,
 			"kpicredit: --addr :0: give the address others will use, not every interface"},
 		{"not an address", []string{"--rules", rulesPath, "--data", dataPath, "--addr", "8080"}, 2,
-			`kpicredit: --addr must be host:port, such as 127.0.0.1:8080, not "8080"`},
+			`kpicredit: --addr must be host:port, such as 127.0.0.1:8080, with a port from 0 to 65535, not "8080"`},
+		{"a port out of range", []string{"--rules", rulesPath, "--data", dataPath, "--addr", "127.0.0.1:99999"}, 2,
+			`kpicredit: --addr must be host:port, such as 127.0.0.1:8080, with a port from 0 to 65535, not "127.0.0.1:99999"`},
 		{"an invalid data file", []string{"--rules", rulesPath, "--data", filepath.Join(t.TempDir(), "none.csv")}, 2,
 			"none.csv: cannot read the file"},
 	} {
