@@ -277,7 +277,7 @@ func (l *Lot) observe(lm *LotMonth) {
 // Recycle gives the Lot months that Lots of the same engine or timeline
 // priced, with every KPI's detail, and that nothing uses any more, to be
 // filled with its next months in place of new ones: for a caller that
-// hands each lot's months on and drops them (runner.Job.BaselineDetail).
+// hands each lot's months on and drops them (runner.Job.Detail).
 // Months it fills are as new ones; a month recycled too early, while
 // something still reads it, would change under the reader.
 func (l *Lot) Recycle(months []*LotMonth) {

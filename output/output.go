@@ -38,9 +38,9 @@ type Output struct {
 	// Inputs are the files the run read, hashed into the manifest:
 	// runner.Files.Inputs lists them.
 	Inputs []runner.Input
-	// Stream, when not nil, had the baseline's detail as the run priced it
-	// (runner.Job.BaselineDetail): Write takes the baseline's rows of
-	// kpi_results and the curves' data from it.
+	// Stream, when not nil, had the runs' detail as the run priced it
+	// (runner.Job.Detail): Write takes the rows of kpi_results and the
+	// curves' data from it.
 	Stream *Stream
 }
 
@@ -226,8 +226,9 @@ type file struct {
 // by side; the files come out in a fixed order whatever the scheduling.
 // A job with events also writes the reconciliation and the QA sample.
 func render(ctx context.Context, res *runner.Result, out Output) ([]file, error) {
-	if base := res.Baseline(); base.Detailed() && base.Lots == nil && out.Stream == nil {
-		return nil, errors.New("output: the run gave its baseline's detail to a Stream (runner.Job.BaselineDetail): give it as Output.Stream")
+	gave := slices.ContainsFunc(res.Runs, func(r *runner.ScenarioRun) bool { return r.Detailed() && r.Lots == nil })
+	if gave && out.Stream == nil {
+		return nil, errors.New("output: the run gave its detail to a Stream (runner.Job.Detail): give it as Output.Stream")
 	}
 	places := res.Rules.MinorUnits
 	tables := []outTable{kpiResults(res), creditTable(res), comparisonTable(res), triggerTable(res)}

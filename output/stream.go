@@ -4,22 +4,22 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
-	"github.com/kpicredit/kpicredit/engine"
 	"github.com/kpicredit/kpicredit/input"
 	"github.com/kpicredit/kpicredit/internal/pq"
 	"github.com/kpicredit/kpicredit/runner"
 )
 
-// A Stream writes what a run's outputs read of the baseline's every
-// KPI-month — its rows of kpi_results and the curves' data — as the run
-// prices each lot, so that the baseline's detail is never held whole:
-// set the job's BaselineDetail to its Lot method, and Output.Stream to
-// it. Each lot's rows are built on the goroutine that priced it and
-// written in the data's order; Write then adds the rows of the scenarios
-// that keep their detail and takes the rest from the Stream. The files
-// are those, byte for byte, of a run that keeps the baseline's detail.
+// A Stream writes what a run's outputs read of every KPI-month — the
+// rows of kpi_results of every run that keeps its detail, and the
+// baseline's curves' data — as the run prices each lot, so that no run's
+// detail is held whole: set the job's Detail to its Lot method, and
+// Output.Stream to it. Each lot's rows are built on the goroutine that
+// priced it and written in order, run by run, lot by lot; Write takes
+// them from the Stream. The files are those, byte for byte, of a run
+// that keeps its detail.
 type Stream struct {
 	t     outTable
 	data  *input.Dataset
@@ -29,17 +29,19 @@ type Stream struct {
 	cbuf  bytes.Buffer
 	mu    sync.Mutex // guards the rest, and writing
 	curve curvesData
-	next  int              // the lot whose rows are written next
-	ready map[int]*lotRows // lots priced before their turn
+	next  int              // the (run, lot) whose rows are written next: run × lots + lot
+	ready map[int]*lotRows // (run, lot)s priced before their turn, by the same number
 	err   error            // the first error, which stops the stream
 	done  bool             // Write took the stream
 	free  chan *lotRows    // lots written, for more rows
 }
 
-// lotRows is a lot's rows, built for their turn.
+// lotRows is a lot's rows of a run, built for their turn.
 type lotRows struct {
-	curves lotCurves
-	block  *pq.Block
+	run    int
+	lot    int
+	curves lotCurves // the baseline's only
+	block  *pq.Block // nil for a run that keeps no detail
 	csv    []byte
 	err    error // the problem with the row after the block's, if any
 }
@@ -62,26 +64,28 @@ func NewStream(job runner.Job, csv bool) (*Stream, error) {
 	return s, nil
 }
 
-// Lot takes a lot's priced months of the baseline (runner.Job's
-// BaselineDetail): it builds the lot's rows and copies what the curves
+// Lot takes a lot's priced months of a run (runner.Job's Detail): it
+// builds the lot's rows, and for the baseline copies what the curves
 // need, keeping nothing of the months, then writes those of every lot
 // whose turn has come. The lots may come in any order and from several
 // goroutines at once.
-func (s *Stream) Lot(li int, months []*engine.LotMonth) error {
-	if li < 0 || li >= len(s.data.Lots) {
-		return fmt.Errorf("output: lot %d given to the stream is out of range", li)
+func (s *Stream) Lot(d runner.LotDetail) error {
+	n := len(s.data.Lots)
+	if d.Lot < 0 || d.Lot >= n || d.Run < 0 {
+		return fmt.Errorf("output: lot %d of run %d given to the stream is out of range", d.Lot, d.Run)
 	}
-	lr := s.build(s.data.Lots[li], months)
+	k := d.Run*n + d.Lot
+	lr := s.build(d)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.err != nil:
 		return s.err
-	case s.done || li < s.next || s.ready[li] != nil:
-		s.err = fmt.Errorf("output: lot %d given to the stream twice or after Write", li)
+	case s.done || k < s.next || s.ready[k] != nil:
+		s.err = fmt.Errorf("output: lot %d of run %s given to the stream twice or after Write", d.Lot, d.ID)
 		return s.err
 	}
-	s.ready[li] = lr
+	s.ready[k] = lr
 	for lr := s.ready[s.next]; lr != nil; lr = s.ready[s.next] {
 		delete(s.ready, s.next)
 		if s.err = s.write(lr); s.err != nil {
@@ -93,7 +97,7 @@ func (s *Stream) Lot(li int, months []*engine.LotMonth) error {
 }
 
 // build builds a lot's rows, up to the first that cannot be written.
-func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
+func (s *Stream) build(d runner.LotDetail) *lotRows {
 	var lr *lotRows
 	select {
 	case lr = <-s.free:
@@ -101,8 +105,15 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 	default:
 		lr = &lotRows{}
 	}
+	lr.run, lr.lot = d.Run, d.Lot
+	if d.Months == nil {
+		return lr // a run that keeps no detail: nothing to write
+	}
+	lot, months := s.data.Lots[d.Lot], d.Months
 	lr.block = s.parq.pw.NewBlock()
-	lr.curves.copy(months) // the months are not kept: the run recycles them
+	if d.Run == 0 {
+		lr.curves.copy(months) // the months are not kept: the run recycles them
+	}
 	var cbuf bytes.Buffer
 	var ct *csvTable
 	if s.csv != nil {
@@ -110,7 +121,7 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 	}
 	var row []cell
 	for _, lm := range months {
-		lr.err = kpiRows(row, runner.Baseline, lot, lm, func(r []cell) error {
+		lr.err = kpiRows(row, d.ID, lot, lm, func(r []cell) error {
 			row = r
 			if err := writeRow(lr.block, s.t.cols, r); err != nil {
 				return s.parq.rowError(err, r) // a *pq.CellError's row is the block's until write numbers it
@@ -131,12 +142,15 @@ func (s *Stream) build(lot *input.LotData, months []*engine.LotMonth) *lotRows {
 	return lr
 }
 
-// write writes a lot's rows and adds its months to the curves' data.
+// write writes a lot's rows and adds the baseline's months to the curves'
+// data.
 func (s *Stream) write(lr *lotRows) error {
-	err := s.parq.writeBlock(lr.block)
-	lr.block = nil // the writer's now
-	if err != nil {
-		return err
+	if lr.block != nil {
+		err := s.parq.writeBlock(lr.block)
+		lr.block = nil // the writer's now
+		if err != nil {
+			return err
+		}
 	}
 	if s.csv != nil {
 		if _, err := s.cbuf.Write(lr.csv); err != nil {
@@ -150,7 +164,9 @@ func (s *Stream) write(lr *lotRows) error {
 	} else if lr.err != nil {
 		return s.parq.wrap(lr.err)
 	}
-	s.curve.addCopy(s.data.Lots[s.next], &lr.curves)
+	if lr.run == 0 {
+		s.curve.addCopy(s.data.Lots[lr.lot], &lr.curves)
+	}
 	select {
 	case s.free <- lr:
 	default:
@@ -158,35 +174,22 @@ func (s *Stream) write(lr *lotRows) error {
 	return nil
 }
 
-// finish adds the rows of res's other runs that kept their detail and
-// returns the files and kpi_results' row count. The stream must have had
-// every lot of res's baseline.
+// finish returns the files and kpi_results' row count. The stream must
+// have had every lot of every run of res.
 func (s *Stream) finish(res *runner.Result) ([]file, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	kept := slices.ContainsFunc(res.Runs, func(r *runner.ScenarioRun) bool { return r.Lots != nil })
 	switch {
 	case s.err != nil:
 		return nil, 0, s.err
 	case s.done:
 		return nil, 0, errors.New("output: a stream is written once")
-	case res.Data != s.data || res.Baseline().Lots != nil || s.next != len(res.Data.Lots):
-		return nil, 0, fmt.Errorf("output: the stream is not of this run's baseline: it has %d of its %d lots", s.next, len(res.Data.Lots))
+	case res.Data != s.data || kept || s.next != len(res.Runs)*len(res.Data.Lots):
+		return nil, 0, fmt.Errorf("output: the stream is not of this run: it has %d of its %d runs' lots, and a run kept its detail: %t",
+			s.next, len(res.Runs)*len(res.Data.Lots), kept)
 	}
 	s.done = true
-	err := res.EachLotMonth(func(run *runner.ScenarioRun, lot *input.LotData, lm *engine.LotMonth) error {
-		return kpiRows(nil, run.ID, lot, lm, func(row []cell) error {
-			if err := s.parq.add(row); err != nil {
-				return s.parq.wrap(err)
-			}
-			if s.csv != nil {
-				return s.csv.add(row)
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, 0, err
-	}
 	n, err := s.parq.close()
 	if err != nil {
 		return nil, 0, err

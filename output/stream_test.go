@@ -21,10 +21,10 @@ func exampleJob(t *testing.T) runner.Job {
 	return job
 }
 
-// A run whose baseline's detail went to a Stream writes the same files,
-// byte for byte, as a run that kept it: the example (scenarios with their
-// detail, amendments, relief) and the small contract, with CSV and
-// without, on one worker and on several.
+// A run whose detail went to a Stream writes the same files, byte for
+// byte, as a run that kept it: the example (scenarios, a sweep with and
+// without its members' detail, amendments, relief) and the small
+// contract, with CSV and without, on one worker and on several.
 func TestStreamWritesTheSameFiles(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -34,6 +34,7 @@ func TestStreamWritesTheSameFiles(t *testing.T) {
 	}{
 		{"example, csv", exampleJob, true, 3},
 		{"example", exampleJob, false, 1},
+		{"example, sweep detail", func(t *testing.T) runner.Job { j := exampleJob(t); j.SweepDetail = true; return j }, true, 2},
 		{"small, csv", func(t *testing.T) runner.Job { return smallJob(t) }, true, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,7 +48,7 @@ func TestStreamWritesTheSameFiles(t *testing.T) {
 
 			stream, err := output.NewStream(job, tc.csv)
 			require.NoError(t, err)
-			job.BaselineDetail = stream.Lot
+			job.Detail = stream.Lot
 			res, err = runner.Run(ctx, job)
 			require.NoError(t, err)
 			streamed := filepath.Join(t.TempDir(), "streamed")
@@ -65,7 +66,7 @@ func TestStreamWritesTheSameFiles(t *testing.T) {
 	}
 }
 
-// A Stream is used once, for one run's baseline: Write refuses a run that
+// A Stream is used once, for one run: Write refuses a run that
 // streamed without its Stream, a Stream given another run's result, a
 // Stream written twice, and a lot given twice.
 func TestStreamMisuse(t *testing.T) {
@@ -73,11 +74,11 @@ func TestStreamMisuse(t *testing.T) {
 	job := smallJob(t)
 	stream, err := output.NewStream(job, false)
 	require.NoError(t, err)
-	job.BaselineDetail = stream.Lot
+	job.Detail = stream.Lot
 	res, err := runner.Run(ctx, job)
 	require.NoError(t, err)
 	require.ErrorContains(t, output.Write(ctx, res, output.Output{Dir: t.TempDir()}), "Output.Stream")
-	require.Error(t, stream.Lot(0, nil), "a lot again")
+	require.Error(t, stream.Lot(runner.LotDetail{Run: 0, Lot: 0}), "a lot again")
 
 	other, err := output.NewStream(job, false)
 	require.NoError(t, err)
@@ -85,10 +86,11 @@ func TestStreamMisuse(t *testing.T) {
 
 	fresh, err := output.NewStream(job, false)
 	require.NoError(t, err)
-	job.BaselineDetail = fresh.Lot
+	job.Detail = fresh.Lot
 	res, err = runner.Run(ctx, job)
 	require.NoError(t, err)
 	require.NoError(t, output.Write(ctx, res, output.Output{Dir: filepath.Join(t.TempDir(), "a"), Stream: fresh}))
 	require.Error(t, output.Write(ctx, res, output.Output{Dir: filepath.Join(t.TempDir(), "b"), Stream: fresh}), "twice")
-	require.Error(t, fresh.Lot(len(job.Data.Lots), []*engine.LotMonth{}), "out of range")
+	require.Error(t, fresh.Lot(runner.LotDetail{Lot: len(job.Data.Lots), Months: []*engine.LotMonth{}}), "out of range")
+	require.Error(t, fresh.Lot(runner.LotDetail{Run: -1}), "out of range")
 }

@@ -81,6 +81,7 @@ func (p *Prepared) RunScenario(ctx context.Context, sc *rules.Scenario) (*Scenar
 // totals only.
 func (p *Prepared) run(ctx context.Context, run *ScenarioRun) (*ScenarioRun, error) {
 	s := newScenarioRun(p.job, p.terms, run, p.values, false, true)
+	s.index = -1 // not a run of a Result: nothing to hand on
 	s.waived = p.waived
 	if p.baseline != nil {
 		s.base, s.baseLot = p.baseline, func(int) {}

@@ -56,13 +56,17 @@ type Job struct {
 	// SweepDetail keeps every KPI's detail for a sweep's members too, so
 	// that kpi_results holds them; without it they keep only totals.
 	SweepDetail bool
-	// BaselineDetail, if set, takes each lot's months of the baseline, with
-	// every KPI's detail, as soon as the lot is priced, in place of the
-	// Result: the baseline's Lots stay nil, so that a large contract's
-	// detail is never held whole (package output's Stream writes it as it
-	// comes). It is called once per lot, from the goroutine that priced it,
-	// several at once, the lots in no set order; an error stops the run.
-	BaselineDetail func(lot int, months []*engine.LotMonth) error
+	// Detail, if set, takes each lot's months of every run that keeps its
+	// detail (the baseline, the scenarios, a sweep's members with
+	// SweepDetail), with every KPI's detail, as soon as the lot is priced,
+	// in place of the Result: those runs' Lots stay nil, so that the detail
+	// of a large contract or of many scenarios is never held whole (package
+	// output's Stream writes it as it comes). It is called once for every
+	// run and lot, Months nil for a run that keeps no detail, from the
+	// goroutine that priced the lot, several at once, in no set order
+	// (roughly run by run, lot by lot); an error stops the run. The months
+	// are filled again by later lots once it returns.
+	Detail func(LotDetail) error
 	// Progress, if set, is called after each scenario-lot with how many
 	// of the total are done. It may be called from several goroutines.
 	Progress func(done, total int)
@@ -72,6 +76,14 @@ type Job struct {
 	// credits.Lot.Waive), and changes nothing else. A waiver of a lot or
 	// month the data does not have changes nothing.
 	Waived []Waived
+}
+
+// LotDetail is one lot's months of one run, for Job.Detail.
+type LotDetail struct {
+	Run    int    // the run's index in Result.Runs: 0 for the baseline
+	ID     string // the run's ID
+	Lot    int    // the lot's index in the data
+	Months []*engine.LotMonth
 }
 
 // Waived is an amount waived of one KPI's credit of one lot-month.
@@ -138,7 +150,7 @@ type ScenarioRun struct {
 	// Lots holds, for each lot of the data in order, its months in order,
 	// with every KPI's detail. It is nil for a sweep's members unless the
 	// job asks for their detail: a large sweep keeps only its totals; and
-	// for the baseline when Job.BaselineDetail took its detail.
+	// when Job.Detail took the detail.
 	Lots     [][]*engine.LotMonth
 	detailed bool // priced with every KPI's detail (see Detailed)
 	// Months holds, for each lot, its months' totals; nil where Lots is.
@@ -160,7 +172,7 @@ func (r *Result) Check() error {
 
 // Detailed reports whether the run was priced with every KPI's detail,
 // and so keeps its months' totals (Months): its Lots hold the detail, but
-// for a baseline whose detail went to Job.BaselineDetail.
+// where it went to Job.Detail.
 func (r *ScenarioRun) Detailed() bool { return r.detailed }
 
 // Baseline returns the run of the rulebook as it stands.
@@ -291,6 +303,7 @@ func (sc *schedule) item(ctx context.Context, ri, li int) error {
 		run := sc.res.Runs[ri]
 		detail := keepDetail(sc.job, run)
 		slot.s = newScenarioRun(sc.job, sc.baseline, run, sc.values, detail, detail)
+		slot.s.index = ri
 		slot.s.waived = sc.waived
 		if ri > 0 {
 			slot.s.base = sc.res.Runs[0]
@@ -412,6 +425,7 @@ type scenarioRun struct {
 	// priced; nil for the baseline itself.
 	base    *ScenarioRun
 	baseLot func(li int)
+	index   int // the run's in Result.Runs; -1 for a run of its own (Prepared)
 }
 
 // keepDetail says whether Run keeps a run's detail: always for the
@@ -438,9 +452,9 @@ func newScenarioRun(job Job, baseline engine.Timeline, run *ScenarioRun, values 
 	return s
 }
 
-// streams reports whether the run's detail goes to Job.BaselineDetail.
+// streams reports whether the run's detail goes to Job.Detail.
 func (s *scenarioRun) streams() bool {
-	return s.detail && s.run.Scenario == nil && s.job.BaselineDetail != nil
+	return s.detail && s.job.Detail != nil
 }
 
 // total adds up the lots' totals and gathers their triggers, in lot
@@ -508,7 +522,7 @@ func (s *scenarioRun) lot(li int) error {
 
 // keep keeps what the run keeps of lot li: its KPIs' totals (sharing the
 // baseline's where they are the same), its totals and triggers, and its
-// months when the run keeps them, or hands them to Job.BaselineDetail.
+// months when the run keeps them, or hands them to Job.Detail.
 func (s *scenarioRun) keep(li int, acc *lotAcc) error {
 	var like []KPITotal
 	if s.base != nil {
@@ -525,11 +539,12 @@ func (s *scenarioRun) keep(li int, acc *lotAcc) error {
 	case s.streams():
 		months := acc.months
 		acc.months = nil
-		if err := s.job.BaselineDetail(li, months); err != nil {
+		if err := s.job.Detail(LotDetail{Run: s.index, ID: s.run.ID, Lot: li, Months: months}); err != nil {
 			return err
 		}
-		recycled.Put(&months) // BaselineDetail keeps nothing of them
-
+		recycled.Put(&months) // Detail keeps nothing of them
+	case s.job.Detail != nil && s.index >= 0:
+		return s.job.Detail(LotDetail{Run: s.index, ID: s.run.ID, Lot: li}) // no detail: its turn passes
 	case s.detail:
 		s.run.Lots[li], acc.months = acc.months, nil
 	}
@@ -579,7 +594,7 @@ func (s *scenarioRun) add(acc *lotAcc, li, mi int, lm *engine.LotMonth) {
 	}
 }
 
-// recycled holds the months of lots handed to Job.BaselineDetail, for the
+// recycled holds the months of lots handed to Job.Detail, for the
 // next lots to fill again (engine.Lot.Recycle).
 var recycled sync.Pool
 

@@ -22,56 +22,65 @@ func monthText(lm *engine.LotMonth) string {
 	return s
 }
 
-// With BaselineDetail the baseline's detail goes to it lot by lot, once
-// each, and the Result keeps none of it; every figure of the run is as
-// when the baseline keeps its detail, though the runner fills the months
-// of a lot handed on again for the next lots.
-func TestBaselineDetailStreams(t *testing.T) {
-	job, _ := exampleJob(t)
-	kept, err := runner.Run(context.Background(), job)
-	require.NoError(t, err)
+// With Detail every run's detail goes to it lot by lot, once each (a
+// sweep member's without detail as no months), and the Result keeps none
+// of it; every figure of the run is as when the runs keep their detail,
+// though the runner fills the months of a lot handed on again for the
+// next lots.
+func TestDetailStreams(t *testing.T) {
+	for _, sweepDetail := range []bool{false, true} {
+		job, _ := exampleJob(t)
+		job.SweepDetail = sweepDetail
+		kept, err := runner.Run(context.Background(), job)
+		require.NoError(t, err)
 
-	var mu sync.Mutex
-	got := map[int][]string{}
-	job.Workers = 2
-	job.BaselineDetail = func(li int, months []*engine.LotMonth) error {
-		texts := make([]string, len(months))
-		for i, lm := range months {
-			texts[i] = monthText(lm)
+		var mu sync.Mutex
+		got := map[[2]int][]string{}
+		job.Workers = 2
+		job.Detail = func(d runner.LotDetail) error {
+			var texts []string
+			for _, lm := range d.Months {
+				texts = append(texts, monthText(lm))
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			k := [2]int{d.Run, d.Lot}
+			require.NotContains(t, got, k, "run %d lot %d twice", d.Run, d.Lot)
+			require.Equal(t, kept.Runs[d.Run].ID, d.ID)
+			got[k] = texts
+			return nil
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		require.NotContains(t, got, li, "lot %d twice", li)
-		got[li] = texts
-		return nil
-	}
-	res, err := runner.Run(context.Background(), job)
-	require.NoError(t, err)
-	require.Len(t, got, len(job.Data.Lots))
-	for li, months := range kept.Baseline().Lots {
-		for mi, lm := range months {
-			require.Equal(t, monthText(lm), got[li][mi], "lot %d month %d", li, mi)
+		res, err := runner.Run(context.Background(), job)
+		require.NoError(t, err)
+		require.Len(t, got, len(res.Runs)*len(job.Data.Lots))
+		for ri, run := range kept.Runs {
+			for li := range job.Data.Lots {
+				if run.Lots == nil {
+					require.Nil(t, got[[2]int{ri, li}], "%s keeps no detail", run.ID)
+					continue
+				}
+				require.Len(t, got[[2]int{ri, li}], len(run.Lots[li]))
+				for mi, lm := range run.Lots[li] {
+					require.Equal(t, monthText(lm), got[[2]int{ri, li}][mi], "%s lot %d month %d", run.ID, li, mi)
+				}
+			}
+			streamed := res.Runs[ri]
+			require.Nil(t, streamed.Lots, run.ID)
+			require.Equal(t, run.Detailed(), streamed.Detailed(), run.ID)
+			require.Equal(t, run.Months, streamed.Months, run.ID)
+			require.Equal(t, run.Total, streamed.Total, run.ID)
 		}
-	}
-	base := res.Baseline()
-	require.Nil(t, base.Lots)
-	require.True(t, base.Detailed())
-	require.Equal(t, kept.Baseline().Months, base.Months)
-	require.Equal(t, kept.Baseline().Total, base.Total)
-	_, ok := res.Month(base, job.Data.Lots[0].Keys, job.Data.First)
-	require.False(t, ok, "no detail kept")
-	for i, run := range res.Runs[1:] {
-		require.Equal(t, kept.Runs[i+1].Total, run.Total, run.ID)
-		require.Equal(t, kept.Runs[i+1].Lots != nil, run.Lots != nil, run.ID)
+		_, ok := res.Month(res.Baseline(), job.Data.Lots[0].Keys, job.Data.First)
+		require.False(t, ok, "no detail kept")
 	}
 }
 
-// An error from BaselineDetail stops the run with it.
-func TestBaselineDetailError(t *testing.T) {
+// An error from Detail stops the run with it.
+func TestDetailError(t *testing.T) {
 	job, _ := exampleJob(t)
 	stop := errors.New("stop")
-	job.BaselineDetail = func(li int, _ []*engine.LotMonth) error {
-		if li == 2 {
+	job.Detail = func(d runner.LotDetail) error {
+		if d.Lot == 2 {
 			return stop
 		}
 		return nil

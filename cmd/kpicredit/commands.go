@@ -253,7 +253,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if dest.Stream, err = output.NewStream(job, *csv); err != nil {
 		return err
 	}
-	job.BaselineDetail = dest.Stream.Lot // the baseline's detail is written as it is priced, not kept
+	job.Detail = dest.Stream.Lot // every run's detail is written as it is priced, not kept
 	bar := newProgress(stderr, *quiet)
 	job.Progress = bar.set
 	res, err := runner.Run(ctx, job)
