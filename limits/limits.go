@@ -33,6 +33,14 @@ const (
 	// MaxTriggerMonths bounds the trailing window a trigger counts over
 	// and how long a bonus point is kept: ten years.
 	MaxTriggerMonths = 120
+	// MaxKPIs bounds a rulebook's list of KPIs, and a scenario's or
+	// amendment's list of KPIs to add: the credit curves price each KPI in
+	// a lot of every KPI, in time that grows with their square.
+	MaxKPIs = 500
+	// MaxEscalation bounds a KPI's escalation multipliers: one a month of
+	// a failure streak over ten years (longer streaks take the last), as
+	// every scenario and sweep member holds its KPIs' lists.
+	MaxEscalation = 120
 )
 
 // Expressions in a rulebook, so that a hostile one cannot exhaust the

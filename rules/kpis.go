@@ -28,8 +28,11 @@ func (r *reader) kpis(rb *Rulebook, n *yaml.Node) {
 		seen[k.ID] = true
 		rb.KPIs = append(rb.KPIs, k)
 	}
-	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
+	switch {
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 0:
 		r.errorf(n, "kpis", "must list at least one KPI")
+	case n.Kind == yaml.SequenceNode && len(n.Content) > limits.MaxKPIs:
+		r.errorf(n, "kpis", "lists %d KPIs; at most %d", len(n.Content), limits.MaxKPIs)
 	}
 }
 
@@ -162,8 +165,8 @@ func (r *reader) escalation(n *yaml.Node, key string) []Decimal {
 	if deref(n).Kind != yaml.SequenceNode {
 		return []Decimal{decimal.NewFromInt(1)}
 	}
-	if len(items) == 0 {
-		r.errorf(n, key, "must list at least one multiplier")
+	if len(items) == 0 || len(items) > limits.MaxEscalation {
+		r.errorf(n, key, "must list from 1 to %d multipliers, not %d", limits.MaxEscalation, len(items))
 		return []Decimal{decimal.NewFromInt(1)}
 	}
 	out := make([]Decimal, 0, len(items))

@@ -176,7 +176,9 @@ func (r *reader) spec(n *yaml.Node, m map[string]entry, kind, key string) *scena
 		r.strList(e.value, key+".remove")
 	}
 	if e, ok := m["add"]; ok {
-		r.seq(e.value, key+".add")
+		if items := r.seq(e.value, key+".add"); len(items) > limits.MaxKPIs {
+			r.errorf(e.value, key+".add", "lists %d KPIs; at most %d", len(items), limits.MaxKPIs)
+		}
 	}
 	return s
 }

@@ -54,7 +54,7 @@ caps: {monthly_percent_of_charge: 120}
 		"r.yaml:11:88: K2.colour: unknown key (expected one of: id, name, description, measure, unit, range, volume, min_volume, direction, period, target, serious, severe, critical, bonus, applies, credit, escalation, earn_back, at_risk_percent)",
 		"r.yaml:12:64: K3.serious: 4 is below target 5: for a lower-is-better KPI each bound must be at or beyond the one before",
 		"r.yaml:12:103: K3.credit.percent_of_charge.minor: must not be negative, got -1",
-		"r.yaml:13:80: K4.escalation: must list at least one multiplier",
+		"r.yaml:13:80: K4.escalation: must list from 1 to 120 multipliers, not 0",
 		"r.yaml:14:87: K5.escalation[2]: multipliers must not decrease: 1.5 follows 2",
 		"r.yaml:15:69: K6.credit.fixed: no amount for level serious, which the KPI can reach",
 		"r.yaml:16:66: K7.credit.fixed.serious: the KPI has no serious bound, so it never reaches this level",
