@@ -355,12 +355,36 @@ func exprProblem(e rules.Expr, key string, err error) *rules.Problem {
 		}
 	}
 	switch name, unknown := strings.CutPrefix(msg, "unknown name "); {
+	case strings.HasPrefix(msg, "invalid float literal") || strings.HasPrefix(msg, "invalid integer literal"):
+		msg = fmt.Sprintf("a number literal is too large or too precise (at most %d digits and places)", MaxLiteralDigits)
+	case mismatched.MatchString(msg):
+		msg = mismatched.ReplaceAllStringFunc(msg, func(m string) string {
+			t := mismatched.FindStringSubmatch(m)
+			return fmt.Sprintf("(%s and %s do not go together)", goTypeName(t[1]), goTypeName(t[2]))
+		})
 	case strings.Contains(msg, "exceeds maximum allowed nodes"):
 		pos, msg = e.Pos, fmt.Sprintf("expression is too large: more than %d values, names and operations", MaxNodes)
 	case unknown && regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\s*\(`).MatchString(e.Source):
 		msg = fmt.Sprintf("unknown function %s (expressions may use %s)", name, strings.Join(helperNames, ", "))
 	}
 	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %s", msg, limits.Quote(e.Source))}
+}
+
+// mismatched is how expr words an operation on values of two types.
+var mismatched = regexp.MustCompile(`\(mismatched types (\S+) and (\S+)\)`)
+
+// goTypeName names a Go type of expr's messages as the rulebook reference
+// does.
+func goTypeName(t string) string {
+	switch t {
+	case "decimal.Decimal":
+		return "a number"
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	}
+	return t
 }
 
 // helperNames are the functions an expression may call.
