@@ -22,7 +22,7 @@ func TestCompileFilters(t *testing.T) {
 		{"not true or false", `cost + 1`,
 			`rules.yaml:36:46: events.sources.repairs.fields.urgent_jobs.where: must give true or false, but gives a number in "cost + 1"`},
 		{"text against a number", `priority > 1`,
-			`rules.yaml:36:55: events.sources.repairs.fields.urgent_jobs.where: invalid operation: > (mismatched types string and decimal.Decimal) in "priority > 1"`},
+			`rules.yaml:36:55: events.sources.repairs.fields.urgent_jobs.where: invalid operation: > (text and a number do not go together) in "priority > 1"`},
 		{"a list", `priority in ["urgent"]`,
 			`rules.yaml:36:55: events.sources.repairs.fields.urgent_jobs.where: the operator in is not allowed in a KPI expression (use arithmetic, comparisons, and/or/not, ?: and the helper functions) in "priority in [\"urgent\"]"`},
 	}

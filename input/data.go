@@ -367,6 +367,9 @@ func trimZeros(d decimal.Decimal) decimal.Decimal {
 // every month of the data's range.
 func (t *table) finish() (*Dataset, error) {
 	if len(t.lots) == 0 {
+		if t.parquet {
+			return nil, t.errorf(0, 0, "", "the file has no rows")
+		}
 		return nil, t.errorf(0, 0, "", "no data rows after the header")
 	}
 	ds := &Dataset{Rules: t.rb, File: t.file}

@@ -281,7 +281,7 @@ func HeaderText(raw string, cells int) string {
 	case len(name) > limits.MaxNameBytes:
 		return fmt.Sprintf("the column name is longer than %d bytes", limits.MaxNameBytes)
 	case !utf8.ValidString(name):
-		return "the header is not valid UTF-8 text"
+		return "the column name is not valid UTF-8 text"
 	case strings.ContainsRune(name, '\ufeff'):
 		return "a byte order mark (U+FEFF), which may only start the file"
 	case strings.Contains(raw, "\r"):

@@ -233,7 +233,7 @@ func readBatches(f *parquet.File, names []string, formats []formatFunc, batches,
 		case errors.Is(err, io.EOF):
 			b.last = true
 		case err != nil:
-			b.err = fmt.Errorf("reading after row %d: %w", n, err)
+			b.err = fmt.Errorf("not a valid Parquet file: row %d cannot be read: %w", n+1, err)
 		}
 		select {
 		case batches <- b:

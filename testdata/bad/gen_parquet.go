@@ -53,6 +53,15 @@ func main() {
 	whole := encode(columns, rows)
 	write("p-truncated", whole[:len(whole)/2])
 
+	// p-no-rows: the columns and no row.
+	write("p-no-rows", encode(columns, nil))
+
+	// p-bad-checksum: a byte of the first column's data page flipped, so
+	// that the page's CRC no longer matches.
+	bad := slices.Clone(whole)
+	bad[badByte] ^= 0xff
+	write("p-bad-checksum", bad)
+
 	// p-missing-column: no jobs column.
 	jobs := slices.IndexFunc(columns, func(c pq.Column) bool { return c.Name == "jobs" })
 	var short [][]string
@@ -149,6 +158,10 @@ func encode(cols []pq.Column, rows [][]string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// badByte is the byte p-bad-checksum flips: one of the first data
+// page's, past its header (found by trying each byte in turn).
+const badByte = 71
 
 func write(name string, b []byte) {
 	if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
