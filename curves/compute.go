@@ -2,8 +2,10 @@ package curves
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/kpicredit/kpicredit/money"
 
@@ -45,6 +47,41 @@ type book struct {
 	id   string
 	rb   *rules.Rulebook
 	calc *credits.Calculator
+	// same is an earlier book whose terms are the very same text, whose
+	// curves this book's are; nil when there is none.
+	same *book
+}
+
+// shareSameTerms is whether sameTerms shares curves; tests compare with
+// curves computed book by book.
+var shareSameTerms = true
+
+// sameTerms sets each book's same: its curves are an earlier book's when
+// their terms' YAML is the same, as a scenario that changes nothing in
+// force at the month drawn has (many such cost as one). Terms without a
+// text (a rulebook built in code) are compared with none.
+func sameTerms(books []*book) error {
+	if !shareSameTerms {
+		return nil
+	}
+	seen := map[[sha256.Size]byte]*book{}
+	for _, b := range books {
+		h := sha256.New()
+		if err := b.rb.WriteTermsYAML(h); err != nil {
+			return fmt.Errorf("curves: %s: %w", b.id, err)
+		}
+		var key [sha256.Size]byte
+		h.Sum(key[:0])
+		if key == sha256.Sum256(nil) {
+			continue // no text
+		}
+		if first, ok := seen[key]; ok {
+			b.same = first
+			continue
+		}
+		seen[key] = b
+	}
+	return nil
 }
 
 // version is one book's KPI, priced at the set's charge.
@@ -95,6 +132,9 @@ func Compute(ctx context.Context, base *rules.Rulebook, scenarios []*rules.Scena
 	books := []*book{newBook(rules.BaselineID, termsAt(base.Timeline(), opts.At, nil))}
 	for _, sc := range scenarios {
 		books = append(books, newBook(sc.ID, termsAt(sc.Timeline(), opts.At, sc.From)))
+	}
+	if err := sameTerms(books); err != nil {
+		return nil, err
 	}
 	set := &Set{Contract: base.Contract, Currency: base.Currency, Places: base.MinorUnits,
 		Charge: charge, ChargeFrom: from, CliffPercent: pct, HasData: opts.Data != nil,
@@ -183,11 +223,15 @@ func (s *Set) kpi(id string, books []*book, data *Data) *KPICurves {
 	g := makeGrid(vs, kc.Observed)
 	kc.Share, kc.Unit, kc.Lo, kc.Hi = g.share, g.unit, g.lo, g.hi
 	for _, v := range vs {
-		c := v.curve(g)
-		// The data's measures are those of the first rulebook with the KPI
-		// (the baseline's): they say nothing of another measure expression.
-		judged := data != nil && v.k.Measure.Source == vs[0].k.Measure.Source
-		s.flag(c, v, g, kc.Observed, judged)
+		c := sameAs(kc.Curves, v)
+		if c == nil {
+			c = v.curve(g)
+			// The data's measures are those of the first rulebook with the
+			// KPI (the baseline's): they say nothing of another measure
+			// expression.
+			judged := data != nil && v.k.Measure.Source == vs[0].k.Measure.Source
+			s.flag(c, v, g, kc.Observed, judged)
+		}
 		for _, earlier := range kc.Curves {
 			if earlier.SameAs == "" && sameCurve(earlier, c) {
 				c.SameAs = earlier.Scenario
@@ -197,6 +241,23 @@ func (s *Set) kpi(id string, books []*book, data *Data) *KPICurves {
 		kc.Curves = append(kc.Curves, c)
 	}
 	return kc
+}
+
+// sameAs returns a copy of the curve of v's book's same book, as v's, or
+// nil when it has none: the same terms give the same points and flags.
+func sameAs(curves []*Curve, v *version) *Curve {
+	if v.book.same == nil {
+		return nil
+	}
+	for _, c := range curves {
+		if c.Scenario == v.book.same.id {
+			cc := *c
+			cc.Scenario, cc.KPI, cc.SameAs = v.book.id, v.k, ""
+			cc.Points, cc.Flags = slices.Clone(c.Points), slices.Clone(c.Flags)
+			return &cc
+		}
+	}
+	return nil
 }
 
 func indexOf(rb *rules.Rulebook, id string) int {
