@@ -7,8 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kpicredit/kpicredit/ledger"
 	"github.com/kpicredit/kpicredit/money"
@@ -95,12 +98,12 @@ func showBatch(w io.Writer, m ledger.Meta, es []ledger.Entry, all bool) {
 func why(e ledger.Entry) string {
 	var parts []string
 	if e.Reason != "" {
-		parts = append(parts, e.Reason)
+		parts = append(parts, printable(e.Reason))
 	}
 	if e.Actor != "" {
-		by := "by " + e.Actor
+		by := "by " + printable(e.Actor)
 		if e.Role != "" {
-			by += " (" + e.Role + ")"
+			by += " (" + printable(e.Role) + ")"
 		}
 		parts = append(parts, by)
 	}
@@ -168,4 +171,16 @@ func Export(ctx context.Context, path, dir string) (file string, entries int, he
 		return "", 0, "", err
 	}
 	return file, rep.Entries, head, nil
+}
+
+// printable is s as a line of a listing: a control character or a byte
+// that is not UTF-8, which a ledger written before they were refused
+// may hold, is shown escaped (\x1b), so that it can neither garble the
+// terminal nor forge a line.
+func printable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
 }
