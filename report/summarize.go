@@ -97,22 +97,27 @@ func totals(run *runner.ScenarioRun, ds *input.Dataset, keep func(*input.LotData
 // those of the latest terms that have it.
 func kpiSummary(rb *rules.Rulebook, run *runner.ScenarioRun) []KPITotal {
 	var out []KPITotal
+	at := map[string]int{} // each KPI's index in out
 	for _, e := range rb.Timeline() {
 		for _, k := range e.Rules.KPIs {
 			t := KPITotal{ID: k.ID, Name: k.Name, Scheme: k.Credit.Kind.String(), Credits: decimal.Zero}
 			if k.Area != nil {
 				t.Scheme += " (area " + k.Area.ID + ")"
 			}
-			if i := slices.IndexFunc(out, func(x KPITotal) bool { return x.ID == k.ID }); i >= 0 {
+			if i, ok := at[k.ID]; ok {
 				out[i].Name, out[i].Scheme = t.Name, t.Scheme
 			} else {
+				at[k.ID] = len(out)
 				out = append(out, t)
 			}
 		}
 	}
 	for _, lot := range run.KPIs {
 		for _, kt := range lot {
-			i := slices.IndexFunc(out, func(t KPITotal) bool { return t.ID == kt.KPI })
+			i, ok := at[kt.KPI]
+			if !ok {
+				panic("report: the baseline has KPI " + kt.KPI + ", which no terms of its rulebook have")
+			}
 			t := &out[i]
 			t.Credits = t.Credits.Add(kt.Credits)
 			t.Failures += kt.Failures
@@ -238,13 +243,15 @@ func movers(res *runner.Result, n int) []Mover {
 		scenario, kpi string
 		base, scen    Totals
 	}
-	var sum []pair // by scenario and KPI, in the order of the comparisons
+	var sum []pair            // by scenario and KPI, in the order of the comparisons
+	at := map[[2]string]int{} // where each scenario's KPI is in sum
 	_ = res.EachComparison(runs, func(c *runner.Comparison) error {
-		i := slices.IndexFunc(sum, func(p pair) bool { return p.scenario == c.Scenario && p.kpi == c.KPI })
-		if i < 0 {
+		i, ok := at[[2]string{c.Scenario, c.KPI}]
+		if !ok {
 			none := Totals{BeforeCap: decimal.Zero, Credits: decimal.Zero, EarnBack: decimal.Zero}
 			sum = append(sum, pair{scenario: c.Scenario, kpi: c.KPI, base: none, scen: none})
 			i = len(sum) - 1
+			at[[2]string{c.Scenario, c.KPI}] = i
 		}
 		p := &sum[i]
 		p.base.BeforeCap, p.scen.BeforeCap = p.base.BeforeCap.Add(c.BaselineBeforeCap), p.scen.BeforeCap.Add(c.BeforeCap)
