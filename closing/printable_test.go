@@ -15,6 +15,10 @@ func TestPrintable(t *testing.T) {
 		"x\r\x1b[2Jspoof":                 `x\r\x1b[2Jspoof`,
 		"evil\x1b[0m\nline2":              `evil\x1b[0m\nline2`,
 		"caf\xe9":                         `caf\xe9`,
+		"abc\u202Edef":                    `abc\u202edef`,
+		"a\u2028b":                        `a\u2028b`,
+		"\ufeffbom":                       `\ufeffbom`,
+		"\"quoted\" \\ back":              `"quoted" \ back`,
 	} {
 		require.Equal(t, want, printable(in), "%q", in)
 	}

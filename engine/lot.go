@@ -274,8 +274,9 @@ func (l *Lot) observe(lm *LotMonth) {
 	}
 }
 
-// Recycle gives the Lot months that Lots of the same engine or timeline
-// priced, with every KPI's detail, and that nothing uses any more, to be
+// Recycle gives the Lot months that Lots priced (of any engine or
+// timeline: a month is filled as new, whatever KPIs it had), with every
+// KPI's detail, and that nothing uses any more, to be
 // filled with its next months in place of new ones: for a caller that
 // hands each lot's months on and drops them (runner.Job.Detail).
 // Months it fills are as new ones; a month recycled too early, while

@@ -355,8 +355,12 @@ func exprProblem(e rules.Expr, key string, err error) *rules.Problem {
 		}
 	}
 	switch name, unknown := strings.CutPrefix(msg, "unknown name "); {
-	case strings.HasPrefix(msg, "invalid float literal") || strings.HasPrefix(msg, "invalid integer literal"):
+	case (strings.HasPrefix(msg, "invalid float literal") || strings.HasPrefix(msg, "invalid integer literal")) &&
+		strings.Contains(msg, "value out of range"):
 		msg = fmt.Sprintf("a number literal is too large or too precise (at most %d digits and places)", MaxLiteralDigits)
+	case badLiteral.MatchString(msg):
+		msg = fmt.Sprintf("%s is not a number (write digits with an optional decimal point, e.g. 1234.50)",
+			limits.Quote(badLiteral.FindStringSubmatch(msg)[1]))
 	case mismatched.MatchString(msg):
 		msg = mismatched.ReplaceAllStringFunc(msg, func(m string) string {
 			t := mismatched.FindStringSubmatch(m)
@@ -369,6 +373,9 @@ func exprProblem(e rules.Expr, key string, err error) *rules.Problem {
 	}
 	return &rules.Problem{Pos: pos, Key: key, Msg: fmt.Sprintf("%s in %s", msg, limits.Quote(e.Source))}
 }
+
+// badLiteral is how expr words a number literal it cannot read.
+var badLiteral = regexp.MustCompile(`^invalid (?:float|integer) literal: strconv\.Parse\w+: parsing "(.*)": invalid syntax`)
 
 // mismatched is how expr words an operation on values of two types.
 var mismatched = regexp.MustCompile(`\(mismatched types (\S+) and (\S+)\)`)

@@ -137,6 +137,8 @@ func TestCompileErrors(t *testing.T) {
 			`test.yaml:13:32: K.measure: invalid operation: + (a number and text do not go together) in "max(done + note, 1)"`},
 		{"a float literal out of range", `{id: K, measure: "done * 1e400", target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:34: K.measure: a number literal is too large or too precise (at most 40 digits and places) in "done * 1e400"`},
+		{"a malformed literal", `{id: K, measure: "done * 1E", target: 1, credit: {fixed: {minor: 1}}}`,
+			`test.yaml:13:31: K.measure: "1E" is not a number (write digits with an optional decimal point, e.g. 1234.50) in "done * 1E"`},
 		{"an integer literal out of range", `{id: K, measure: "done + 99999999999999999999999999999999999999999", target: 1, credit: {fixed: {minor: 1}}}`,
 			`test.yaml:13:70: K.measure: a number literal is too large or too precise (at most 40 digits and places) in "done + 99999999999999999999999999999999999999999"`},
 		{"branches of different kinds", `{id: K, measure: "abs(jobs > 0 ? 1 : note)", target: 1, credit: {fixed: {minor: 1}}}`,

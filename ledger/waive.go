@@ -161,11 +161,25 @@ func checkText(what, s string, most int) error {
 		return invalid("%s is not valid UTF-8 text", what)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || r == '\ufeff' {
+		if Garbles(r) {
 			return invalid("%s holds a control character (%U): it must be one line of printable text", what, r)
 		}
 	}
 	return nil
+}
+
+// Garbles reports whether r, in text listed one entry a line, could
+// garble the listing or forge a line: a control character (an escape, a
+// line break), a line or paragraph separator, a byte order mark, or a
+// bidirectional override or isolate, which reorders what follows.
+func Garbles(r rune) bool {
+	switch {
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\ufeff':
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
 }
 
 // post writes one entry about credit k in a batch of its own: step checks

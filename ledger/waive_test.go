@@ -83,6 +83,7 @@ func TestWaiveErrors(t *testing.T) {
 		{"an escape in the reason", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "a\x1b[31mred"; return x }(), ErrInvalid},
 		{"a line break in the reason", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "a\r\nforged line"; return x }(), ErrInvalid},
 		{"a reason too long", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = strings.Repeat("x", 4097); return x }(), ErrInvalid},
+		{"a bidirectional override in the reason", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "paid \u202Edias"; return x }(), ErrInvalid},
 		{"a reason not UTF-8", authority, func() Waiver { x := w("Ann", "1.00"); x.Reason = "caf\xe9"; return x }(), ErrInvalid},
 		{"zero amount", authority, w("Ann", "0"), ErrInvalid},
 		{"negative amount", authority, w("Ann", "-5.00"), ErrInvalid},

@@ -70,8 +70,10 @@ var signalGrace = 10 * time.Second
 // restores the signals' default, so that a second one ends the process at
 // once, and ends it itself if the command has not stopped within
 // signalGrace: a command blocked opening a named pipe that no one writes
-// does not see its context. Ending so leaves no partial output: outputs are
-// put in place by renames and the ledger is written in transactions.
+// does not see its context. Ending so leaves no half-written output:
+// outputs are staged beside --out and put in place by renames (a staging
+// directory left behind is removed by the next run into --out), and the
+// ledger is written in transactions.
 func stopOnSignal(ctx context.Context, stop func(), done <-chan struct{}) {
 	select {
 	case <-ctx.Done():
