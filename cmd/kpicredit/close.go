@@ -340,10 +340,8 @@ func ledgerFile(path string) error {
 	return nil
 }
 
-// outDir refuses an --out that names something other than a directory.
+// outDir refuses an --out that cannot be a directory (a file, a path under
+// a file, a link to nothing) as run does; the files it holds may stay.
 func outDir(path string) error {
-	if st, err := os.Stat(path); err == nil && !st.IsDir() {
-		return &output.OutputError{Dir: path, Err: output.ErrNotDirectory}
-	}
-	return nil
+	return output.CheckOutput(output.Output{Dir: path, Force: true})
 }
