@@ -322,21 +322,10 @@ func checkLiterals(root ast.Node) error {
 }
 
 func typeName(t interface{ String() string }) string {
-	switch t {
-	case decType:
-		return "a number"
-	case boolType:
-		return "true or false"
-	case nil:
+	if t == nil {
 		return "a value of unknown type"
 	}
-	if s := t.String(); s == "string" {
-		return "text"
-	} else if s == "interface {}" {
-		return "values of different types"
-	} else {
-		return s
-	}
+	return goTypeName(t.String())
 }
 
 // exprProblem places a compile error inside the rulebook: the expression's
@@ -380,8 +369,8 @@ var badLiteral = regexp.MustCompile(`^invalid (?:float|integer) literal: strconv
 // mismatched is how expr words an operation on values of two types.
 var mismatched = regexp.MustCompile(`\(mismatched types (\S+) and (\S+)\)`)
 
-// goTypeName names a Go type of expr's messages as the rulebook reference
-// does.
+// goTypeName names a Go type, by the name expr's checker gives it, as the
+// rulebook reference does.
 func goTypeName(t string) string {
 	switch t {
 	case "decimal.Decimal":
@@ -390,6 +379,8 @@ func goTypeName(t string) string {
 		return "text"
 	case "bool":
 		return "true or false"
+	case "interface {}":
+		return "values of different types"
 	}
 	return t
 }
