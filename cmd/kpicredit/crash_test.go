@@ -217,7 +217,8 @@ func TestInterruptedWhileOpening(t *testing.T) {
 			"KPICREDIT_ARGS="+strings.Join([]string{"run", "--rules", rulesPath, "--data", fifo, "--out", out}, " "))
 		cmd.Stderr = stderr
 		require.NoError(t, cmd.Start())
-		time.Sleep(500 * time.Millisecond) // into the open
+		w := waitForReader(t, fifo) // nothing is written: the command waits to read
+		t.Cleanup(func() { w.Close() })
 		return cmd
 	}
 
@@ -246,4 +247,19 @@ func TestInterruptedWhileOpening(t *testing.T) {
 	}
 	_, err = os.Stat(out)
 	require.True(t, os.IsNotExist(err), "nothing written")
+}
+
+// waitForReader waits until a process has fifo open for reading (or is
+// opening it), however slow the machine, and returns a write end, to be
+// closed once the process has ended: a FIFO opens for writing without
+// blocking only when it has a reader.
+func waitForReader(t *testing.T, fifo string) *os.File {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			return f
+		}
+	}
+	t.Fatal("the command never opened the data")
+	return nil
 }
